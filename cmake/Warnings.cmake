@@ -1,0 +1,12 @@
+# Our own targets build with warnings as errors; third-party headers come in as system headers.
+add_library(sparks_warnings INTERFACE)
+target_compile_options(sparks_warnings INTERFACE -Wall -Wextra -Werror -Wno-missing-field-initializers)
+# GCC 12 reports false positives for these inside inlined std::string and Boost code at -O2/-O3
+# (GCC bugs 105329 and 105651 for -Wrestrict), even when the code at fault is a system header's.
+target_compile_options(sparks_warnings INTERFACE
+  $<$<COMPILE_LANGUAGE:CXX>:-Wno-maybe-uninitialized -Wno-restrict>)
+
+if(SPARKS_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

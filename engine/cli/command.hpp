@@ -1,0 +1,20 @@
+#pragma once
+// Each `sparks <command>` lives in its own cli/<command>.cpp and registers itself here.
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace sparks::cli {
+
+// Filled in by the command that runs; main() returns it.
+using ExitCode = int;
+
+// Options every command shares (set up by main before the command runs).
+struct GlobalOptions {
+  std::string log_level = "info";
+  bool log_json = false;
+};
+
+void add_check_command(CLI::App& app, ExitCode& exit_code);
+void add_demo_command(CLI::App& app, ExitCode& exit_code);
+
+}  // namespace sparks::cli

@@ -1,0 +1,65 @@
+#pragma once
+// sparks.yaml: what `sparks serve` and `sparks status` run with. Loaded, checked against
+// schemas/config.schema.json and then for meaning (unique ids and keys, an owner per workspace);
+// every problem is a FILE:LINE:COL diagnostic. Without a file, embedded_default() is the demo set-up.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sparks/engine.hpp"
+#include "util/diagnostic.hpp"
+
+namespace sparks::config {
+
+struct Member {
+  std::string user;
+  Role role = Role::member;
+  std::string api_key;  // a secret: never logged
+};
+
+struct Workspace {
+  std::string id;
+  std::string name;
+  std::vector<Member> members;
+};
+
+// Credentials and endpoints of one platform. Without base URLs, the in-process sandbox serves it.
+struct Platform {
+  std::string key;     // TikTok client_key, Shop app_key
+  std::string secret;  // TikTok client_secret, Shop app_secret
+  std::optional<std::string> auth_base_url;
+  std::optional<std::string> api_base_url;
+  bool sandboxed() const { return !auth_base_url && !api_base_url; }
+};
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::optional<std::string> public_url;  // default: http://<listen>
+  std::filesystem::path database = "sparks-data/sparks.db";
+  std::optional<std::filesystem::path> plugin_dir;  // default: plugins/ beside the executable
+  std::optional<std::filesystem::path> lifecycle;   // default: the built-in lifecycle
+  std::optional<std::filesystem::path> flows_dir;
+  std::filesystem::path key_file = "sparks-data/secret.key";
+  Platform tiktok{"sandbox-client-key", "sandbox-client-secret", std::nullopt, std::nullopt};
+  Platform tiktok_shop{"sandbox-app-key", "sandbox-app-secret", std::nullopt, std::nullopt};
+  std::vector<Workspace> workspaces;
+
+  // Workspace `demo` with owner `ana` (API key ana-demo-key) and member `ben` (ben-demo-key),
+  // SQLite under ./sparks-data/, both platforms on the in-process sandbox.
+  static Config embedded_default();
+  bool uses_demo_keys() const;  // true when a demo key is configured: printed as a warning at start
+};
+
+struct LoadResult {
+  std::optional<Config> config;  // set only when diagnostics is empty
+  Diagnostics diagnostics;
+};
+
+// Relative paths in the file are taken relative to the file's folder. A value written as
+// `${NAME}` is read from the environment variable NAME (so secrets need not sit in the file).
+LoadResult load_config(const std::string& file_name, std::string_view text,
+                       const std::filesystem::path& base_dir);
+LoadResult load_config_file(const std::filesystem::path& path);
+
+}  // namespace sparks::config

@@ -1,0 +1,38 @@
+#pragma once
+// The words on an integration card's issues: one function per issue code, so the texts a person
+// reads live in one place.
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/transition_context.hpp"
+
+namespace sparks::runtime::issue_texts {
+
+inline constexpr std::string_view kMissingScopes = "missing_scopes";
+inline constexpr std::string_view kPersonalAccount = "personal_account";
+inline constexpr std::string_view kBusinessMismatch = "business_mismatch";
+inline constexpr std::string_view kConsentDenied = "consent_denied";
+inline constexpr std::string_view kAuthorizationExpired = "authorization_expired";
+inline constexpr std::string_view kReconnectRequired = "reconnect_required";
+inline constexpr std::string_view kAuthorizationRemoved = "authorization_removed";
+
+// Issues that a successful connection makes obsolete.
+inline constexpr std::array kConnectionIssueCodes{kMissingScopes,        kPersonalAccount,
+                                                  kBusinessMismatch,     kConsentDenied,
+                                                  kAuthorizationExpired, kReconnectRequired,
+                                                  kAuthorizationRemoved};
+
+// "TikTok" for "tiktok"; the id itself for a platform without a known display name.
+std::string display_name(std::string_view platform);
+
+IssueToRaise missing_scopes(std::string_view platform, const std::vector<std::string>& scopes);
+IssueToRaise personal_account(std::string_view platform);
+IssueToRaise business_mismatch(std::string_view platform);
+IssueToRaise consent_denied(std::string_view platform, std::string_view description);
+IssueToRaise authorization_expired(std::string_view platform);
+IssueToRaise reconnect_required(std::string_view platform);
+IssueToRaise authorization_removed(std::string_view platform, std::string_view reason);
+
+}  // namespace sparks::runtime::issue_texts

@@ -1,0 +1,143 @@
+#include "runtime/lifecycle_bindings.hpp"
+
+#include <boost/json.hpp>
+
+#include "runtime/issue_texts.hpp"
+#include "runtime/transition_context.hpp"
+
+namespace sparks::runtime {
+
+namespace {
+
+TransitionContext& ctx(const lifecycle::Firing& f) { return *static_cast<TransitionContext*>(f.context); }
+
+const boost::json::object* account_of(const lifecycle::Firing& f) {
+  const auto* account = ctx(f).payload.if_contains("account");
+  return account && account->is_object() ? &account->get_object() : nullptr;
+}
+
+std::string string_field(const boost::json::object& object, std::string_view name) {
+  const auto* value = object.if_contains(name);
+  return value && value->is_string() ? std::string(value->get_string()) : std::string();
+}
+
+std::vector<std::string> missing_scopes(const lifecycle::Firing& f) {
+  std::vector<std::string> out;
+  if (const auto* list = ctx(f).payload.if_contains("missing_scopes"); list && list->is_array())
+    for (const auto& scope : list->get_array())
+      if (scope.is_string()) out.emplace_back(scope.get_string());
+  return out;
+}
+
+// --- guards: pure reads of the event ---
+
+bool actor_is_owner(const lifecycle::Firing& f) { return ctx(f).actor.role == Role::owner; }
+
+bool account_is_personal(const lifecycle::Firing& f) {
+  const auto* account = account_of(f);
+  return account && string_field(*account, "type") == "personal";
+}
+
+// The engine puts the business of the workspace's other integration (when one is connected) into
+// the payload as "expected_business_id"; a different business on the new account is a mismatch.
+bool business_mismatch(const lifecycle::Firing& f) {
+  const auto* account = account_of(f);
+  const auto expected = string_field(ctx(f).payload, "expected_business_id");
+  return account && !expected.empty() && string_field(*account, "business_id") != expected;
+}
+
+bool all_scopes_granted(const lifecycle::Firing& f) { return missing_scopes(f).empty(); }
+
+// --- actions: record effects ---
+
+void raise(const lifecycle::Firing& f, IssueToRaise issue) {
+  ctx(f).effects.raise.push_back(std::move(issue));
+}
+
+void follow_up(const lifecycle::Firing& f, FollowUp what) {
+  ctx(f).effects.follow_ups.push_back(what);
+}
+
+}  // namespace
+
+std::string_view follow_up_name(FollowUp follow_up) {
+  switch (follow_up) {
+    case FollowUp::open_oauth_session: return "open_oauth_session";
+    case FollowUp::close_oauth_session: return "close_oauth_session";
+    case FollowUp::revoke_credentials: return "revoke_credentials";
+    case FollowUp::store_credentials: return "store_credentials";
+    case FollowUp::schedule_sync: return "schedule_sync";
+    case FollowUp::schedule_recovery: return "schedule_recovery";
+    case FollowUp::cancel_recovery: return "cancel_recovery";
+  }
+  return "unknown";
+}
+
+const lifecycle::Registry& lifecycle_registry() {
+  static const lifecycle::Registry registry = [] {
+    lifecycle::Registry r;
+    r.add_guard("actor_is_owner", actor_is_owner);
+    r.add_guard("account_is_personal", account_is_personal);
+    r.add_guard("business_mismatch", business_mismatch);
+    r.add_guard("all_scopes_granted", all_scopes_granted);
+
+    r.add_action("pause_dependent_automations",
+                 [](const lifecycle::Firing& f) { ctx(f).effects.pause_dependents = true; });
+    r.add_action("resume_integration_paused_automations",
+                 [](const lifecycle::Firing& f) { ctx(f).effects.resume_dependents = true; });
+    r.add_action("revoke_credentials", [](const lifecycle::Firing& f) {
+      ctx(f).effects.clear_credentials = true;
+      follow_up(f, FollowUp::revoke_credentials);
+    });
+    r.add_action("store_credentials",
+                 [](const lifecycle::Firing& f) { follow_up(f, FollowUp::store_credentials); });
+    r.add_action("open_oauth_session",
+                 [](const lifecycle::Firing& f) { follow_up(f, FollowUp::open_oauth_session); });
+    r.add_action("close_oauth_session",
+                 [](const lifecycle::Firing& f) { follow_up(f, FollowUp::close_oauth_session); });
+    r.add_action("schedule_sync",
+                 [](const lifecycle::Firing& f) { follow_up(f, FollowUp::schedule_sync); });
+    r.add_action("schedule_recovery",
+                 [](const lifecycle::Firing& f) { follow_up(f, FollowUp::schedule_recovery); });
+    r.add_action("cancel_recovery",
+                 [](const lifecycle::Firing& f) { follow_up(f, FollowUp::cancel_recovery); });
+
+    r.add_action("raise_missing_scopes_issue", [](const lifecycle::Firing& f) {
+      raise(f, issue_texts::missing_scopes(ctx(f).key.platform, missing_scopes(f)));
+    });
+    r.add_action("clear_missing_scopes_issue", [](const lifecycle::Firing& f) {
+      ctx(f).effects.clear.push_back(std::string(issue_texts::kMissingScopes));
+    });
+    r.add_action("clear_connection_issues", [](const lifecycle::Firing& f) {
+      for (auto code : issue_texts::kConnectionIssueCodes) ctx(f).effects.clear.emplace_back(code);
+    });
+    r.add_action("refuse_not_owner",
+                 [](const lifecycle::Firing& f) { ctx(f).effects.refusal = "not_owner"; });
+    r.add_action("refuse_personal_account", [](const lifecycle::Firing& f) {
+      ctx(f).effects.refusal = "personal_account";
+      raise(f, issue_texts::personal_account(ctx(f).key.platform));
+    });
+    r.add_action("refuse_business_mismatch", [](const lifecycle::Firing& f) {
+      ctx(f).effects.refusal = "business_mismatch";
+      raise(f, issue_texts::business_mismatch(ctx(f).key.platform));
+    });
+    r.add_action("record_consent_denied", [](const lifecycle::Firing& f) {
+      raise(f, issue_texts::consent_denied(ctx(f).key.platform,
+                                           string_field(ctx(f).payload, "error_description")));
+    });
+    r.add_action("record_authorization_expired", [](const lifecycle::Firing& f) {
+      raise(f, issue_texts::authorization_expired(ctx(f).key.platform));
+    });
+    r.add_action("raise_reconnect_issue", [](const lifecycle::Firing& f) {
+      raise(f, issue_texts::reconnect_required(ctx(f).key.platform));
+    });
+    r.add_action("raise_authorization_removed_issue", [](const lifecycle::Firing& f) {
+      raise(f, issue_texts::authorization_removed(ctx(f).key.platform,
+                                                  string_field(ctx(f).payload, "reason")));
+    });
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace sparks::runtime

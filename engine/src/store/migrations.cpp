@@ -1,0 +1,134 @@
+#include "store/migrations.hpp"
+
+#include <array>
+
+namespace sparks::store {
+namespace {
+
+// Conventions for every table:
+// - STRICT, so that SQLite refuses a value of the wrong type instead of storing it as written.
+// - Times are milliseconds since the Unix epoch, in columns named `*_ms`.
+// - Lifecycle states are stored by name, never by their index in a compiled machine: a changed
+//   lifecycle YAML must not silently remap an integration to another state.
+// - Rows about one integration are keyed by (workspace_id, platform) without a foreign key to
+//   `integrations`: the runtime writes them in whatever order its batch needs.
+constexpr std::string_view kInitialSchema = R"sql(
+CREATE TABLE integrations (
+  workspace_id   TEXT    NOT NULL,
+  platform       TEXT    NOT NULL,
+  state          TEXT    NOT NULL,
+  previous_state TEXT    NOT NULL,  -- the target of `to: previous` in the lifecycle
+  before_previous_state TEXT NOT NULL,  -- previous_state's own way back, restored on returning
+  account_json   TEXT,              -- the connected account as the plugin described it; NULL if none
+  updated_at_ms  INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, platform)
+) STRICT;
+
+-- Append-only history: every transition an integration took, in the order it took them.
+CREATE TABLE lifecycle_transitions (
+  id           INTEGER PRIMARY KEY,
+  workspace_id TEXT    NOT NULL,
+  platform     TEXT    NOT NULL,
+  from_state   TEXT    NOT NULL,
+  to_state     TEXT    NOT NULL,
+  event        TEXT    NOT NULL,
+  actor        TEXT    NOT NULL,  -- who caused it: a person, a platform webhook, a timer
+  at_ms        INTEGER NOT NULL
+) STRICT;
+CREATE INDEX lifecycle_transitions_by_integration
+  ON lifecycle_transitions (workspace_id, platform, id);
+
+-- The pending `after:` deadline of an integration's current state, so it survives a restart.
+-- A state has at most one such deadline, hence one row per integration.
+CREATE TABLE lifecycle_timers (
+  workspace_id TEXT    NOT NULL,
+  platform     TEXT    NOT NULL,
+  state        TEXT    NOT NULL,  -- the state that armed it; stale if the integration has left it
+  deadline_ms  INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, platform)
+) STRICT;
+
+-- Problems shown on an integration's card until they are cleared, one row per kind of problem.
+CREATE TABLE integration_issues (
+  workspace_id    TEXT    NOT NULL,
+  platform        TEXT    NOT NULL,
+  code            TEXT    NOT NULL,
+  message         TEXT    NOT NULL,
+  troubleshooting TEXT    NOT NULL,
+  raised_at_ms    INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, platform, code)
+) STRICT;
+
+-- paused_by says who paused an automation, so that an integration coming back resumes only what
+-- it paused itself: 'person' for a pause by hand, else the platform id of the integration.
+CREATE TABLE automations (
+  workspace_id TEXT    NOT NULL,
+  id           TEXT    NOT NULL,
+  name         TEXT    NOT NULL,
+  status       TEXT    NOT NULL CHECK (status IN ('draft', 'live', 'paused')),
+  paused_by    TEXT,
+  version      INTEGER NOT NULL,  -- version of the automation's flow definition
+  PRIMARY KEY (workspace_id, id),
+  CHECK ((status = 'paused') = (paused_by IS NOT NULL))  -- paused exactly when someone paused it
+) STRICT;
+
+-- The integrations an automation needs; losing one pauses the automation.
+CREATE TABLE automation_requirements (
+  workspace_id  TEXT NOT NULL,
+  automation_id TEXT NOT NULL,
+  platform      TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, automation_id, platform),
+  FOREIGN KEY (workspace_id, automation_id) REFERENCES automations (workspace_id, id)
+    ON DELETE CASCADE
+) STRICT;
+-- Disconnecting an integration looks its dependents up by platform.
+CREATE INDEX automation_requirements_by_platform
+  ON automation_requirements (workspace_id, platform, automation_id);
+
+-- Tokens at rest. `sealed` is encrypted by the caller; the store never sees a plain token.
+CREATE TABLE credentials (
+  workspace_id  TEXT    NOT NULL,
+  platform      TEXT    NOT NULL,
+  sealed        BLOB    NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, platform)
+) STRICT;
+
+-- Every inbound event, written before it is acknowledged. A platform that delivers an event twice
+-- sends the same dedupe key, and the second copy is refused by the UNIQUE constraint.
+CREATE TABLE event_log (
+  id             INTEGER PRIMARY KEY,
+  workspace_id   TEXT    NOT NULL,
+  platform       TEXT    NOT NULL,
+  source         TEXT    NOT NULL,  -- how it arrived, e.g. 'webhook' or 'api'
+  dedupe_key     TEXT    NOT NULL,
+  kind           TEXT    NOT NULL,
+  payload        TEXT    NOT NULL,  -- normalized JSON
+  received_at_ms INTEGER NOT NULL,
+  UNIQUE (platform, dedupe_key)
+) STRICT;
+)sql";
+
+constexpr std::array kMigrations{
+    Migration{1, "initial schema", kInitialSchema},
+};
+
+constexpr bool versions_are_consecutive() {
+  for (std::size_t i = 0; i < kMigrations.size(); ++i) {
+    if (kMigrations[i].version != static_cast<int>(i) + 1) return false;
+  }
+  return true;
+}
+static_assert(versions_are_consecutive(), "migration versions must be 1, 2, 3, … in order");
+
+}  // namespace
+
+std::span<const Migration> migrations() {
+  return kMigrations;
+}
+
+int newest_schema_version() {
+  return kMigrations.back().version;
+}
+
+}  // namespace sparks::store

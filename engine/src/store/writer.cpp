@@ -1,0 +1,147 @@
+#include "store/writer.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <iterator>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/post.hpp>
+
+namespace sparks::store {
+namespace {
+
+// Distinctive, so that a batch's own savepoints cannot be mistaken for it.
+constexpr const char* kBeginBatch = "SAVEPOINT sparks_writer_batch";
+constexpr const char* kEndBatch = "RELEASE sparks_writer_batch";
+constexpr const char* kUndoBatch = "ROLLBACK TO sparks_writer_batch";
+
+bool in_transaction(SQLite::Database& connection) {
+  return sqlite3_get_autocommit(connection.getHandle()) == 0;
+}
+
+}  // namespace
+
+Writer::Writer(Database database, std::size_t max_batches_per_transaction)
+    : database_(std::move(database)),
+      max_batches_per_transaction_(max_batches_per_transaction == 0 ? 1
+                                                                    : max_batches_per_transaction),
+      thread_([this] { run(); }) {}
+
+Writer::~Writer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  work_arrived_.notify_one();
+  thread_.join();
+}
+
+void Writer::submit(Batch batch, Completion done) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back({std::move(batch), std::move(done)});
+    ++submitted_;
+  }
+  work_arrived_.notify_one();
+}
+
+void Writer::submit(Batch batch, const boost::asio::any_io_executor& executor, Completion done) {
+  if (!done) return submit(std::move(batch), nullptr);
+  submit(std::move(batch), [executor, done = std::move(done)](std::exception_ptr error) {
+    boost::asio::post(executor, [done, error] { done(error); });
+  });
+}
+
+void Writer::flush() {
+  if (std::this_thread::get_id() == thread_.get_id()) {
+    throw std::logic_error("Writer::flush() called from the writer thread would wait forever");
+  }
+  std::unique_lock lock(mutex_);
+  const std::uint64_t target = submitted_;
+  group_finished_.wait(lock, [&] { return finished_ >= target; });
+}
+
+Writer::Counters Writer::counters() const {
+  return {batches_.load(), failed_batches_.load(), transactions_.load()};
+}
+
+void Writer::run() {
+  std::vector<Pending> group;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      work_arrived_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything has been drained
+      // Everything queued right now joins this group: the longer the last commit took, the more
+      // work has piled up and the more one commit carries.
+      const std::size_t count = std::min(queue_.size(), max_batches_per_transaction_);
+      group.assign(std::make_move_iterator(queue_.begin()),
+                   std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(count)));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+    }
+    commit_group(group);
+    {
+      std::lock_guard lock(mutex_);
+      finished_ += group.size();
+    }
+    group_finished_.notify_all();
+    group.clear();
+  }
+}
+
+void Writer::commit_group(std::vector<Pending>& group) {
+  SQLite::Database& connection = database_.connection();
+  std::vector<std::exception_ptr> outcomes(group.size());
+  std::size_t failed = 0;
+
+  try {
+    // IMMEDIATE takes the write lock now, so that no batch fails half-way for want of it.
+    connection.exec("BEGIN IMMEDIATE");
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      connection.exec(kBeginBatch);
+      try {
+        group[i].batch(connection);
+        connection.exec(kEndBatch);
+      } catch (...) {
+        outcomes[i] = std::current_exception();
+        // Undo this batch only, then drop its savepoint. If SQLite has already rolled back the
+        // whole transaction (it does on some I/O errors), these throw and the group fails below.
+        connection.exec(kUndoBatch);
+        connection.exec(kEndBatch);
+      }
+    }
+    connection.exec("COMMIT");
+  } catch (...) {
+    // Nothing of the group is durable: BEGIN or COMMIT failed (a deferred constraint, a full disk),
+    // or the transaction was lost. Every batch is told so; one that failed keeps its own reason.
+    const std::exception_ptr group_error = std::current_exception();
+    if (in_transaction(connection)) connection.tryExec("ROLLBACK");
+    for (std::exception_ptr& outcome : outcomes) {
+      if (!outcome) outcome = group_error;
+    }
+  }
+
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    if (outcomes[i]) ++failed;
+    if (!group[i].done) continue;
+    try {
+      group[i].done(outcomes[i]);
+    } catch (const std::exception& error) {
+      // A completion that throws must not take the writer thread, and every later commit, down.
+      spdlog::error("store writer: a batch completion threw: {}", error.what());
+    } catch (...) {
+      spdlog::error("store writer: a batch completion threw a non-standard exception");
+    }
+  }
+
+  transactions_.fetch_add(1);
+  batches_.fetch_add(group.size());
+  failed_batches_.fetch_add(failed);
+}
+
+}  // namespace sparks::store

@@ -1,0 +1,9 @@
+#include "util/diagnostic.hpp"
+
+namespace sparks {
+
+std::string Diagnostic::to_string() const {
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": error: " + message;
+}
+
+}  // namespace sparks

@@ -1,0 +1,19 @@
+#pragma once
+// A problem found in a user's file, reported as `FILE:LINE:COL: error: MESSAGE`.
+#include <string>
+#include <vector>
+
+namespace sparks {
+
+struct Diagnostic {
+  std::string file;
+  int line = 0;    // 1-based; 0 when the problem concerns the whole file
+  int column = 0;  // 1-based
+  std::string message;
+
+  std::string to_string() const;  // "file:line:col: error: message"
+};
+
+using Diagnostics = std::vector<Diagnostic>;
+
+}  // namespace sparks

@@ -1,0 +1,109 @@
+// sparks.yaml: defaults, a full file, and the problems a person makes, each at its line and column.
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace {
+
+using sparks::config::load_config;
+
+std::vector<std::string> messages(const sparks::config::LoadResult& result) {
+  std::vector<std::string> out;
+  for (const auto& d : result.diagnostics) out.push_back(d.to_string());
+  return out;
+}
+
+TEST(Config, EmbeddedDefaultIsTheDemoWorkspace) {
+  auto config = sparks::config::Config::embedded_default();
+  EXPECT_EQ(config.listen, "127.0.0.1:8080");
+  EXPECT_EQ(config.database, "sparks-data/sparks.db");
+  ASSERT_EQ(config.workspaces.size(), 1u);
+  EXPECT_EQ(config.workspaces[0].id, "demo");
+  EXPECT_EQ(config.workspaces[0].members[0].user, "ana");
+  EXPECT_EQ(config.workspaces[0].members[0].role, sparks::Role::owner);
+  EXPECT_EQ(config.workspaces[0].members[1].api_key, "ben-demo-key");
+  EXPECT_TRUE(config.tiktok.sandboxed());
+  EXPECT_EQ(config.tiktok_shop.key, "sandbox-app-key");
+  EXPECT_TRUE(config.uses_demo_keys());
+}
+
+TEST(Config, AFullFileLoadsWithPathsRelativeToIt) {
+  setenv("SPARKS_TEST_SHOP_SECRET", "from-the-environment", 1);
+  auto result = load_config("conf/sparks.yaml", R"(sparks:
+  listen: 127.0.0.1:9090
+  public_url: https://sparks.example.test
+  database: data/sparks.db
+  secrets: { key_file: /etc/sparks/key }
+  platforms:
+    tiktok: { client_key: ck, client_secret: cs, auth_base_url: "https://www.tiktok.com", api_base_url: "https://business-api.tiktok.com" }
+    tiktok_shop: { app_key: ak, app_secret: "${SPARKS_TEST_SHOP_SECRET}" }
+  workspaces:
+    - id: shop-one
+      name: Shop One
+      members:
+        - { user: zoe, role: owner, api_key: zoe-key-123 }
+        - { user: max, role: admin, api_key: max-key-456 }
+)",
+                            "conf");
+  ASSERT_TRUE(result.config) << ::testing::PrintToString(messages(result));
+  const auto& c = *result.config;
+  EXPECT_EQ(c.listen, "127.0.0.1:9090");
+  EXPECT_EQ(c.database, std::filesystem::path("conf/data/sparks.db"));
+  EXPECT_EQ(c.key_file, std::filesystem::path("/etc/sparks/key"));
+  EXPECT_FALSE(c.tiktok.sandboxed());
+  EXPECT_TRUE(c.tiktok_shop.sandboxed());
+  EXPECT_EQ(c.tiktok_shop.secret, "from-the-environment");
+  EXPECT_EQ(c.workspaces.at(0).members.at(1).role, sparks::Role::admin);
+  EXPECT_FALSE(c.uses_demo_keys());
+}
+
+TEST(Config, SchemaProblemsPointAtTheField) {
+  auto result = load_config("s.yaml", R"(sparks:
+  listen: 127.0.0.1:8080
+  workspaces:
+    - id: w
+      members:
+        - { user: a, role: boss, api_key: aaaaaaaaaa }
+)",
+                            "");
+  ASSERT_FALSE(result.config);
+  ASSERT_EQ(result.diagnostics.size(), 1u) << ::testing::PrintToString(messages(result));
+  EXPECT_EQ(result.diagnostics[0].line, 6);
+  EXPECT_EQ(result.diagnostics[0].column, 28);
+  EXPECT_NE(result.diagnostics[0].message.find("role"), std::string::npos);
+}
+
+TEST(Config, MeaningProblemsAreAllReported) {
+  auto result = load_config("s.yaml", R"(sparks:
+  workspaces:
+    - id: w
+      members:
+        - { user: a, role: member, api_key: same-key-1 }
+        - { user: a, role: member, api_key: same-key-1 }
+    - id: w
+      members:
+        - { user: c, role: owner, api_key: "${SPARKS_TEST_UNSET_VARIABLE}" }
+)",
+                            "");
+  ASSERT_FALSE(result.config);
+  auto all = messages(result);
+  ASSERT_EQ(all.size(), 5u) << ::testing::PrintToString(all);
+  EXPECT_EQ(all[0], "s.yaml:6:19: error: user 'a' is listed twice in workspace 'w'");
+  EXPECT_EQ(all[1],
+            "s.yaml:6:45: error: this api_key is already used by w/a; every member needs a key of "
+            "their own");
+  EXPECT_EQ(all[2], "s.yaml:3:7: error: workspace 'w' has no owner; only owners can connect or "
+                    "disconnect platforms");
+  EXPECT_EQ(all[3], "s.yaml:7:11: error: workspace 'w' is already defined at line 3");
+  EXPECT_EQ(all[4], "s.yaml:9:44: error: environment variable SPARKS_TEST_UNSET_VARIABLE is not set");
+}
+
+TEST(Config, AnUnreadableFileSaysSo) {
+  auto result = sparks::config::load_config_file("/nonexistent/sparks.yaml");
+  ASSERT_EQ(result.diagnostics.size(), 1u);
+  EXPECT_EQ(result.diagnostics[0].to_string(), "/nonexistent/sparks.yaml:0:0: error: cannot read file");
+}
+
+}  // namespace
