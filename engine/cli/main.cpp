@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   sparks::cli::ExitCode exit_code = 0;
   sparks::cli::add_check_command(app, exit_code);
   sparks::cli::add_demo_command(app, exit_code);
+  sparks::cli::add_sandbox_command(app, exit_code);
 
   // --version and the logging options work after any command too (`sparks check --version`).
   for (auto* sub : app.get_subcommands({})) {

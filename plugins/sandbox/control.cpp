@@ -1,0 +1,301 @@
+// The control API (/sandbox/v1/…): make things happen on the emulated platforms — a comment, a
+// DM, an order, a revoked authorization, faults, time passing — and look at what the connectors
+// did. Errors use the engine's shape {"error": {code, message}}.
+#include <boost/json/parse.hpp>
+
+#include "sandbox/context.hpp"
+#include "sandbox/webhooks.hpp"
+
+namespace sparks::sandbox {
+
+namespace {
+
+// Seconds the clock may move in one call: ten years, so that arithmetic on times cannot overflow.
+constexpr std::int64_t kMaxClockStep = 10LL * 365 * 24 * 60 * 60;
+
+http::Response bad_request(const std::string& message) {
+  return http::error_response(400, "bad_request", message);
+}
+
+http::Response not_found(const std::string& message) {
+  return http::error_response(404, "not_found", message);
+}
+
+std::optional<boost::json::object> json_body(const http::Request& request) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(request.body, ec);
+  if (ec || !value.is_object()) return std::nullopt;
+  return std::move(value.as_object());
+}
+
+std::string text(const boost::json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// The named account on `platform`, or nullptr.
+const Account* account_on(Context& context, const std::string& id, const char* platform) {
+  const Account* account = context.state.account(id);
+  return account != nullptr && account->platform == platform ? account : nullptr;
+}
+
+http::Response post_comment(Context& context, const http::Request& request) {
+  auto body = json_body(request);
+  if (!body) return bad_request("the body must be a JSON object");
+  const Account* account = account_on(context, text(*body, "account"), kTikTok);
+  if (account == nullptr) return not_found("no TikTok account \"" + text(*body, "account") + "\"");
+  const auto video_id = text(*body, "video_id");
+  bool video_found = false;
+  for (const auto& v : context.state.videos)
+    video_found |= v.id == video_id && v.account == account->id;
+  if (!video_found)
+    return not_found("account " + account->id + " has no video \"" + video_id + "\"");
+  const auto user = text(*body, "user");
+  const auto comment_text = text(*body, "text");
+  if (user.empty() || comment_text.empty())
+    return bad_request("\"user\" and \"text\" are required");
+
+  Comment comment{
+      context.state.next_id("comment-"), account->id,        video_id, user, comment_text,
+      text(*body, "parent_comment_id"),  context.state.now()};
+  context.state.comments.push_back(comment);
+  const Conversation& conversation = context.state.open_conversation(account->id, user);
+  emit_tiktok_webhook(context, "comment.update", account->open_id,
+                      {{"comment_id", comment.id},
+                       {"video_id", comment.video_id},
+                       {"parent_comment_id", comment.parent_comment_id},
+                       {"comment_type", comment.parent_comment_id.empty() ? "comment" : "reply"},
+                       {"action", "insert"},
+                       {"text", comment.text},
+                       {"create_time", comment.create_time},
+                       {"author", {{"user_id", user}, {"username", user}}}});
+  auto json = comment_json(comment);
+  json["conversation_id"] = conversation.id;
+  return http::Response::json(201, {{"comment", std::move(json)}});
+}
+
+http::Response post_message(Context& context, const http::Request& request) {
+  auto body = json_body(request);
+  if (!body) return bad_request("the body must be a JSON object");
+  const Account* account = account_on(context, text(*body, "account"), kTikTok);
+  if (account == nullptr) return not_found("no TikTok account \"" + text(*body, "account") + "\"");
+  const auto user = text(*body, "user");
+  const auto message_text = text(*body, "text");
+  if (user.empty() || message_text.empty())
+    return bad_request("\"user\" and \"text\" are required");
+
+  const Conversation& conversation = context.state.open_conversation(account->id, user);
+  const std::string message_id = context.state.next_id("msg-");
+  emit_tiktok_webhook(context, "im_receive_msg", account->open_id,
+                      {{"conversation_id", conversation.id},
+                       {"message_id", message_id},
+                       {"create_time", context.state.now()},
+                       {"sender", {{"user_id", user}, {"username", user}}},
+                       {"text", {{"body", message_text}}}});
+  return http::Response::json(
+      201, {{"message", {{"message_id", message_id}, {"conversation_id", conversation.id}}}});
+}
+
+http::Response post_order(Context& context, const http::Request& request) {
+  auto body = json_body(request);
+  if (!body) return bad_request("the body must be a JSON object");
+  const Account* shop = account_on(context, text(*body, "shop"), kTikTokShop);
+  if (shop == nullptr) return not_found("no Shop account \"" + text(*body, "shop") + "\"");
+  const auto buyer = text(*body, "buyer");
+  if (buyer.empty()) return bad_request("\"buyer\" is required (a TikTok user id)");
+  const auto* items = body->if_contains("items");
+  if (items == nullptr || !items->is_array() || items->as_array().empty()) {
+    return bad_request("\"items\" must list at least one {sku_id, quantity}");
+  }
+  Order order{context.state.next_id("57600000000"),
+              shop->id,
+              buyer,
+              text(*body, "status").empty() ? "AWAITING_SHIPMENT" : text(*body, "status"),
+              context.state.now(),
+              context.state.now()};
+  for (const auto& item : items->as_array()) {
+    if (!item.is_object()) return bad_request("each item must be {sku_id, quantity}");
+    const auto sku_id = text(item.as_object(), "sku_id");
+    const Product* product = nullptr;
+    const Sku* sku = context.state.sku(shop->id, sku_id, &product);
+    if (sku == nullptr) return not_found("shop " + shop->id + " has no SKU \"" + sku_id + "\"");
+    const auto* quantity = item.as_object().if_contains("quantity");
+    const std::int64_t count = quantity == nullptr    ? 1
+                               : quantity->is_int64() ? quantity->as_int64()
+                                                      : 0;
+    if (count < 1 || count > 100) return bad_request("quantity must be 1 to 100");
+    // One line item per unit, as the Partner API reports them.
+    for (std::int64_t unit = 0; unit < count; ++unit) {
+      order.line_items.push_back({context.state.next_id("line-"), sku->id, product->id,
+                                  product->title, sku->seller_sku, sku->price_cents});
+    }
+  }
+  context.state.orders.push_back(order);
+  emit_shop_webhook(
+      context, kShopOrderStatusChange, shop->shop_id,
+      {{"order_id", order.id}, {"order_status", order.status}, {"update_time", order.update_time}});
+  return http::Response::json(201, {{"order", order_json(order)}});
+}
+
+http::Response post_order_status(Context& context, const http::Request& request) {
+  auto body = json_body(request);
+  if (!body || text(*body, "status").empty()) {
+    return bad_request("the body must be {\"status\": \"…\"}, e.g. \"DELIVERED\"");
+  }
+  for (auto& order : context.state.orders) {
+    if (order.id != request.params.at("id")) continue;
+    order.status = text(*body, "status");
+    order.update_time = context.state.now();
+    emit_shop_webhook(context, kShopOrderStatusChange, context.state.account(order.shop)->shop_id,
+                      {{"order_id", order.id},
+                       {"order_status", order.status},
+                       {"update_time", order.update_time}});
+    return http::Response::json(200, {{"order", order_json(order)}});
+  }
+  return not_found("no order \"" + request.params.at("id") + "\"");
+}
+
+http::Response post_revoke(Context& context, const http::Request& request) {
+  auto body = json_body(request);
+  if (!body) return bad_request("the body must be a JSON object");
+  const Account* account = context.state.account(text(*body, "account"));
+  if (account == nullptr) return not_found("no account \"" + text(*body, "account") + "\"");
+  const int revoked = context.state.revoke_account(account->id);
+  if (account->platform == kTikTok) {
+    // reason 1: the user removed the app's access from TikTok.
+    emit_tiktok_webhook(context, "authorization.removed", account->open_id, {{"reason", 1}});
+  } else {
+    emit_shop_webhook(context, kShopSellerDeauthorization, account->shop_id,
+                      {{"shop_id", account->shop_id}, {"seller_name", account->name}});
+  }
+  return http::Response::json(200, {{"account", account->id}, {"revoked_grants", revoked}});
+}
+
+http::Response post_faults(Context& context, const http::Request& request) {
+  auto body = json_body(request);
+  if (!body) return bad_request("the body must be a JSON object");
+  // One fault object, or {"faults": [...]}: all are checked before any is armed.
+  std::vector<boost::json::object> requested;
+  if (const auto* list = body->if_contains("faults")) {
+    if (!list->is_array()) return bad_request("\"faults\" must be an array");
+    for (const auto& f : list->as_array()) {
+      if (!f.is_object()) return bad_request("each fault must be an object");
+      requested.push_back(f.as_object());
+    }
+  } else {
+    requested.push_back(*body);
+  }
+  Faults trial = context.faults;
+  for (const auto& f : requested) {
+    if (auto problem = trial.add(f)) return bad_request(*problem);
+  }
+  context.faults = std::move(trial);
+  return http::Response::json(201, {{"faults", context.faults.to_json()}});
+}
+
+http::Response get_faults(Context& context, const http::Request&) {
+  return http::Response::json(200, {{"faults", context.faults.to_json()}});
+}
+
+http::Response delete_faults(Context& context, const http::Request&) {
+  context.faults.clear();
+  return http::Response::json(200, {{"faults", boost::json::array{}}});
+}
+
+http::Response get_sent_messages(Context& context, const http::Request& request) {
+  const auto account = request.query_value("account").value_or("");
+  boost::json::array messages;
+  for (const auto& m : context.state.sent_messages) {
+    if (!account.empty() && m.account != account) continue;
+    messages.push_back({{"account", m.account},
+                        {"recipient", m.recipient},
+                        {"user", m.user},
+                        {"text", m.text},
+                        {"message_id", m.message_id},
+                        {"sent_at", m.sent_at}});
+  }
+  return http::Response::json(200, {{"messages", std::move(messages)}});
+}
+
+http::Response get_accounts(Context& context, const http::Request&) {
+  boost::json::array accounts;
+  for (const auto& a : context.state.accounts) accounts.push_back(account_json(a));
+  return http::Response::json(200, {{"accounts", std::move(accounts)}});
+}
+
+http::Response get_products(Context& context, const http::Request& request) {
+  const auto shop = request.query_value("shop").value_or("");
+  if (account_on(context, shop, kTikTokShop) == nullptr) {
+    return not_found("no Shop account \"" + shop + "\"");
+  }
+  boost::json::array products;
+  for (const auto& p : context.state.products) {
+    if (p.shop == shop) products.push_back(product_json(p));
+  }
+  return http::Response::json(200, {{"products", std::move(products)}});
+}
+
+http::Response get_orders(Context& context, const http::Request& request) {
+  const auto shop = request.query_value("shop").value_or("");
+  boost::json::array orders;
+  for (const auto& o : context.state.orders) {
+    if (shop.empty() || o.shop == shop) orders.push_back(order_json(o));
+  }
+  return http::Response::json(200, {{"orders", std::move(orders)}});
+}
+
+http::Response clock_now(Context& context) {
+  return http::Response::json(200, {{"now", context.state.now()}});
+}
+
+http::Response get_clock(Context& context, const http::Request&) {
+  return clock_now(context);
+}
+
+http::Response post_clock(Context& context, const http::Request& request) {
+  auto body = json_body(request);
+  const auto* step = body ? body->if_contains("advance_seconds") : nullptr;
+  if (step == nullptr || !step->is_int64() || step->as_int64() < 0 ||
+      step->as_int64() > kMaxClockStep) {
+    return bad_request("\"advance_seconds\" must be an integer from 0 to ten years");
+  }
+  context.state.advance_clock(step->as_int64());
+  return clock_now(context);
+}
+
+http::Response get_webhooks(Context& context, const http::Request&) {
+  return http::Response::json(200, {{"webhooks", webhook_log_json(context)}});
+}
+
+http::Response put_webhook_targets(Context& context, const http::Request& request) {
+  auto body = json_body(request);
+  if (!body) return bad_request("the body must be a JSON object");
+  if (body->contains("tiktok")) context.options.tiktok_webhook_target = text(*body, "tiktok");
+  if (body->contains("tiktok_shop"))
+    context.options.shop_webhook_target = text(*body, "tiktok_shop");
+  return http::Response::json(200, {{"tiktok", context.options.tiktok_webhook_target},
+                                    {"tiktok_shop", context.options.shop_webhook_target}});
+}
+
+}  // namespace
+
+void add_control_routes(http::Router& router, const std::shared_ptr<Context>& context) {
+  add_route(router, context, "POST", "/sandbox/v1/comments", post_comment);
+  add_route(router, context, "POST", "/sandbox/v1/messages", post_message);
+  add_route(router, context, "POST", "/sandbox/v1/orders", post_order);
+  add_route(router, context, "GET", "/sandbox/v1/orders", get_orders);
+  add_route(router, context, "POST", "/sandbox/v1/orders/{id}/status", post_order_status);
+  add_route(router, context, "POST", "/sandbox/v1/revoke", post_revoke);
+  add_route(router, context, "POST", "/sandbox/v1/faults", post_faults);
+  add_route(router, context, "GET", "/sandbox/v1/faults", get_faults);
+  add_route(router, context, "DELETE", "/sandbox/v1/faults", delete_faults);
+  add_route(router, context, "GET", "/sandbox/v1/sent-messages", get_sent_messages);
+  add_route(router, context, "GET", "/sandbox/v1/accounts", get_accounts);
+  add_route(router, context, "GET", "/sandbox/v1/products", get_products);
+  add_route(router, context, "GET", "/sandbox/v1/clock", get_clock);
+  add_route(router, context, "POST", "/sandbox/v1/clock", post_clock);
+  add_route(router, context, "GET", "/sandbox/v1/webhooks", get_webhooks);
+  add_route(router, context, "PUT", "/sandbox/v1/webhook-targets", put_webhook_targets);
+}
+
+}  // namespace sparks::sandbox

@@ -1,0 +1,62 @@
+#include "sandbox/sandbox.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "sandbox/context.hpp"
+
+namespace sparks::sandbox {
+
+Sandbox::Sandbox(boost::asio::any_io_executor executor, SandboxOptions options)
+    : context_(std::make_shared<Context>(std::move(executor), std::move(options))) {}
+
+Sandbox::~Sandbox() = default;
+
+void Sandbox::mount(http::Router& router) const {
+  add_tiktok_oauth_routes(router, context_);
+  add_tiktok_video_routes(router, context_);
+  add_tiktok_business_routes(router, context_);
+  add_shop_oauth_routes(router, context_);
+  add_shop_api_routes(router, context_);
+  add_control_routes(router, context_);
+}
+
+void Sandbox::set_webhook_targets(std::string tiktok_url, std::string shop_url) {
+  boost::asio::post(context_->strand, [context = context_, tiktok_url = std::move(tiktok_url),
+                                       shop_url = std::move(shop_url)] {
+    context->options.tiktok_webhook_target = tiktok_url;
+    context->options.shop_webhook_target = shop_url;
+  });
+}
+
+// Read without the strand: the keys never change after construction (only the webhook targets
+// do, and those are set through the strand).
+const SandboxOptions& Sandbox::options() const {
+  return context_->options;
+}
+
+std::vector<AccountSummary> Sandbox::accounts() const {
+  std::vector<AccountSummary> summaries;
+  for (const auto& a : State().accounts) {
+    summaries.push_back({a.id, a.platform, a.type, a.business_id, a.name});
+  }
+  return summaries;
+}
+
+namespace {
+
+std::string join_url(std::string_view base, std::string_view path) {
+  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+  return std::string(base) + std::string(path);
+}
+
+}  // namespace
+
+std::string tiktok_webhook_url(std::string_view base_url) {
+  return join_url(base_url, "/webhooks/tiktok");
+}
+
+std::string shop_webhook_url(std::string_view base_url) {
+  return join_url(base_url, "/webhooks/tiktok_shop");
+}
+
+}  // namespace sparks::sandbox
