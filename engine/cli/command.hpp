@@ -17,5 +17,6 @@ struct GlobalOptions {
 void add_check_command(CLI::App& app, ExitCode& exit_code);
 void add_demo_command(CLI::App& app, ExitCode& exit_code);
 void add_sandbox_command(CLI::App& app, ExitCode& exit_code);
+void add_plugin_command(CLI::App& app, ExitCode& exit_code);
 
 }  // namespace sparks::cli

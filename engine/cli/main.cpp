@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   sparks::cli::add_check_command(app, exit_code);
   sparks::cli::add_demo_command(app, exit_code);
   sparks::cli::add_sandbox_command(app, exit_code);
+  sparks::cli::add_plugin_command(app, exit_code);
 
   // --version and the logging options work after any command too (`sparks check --version`).
   for (auto* sub : app.get_subcommands({})) {

@@ -153,13 +153,15 @@ TEST_F(StoreTest, RefusesANewerSchemaWithoutTouchingTheFile) {
 TEST_F(StoreTest, RefusesANewerSchemaThatIsStillOnlyInTheWal) {
   { Database database(database_path()); }
   {
-    // A newer build that stopped before checkpointing: the file's header still says schema 1.
+    // A newer build that stopped before checkpointing: the file's header still says this build's
+    // schema.
     SQLite::Database newer(database_path().string(), SQLite::OPEN_READWRITE);
     sqlite3_db_config(newer.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     newer.exec("PRAGMA user_version = 7");
   }
   const std::string bytes_before = file_bytes(database_path());
-  ASSERT_EQ(bytes_before.substr(60, 4), std::string("\0\0\0\1", 4));  // user_version in the header
+  const char newest = static_cast<char>(sparks::store::newest_schema_version());
+  ASSERT_EQ(bytes_before.substr(60, 4), std::string("\0\0\0", 3) + newest);  // user_version
 
   try {
     Database refused(database_path());

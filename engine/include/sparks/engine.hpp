@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,11 @@ struct EngineOptions {
   std::filesystem::path database = "sparks-data/sparks.db";
   // The lifecycle definition; when unset, the shipped flows/lifecycle/integration.yaml built in.
   std::optional<std::filesystem::path> lifecycle;
+  // Connector plugins: every *.so in this folder is loaded at start (a bad one is refused with a
+  // logged reason and the engine goes on). Unset: no plugins.
+  std::optional<std::filesystem::path> plugin_dir;
+  // Each platform's configuration as a JSON object text, handed to its plugin's `configure`.
+  std::map<std::string, std::string> platform_config;
   // Wall clock used for stored times and `after:` deadlines; injectable for tests.
   std::function<Clock::time_point()> now = [] { return Clock::now(); };
 };
@@ -90,7 +96,16 @@ class Engine {
   // The stored transition history of one integration, oldest first.
   void transitions(IntegrationKey key, std::function<void(std::vector<TransitionView>)> done);
 
-  // Cancels timers and waits for queued writes; call before destroying the io_context.
+  // Platform ids of the connector plugins that loaded.
+  std::vector<std::string> platforms() const;
+
+  // Asks the integration's connector to refresh its credentials now. How it went reaches the
+  // lifecycle through the triggers the connector emits (token_refreshed, token_refresh_failed,
+  // refresh_token_rejected); `done` gets an empty string, or why the call could not be made.
+  void refresh_credentials(IntegrationKey key, std::function<void(std::string error)> done);
+
+  // Cancels timers, unloads plugins and waits for queued writes; call before destroying the
+  // io_context.
   void stop();
 
  private:

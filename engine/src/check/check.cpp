@@ -8,6 +8,7 @@
 
 #include "config/config.hpp"
 #include "lifecycle/loader.hpp"
+#include "plugins/manifest_file.hpp"
 #include "runtime/lifecycle_bindings.hpp"
 #include "util/read_file.hpp"
 #include "yaml/parse.hpp"
@@ -34,6 +35,7 @@ struct Kind {
 
 constexpr Kind kKinds[] = {
     {"lifecycle", &check_lifecycle},
+    {"plugin", &plugins::check_manifest_file},
     {"sparks", &check_config},
 };
 

@@ -5,7 +5,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <SQLiteCpp/Transaction.h>
+
 #include <boost/asio/post.hpp>
+#include <boost/json/parse.hpp>
 #include <mutex>
 #include <stdexcept>
 
@@ -15,9 +18,14 @@
 #include "runtime/transition_context.hpp"
 #include "runtime/workspace.hpp"
 #include "store/database.hpp"
+#include "plugins/host_bridge.hpp"
+#include "plugins/loaded_plugin.hpp"
+#include "plugins/plugin_host.hpp"
 #include "store/credential_store.hpp"
+#include "store/event_log_store.hpp"
 #include "store/lifecycle_store.hpp"
 #include "store/writer.hpp"
+#include "crypto/random.hpp"
 #include "util/resources.hpp"
 
 namespace sparks {
@@ -53,7 +61,10 @@ lifecycle::Machine load_machine(const std::optional<std::filesystem::path>& path
 
 }  // namespace
 
-struct Engine::Impl : std::enable_shared_from_this<Impl> {
+// The engine is also the plugins' host bridge: their triggers enter its event path, their storage
+// is its store, and their callbacks run on the strand of the workspace they concern (a plugin's
+// "integration" string is the workspace id).
+struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBridge {
   Impl(boost::asio::any_io_executor host_executor, EngineOptions engine_options)
       : executor(std::move(host_executor)),
         options(std::move(engine_options)),
@@ -66,6 +77,8 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   const lifecycle::Machine machine;
   store::Database database;  // migrated at open; used for reads while starting
   store::Writer writer;      // the one writer connection, on its own thread
+  std::unique_ptr<plugins::PluginHost> plugin_host;
+  std::mutex reads_mutex;  // `database` serves the plugins' synchronous key-value reads
 
   std::mutex workspaces_mutex;  // guards the map only; a workspace's contents belong to its strand
   std::map<std::string, std::shared_ptr<runtime::Workspace>, std::less<>> workspaces;
@@ -122,6 +135,84 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
       if (machine.state_name(in.machine.state) != timer.state) continue;  // stale row
       arm_timer(ws, in, from_ms(timer.deadline_ms));
     }
+  }
+
+
+  // --- plugins ---
+
+  void load_plugins() {
+    plugin_host = std::make_unique<plugins::PluginHost>(executor, *this);
+    if (!options.plugin_dir) return;
+    for (const auto& report : plugin_host->load_directory(*options.plugin_dir)) {
+      if (!report.loaded()) continue;  // the host logged the reason
+      auto* plugin = plugin_host->find(report.platform);
+      auto config = options.platform_config.find(report.platform);
+      std::string error;
+      if (!plugin->configure(config == options.platform_config.end() ? "{}" : config->second, error))
+        spdlog::error("plugin {} ({}): configuration refused: {}", report.platform,
+                      report.path.string(), error);
+    }
+  }
+
+  boost::asio::any_io_executor executor_for(std::string_view, std::string_view integration) override {
+    return workspace(integration)->strand;
+  }
+
+  bool emit_trigger(std::string_view platform, std::string_view integration,
+                    std::string_view trigger, std::string_view payload_json) override {
+    ingest_event(store::EventRow{std::string(integration), std::string(platform), "plugin",
+                                 crypto::base64url_encode(crypto::random_bytes(12)),
+                                 std::string(trigger), std::string(payload_json),
+                                 to_ms(options.now())});
+    return true;
+  }
+
+  std::optional<std::string> kv_get(std::string_view platform, std::string_view integration,
+                                    std::string_view key) override {
+    std::lock_guard lock(reads_mutex);
+    return store::kv_get(database.connection(), platform, integration, key);
+  }
+  bool kv_put(std::string_view platform, std::string_view integration, std::string_view key,
+              std::string_view value) override {
+    // Written in its own transaction and waited for, so that a get after a put sees it.
+    return write_now([&](SQLite::Database& db) { store::kv_put(db, platform, integration, key, value); });
+  }
+  bool kv_delete(std::string_view platform, std::string_view integration,
+                 std::string_view key) override {
+    return write_now([&](SQLite::Database& db) { store::kv_delete(db, platform, integration, key); });
+  }
+
+  bool write_now(const std::function<void(SQLite::Database&)>& batch) {
+    std::lock_guard lock(reads_mutex);
+    try {
+      SQLite::Transaction transaction(database.connection());
+      batch(database.connection());
+      transaction.commit();
+      return true;
+    } catch (const std::exception& e) {
+      spdlog::error("plugin storage: {}", e.what());
+      return false;
+    }
+  }
+
+  // Every inbound event — a verified webhook's or a plugin's trigger — is stored first (a repeated
+  // dedupe key is dropped there); only then does a lifecycle event move the integration.
+  void ingest_event(store::EventRow row) {
+    auto ws = workspace(row.workspace_id);
+    auto inserted = std::make_shared<bool>(false);
+    writer.submit([row, inserted](SQLite::Database& db) { *inserted = store::append_event(db, row); },
+                  ws->strand,
+                  [weak = weak_from_this(), ws, row, inserted](std::exception_ptr error) {
+                    auto self = weak.lock();
+                    if (!self || error || !*inserted) return;
+                    if (!self->machine.event_id(row.kind)) return;  // a flow trigger: kept for flows
+                    boost::system::error_code ec;
+                    auto payload = boost::json::parse(row.payload, ec);
+                    self->fire_on_strand(ws, {row.workspace_id, row.platform}, row.kind,
+                                         Actor::system(row.source + ":" + row.platform),
+                                         payload.is_object() ? payload.get_object() : boost::json::object{},
+                                         nullptr);
+                  });
   }
 
   void arm_timer(const std::shared_ptr<runtime::Workspace>& ws, runtime::Integration& in,
@@ -252,6 +343,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
 Engine::Engine(boost::asio::any_io_executor executor, EngineOptions options)
     : impl_(std::make_shared<Impl>(std::move(executor), std::move(options))) {
   impl_->restore();
+  impl_->load_plugins();
 }
 
 Engine::~Engine() { stop(); }
@@ -297,8 +389,28 @@ void Engine::transitions(IntegrationKey key,
       });
 }
 
+std::vector<std::string> Engine::platforms() const {
+  std::vector<std::string> out;
+  for (auto* plugin : impl_->plugin_host->plugins()) out.push_back(plugin->platform());
+  return out;
+}
+
+void Engine::refresh_credentials(IntegrationKey key, std::function<void(std::string)> done) {
+  auto ws = impl_->workspace(key.workspace);
+  boost::asio::post(ws->strand, [impl = impl_, key, done = std::move(done)]() mutable {
+    auto* plugin = impl->plugin_host->find(key.platform);
+    if (!plugin)
+      return impl->complete(std::move(done), "no connector plugin for platform '" + key.platform + "'");
+    plugin->call(plugins::Operation::refresh_token, key.workspace, R"({"credentials":{}})",
+                 [impl, done = std::move(done)](sparks_status_t status, std::string result) mutable {
+                   impl->complete(std::move(done), status == SPARKS_OK ? std::string() : result);
+                 });
+  });
+}
+
 void Engine::stop() {
   if (!impl_) return;
+  if (impl_->plugin_host) impl_->plugin_host->unload_all();
   impl_->writer.flush();
   std::lock_guard lock(impl_->workspaces_mutex);
   for (auto& [id, ws] : impl_->workspaces)

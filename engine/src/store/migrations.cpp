@@ -109,8 +109,45 @@ CREATE TABLE event_log (
 ) STRICT;
 )sql";
 
+constexpr std::string_view kOAuthAndAudit = R"sql(
+-- An authorization in progress, under the nonce of its signed OAuth state. Taken (deleted) by the
+-- callback that completes it, so a state works once.
+CREATE TABLE oauth_sessions (
+  nonce           TEXT    PRIMARY KEY,
+  workspace_id    TEXT    NOT NULL,
+  platform        TEXT    NOT NULL,
+  member          TEXT    NOT NULL,
+  redirect_uri    TEXT    NOT NULL,
+  sealed_verifier TEXT,             -- the PKCE verifier, encrypted (base64url); NULL without PKCE
+  expires_at_ms   INTEGER NOT NULL
+) STRICT;
+
+-- Who connected, disconnected or was refused what, and when.
+CREATE TABLE audit_log (
+  id           INTEGER PRIMARY KEY,
+  workspace_id TEXT    NOT NULL,
+  actor        TEXT    NOT NULL,
+  action       TEXT    NOT NULL,  -- e.g. 'connect', 'disconnect', 'close_workspace'
+  platform     TEXT,
+  outcome      TEXT    NOT NULL,  -- 'ok', or the refusal, e.g. 'not_owner'
+  detail       TEXT,
+  at_ms        INTEGER NOT NULL
+) STRICT;
+CREATE INDEX audit_log_by_workspace ON audit_log (workspace_id, id);
+
+-- Each plugin's key-value store, per integration (the plugin names the integration it concerns).
+CREATE TABLE plugin_kv (
+  platform    TEXT NOT NULL,
+  integration TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  value       TEXT NOT NULL,
+  PRIMARY KEY (platform, integration, key)
+) STRICT;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kInitialSchema},
+    Migration{2, "OAuth sessions, the audit log and plugin storage", kOAuthAndAudit},
 };
 
 constexpr bool versions_are_consecutive() {

@@ -1,0 +1,68 @@
+#pragma once
+// The host's own copy of a plugin's descriptor. The plugin's C structs are read once, right after
+// init, with every pointer, count and string checked (abi_text.hpp); from then on the host uses
+// only this copy.
+#include <sparks/plugin.h>
+
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sparks::plugins {
+
+struct ParamInfo {
+  std::string name;
+  std::string type;  // "string", "integer", "number", "boolean", "object", "array"
+  bool required = false;
+  std::string description;
+};
+
+struct OperationInfo {  // a flow trigger or an action
+  std::string name;
+  std::string description;
+  std::vector<ParamInfo> params;
+};
+
+struct ScopeInfo {
+  std::string name;
+  std::string description;
+  bool required = false;
+  std::vector<std::string> enables;
+};
+
+struct PluginDescriptor {
+  std::uint32_t abi_major = 0;  // from the plugin's version block
+  std::uint32_t abi_minor = 0;
+  std::string platform_id;
+  std::string display_name;
+  std::string version;
+  std::vector<ScopeInfo> scopes;
+  std::vector<std::string> lifecycle_triggers;
+  std::vector<OperationInfo> triggers;
+  std::vector<OperationInfo> actions;
+
+  // A lifecycle trigger or flow trigger this plugin declares (what it may emit).
+  bool declares_trigger(std::string_view name) const;
+  bool declares_action(std::string_view name) const;
+};
+
+struct DescriptorCopy {
+  std::optional<PluginDescriptor> descriptor;
+  std::string error;  // when the copy failed, e.g. "scopes[2].name is not valid UTF-8"
+};
+
+// Copies `descriptor` (plugin-owned; may be NULL) into host memory.
+DescriptorCopy copy_descriptor(const sparks_plugin_descriptor_t* descriptor);
+
+// The manifest document, `{"plugin": {...}}`, as validated by schemas/plugin-manifest.schema.json
+// and printed by `sparks plugin inspect --json`.
+boost::json::value to_manifest_json(const PluginDescriptor& descriptor);
+
+// Every problem with the descriptor, one line each: the manifest schema, then what a schema cannot
+// say (names carry the platform prefix and are unique; each scope enables declared names only).
+std::vector<std::string> validate_descriptor(const PluginDescriptor& descriptor);
+
+}  // namespace sparks::plugins

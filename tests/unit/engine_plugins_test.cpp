@@ -1,0 +1,167 @@
+// The engine with a real connector plugin loaded from a plugin directory: triggers the plugin emits
+// are stored in the event log and move the lifecycle, which pauses and resumes the automations
+// that depend on the platform. A file in the directory that is not a plugin is refused and the
+// engine serves on.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <filesystem>
+
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "sparks/engine.hpp"
+#include "store/automation_store.hpp"
+#include "store/database.hpp"
+#include "store/event_log_store.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using sparks::Actor;
+using sparks::Role;
+using sparks::store::AutomationStatus;
+
+const Actor kAna = Actor::member("ana", Role::owner);
+
+class EnginePluginsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ = fs::temp_directory_path() / ("sparks-engine-plugins-" + std::to_string(getpid()));
+    fs::remove_all(folder_);
+    fs::create_directories(folder_ / "plugins");
+    fs::create_symlink(SPARKS_ECHO_PLUGIN, folder_ / "plugins" / "libsparks_echo.so");
+    fs::copy_file(fs::path(SPARKS_TEST_PLUGIN_DIR) / "not_a_plugin.so",
+                  folder_ / "plugins" / "not_a_plugin.so");
+
+    // The echo platform's token endpoint, answering with whatever status the test chose.
+    auto router = std::make_shared<sparks::http::Router>();
+    router->add_sync("POST", "/oauth/refresh", [this](const sparks::http::Request&) {
+      if (refresh_status_ == 200)
+        return sparks::http::Response::json(
+            200, {{"access_token", "a2"}, {"refresh_token", "r2"}, {"expires_in", 3600}});
+      return sparks::http::Response::json(refresh_status_, {{"error", "no"}});
+    });
+    platform_ = std::make_unique<sparks::http::Server>(io_.get_executor(), router);
+    platform_->listen("127.0.0.1", 0);
+
+    options_.database = folder_ / "sparks.db";
+    options_.plugin_dir = folder_ / "plugins";
+    options_.platform_config["echo"] =
+        R"({"api_base_url":")" + platform_->base_url() + R"(","client_secret":"s"})";
+    engine_ = std::make_unique<sparks::Engine>(io_.get_executor(), options_);
+  }
+  void TearDown() override {
+    engine_->stop();
+    platform_->stop();
+    engine_.reset();
+    io_.restart();
+    io_.run_for(200ms);
+    fs::remove_all(folder_);
+  }
+
+  template <typename Done>
+  void run_until(Done&& done, std::chrono::milliseconds limit = 10s) {
+    io_.restart();
+    auto work = boost::asio::make_work_guard(io_);
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done() && std::chrono::steady_clock::now() < deadline) io_.run_one_for(50ms);
+  }
+
+  std::string fire(const std::string& event, boost::json::object payload = {}) {
+    std::optional<sparks::FireOutcome> outcome;
+    engine_->fire({"w1", "echo"}, event, kAna, std::move(payload),
+                  [&](sparks::FireOutcome o) { outcome = std::move(o); });
+    run_until([&] { return outcome.has_value(); });
+    return outcome ? outcome->to : "no answer";
+  }
+
+  std::string state() {
+    std::optional<std::string> result;
+    engine_->integrations("w1", [&](std::vector<sparks::IntegrationView> views) {
+      for (auto& v : views)
+        if (v.key.platform == "echo") result = v.state;
+      if (!result) result = "none";
+    });
+    run_until([&] { return result.has_value(); });
+    return result.value_or("no answer");
+  }
+
+  // Refreshes through the plugin and waits until the lifecycle has reached `expected`.
+  std::string refresh_and_wait(int http_status, const std::string& expected) {
+    refresh_status_ = http_status;
+    std::optional<std::string> error;
+    engine_->refresh_credentials({"w1", "echo"}, [&](std::string e) { error = std::move(e); });
+    run_until([&] { return error.has_value(); });
+    std::string now;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while ((now = state()) != expected && std::chrono::steady_clock::now() < deadline)
+      run_until([] { return false; }, 20ms);
+    return now;
+  }
+
+  std::string automation(const std::string& id) {
+    sparks::store::Database db(options_.database);
+    auto row = sparks::store::load_automation(db.connection(), "w1", id);
+    return std::string(sparks::store::to_string(row->status)) + "/" + row->paused_by.value_or("-");
+  }
+
+  fs::path folder_;
+  boost::asio::io_context io_;
+  std::atomic<int> refresh_status_{200};
+  std::unique_ptr<sparks::http::Server> platform_;
+  sparks::EngineOptions options_;
+  std::unique_ptr<sparks::Engine> engine_;
+};
+
+TEST_F(EnginePluginsTest, PluginTriggersMoveTheLifecycleAndItsAutomations) {
+  EXPECT_EQ(engine_->platforms(), std::vector<std::string>{"echo"})
+      << "the text file in the plugin folder is refused, the echo connector loads";
+
+  ASSERT_EQ(fire("connect_requested"), "authorizing");
+  ASSERT_EQ(fire("authorization_granted", {{"missing_scopes", boost::json::array{}}}), "connected");
+  {
+    sparks::store::Database db(options_.database);
+    sparks::store::save_automation(db.connection(), {"w1", "live", "live", AutomationStatus::live,
+                                                     std::nullopt, 1, {"echo"}});
+    sparks::store::save_automation(db.connection(), {"w1", "draft", "draft", AutomationStatus::draft,
+                                                     std::nullopt, 1, {"echo"}});
+    sparks::store::save_automation(db.connection(), {"w1", "by-hand", "by-hand",
+                                                     AutomationStatus::paused, "person", 1, {"echo"}});
+  }
+
+  EXPECT_EQ(refresh_and_wait(503, "paused"), "paused") << "token_refresh_failed";
+  EXPECT_EQ(refresh_and_wait(200, "connected"), "connected") << "token_refreshed";
+  EXPECT_EQ(refresh_and_wait(401, "disconnected"), "disconnected") << "refresh_token_rejected";
+  EXPECT_EQ(automation("live"), "paused/echo");
+  EXPECT_EQ(automation("draft"), "draft/-");
+  EXPECT_EQ(automation("by-hand"), "paused/person");
+
+  ASSERT_EQ(fire("connect_requested"), "authorizing");
+  ASSERT_EQ(fire("authorization_granted", {{"missing_scopes", boost::json::array{}}}), "connected");
+  EXPECT_EQ(automation("live"), "live/-") << "the reconnect resumes what the integration paused";
+  EXPECT_EQ(automation("by-hand"), "paused/person");
+
+  // Every trigger went through the event log before it moved anything.
+  sparks::store::Database db(options_.database);
+  EXPECT_EQ(sparks::store::count_events(db.connection(), "w1", "token_refresh_failed"), 1);
+  EXPECT_EQ(sparks::store::count_events(db.connection(), "w1", "token_refreshed"), 1);
+  EXPECT_EQ(sparks::store::count_events(db.connection(), "w1", "refresh_token_rejected"), 1);
+  SQLite::Statement actors(db.connection(),
+                           "SELECT actor FROM lifecycle_transitions WHERE event = 'token_refreshed'");
+  ASSERT_TRUE(actors.executeStep());
+  EXPECT_EQ(actors.getColumn(0).getString(), "plugin:echo");
+}
+
+TEST_F(EnginePluginsTest, APlatformWithoutAPluginSaysSo) {
+  std::optional<std::string> error;
+  engine_->refresh_credentials({"w1", "nowhere"}, [&](std::string e) { error = std::move(e); });
+  run_until([&] { return error.has_value(); });
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->find("no connector plugin"), std::string::npos);
+}
+
+}  // namespace
