@@ -105,7 +105,10 @@ http::Response list_shops(Context& context, const http::Request& request) {
                    {"region", shop.region},
                    {"seller_type", "LOCAL"},
                    {"cipher", shop.shop_cipher},
-                   {"code", "SANDBOX" + shop.shop_id}});
+                   {"code", "SANDBOX" + shop.shop_id},
+                   // The business the seller belongs to, which the engine compares with the
+                   // creator's (the real API tells it through the seller's business profile).
+                   {"business_id", shop.business_id}});
   return answer(context, 200, 0, "Success", boost::json::object{{"shops", std::move(shops)}});
 }
 

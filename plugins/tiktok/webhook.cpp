@@ -1,0 +1,120 @@
+// TikTok webhooks: checking `TikTok-Signature`, then turning the envelope
+// {client_key, event, create_time, user_openid, content} — where `content` is itself a JSON
+// string — into the engine's normalized events.
+#include <charconv>
+#include <cstdlib>
+
+#include "common/signatures.hpp"
+#include "tiktok/tiktok.hpp"
+
+namespace sparks::tiktok {
+
+namespace {
+
+Failure bad_signature(std::string message) {
+  return {SPARKS_ERR_BAD_SIGNATURE, std::move(message)};
+}
+
+// "t=1633174587,s=18494715…" → {t, s}; the parts may come in either order.
+struct SignatureHeader {
+  std::string t, s;
+};
+std::optional<SignatureHeader> parse_signature_header(std::string_view header) {
+  SignatureHeader parsed;
+  for (const std::string& part : connectors::split_list(header)) {
+    if (part.starts_with("t=")) parsed.t = part.substr(2);
+    if (part.starts_with("s=")) parsed.s = part.substr(2);
+  }
+  if (parsed.t.empty() || parsed.s.empty()) return std::nullopt;
+  return parsed;
+}
+
+json::object comment_event(const json::object& content) {
+  const json::object author = connectors::object_at(content, "author");
+  // Live comments carry the Live's id; a comment_type of "live" says the same.
+  const bool is_live = connectors::boolean(content, "is_live") ||
+                       !connectors::text(content, "live_id").empty() ||
+                       connectors::text(content, "comment_type") == "live";
+  return {{"id", "comment:" + connectors::text(content, "comment_id")},
+          {"trigger", "tiktok.comment"},
+          {"payload",
+           {{"comment_id", connectors::text(content, "comment_id")},
+            {"video_id", connectors::text(content, "video_id")},
+            {"parent_comment_id", connectors::text(content, "parent_comment_id")},
+            {"text", connectors::text(content, "text")},
+            {"user", connectors::text(author, "user_id")},
+            {"username", connectors::text(author, "username")},
+            {"is_live", is_live}}}};
+}
+
+json::object message_event(const json::object& content) {
+  const json::object sender = connectors::object_at(content, "sender");
+  const json::value* text = content.if_contains("text");
+  // The message text is {body} in the Business API; accept a plain string as well.
+  const std::string body = text != nullptr && text->is_object()
+                               ? connectors::text(text->as_object(), "body")
+                               : connectors::text(content, "text");
+  return {{"id", "message:" + connectors::text(content, "message_id")},
+          {"trigger", "tiktok.dm"},
+          {"payload",
+           {{"conversation_id", connectors::text(content, "conversation_id")},
+            {"message_id", connectors::text(content, "message_id")},
+            {"user", connectors::text(sender, "user_id")},
+            {"text", body}}}};
+}
+
+}  // namespace
+
+WebhookOutcome verify_webhook(const sparks::plugin::Host& host, const Config& config,
+                              const sparks::plugin::Webhook& webhook, std::int64_t now) {
+  const std::optional<std::string_view> header = webhook.header("TikTok-Signature");
+  if (!header) return {bad_signature("the TikTok-Signature header is missing"), {}};
+  const std::optional<SignatureHeader> signature = parse_signature_header(*header);
+  if (!signature) return {bad_signature("TikTok-Signature is not \"t=<unix>,s=<hex>\""), {}};
+
+  const auto mac = host.hmac_sha256(config.client_secret, signature->t + "." + webhook.body);
+  if (!mac) return {Failure{SPARKS_ERR_INTERNAL, "the host computed no HMAC"}, {}};
+  if (!connectors::hex_signature_equal(connectors::to_hex(*mac), signature->s))
+    return {bad_signature("TikTok-Signature does not match the body"), {}};
+  // Checked after the signature, so that only a genuine but old delivery (a replay) is called
+  // stale. `t` is the time of sending, signed: a captured webhook cannot be replayed later.
+  std::int64_t sent_at = 0;
+  const char* t_end = signature->t.data() + signature->t.size();
+  const auto [parsed_end, ec] = std::from_chars(signature->t.data(), t_end, sent_at);
+  if (ec != std::errc{} || parsed_end != t_end || std::llabs(sent_at - now) > kWebhookTolerance)
+    return {bad_signature("TikTok-Signature timestamp is more than 5 minutes from now"), {}};
+
+  const std::optional<json::object> parsed = connectors::try_parse_object(webhook.body);
+  if (!parsed) return {Failure{SPARKS_ERR_PROTOCOL, "the webhook body is not a JSON object"}, {}};
+  const json::object& envelope = *parsed;
+  const std::string client_key = connectors::text(envelope, "client_key");
+  if (!client_key.empty() && client_key != config.client_key)
+    return {bad_signature("the webhook is for another app (client_key " + client_key + ")"), {}};
+  const std::string event = connectors::text(envelope, "event");
+  const std::string account = connectors::text(envelope, "user_openid");
+  const json::object content =
+      connectors::try_parse_object(connectors::text(envelope, "content")).value_or(json::object{});
+
+  json::array events;
+  if (event == "comment.update") {
+    // Only new comments start flows; edits and deletions (other actions) are not triggers.
+    const std::string action = connectors::text(content, "action");
+    if (action.empty() || action == "insert") events.push_back(comment_event(content));
+  } else if (event == "im_receive_msg") {
+    events.push_back(message_event(content));
+  } else if (event == "authorization.removed") {
+    // No id in the event itself: the body's digest identifies it, so a redelivery (same body,
+    // newly signed) has the same id and is dropped as a duplicate.
+    const auto digest = host.hmac_sha256(config.client_secret, webhook.body);
+    const std::string id = digest ? connectors::to_hex(*digest).substr(0, 32) : std::string();
+    events.push_back(json::object{
+        {"id", "authorization_removed:" + id},
+        {"trigger", "authorization_removed"},
+        {"payload", {{"reason", connectors::integer(content, "reason").value_or(0)}}}});
+  }
+  // Other events (video.publish.completed, …) are acknowledged and produce nothing.
+  for (json::value& e : events) e.as_object()["account"] = account;
+  return {std::nullopt, json::serialize(json::object{{"events", std::move(events)}})};
+}
+
+}  // namespace sparks::tiktok

@@ -1,0 +1,45 @@
+// The TikTok Shop connector's descriptor: its two scopes, the lifecycle events it emits, the order
+// trigger and the order lookup action.
+#include "tiktok_shop/tiktok_shop.hpp"
+
+namespace sparks::tiktok_shop {
+
+sparks::plugin::Manifest manifest() {
+  return {
+      .platform_id = std::string(kPlatform),
+      .display_name = "TikTok Shop",
+      .version = "1.0.0",
+      // Named as the Partner API names them. product.read guards catalog sync, an operation
+      // rather than a flow step, so it enables no trigger or action (its description says what).
+      .scopes = {{.name = "order.read",
+                  .description = "Read the shop's orders (new-order trigger, order lookup)",
+                  .required = true,
+                  .enables = {"tiktok_shop.order", "tiktok_shop.get_order"}},
+                 {.name = "product.read",
+                  .description = "Read the shop's product catalog (catalog sync)",
+                  .required = true,
+                  .enables = {}}},
+      // platform_recovered as well as platform_unavailable: a pause for an outage must be able to
+      // end without a person.
+      .lifecycle_triggers = {"authorization_removed", "token_refreshed", "token_refresh_failed",
+                             "refresh_token_rejected", "platform_unavailable",
+                             "platform_recovered"},
+      .triggers =
+          {{.name = "tiktok_shop.order",
+            .description = "An order was placed or changed status",
+            .params =
+                {{.name = "order_id", .required = true, .description = "The order's id"},
+                 {.name = "order_status", .required = true, .description = "AWAITING_SHIPMENT, …"},
+                 {.name = "update_time",
+                  .type = SPARKS_PARAM_INTEGER,
+                  .required = true,
+                  .description = "Unix seconds"}}}},
+      .actions = {{.name = "tiktok_shop.get_order",
+                   .description = "Fetch an order with its line items and buyer (attribution)",
+                   .params = {{.name = "order_id",
+                               .required = true,
+                               .description = "The order to fetch"}}}},
+  };
+}
+
+}  // namespace sparks::tiktok_shop
