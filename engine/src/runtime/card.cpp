@@ -1,0 +1,89 @@
+#include "runtime/card.hpp"
+
+#include <boost/json.hpp>
+#include <ctime>
+
+#include "runtime/issue_texts.hpp"
+
+namespace sparks::runtime {
+
+namespace {
+
+boost::json::value time_or_null(const std::optional<Clock::time_point>& t) {
+  return t ? boost::json::value(rfc3339(*t)) : boost::json::value(nullptr);
+}
+
+boost::json::array strings(const std::vector<std::string>& items) {
+  boost::json::array out;
+  for (const auto& item : items) out.emplace_back(item);
+  return out;
+}
+
+bool is_live(std::string_view state) { return state == "connected" || state == "partial-scopes"; }
+
+}  // namespace
+
+std::string_view status_text(std::string_view state) {
+  if (state == "connected") return "Connected";
+  if (state == "partial-scopes") return "Partially connected";
+  if (state == "authorizing") return "Authorizing";
+  if (state == "paused") return "Paused";
+  return "Disconnected";
+}
+
+std::string_view dot_colour(std::string_view state, bool ever_connected) {
+  if (state == "connected") return "green";
+  if (state == "partial-scopes" || state == "paused") return "yellow";
+  if (state == "disconnected" && ever_connected) return "red";
+  return "grey";
+}
+
+std::string rfc3339(Clock::time_point t) {
+  const std::time_t seconds = Clock::to_time_t(t);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+boost::json::object make_card(const CardFacts& facts, Clock::time_point now) {
+  boost::json::object card;
+  card["platform"] = facts.platform;
+  card["state"] = facts.state;
+  card["status"] = status_text(facts.state);
+  card["dot"] = dot_colour(facts.state, facts.ever_connected);
+  card["account"] = facts.account ? boost::json::value(*facts.account) : boost::json::value(nullptr);
+  card["granted_scopes"] = strings(facts.granted_scopes);
+  card["missing_scopes"] = strings(facts.missing_scopes);
+  card["last_sync"] = time_or_null(facts.last_sync);
+
+  // Receiving: an event arrived since the integration went live. Waiting: none yet, counted from
+  // going live — or from activity that the platform's API showed but no webhook reported.
+  std::optional<Clock::time_point> waiting_since;
+  if (is_live(facts.state)) {
+    const bool received = facts.last_webhook && facts.connected_at && *facts.last_webhook >= *facts.connected_at;
+    if (!received) waiting_since = facts.connected_at;
+    if (facts.unreported_activity &&
+        (!facts.last_webhook || *facts.last_webhook < *facts.unreported_activity))
+      waiting_since = waiting_since ? std::min(*waiting_since, *facts.unreported_activity)
+                                    : *facts.unreported_activity;
+  }
+  card["webhook"] = waiting_since || !is_live(facts.state) ? "waiting" : "receiving";
+  card["webhook_waiting_since"] = time_or_null(waiting_since);
+
+  boost::json::array issues;
+  for (const auto& issue : facts.issues)
+    issues.push_back({{"code", issue.code},
+                      {"message", issue.message},
+                      {"troubleshooting", issue.troubleshooting}});
+  if (waiting_since && now - *waiting_since >= kWebhookPatience)
+    issues.push_back({{"code", "webhook_waiting"},
+                      {"message", "No webhook event from " + issue_texts::display_name(facts.platform) +
+                                      " for over 10 minutes"},
+                      {"troubleshooting", "Troubleshooting → Webhook not receiving"}});
+  card["issues"] = std::move(issues);
+  return card;
+}
+
+}  // namespace sparks::runtime
