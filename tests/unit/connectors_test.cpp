@@ -4,8 +4,6 @@
 // rate limiting and outages; catalog paging; orders. Signatures are also computed here with
 // OpenSSL, independently of the code under test. Every wait has a deadline.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -19,6 +17,7 @@
 #include <thread>
 
 #include "http/client.hpp"
+#include "support/platform_test_helpers.hpp"
 #include "http/form.hpp"
 #include "http/server.hpp"
 #include "plugins/plugin_host.hpp"
@@ -41,31 +40,9 @@ const std::string kRedirect = "http://127.0.0.1:9/oauth/callback";
 const std::vector<std::string> kTikTokScopes = {"user.info.basic", "comment.list",
                                                 "message.list.send", "video.list"};
 
-std::string hmac_hex(const std::string& key, const std::string& message) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &size);
-  static const char* digits = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) {
-    hex += digits[digest[i] >> 4];
-    hex += digits[digest[i] & 15];
-  }
-  return hex;
-}
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-json::object parse_object(const std::string& text) {
-  boost::system::error_code ec;
-  json::value value = json::parse(text, ec);
-  return !ec && value.is_object() ? value.as_object() : json::object{};
-}
+using sparks::testing::hmac_hex;
+using sparks::testing::parse_object;
+using sparks::testing::unix_now;
 
 std::string str(const json::value& value) {
   return value.is_string() ? std::string(value.as_string()) : std::string();

@@ -2,8 +2,6 @@
 // signed calls, the control API, faults, and signed webhooks received by a small server here.
 // Signatures are checked with OpenSSL directly, not with the code under test.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -17,6 +15,7 @@
 #include <thread>
 
 #include "http/client.hpp"
+#include "support/platform_test_helpers.hpp"
 #include "http/form.hpp"
 #include "http/server.hpp"
 #include "sandbox/sandbox.hpp"
@@ -33,32 +32,9 @@ using sparks::http::Headers;
 
 const std::string kAllTikTokScopes = "user.info.basic,video.list,comment.list,message.list.send";
 
-std::string hmac_hex(const std::string& key, const std::string& message) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &size);
-  static const char* digits = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) {
-    hex += digits[digest[i] >> 4];
-    hex += digits[digest[i] & 15];
-  }
-  return hex;
-}
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-json::object parse_object(const std::string& body) {
-  boost::system::error_code ec;
-  auto value = json::parse(body, ec);
-  if (ec || !value.is_object()) return {};
-  return value.as_object();
-}
+using sparks::testing::hmac_hex;
+using sparks::testing::parse_object;
+using sparks::testing::unix_now;
 
 // Webhooks received by the test's own server; the first `fail_first` get a 500.
 struct Inbox {
