@@ -5,8 +5,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <SQLiteCpp/Transaction.h>
-
 #include <boost/asio/post.hpp>
 #include <boost/json/parse.hpp>
 #include <mutex>
@@ -78,7 +76,8 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
   store::Database database;  // migrated at open; used for reads while starting
   store::Writer writer;      // the one writer connection, on its own thread
   std::unique_ptr<plugins::PluginHost> plugin_host;
-  std::mutex reads_mutex;  // `database` serves the plugins' synchronous key-value reads
+  std::mutex kv_mutex;  // guards kv_cache and `database`, which serves the plugins' reads
+  std::map<std::string, std::optional<std::string>> kv_cache;
 
   std::mutex workspaces_mutex;  // guards the map only; a workspace's contents belong to its strand
   std::map<std::string, std::shared_ptr<runtime::Workspace>, std::less<>> workspaces;
@@ -167,32 +166,45 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
     return true;
   }
 
+  // Plugin storage: writes go through the one writer like everything else; a cache in front of it
+  // lets a read that follows a write see it before the write has committed.
   std::optional<std::string> kv_get(std::string_view platform, std::string_view integration,
                                     std::string_view key) override {
-    std::lock_guard lock(reads_mutex);
-    return store::kv_get(database.connection(), platform, integration, key);
+    std::lock_guard lock(kv_mutex);
+    auto [it, fresh] = kv_cache.try_emplace(kv_key(platform, integration, key));
+    if (fresh) it->second = store::kv_get(database.connection(), platform, integration, key);
+    return it->second;
   }
   bool kv_put(std::string_view platform, std::string_view integration, std::string_view key,
               std::string_view value) override {
-    // Written in its own transaction and waited for, so that a get after a put sees it.
-    return write_now([&](SQLite::Database& db) { store::kv_put(db, platform, integration, key, value); });
+    kv_write(platform, integration, key, std::string(value));
+    return true;
   }
   bool kv_delete(std::string_view platform, std::string_view integration,
                  std::string_view key) override {
-    return write_now([&](SQLite::Database& db) { store::kv_delete(db, platform, integration, key); });
+    kv_write(platform, integration, key, std::nullopt);
+    return true;
   }
 
-  bool write_now(const std::function<void(SQLite::Database&)>& batch) {
-    std::lock_guard lock(reads_mutex);
-    try {
-      SQLite::Transaction transaction(database.connection());
-      batch(database.connection());
-      transaction.commit();
-      return true;
-    } catch (const std::exception& e) {
-      spdlog::error("plugin storage: {}", e.what());
-      return false;
+  static std::string kv_key(std::string_view platform, std::string_view integration,
+                            std::string_view key) {
+    return std::string(platform) + '\0' + std::string(integration) + '\0' + std::string(key);
+  }
+  void kv_write(std::string_view platform, std::string_view integration, std::string_view key,
+                std::optional<std::string> value) {
+    {
+      std::lock_guard lock(kv_mutex);
+      kv_cache[kv_key(platform, integration, key)] = value;
     }
+    writer.submit(
+        [p = std::string(platform), i = std::string(integration), k = std::string(key),
+         value](SQLite::Database& db) {
+          if (value) store::kv_put(db, p, i, k, *value);
+          else store::kv_delete(db, p, i, k);
+        },
+        [p = std::string(platform)](std::exception_ptr error) {
+          if (error) spdlog::error("plugin {}: its key-value write was not stored", p);
+        });
   }
 
   // Every inbound event — a verified webhook's or a plugin's trigger — is stored first (a repeated
