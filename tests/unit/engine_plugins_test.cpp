@@ -100,6 +100,11 @@ class EnginePluginsTest : public ::testing::Test {
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while ((now = state()) != expected && std::chrono::steady_clock::now() < deadline)
       run_until([] { return false; }, 20ms);
+    // The card shows a transition as soon as it is made; its effects are in the store once the
+    // writer has reached it. A history read queues behind them, so its answer means they are in.
+    std::optional<std::size_t> stored;
+    engine_->transitions({"w1", "echo"}, [&](auto rows) { stored = rows.size(); });
+    run_until([&] { return stored.has_value(); });
     return now;
   }
 
