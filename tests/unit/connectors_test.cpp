@@ -17,11 +17,12 @@
 #include <thread>
 
 #include "http/client.hpp"
-#include "support/platform_test_helpers.hpp"
 #include "http/form.hpp"
 #include "http/server.hpp"
 #include "plugins/plugin_host.hpp"
 #include "sandbox/sandbox.hpp"
+#include "support/loopback_sandbox.hpp"
+#include "support/platform_test_helpers.hpp"
 #include "tiktok_shop/signing.hpp"
 
 namespace {
@@ -108,26 +109,6 @@ class TestBridge final : public sparks::plugins::PluginHostBridge {
   std::map<std::string, std::string> kv_;
 };
 
-// Webhooks the sandbox delivered to the test's receiver.
-struct Inbox {
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::vector<sparks::http::Request> received;
-
-  // The requests to `path`, once there are at least `count` of them (or what came in 10 s).
-  std::vector<sparks::http::Request> wait_for(const std::string& path, std::size_t count) {
-    std::unique_lock lock(mutex);
-    auto matching = [&] {
-      std::vector<sparks::http::Request> found;
-      for (const auto& r : received)
-        if (r.path == path) found.push_back(r);
-      return found;
-    };
-    changed.wait_for(lock, 10s, [&] { return matching().size() >= count; });
-    return matching();
-  }
-};
-
 struct Answer {
   sparks_status_t status = SPARKS_ERR_INTERNAL;
   std::string text;  // the result document, or the failure's message
@@ -143,28 +124,8 @@ struct Verified {
 class ConnectorsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto receiver_routes = std::make_shared<sparks::http::Router>();
-    auto record = [this](const sparks::http::Request& request) {
-      std::lock_guard lock(inbox_.mutex);
-      inbox_.received.push_back(request);
-      inbox_.changed.notify_all();
-      return sparks::http::Response::text(200, "ok");
-    };
-    receiver_routes->add_sync("POST", "/webhooks/tiktok", record);
-    receiver_routes->add_sync("POST", "/webhooks/tiktok_shop", record);
-    receiver_ = std::make_unique<sparks::http::Server>(io_.get_executor(), receiver_routes);
-    receiver_->listen("127.0.0.1", 0);
-
-    sparks::sandbox::SandboxOptions options;
-    options.tiktok_webhook_target = sparks::sandbox::tiktok_webhook_url(receiver_->base_url());
-    options.shop_webhook_target = sparks::sandbox::shop_webhook_url(receiver_->base_url());
-    options.webhook_retry.first_delay = 50ms;
-    sandbox_ = std::make_unique<sparks::sandbox::Sandbox>(io_.get_executor(), options);
-    auto routes = std::make_shared<sparks::http::Router>();
-    sandbox_->mount(*routes);
-    server_ = std::make_unique<sparks::http::Server>(io_.get_executor(), routes);
-    server_->listen("127.0.0.1", 0);
-    base_ = server_->base_url();
+    platform_ = std::make_unique<sparks::testing::LoopbackSandbox>(io_.get_executor());
+    base_ = platform_->base_url();
 
     host_ = std::make_unique<sparks::plugins::PluginHost>(io_.get_executor(), bridge_);
     tiktok_ = load("libsparks_tiktok.so", "tiktok",
@@ -188,8 +149,7 @@ class ConnectorsTest : public ::testing::Test {
       unloaded.set_value();
     });
     unloaded.get_future().wait_for(10s);
-    server_->stop();
-    receiver_->stop();
+    platform_->stop();
     work_.reset();
     io_.stop();
     thread_.join();
@@ -307,10 +267,7 @@ class ConnectorsTest : public ::testing::Test {
   net::io_context io_;
   net::executor_work_guard<net::io_context::executor_type> work_{io_.get_executor()};
   TestBridge bridge_{io_};
-  Inbox inbox_;
-  std::unique_ptr<sparks::http::Server> receiver_;
-  std::unique_ptr<sparks::sandbox::Sandbox> sandbox_;
-  std::unique_ptr<sparks::http::Server> server_;
+  std::unique_ptr<sparks::testing::LoopbackSandbox> platform_;
   std::unique_ptr<sparks::plugins::PluginHost> host_;
   LoadedPlugin* tiktok_ = nullptr;
   LoadedPlugin* shop_ = nullptr;
@@ -467,7 +424,7 @@ TEST_F(ConnectorsTest, TikTokPersonalAccountIsReportedAsPersonal) {
 TEST_F(ConnectorsTest, TikTokWebhooksVerifyAndNormalize) {
   control("/sandbox/v1/comments",
           {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-1"}, {"text", "price?"}});
-  auto delivered = inbox_.wait_for("/webhooks/tiktok", 1);
+  auto delivered = platform_->inbox.wait_for("/webhooks/tiktok", 1);
   ASSERT_EQ(delivered.size(), 1u);
   const sparks::http::Request webhook = delivered[0];
 
@@ -525,7 +482,7 @@ TEST_F(ConnectorsTest, TikTokWebhooksVerifyAndNormalize) {
 
 TEST_F(ConnectorsTest, TikTokDmAndRevocationWebhooksAndDuplicatesKeepTheirId) {
   control("/sandbox/v1/messages", {{"account", "creator"}, {"user", "fan-2"}, {"text", "hi!"}});
-  auto dm = inbox_.wait_for("/webhooks/tiktok", 1);
+  auto dm = platform_->inbox.wait_for("/webhooks/tiktok", 1);
   ASSERT_EQ(dm.size(), 1u);
   Verified message = verify(tiktok_, dm[0]);
   ASSERT_EQ(message.status, SPARKS_OK) << message.error;
@@ -541,7 +498,7 @@ TEST_F(ConnectorsTest, TikTokDmAndRevocationWebhooksAndDuplicatesKeepTheirId) {
   control("/sandbox/v1/faults", {{"kind", "webhook_duplicate"}});
   control("/sandbox/v1/comments",
           {{"account", "creator"}, {"video_id", "video-2"}, {"user", "fan-3"}, {"text", "link?"}});
-  auto twice = inbox_.wait_for("/webhooks/tiktok", 3);
+  auto twice = platform_->inbox.wait_for("/webhooks/tiktok", 3);
   ASSERT_EQ(twice.size(), 3u);
   Verified first = verify(tiktok_, twice[1]);
   Verified second = verify(tiktok_, twice[2]);
@@ -553,7 +510,7 @@ TEST_F(ConnectorsTest, TikTokDmAndRevocationWebhooksAndDuplicatesKeepTheirId) {
 
   // The creator removes the app.
   control("/sandbox/v1/revoke", {{"account", "creator"}}, 200);
-  auto revoked = inbox_.wait_for("/webhooks/tiktok", 4);
+  auto revoked = platform_->inbox.wait_for("/webhooks/tiktok", 4);
   ASSERT_EQ(revoked.size(), 4u);
   Verified removal = verify(tiktok_, revoked[3]);
   ASSERT_EQ(removal.status, SPARKS_OK) << removal.error;
@@ -856,7 +813,7 @@ TEST_F(ConnectorsTest, ShopOrderWebhooksAndOrderLookup) {
                                      {"buyer", "fan-1"},
                                      {"items", {{{"sku_id", "sku-1002"}, {"quantity", 2}}}}});
   const std::string order_id = str(created["order"].as_object()["id"]);
-  auto delivered = inbox_.wait_for("/webhooks/tiktok_shop", 2);
+  auto delivered = platform_->inbox.wait_for("/webhooks/tiktok_shop", 2);
   ASSERT_EQ(delivered.size(), 2u);
 
   const sparks::http::Request& webhook = delivered[0];
@@ -905,7 +862,7 @@ TEST_F(ConnectorsTest, ShopOrderWebhooksAndOrderLookup) {
 
   // The seller removes the app.
   control("/sandbox/v1/revoke", {{"account", "shop"}}, 200);
-  auto all = inbox_.wait_for("/webhooks/tiktok_shop", 3);
+  auto all = platform_->inbox.wait_for("/webhooks/tiktok_shop", 3);
   ASSERT_EQ(all.size(), 3u);
   Verified removal = verify(shop_, all[2]);
   ASSERT_EQ(removal.status, SPARKS_OK) << removal.error;

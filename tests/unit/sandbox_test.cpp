@@ -15,11 +15,12 @@
 #include <thread>
 
 #include "http/client.hpp"
-#include "support/platform_test_helpers.hpp"
 #include "http/form.hpp"
 #include "http/server.hpp"
 #include "sandbox/sandbox.hpp"
 #include "support/child_process.hpp"
+#include "support/loopback_sandbox.hpp"
+#include "support/platform_test_helpers.hpp"
 
 namespace {
 
@@ -36,60 +37,16 @@ using sparks::testing::hmac_hex;
 using sparks::testing::parse_object;
 using sparks::testing::unix_now;
 
-// Webhooks received by the test's own server; the first `fail_first` get a 500.
-struct Inbox {
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::vector<sparks::http::Request> received;
-  int fail_first = 0;
-  int answered_500 = 0;
-
-  bool wait_for_count(std::size_t count, std::chrono::milliseconds timeout = 10s) {
-    std::unique_lock lock(mutex);
-    return changed.wait_for(lock, timeout, [&] { return received.size() >= count; });
-  }
-  sparks::http::Request at(std::size_t i) {
-    std::lock_guard lock(mutex);
-    return received.at(i);
-  }
-};
-
 class SandboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // The webhook receiver.
-    auto receiver_routes = std::make_shared<sparks::http::Router>();
-    auto record = [this](const sparks::http::Request& request) {
-      std::lock_guard lock(inbox_.mutex);
-      if (inbox_.answered_500 < inbox_.fail_first) {
-        ++inbox_.answered_500;
-        return sparks::http::Response::text(500, "try again");
-      }
-      inbox_.received.push_back(request);
-      inbox_.changed.notify_all();
-      return sparks::http::Response::text(200, "ok");
-    };
-    receiver_routes->add_sync("POST", "/webhooks/tiktok", record);
-    receiver_routes->add_sync("POST", "/webhooks/tiktok_shop", record);
-    receiver_ = std::make_unique<sparks::http::Server>(io_.get_executor(), receiver_routes);
-    receiver_->listen("127.0.0.1", 0);
-
-    sparks::sandbox::SandboxOptions options;
-    options.tiktok_webhook_target = sparks::sandbox::tiktok_webhook_url(receiver_->base_url());
-    options.shop_webhook_target = sparks::sandbox::shop_webhook_url(receiver_->base_url());
-    options.webhook_retry.first_delay = 50ms;
-    sandbox_ = std::make_unique<sparks::sandbox::Sandbox>(io_.get_executor(), options);
-    auto routes = std::make_shared<sparks::http::Router>();
-    sandbox_->mount(*routes);
-    server_ = std::make_unique<sparks::http::Server>(io_.get_executor(), routes);
-    server_->listen("127.0.0.1", 0);
+    platform_ = std::make_unique<sparks::testing::LoopbackSandbox>(io_.get_executor());
     // Two threads, as a host may run: the sandbox's strand must keep its state consistent.
     for (auto& thread : threads_) thread = std::thread([this] { io_.run(); });
   }
 
   void TearDown() override {
-    server_->stop();
-    receiver_->stop();
+    platform_->stop();
     work_.reset();
     io_.stop();
     for (auto& thread : threads_) thread.join();
@@ -101,7 +58,7 @@ class SandboxTest : public ::testing::Test {
     auto answer = promise.get_future();
     sparks::http::send_request(
         io_.get_executor(),
-        {std::move(method), server_->base_url() + target, std::move(headers), std::move(body)},
+        {std::move(method), platform_->base_url() + target, std::move(headers), std::move(body)},
         [&promise](ClientResponse r) { promise.set_value(std::move(r)); });
     if (answer.wait_for(10s) != std::future_status::ready) return {"test timed out"};
     return answer.get();
@@ -214,11 +171,8 @@ class SandboxTest : public ::testing::Test {
 
   net::io_context io_;
   net::executor_work_guard<net::io_context::executor_type> work_{io_.get_executor()};
-  std::unique_ptr<sparks::http::Server> receiver_;
-  std::unique_ptr<sparks::sandbox::Sandbox> sandbox_;
-  std::unique_ptr<sparks::http::Server> server_;
+  std::unique_ptr<sparks::testing::LoopbackSandbox> platform_;
   std::thread threads_[2];
-  Inbox inbox_;
   int last_status_ = 0;
 };
 
@@ -607,11 +561,11 @@ TEST_F(SandboxTest, TikTokWebhooksAreSignedAndCarryContentAsAString) {
       "/sandbox/v1/comments",
       {{"account", "creator"}, {"video_id", "video-2"}, {"user", "fan-7"}, {"text", "price?"}});
   post_json("/sandbox/v1/messages", {{"account", "creator"}, {"user", "fan-7"}, {"text", "hello"}});
-  ASSERT_TRUE(inbox_.wait_for_count(2));
+  ASSERT_TRUE(platform_->inbox.wait_for_count(2));
 
   std::map<std::string, json::object> by_event;
   for (std::size_t i = 0; i < 2; ++i) {
-    auto webhook = inbox_.at(i);
+    auto webhook = platform_->inbox.at(i);
     EXPECT_EQ(webhook.path, "/webhooks/tiktok");
     // TikTok-Signature: t=<seconds>,s=<hex HMAC(client_secret, t + "." + body)>
     const auto header = webhook.header("TikTok-Signature").value_or("");
@@ -644,14 +598,15 @@ TEST_F(SandboxTest, ShopWebhooksAreSigned) {
   post_json(
       "/sandbox/v1/orders",
       {{"shop", "shop"}, {"buyer", "fan-1"}, {"items", json::array{{{"sku_id", "sku-1003"}}}}});
-  ASSERT_TRUE(inbox_.wait_for_count(1));
-  auto webhook = inbox_.at(0);
+  ASSERT_TRUE(platform_->inbox.wait_for_count(1));
+  auto webhook = platform_->inbox.at(0);
   EXPECT_EQ(webhook.path, "/webhooks/tiktok_shop");
   const std::string order_id =
       std::string(parse_object(webhook.body)["data"].as_object()["order_id"].as_string());
   post_json("/sandbox/v1/orders/" + order_id + "/status", {{"status", "DELIVERED"}}, 200);
-  ASSERT_TRUE(inbox_.wait_for_count(2));
-  EXPECT_EQ(parse_object(inbox_.at(1).body)["data"].as_object()["order_status"], "DELIVERED");
+  ASSERT_TRUE(platform_->inbox.wait_for_count(2));
+  EXPECT_EQ(parse_object(platform_->inbox.at(1).body)["data"].as_object()["order_status"],
+            "DELIVERED");
   post_json("/sandbox/v1/orders/nope/status", {{"status", "DELIVERED"}}, 404);
   EXPECT_EQ(webhook.header("Authorization"),
             hmac_hex("sandbox-app-secret", "sandbox-app-key" + webhook.body));
@@ -669,10 +624,10 @@ TEST_F(SandboxTest, RevokeEmitsAndStopsTokens) {
   EXPECT_EQ(revoked["revoked_grants"], 1);
   EXPECT_EQ(business("GET", "/open_api/v1.3/business/get/", token)["code"], 40105);
   post_json("/sandbox/v1/revoke", {{"account", "shop"}}, 200);
-  ASSERT_TRUE(inbox_.wait_for_count(2));
+  ASSERT_TRUE(platform_->inbox.wait_for_count(2));
   std::set<std::string> kinds;
   for (std::size_t i = 0; i < 2; ++i) {
-    auto body = parse_object(inbox_.at(i).body);
+    auto body = parse_object(platform_->inbox.at(i).body);
     if (body.contains("event")) kinds.insert(std::string(body["event"].as_string()));
     if (body.contains("type")) kinds.insert("type " + std::to_string(body["type"].as_int64()));
   }
@@ -681,14 +636,14 @@ TEST_F(SandboxTest, RevokeEmitsAndStopsTokens) {
 
 TEST_F(SandboxTest, WebhooksAreRetriedAfterAFailure) {
   {
-    std::lock_guard lock(inbox_.mutex);
-    inbox_.fail_first = 2;
+    std::lock_guard lock(platform_->inbox.mutex);
+    platform_->inbox.fail_first = 2;
   }
   post_json("/sandbox/v1/messages", {{"account", "creator"}, {"user", "fan-2"}, {"text", "yo"}});
-  ASSERT_TRUE(inbox_.wait_for_count(1));
+  ASSERT_TRUE(platform_->inbox.wait_for_count(1));
   {
-    std::lock_guard lock(inbox_.mutex);
-    EXPECT_EQ(inbox_.answered_500, 2);
+    std::lock_guard lock(platform_->inbox.mutex);
+    EXPECT_EQ(platform_->inbox.answered_500, 2);
   }
   // Bounded wait for the sandbox to record the 2xx.
   json::object delivery;
@@ -704,8 +659,8 @@ TEST_F(SandboxTest, WebhooksAreRetriedAfterAFailure) {
 TEST_F(SandboxTest, DuplicateWebhookFault) {
   post_json("/sandbox/v1/faults", {{"kind", "webhook_duplicate"}});
   post_json("/sandbox/v1/messages", {{"account", "creator"}, {"user", "fan-3"}, {"text", "x"}});
-  ASSERT_TRUE(inbox_.wait_for_count(2));
-  EXPECT_EQ(inbox_.at(0).body, inbox_.at(1).body);
+  ASSERT_TRUE(platform_->inbox.wait_for_count(2));
+  EXPECT_EQ(platform_->inbox.at(0).body, platform_->inbox.at(1).body);
 }
 
 TEST_F(SandboxTest, BusinessApiRateLimitsEachToken) {
@@ -730,11 +685,11 @@ TEST_F(SandboxTest, ReorderedWebhooksArriveInReverse) {
   for (const char* text : {"one", "two", "three"}) {
     post_json("/sandbox/v1/messages", {{"account", "creator"}, {"user", "fan-4"}, {"text", text}});
   }
-  ASSERT_TRUE(inbox_.wait_for_count(3));
+  ASSERT_TRUE(platform_->inbox.wait_for_count(3));
   std::vector<std::string> order;
   for (std::size_t i = 0; i < 3; ++i) {
     auto content =
-        parse_object(std::string(parse_object(inbox_.at(i).body)["content"].as_string()));
+        parse_object(std::string(parse_object(platform_->inbox.at(i).body)["content"].as_string()));
     order.emplace_back(content["text"].as_object()["body"].as_string());
   }
   // Sent in reverse; each is its own connection, so arrival order is only likely, not certain.
@@ -748,7 +703,7 @@ TEST_F(SandboxTest, DelayedWebhookWaits) {
   post_json("/sandbox/v1/faults", {{"kind", "webhook_delay"}, {"delay_ms", 300}});
   const auto start = std::chrono::steady_clock::now();
   post_json("/sandbox/v1/messages", {{"account", "creator"}, {"user", "fan-5"}, {"text", "x"}});
-  ASSERT_TRUE(inbox_.wait_for_count(1));
+  ASSERT_TRUE(platform_->inbox.wait_for_count(1));
   EXPECT_GE(std::chrono::steady_clock::now() - start, 300ms);
 }
 
