@@ -145,9 +145,121 @@ CREATE TABLE plugin_kv (
 ) STRICT;
 )sql";
 
+constexpr std::string_view kConnectionsFlowsAndData = R"sql(
+-- What an integration's card shows beyond its lifecycle state. `account_id` is how webhooks name
+-- the account (TikTok open_id, Shop shop_id): the index routes an inbound event to its workspace.
+CREATE TABLE integration_facts (
+  workspace_id           TEXT    NOT NULL,
+  platform               TEXT    NOT NULL,
+  account_id             TEXT,
+  account_json           TEXT,
+  granted_scopes         TEXT    NOT NULL DEFAULT '[]',  -- JSON arrays
+  missing_scopes         TEXT    NOT NULL DEFAULT '[]',
+  ever_connected         INTEGER NOT NULL DEFAULT 0,
+  connected_at_ms        INTEGER,
+  last_sync_ms           INTEGER,
+  last_webhook_ms        INTEGER,
+  unreported_activity_ms INTEGER,  -- a sync saw activity that no webhook had reported
+  token_expires_at_ms    INTEGER,
+  PRIMARY KEY (workspace_id, platform)
+) STRICT;
+CREATE INDEX integration_facts_by_account ON integration_facts (platform, account_id);
+
+-- Every version of every flow, as written (YAML) and as loaded (JSON). A run keeps the version it
+-- started with, so editing a live flow adds a version instead of changing one.
+CREATE TABLE flow_versions (
+  workspace_id  TEXT    NOT NULL,
+  flow_id       TEXT    NOT NULL,
+  version       INTEGER NOT NULL,
+  yaml          TEXT    NOT NULL,
+  definition    TEXT    NOT NULL,
+  warnings      TEXT    NOT NULL DEFAULT '[]',
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, flow_id, version)
+) STRICT;
+
+-- The Shop's catalog as last synced: flows name products by seller_sku.
+CREATE TABLE catalog_skus (
+  workspace_id TEXT    NOT NULL,
+  sku_id       TEXT    NOT NULL,
+  product_id   TEXT    NOT NULL,
+  seller_sku   TEXT    NOT NULL,
+  title        TEXT    NOT NULL,
+  price        TEXT    NOT NULL,
+  currency     TEXT    NOT NULL,
+  synced_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, sku_id)
+) STRICT;
+
+-- The creator's posts as last synced (video filters, attribution).
+CREATE TABLE posts (
+  workspace_id TEXT    NOT NULL,
+  video_id     TEXT    NOT NULL,
+  title        TEXT    NOT NULL,
+  synced_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, video_id)
+) STRICT;
+
+-- People who commented or wrote. Kept when an integration is disconnected; deleted only with
+-- their workspace.
+CREATE TABLE contacts (
+  workspace_id    TEXT    NOT NULL,
+  user_id         TEXT    NOT NULL,
+  username        TEXT    NOT NULL,
+  tags            TEXT    NOT NULL DEFAULT '[]',
+  fields          TEXT    NOT NULL DEFAULT '{}',
+  first_seen_ms   INTEGER NOT NULL,
+  last_seen_ms    INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, user_id)
+) STRICT;
+
+-- The inbox: messages in both directions, by conversation, with their delivery status.
+CREATE TABLE inbox_messages (
+  id                  INTEGER PRIMARY KEY,
+  workspace_id        TEXT    NOT NULL,
+  conversation_id     TEXT    NOT NULL,
+  user_id             TEXT    NOT NULL,
+  direction           TEXT    NOT NULL CHECK (direction IN ('in', 'out')),
+  text                TEXT    NOT NULL,
+  status              TEXT    NOT NULL,  -- 'received', 'sent', 'failed', 'skipped'
+  flow_id             TEXT,
+  platform_message_id TEXT,
+  skus                TEXT    NOT NULL DEFAULT '[]',  -- seller SKUs the message named
+  at_ms               INTEGER NOT NULL
+) STRICT;
+CREATE INDEX inbox_messages_by_user ON inbox_messages (workspace_id, user_id, at_ms);
+
+-- Orders seen from the Shop, with the flow and conversation they are attributed to (if any).
+CREATE TABLE orders (
+  workspace_id    TEXT    NOT NULL,
+  order_id        TEXT    NOT NULL,
+  status          TEXT    NOT NULL,
+  buyer_user_id   TEXT,
+  total           TEXT,
+  currency        TEXT,
+  line_items      TEXT    NOT NULL DEFAULT '[]',
+  flow_id         TEXT,
+  conversation_id TEXT,
+  created_at_ms   INTEGER NOT NULL,
+  updated_at_ms   INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, order_id)
+) STRICT;
+
+-- Per-flow counters: triggered, dms_sent, skipped:<reason>, orders, revenue_cents.
+CREATE TABLE flow_stats (
+  workspace_id TEXT    NOT NULL,
+  flow_id      TEXT    NOT NULL,
+  counter      TEXT    NOT NULL,
+  value        INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, flow_id, counter)
+) STRICT;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "OAuth sessions, the audit log and plugin storage", kOAuthAndAudit},
+    Migration{3, "integration facts, flow versions, catalog, contacts, inbox, orders",
+              kConnectionsFlowsAndData},
 };
 
 constexpr bool versions_are_consecutive() {

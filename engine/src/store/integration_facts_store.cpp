@@ -1,0 +1,71 @@
+#include "store/integration_facts_store.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include "store/sql_binding.hpp"
+
+namespace sparks::store {
+
+namespace {
+
+void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::int64_t>& v) {
+  if (v) statement.bind(index, *v);
+  else statement.bind(index);
+}
+
+std::optional<std::int64_t> optional_int(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return column.getInt64();
+}
+
+std::optional<std::string> optional_text(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return column.getString();
+}
+
+}  // namespace
+
+void save_facts(SQLite::Database& db, const IntegrationFactsRow& f) {
+  SQLite::Statement upsert(
+      db,
+      "INSERT OR REPLACE INTO integration_facts (workspace_id, platform, account_id, account_json,"
+      " granted_scopes, missing_scopes, ever_connected, connected_at_ms, last_sync_ms,"
+      " last_webhook_ms, unreported_activity_ms, token_expires_at_ms)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  bind_all(upsert, f.workspace_id, f.platform, f.account_id, f.account_json, f.granted_scopes,
+           f.missing_scopes, std::int64_t{f.ever_connected ? 1 : 0});
+  bind_optional(upsert, 8, f.connected_at_ms);
+  bind_optional(upsert, 9, f.last_sync_ms);
+  bind_optional(upsert, 10, f.last_webhook_ms);
+  bind_optional(upsert, 11, f.unreported_activity_ms);
+  bind_optional(upsert, 12, f.token_expires_at_ms);
+  upsert.exec();
+}
+
+std::vector<IntegrationFactsRow> load_all_facts(SQLite::Database& db) {
+  SQLite::Statement select(
+      db,
+      "SELECT workspace_id, platform, account_id, account_json, granted_scopes, missing_scopes,"
+      " ever_connected, connected_at_ms, last_sync_ms, last_webhook_ms, unreported_activity_ms,"
+      " token_expires_at_ms FROM integration_facts ORDER BY workspace_id, platform");
+  std::vector<IntegrationFactsRow> out;
+  while (select.executeStep()) {
+    IntegrationFactsRow f;
+    f.workspace_id = select.getColumn(0).getString();
+    f.platform = select.getColumn(1).getString();
+    f.account_id = optional_text(select.getColumn(2));
+    f.account_json = optional_text(select.getColumn(3));
+    f.granted_scopes = select.getColumn(4).getString();
+    f.missing_scopes = select.getColumn(5).getString();
+    f.ever_connected = select.getColumn(6).getInt64() != 0;
+    f.connected_at_ms = optional_int(select.getColumn(7));
+    f.last_sync_ms = optional_int(select.getColumn(8));
+    f.last_webhook_ms = optional_int(select.getColumn(9));
+    f.unreported_activity_ms = optional_int(select.getColumn(10));
+    f.token_expires_at_ms = optional_int(select.getColumn(11));
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace sparks::store
