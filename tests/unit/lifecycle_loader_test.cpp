@@ -337,7 +337,7 @@ TEST(CheckFile, UnknownTopLevelKeyIsReportedAtTheKey) {
   EXPECT_EQ(result.diagnostics[0].line, 2);
   EXPECT_EQ(result.diagnostics[0].column, 1);
   EXPECT_EQ(result.diagnostics[0].message,
-            "unknown kind of file: top-level key 'workflow' (known: 'lifecycle:', 'plugin:', 'sparks:')");
+            "unknown kind of file: top-level key 'workflow' (known: 'flow:', 'lifecycle:', 'plugin:', 'sparks:')");
 }
 
 TEST(CheckFile, EmptyFileIsReportedAtItsStart) {
@@ -345,7 +345,7 @@ TEST(CheckFile, EmptyFileIsReportedAtItsStart) {
   ASSERT_EQ(result.diagnostics.size(), 1u);
   EXPECT_EQ(result.diagnostics[0].to_string(),
             "empty.yaml:1:1: error: expected a top-level key telling the kind of file "
-            "('lifecycle:', 'plugin:', 'sparks:')");
+            "('flow:', 'lifecycle:', 'plugin:', 'sparks:')");
 }
 
 TEST(CheckFile, SyntaxErrorIsReportedBeforeTheKindIsKnown) {

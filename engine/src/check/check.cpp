@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "config/config.hpp"
+#include "flows/flow_loader.hpp"
 #include "lifecycle/loader.hpp"
 #include "plugins/manifest_file.hpp"
 #include "runtime/lifecycle_bindings.hpp"
@@ -19,6 +20,10 @@ namespace {
 
 Diagnostics check_lifecycle(const std::string& file_name, std::string_view text) {
   return lifecycle::load_lifecycle(file_name, text, runtime::lifecycle_registry()).diagnostics;
+}
+
+Diagnostics check_flow(const std::string& file_name, std::string_view text) {
+  return flows::load_flow(file_name, text, flows::Capabilities::builtin()).diagnostics;
 }
 
 Diagnostics check_config(const std::string& file_name, std::string_view text) {
@@ -34,6 +39,7 @@ struct Kind {
 };
 
 constexpr Kind kKinds[] = {
+    {"flow", &check_flow},
     {"lifecycle", &check_lifecycle},
     {"plugin", &plugins::check_manifest_file},
     {"sparks", &check_config},

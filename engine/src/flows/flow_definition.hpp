@@ -1,0 +1,35 @@
+#pragma once
+// A flow as loaded: what starts it, what must hold, what it does (docs/flows.md). Plain data; the
+// loader (flow_loader.hpp) makes sure every name in it exists.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <string>
+#include <vector>
+
+namespace sparks::flows {
+
+struct TriggerSpec {
+  std::string on;                // "tiktok.comment", "tiktok.dm", "tiktok_shop.order"
+  boost::json::object options;   // every key of `trigger:` but `on`
+};
+
+struct ActionSpec {
+  std::string name;              // "tiktok.send_dm", "contact.tag", "wait", …
+  boost::json::object params;
+};
+
+struct FlowDefinition {
+  std::string id, name;
+  int priority = 100;            // lower is tried first
+  TriggerSpec trigger;
+  boost::json::array conditions;  // each a one-key object
+  std::vector<ActionSpec> actions;
+  bool draft_only = false;       // `status: draft` in the file: never published
+  std::vector<std::string> required_platforms;  // platforms of the trigger and actions, sorted, unique
+
+  std::vector<std::string> skus() const;  // every seller_sku the actions name
+  boost::json::object to_json() const;
+  static FlowDefinition from_json(const boost::json::object& json);  // the inverse of to_json
+};
+
+}  // namespace sparks::flows

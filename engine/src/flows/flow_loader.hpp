@@ -1,0 +1,40 @@
+#pragma once
+// Loading a flow file: the schema (schemas/flow.schema.json), then its meaning — every trigger and
+// action known and installed, every template variable offered by the trigger, every duration and
+// action parameter well-formed. Each problem is a FILE:LINE:COL diagnostic; a flow with any problem
+// is refused whole.
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flows/capabilities.hpp"
+#include "flows/flow_definition.hpp"
+#include "util/diagnostic.hpp"
+
+namespace sparks::flows {
+
+struct FlowLoadResult {
+  std::optional<FlowDefinition> flow;  // set only when diagnostics is empty
+  Diagnostics diagnostics;
+};
+
+FlowLoadResult load_flow(const std::string& file_name, std::string_view text, const Capabilities& capabilities);
+
+// What will not run, found when the flow is published: a seller_sku missing from the synced
+// catalog; a trigger or action whose scope the platform did not grant.
+std::vector<std::string> publish_warnings(const FlowDefinition& flow, const std::vector<std::string>& catalog_skus,
+                                          const std::map<std::string, std::vector<std::string>>& granted_scopes,
+                                          const Capabilities& capabilities = Capabilities::builtin());
+
+// "Hi {{contact.username}}" with variables {"contact": {"username": "ana"}}; unknown → empty.
+std::string render_template(std::string_view text, const boost::json::object& variables);
+// The `{{name}}` variables a text uses, in order.
+std::vector<std::string> template_variables(std::string_view text);
+
+// "30s", "10m", "24h", "7d" → seconds; nullopt if malformed.
+std::optional<std::chrono::seconds> parse_duration(std::string_view text);
+
+}  // namespace sparks::flows
