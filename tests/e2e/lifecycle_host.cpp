@@ -13,7 +13,10 @@ int main(int argc, char** argv) {
   std::string fire;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
-    if (flag == "--db") options.database = argv[i + 1];
+    if (flag == "--db") {
+      options.database = argv[i + 1];
+      options.key_file = options.database.parent_path() / "secret.key";
+    }
     if (flag == "--lifecycle") options.lifecycle = argv[i + 1];
     if (flag == "--fire") fire = argv[i + 1];
   }

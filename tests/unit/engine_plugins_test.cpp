@@ -39,6 +39,13 @@ class EnginePluginsTest : public ::testing::Test {
 
     // The echo platform's token endpoint, answering with whatever status the test chose.
     auto router = std::make_shared<sparks::http::Router>();
+    router->add_sync("POST", "/oauth/token", [](const sparks::http::Request&) {
+      return sparks::http::Response::json(200, {{"access_token", "a1"},
+                                                {"refresh_token", "r1"},
+                                                {"expires_in", 3600},
+                                                {"scope", "echo.read,echo.write"},
+                                                {"account_id", "echo-1"}});
+    });
     router->add_sync("POST", "/oauth/refresh", [this](const sparks::http::Request&) {
       if (refresh_status_ == 200)
         return sparks::http::Response::json(
@@ -50,6 +57,7 @@ class EnginePluginsTest : public ::testing::Test {
 
     options_.database = folder_ / "sparks.db";
     options_.plugin_dir = folder_ / "plugins";
+    options_.key_file = folder_ / "secret.key";
     options_.platform_config["echo"] =
         R"({"api_base_url":")" + platform_->base_url() + R"(","client_secret":"s"})";
     engine_ = std::make_unique<sparks::Engine>(io_.get_executor(), options_);
@@ -71,12 +79,28 @@ class EnginePluginsTest : public ::testing::Test {
     while (!done() && std::chrono::steady_clock::now() < deadline) io_.run_one_for(50ms);
   }
 
-  std::string fire(const std::string& event, boost::json::object payload = {}) {
-    std::optional<sparks::FireOutcome> outcome;
-    engine_->fire({"w1", "echo"}, event, kAna, std::move(payload),
-                  [&](sparks::FireOutcome o) { outcome = std::move(o); });
-    run_until([&] { return outcome.has_value(); });
-    return outcome ? outcome->to : "no answer";
+  // The owner's whole connect: Connect, then the platform's redirect back with a code.
+  std::string connect() {
+    std::optional<sparks::Reply> started, finished;
+    engine_->connect({"w1", "echo"}, kAna, [&](sparks::Reply r) { started = std::move(r); });
+    run_until([&] { return started.has_value(); });
+    if (!started || started->error) return "connect refused";
+    const std::string url(started->value.at("authorize_url").as_string());
+    const auto at = url.find("&state=") + 7;
+    std::string state;
+    for (std::size_t i = at; i < url.size() && url[i] != '&'; ++i) {
+      if (url[i] == '%') {
+        state += static_cast<char>(std::stoi(url.substr(i + 1, 2), nullptr, 16));
+        i += 2;
+      } else {
+        state += url[i];
+      }
+    }
+    engine_->complete_authorization("echo", {{"code", "c1"}, {"state", state}},
+                                    [&](sparks::Reply r) { finished = std::move(r); });
+    run_until([&] { return finished.has_value(); });
+    if (!finished || finished->error) return "callback refused";
+    return std::string(finished->value.at("state").as_string());
   }
 
   std::string state() {
@@ -126,8 +150,7 @@ TEST_F(EnginePluginsTest, PluginTriggersMoveTheLifecycleAndItsAutomations) {
   EXPECT_EQ(engine_->platforms(), std::vector<std::string>{"echo"})
       << "the text file in the plugin folder is refused, the echo connector loads";
 
-  ASSERT_EQ(fire("connect_requested"), "authorizing");
-  ASSERT_EQ(fire("authorization_granted", {{"missing_scopes", boost::json::array{}}}), "connected");
+  ASSERT_EQ(connect(), "connected");
   {
     sparks::store::Database db(options_.database);
     sparks::store::save_automation(db.connection(), {"w1", "live", "live", AutomationStatus::live,
@@ -145,8 +168,7 @@ TEST_F(EnginePluginsTest, PluginTriggersMoveTheLifecycleAndItsAutomations) {
   EXPECT_EQ(automation("draft"), "draft/-");
   EXPECT_EQ(automation("by-hand"), "paused/person");
 
-  ASSERT_EQ(fire("connect_requested"), "authorizing");
-  ASSERT_EQ(fire("authorization_granted", {{"missing_scopes", boost::json::array{}}}), "connected");
+  ASSERT_EQ(connect(), "connected");
   EXPECT_EQ(automation("live"), "live/-") << "the reconnect resumes what the integration paused";
   EXPECT_EQ(automation("by-hand"), "paused/person");
 

@@ -43,6 +43,7 @@ class EngineTest : public ::testing::Test {
                ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(folder_);
     options_.database = folder_ / "sparks.db";
+    options_.key_file = folder_ / "secret.key";
     engine_ = std::make_unique<sparks::Engine>(io_.get_executor(), options_);
   }
   void TearDown() override {
@@ -239,6 +240,7 @@ TEST(EngineOptionsTest, ABrokenLifecycleFileIsRefusedWithItsDiagnostics) {
   boost::asio::io_context io;
   sparks::EngineOptions options;
   options.database = folder / "sparks.db";
+  options.key_file = folder / "secret.key";
   options.lifecycle = folder / "bad.yaml";
   try {
     sparks::Engine engine(io.get_executor(), options);

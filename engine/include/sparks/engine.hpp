@@ -30,8 +30,20 @@ struct EngineOptions {
   std::optional<std::filesystem::path> plugin_dir;
   // Each platform's configuration as a JSON object text, handed to its plugin's `configure`.
   std::map<std::string, std::string> platform_config;
-  // Wall clock used for stored times and `after:` deadlines; injectable for tests.
+  // Wall clock used for stored times, deadlines, token expiry and webhook health; injectable.
   std::function<Clock::time_point()> now = [] { return Clock::now(); };
+
+  // Where the platforms send the owner back: public_url + "/oauth/{platform}/callback".
+  std::string public_url = "http://127.0.0.1:8080";
+  // The engine's secret (32 bytes): seals tokens at rest and signs OAuth state. Created 0600.
+  std::filesystem::path key_file = "sparks-data/secret.key";
+  // Tokens are refreshed this long before they expire.
+  std::chrono::seconds refresh_margin{std::chrono::minutes(10)};
+  // The catalog and post list are synced right after connecting and then this often.
+  std::chrono::seconds sync_interval{std::chrono::minutes(15)};
+  // Back-off after a failed refresh or sync: doubles from the first delay up to the cap, jittered.
+  std::chrono::milliseconds retry_first_delay{1'000};
+  std::chrono::milliseconds retry_max_delay{std::chrono::minutes(5)};
 };
 
 enum class Role { owner, admin, member };
@@ -75,6 +87,43 @@ struct IntegrationView {
   std::optional<Clock::time_point> deadline;  // a pending `after:` time-out
 };
 
+// Why a request was refused. The HTTP API maps each kind to its status code.
+enum class ErrorKind {
+  invalid,       // 400: bad input (a forged or expired OAuth state, a flow that does not check)
+  unauthorized,  // 401: a webhook whose signature does not verify
+  forbidden,     // 403: the member's role does not allow it
+  not_found,     // 404
+  conflict,      // 409: not in this state (publishing a live flow, connecting while disconnected…)
+  unavailable,   // 502: the platform could not be reached or refused the engine
+  internal,      // 500
+};
+
+struct Error {
+  ErrorKind kind = ErrorKind::internal;
+  std::string code;     // machine-readable, e.g. "not_owner", "invalid_state"
+  std::string message;  // one line for a person
+};
+
+// What every request-shaped call answers: a JSON value (the API's body), or why not.
+struct Reply {
+  std::optional<Error> error;
+  boost::json::value value;
+  static Reply ok(boost::json::value v) { return {std::nullopt, std::move(v)}; }
+  static Reply fail(ErrorKind kind, std::string code, std::string message) {
+    return {Error{kind, std::move(code), std::move(message)}, nullptr};
+  }
+};
+using ReplyHandler = std::function<void(Reply)>;
+
+// An inbound webhook exactly as it arrived: the body's bytes are what the signature covers.
+struct InboundWebhook {
+  std::string method = "POST";
+  std::string path;
+  std::string query;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
 class Engine {
  public:
   // Opens (and migrates) the database, loads and checks the lifecycle, restores every integration
@@ -104,12 +153,69 @@ class Engine {
   // refresh_token_rejected); `done` gets an empty string, or why the call could not be made.
   void refresh_credentials(IntegrationKey key, std::function<void(std::string error)> done);
 
+  // --- Connecting, verifying, disconnecting (the help page) ---
+
+  // The owner starts connecting: → {"authorize_url"}. Anyone else: forbidden ("not_owner"). The
+  // URL carries a signed, single-use `state` (10 minutes) and a PKCE challenge.
+  void connect(IntegrationKey key, Actor actor, ReplyHandler done);
+
+  // The platform's redirect back with `code`, `scopes`, `state` (or `error`, `error_description`):
+  // checks the state, exchanges the code, reads the account and fires authorization_granted (or
+  // authorization_denied). → {"workspace", "platform", "state", "refusal"?, "message"}.
+  // A forged, expired, reused or mismatched state: invalid, and nothing changes.
+  void complete_authorization(std::string platform, std::vector<std::pair<std::string, std::string>> query,
+                              ReplyHandler done);
+
+  // The owner disconnects: dependent live automations pause, the token is revoked and forgotten.
+  // → {"state"}.
+  void disconnect(IntegrationKey key, Actor actor, ReplyHandler done);
+
+  // A platform's webhook: verified by its connector, each event stored in the event log (a
+  // repeated event id is dropped), then acted on. → {"events", "duplicates"}; a bad signature is
+  // unauthorized. `done` runs once the events are durable.
+  void receive_webhook(std::string platform, InboundWebhook webhook, ReplyHandler done);
+
+  // The workspace's integration cards (CONTRACT.md): → {"integrations": [card…]}, one per
+  // installed platform.
+  void cards(std::string workspace, ReplyHandler done);
+
+  // The workspace's audit log, newest first: → {"entries": [{at, actor, action, platform, outcome,
+  // detail}]}.
+  void audit_log(std::string workspace, ReplyHandler done);
+
+  // --- Automations (flows) ---
+
+  // Flow YAML in; the flow as JSON out ({id, name, version, status, paused_by, requires, warnings}).
+  void create_flow(std::string workspace, Actor actor, std::string yaml, ReplyHandler done);
+  void update_flow(std::string workspace, std::string flow_id, Actor actor, std::string yaml,
+                   ReplyHandler done);
+  void delete_flow(std::string workspace, std::string flow_id, Actor actor, ReplyHandler done);
+  void flows(std::string workspace, ReplyHandler done);  // → {"flows": [flow…]}
+  void flow(std::string workspace, std::string flow_id, ReplyHandler done);
+  // draft → live; a person's pause (live → paused) and resume (paused → live).
+  void publish_flow(std::string workspace, std::string flow_id, Actor actor, ReplyHandler done);
+  void pause_flow(std::string workspace, std::string flow_id, Actor actor, ReplyHandler done);
+  void resume_flow(std::string workspace, std::string flow_id, Actor actor, ReplyHandler done);
+
+  // --- What was kept ---
+  void contacts(std::string workspace, ReplyHandler done);   // → {"contacts": […]}
+  void inbox(std::string workspace, ReplyHandler done);      // → {"conversations": […]}
+  void orders(std::string workspace, ReplyHandler done);     // → {"orders": […]}
+  void analytics(std::string workspace, ReplyHandler done);  // → {"flows": […], "totals": {…}}
+
+  // Deletes everything the workspace has (owner only, with `confirm` equal to the workspace id).
+  void close_workspace(std::string workspace, Actor actor, std::string confirm, ReplyHandler done);
+
+  // Counters in the Prometheus text format.
+  std::string metrics() const;
+
   // Cancels timers, unloads plugins and waits for queued writes; call before destroying the
   // io_context.
   void stop();
 
+  struct Impl;  // the engine's insides (engine/src/runtime/engine_impl.hpp); opaque here
+
  private:
-  struct Impl;
   std::shared_ptr<Impl> impl_;
 };
 

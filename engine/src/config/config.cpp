@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <boost/json.hpp>
+
 #include <cstdlib>
 #include <map>
 #include <regex>
@@ -62,12 +64,13 @@ Role role_of(const std::string& text) {
 }
 
 void read_platform(Reader& read, const YAML::Node& node, const char* key_field,
-                   const char* secret_field, Platform& platform) {
+                   const char* secret_field, const char* extra_url_field, Platform& platform) {
   if (!node) return;
   if (auto v = read.text(node[key_field])) platform.key = *v;
   if (auto v = read.text(node[secret_field])) platform.secret = *v;
   platform.auth_base_url = read.text(node["auth_base_url"]);
   platform.api_base_url = read.text(node["api_base_url"]);
+  platform.extra_base_url = read.text(node[extra_url_field]);
 }
 
 void read_workspaces(Reader& read, const YAML::Node& list, Config& config) {
@@ -145,8 +148,9 @@ LoadResult load_config(const std::string& file_name, std::string_view text,
   if (root["secrets"])
     if (auto v = read.path(root["secrets"]["key_file"])) config.key_file = *v;
   if (root["platforms"]) {
-    read_platform(read, root["platforms"]["tiktok"], "client_key", "client_secret", config.tiktok);
-    read_platform(read, root["platforms"]["tiktok_shop"], "app_key", "app_secret",
+    read_platform(read, root["platforms"]["tiktok"], "client_key", "client_secret",
+                  "open_api_base_url", config.tiktok);
+    read_platform(read, root["platforms"]["tiktok_shop"], "app_key", "app_secret", "token_base_url",
                   config.tiktok_shop);
   }
   if (root["workspaces"]) read_workspaces(read, root["workspaces"], config);
@@ -157,6 +161,20 @@ LoadResult load_config(const std::string& file_name, std::string_view text,
   }
   if (result.diagnostics.empty()) result.config = std::move(config);
   return result;
+}
+
+std::string plugin_config(const Platform& platform, std::string_view platform_id,
+                          std::string_view sandbox_base_url) {
+  const bool tiktok = platform_id == "tiktok";
+  auto url = [&](const std::optional<std::string>& configured) {
+    return configured ? *configured : std::string(sandbox_base_url);
+  };
+  boost::json::object out{{tiktok ? "client_key" : "app_key", platform.key},
+                          {tiktok ? "client_secret" : "app_secret", platform.secret},
+                          {"auth_base_url", url(platform.auth_base_url)},
+                          {"api_base_url", url(platform.api_base_url)}};
+  if (platform.extra_base_url) out[tiktok ? "open_api_base_url" : "token_base_url"] = *platform.extra_base_url;
+  return boost::json::serialize(out);
 }
 
 LoadResult load_config_file(const std::filesystem::path& path) {

@@ -30,6 +30,8 @@ struct Platform {
   std::string secret;  // TikTok client_secret, Shop app_secret
   std::optional<std::string> auth_base_url;
   std::optional<std::string> api_base_url;
+  // TikTok's open_api_base_url (Login Kit tokens, Display API), the Shop's token_base_url.
+  std::optional<std::string> extra_base_url;
   bool sandboxed() const { return !auth_base_url && !api_base_url; }
 };
 
@@ -41,8 +43,8 @@ struct Config {
   std::optional<std::filesystem::path> lifecycle;   // default: the built-in lifecycle
   std::optional<std::filesystem::path> flows_dir;
   std::filesystem::path key_file = "sparks-data/secret.key";
-  Platform tiktok{"sandbox-client-key", "sandbox-client-secret", std::nullopt, std::nullopt};
-  Platform tiktok_shop{"sandbox-app-key", "sandbox-app-secret", std::nullopt, std::nullopt};
+  Platform tiktok{"sandbox-client-key", "sandbox-client-secret", std::nullopt, std::nullopt, std::nullopt};
+  Platform tiktok_shop{"sandbox-app-key", "sandbox-app-secret", std::nullopt, std::nullopt, std::nullopt};
   std::vector<Workspace> workspaces;
 
   // Workspace `demo` with owner `ana` (API key ana-demo-key) and member `ben` (ben-demo-key),
@@ -61,5 +63,10 @@ struct LoadResult {
 LoadResult load_config(const std::string& file_name, std::string_view text,
                        const std::filesystem::path& base_dir);
 LoadResult load_config_file(const std::filesystem::path& path);
+
+// What the connector of `platform_id` ("tiktok" or "tiktok_shop") is configured with (a JSON
+// object text, docs/connectors.md). Base URLs that are not configured are the sandbox's.
+std::string plugin_config(const Platform& platform, std::string_view platform_id,
+                          std::string_view sandbox_base_url);
 
 }  // namespace sparks::config

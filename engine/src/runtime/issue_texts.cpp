@@ -1,5 +1,8 @@
 #include "runtime/issue_texts.hpp"
 
+#include <algorithm>
+#include <utility>
+
 namespace sparks::runtime::issue_texts {
 
 namespace {
@@ -22,13 +25,39 @@ std::string display_name(std::string_view platform) {
   return std::string(platform);
 }
 
-IssueToRaise missing_scopes(std::string_view platform, const std::vector<std::string>& scopes) {
+IssueToRaise missing_scopes(std::string_view platform, const std::vector<std::string>& scopes,
+                            const std::vector<std::string>& effects) {
+  std::string what;
+  if (effects.empty()) {
+    what = joined(scopes) + (scopes.size() == 1 ? " was" : " were") + " not approved";
+  } else {
+    for (const auto& effect : effects) what += (what.empty() ? "" : "; ") + effect;
+  }
   return issue(kMissingScopes,
-               display_name(platform) + " is partially connected: " + joined(scopes) +
-                   (scopes.size() == 1 ? " was" : " were") +
-                   " not approved, so the automations that need it will not run — reconnect and "
-                   "approve every scope",
+               display_name(platform) + " is partially connected. " + what +
+                   " — reconnect and approve every scope",
                "Integrations → " + display_name(platform) + " → Reconnect");
+}
+
+std::string scope_effect(std::string_view scope, const std::vector<std::string>& enables,
+                         std::string_view description) {
+  // What a person notices, for the triggers and actions the connectors declare; the scope's own
+  // description otherwise.
+  static constexpr std::pair<std::string_view, std::string_view> kPhrases[] = {
+      {"tiktok.send_dm", "DMs cannot be sent"},
+      {"tiktok.reply_comment", "comment replies cannot be posted"},
+      {"tiktok_shop.get_order", "orders cannot be looked up"},
+      {"tiktok.comment", "comment triggers do not fire"},
+      {"tiktok.dm", "DM triggers do not fire"},
+      {"tiktok_shop.order", "new orders are not seen"},
+  };
+  std::vector<std::string_view> phrases;
+  for (const auto& [name, words] : kPhrases)
+    if (std::find(enables.begin(), enables.end(), name) != enables.end()) phrases.push_back(words);
+  if (phrases.empty()) return "no access to: " + std::string(description) + " (" + std::string(scope) + " was not approved)";
+  std::string out = std::string(phrases.front()) + ": " + std::string(scope) + " was not approved";
+  for (std::size_t i = 1; i < phrases.size(); ++i) out += (i == 1 ? " (also: " : ", ") + std::string(phrases[i]);
+  return phrases.size() > 1 ? out + ")" : out;
 }
 
 IssueToRaise personal_account(std::string_view platform) {

@@ -27,7 +27,13 @@ inline constexpr std::array kConnectionIssueCodes{kMissingScopes,        kPerson
 // "TikTok" for "tiktok"; the id itself for a platform without a known display name.
 std::string display_name(std::string_view platform);
 
-IssueToRaise missing_scopes(std::string_view platform, const std::vector<std::string>& scopes);
+// `effects`: one line per missing scope saying what it disables (see scope_effect); when empty,
+// the scopes are named alone.
+IssueToRaise missing_scopes(std::string_view platform, const std::vector<std::string>& scopes,
+                            const std::vector<std::string>& effects = {});
+// "DMs cannot be sent: message.list.send was not approved", from what the scope enables.
+std::string scope_effect(std::string_view scope, const std::vector<std::string>& enables,
+                         std::string_view description);
 IssueToRaise personal_account(std::string_view platform);
 IssueToRaise business_mismatch(std::string_view platform);
 IssueToRaise consent_denied(std::string_view platform, std::string_view description);

@@ -21,12 +21,18 @@ std::string string_field(const boost::json::object& object, std::string_view nam
   return value && value->is_string() ? std::string(value->get_string()) : std::string();
 }
 
-std::vector<std::string> missing_scopes(const lifecycle::Firing& f) {
+std::vector<std::string> strings_at(const lifecycle::Firing& f, std::string_view name) {
   std::vector<std::string> out;
-  if (const auto* list = ctx(f).payload.if_contains("missing_scopes"); list && list->is_array())
-    for (const auto& scope : list->get_array())
-      if (scope.is_string()) out.emplace_back(scope.get_string());
+  if (const auto* list = ctx(f).payload.if_contains(name); list && list->is_array())
+    for (const auto& item : list->get_array())
+      if (item.is_string()) out.emplace_back(item.get_string());
   return out;
+}
+
+// The engine puts the required scopes that were not granted into the payload, and for each one a
+// line saying what it disables.
+std::vector<std::string> missing_scopes(const lifecycle::Firing& f) {
+  return strings_at(f, "missing_scopes");
 }
 
 // --- guards: pure reads of the event ---
@@ -103,7 +109,8 @@ const lifecycle::Registry& lifecycle_registry() {
                  [](const lifecycle::Firing& f) { follow_up(f, FollowUp::cancel_recovery); });
 
     r.add_action("raise_missing_scopes_issue", [](const lifecycle::Firing& f) {
-      raise(f, issue_texts::missing_scopes(ctx(f).key.platform, missing_scopes(f)));
+      raise(f, issue_texts::missing_scopes(ctx(f).key.platform, missing_scopes(f),
+                                          strings_at(f, "missing_scope_effects")));
     });
     r.add_action("clear_missing_scopes_issue", [](const lifecycle::Firing& f) {
       ctx(f).effects.clear.push_back(std::string(issue_texts::kMissingScopes));

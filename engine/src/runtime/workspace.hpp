@@ -2,28 +2,34 @@
 // One workspace's live state. Touched only on the workspace's strand: that ordering is the whole
 // concurrency story of the domain code, so there are no locks here.
 #include <boost/asio/strand.hpp>
-#include <boost/asio/system_timer.hpp>
-#include <cstdint>
+#include <boost/json/object.hpp>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "lifecycle/machine.hpp"
+#include "runtime/strand_timer.hpp"
 #include "sparks/engine.hpp"
+#include "store/integration_facts_store.hpp"
 
 namespace sparks::runtime {
 
 struct Integration {
   IntegrationKey key;
   lifecycle::Instance machine;
-  std::vector<IssueView> issues;  // as stored; updated after each commit
+  std::vector<IssueView> issues;    // as stored; updated after each commit
+  store::IntegrationFactsRow facts;  // account, scopes, sync and webhook times, as stored
+  // The tokens, opened from the store; only ever in memory in plain text.
+  std::optional<boost::json::object> credentials;
+
   // The pending `after:` time-out of the current state, persisted with the transition that
-  // entered it. `timer_generation` tells a stale timer callback from the current one.
-  std::optional<Clock::time_point> deadline;
-  std::unique_ptr<boost::asio::system_timer> timer;
-  std::uint64_t timer_generation = 0;
+  // entered it.
+  StrandTimer lifecycle_timer;
+  StrandTimer refresh_timer;  // refresh ahead of expiry, or the next retry after a failure
+  StrandTimer sync_timer;
+  bool refreshing = false;  // one refresh at a time
+  int failed_attempts = 0;  // consecutive failed refreshes or recoveries: the back-off step
 };
 
 struct Workspace {

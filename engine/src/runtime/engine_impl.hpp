@@ -1,0 +1,154 @@
+#pragma once
+// The engine's insides, shared by the files that implement its parts:
+//   engine.cpp       start-up, the lifecycle core (fire, commit, time-outs), the plugin bridge
+//   connections.cpp  connect, the OAuth callback, disconnect, closing a workspace, the audit log
+//   upkeep.cpp       token refresh ahead of expiry with back-off, and periodic sync
+//   inbound.cpp      webhooks and plugin triggers: verify, store in the event log, act
+//   views.cpp        cards, metrics, and what a workspace kept (contacts, inbox, orders, analytics)
+//   flows_api.cpp    automation records: create, edit, publish, pause, resume
+// Everything about one workspace runs on its strand; the store is reached through the one writer.
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/json/object.hpp>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "crypto/sealed_box.hpp"
+#include "lifecycle/machine.hpp"
+#include "oauth/state_token.hpp"
+#include "plugins/host_bridge.hpp"
+#include "plugins/plugin_host.hpp"
+#include "runtime/transition_context.hpp"
+#include "runtime/workspace.hpp"
+#include "sparks/engine.hpp"
+#include "store/database.hpp"
+#include "store/event_log_store.hpp"
+#include "store/writer.hpp"
+
+namespace sparks::runtime {
+
+std::int64_t to_ms(Clock::time_point t);
+Clock::time_point from_ms(std::int64_t ms);
+
+// What a successful authorization brings along, written in the same batch as the transition it
+// causes when that transition stores credentials (and dropped when the lifecycle refuses it).
+struct Grant {
+  std::string sealed_credentials;
+  boost::json::object credentials;
+  store::IntegrationFactsRow facts;
+};
+
+// Counters for /metrics.
+struct Metrics {
+  std::atomic<std::uint64_t> transitions{0}, refusals{0};
+  std::atomic<std::uint64_t> webhooks_accepted{0}, webhooks_rejected{0}, events_stored{0},
+      events_duplicate{0}, events_unrouted{0};
+  std::atomic<std::uint64_t> refreshes_ok{0}, refreshes_failed{0}, syncs_ok{0}, syncs_failed{0};
+  std::atomic<std::uint64_t> connects_started{0}, authorizations_completed{0};
+};
+
+}  // namespace sparks::runtime
+
+namespace sparks {
+
+using FireDone = std::function<void(FireOutcome)>;
+
+// The engine is also the plugins' host bridge: their triggers enter its event path, their storage
+// is its store, and their callbacks run on the strand of the workspace they concern (a plugin's
+// "integration" string is the workspace id).
+struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBridge {
+  Impl(boost::asio::any_io_executor host_executor, EngineOptions engine_options);
+
+  boost::asio::any_io_executor executor;
+  EngineOptions options;
+  const lifecycle::Machine machine;
+  store::Database database;  // migrated at open; used for reads while starting
+  store::Writer writer;      // the one writer connection, on its own thread
+  crypto::SealedBox secrets;
+  oauth::StateSigner state_signer;
+  std::unique_ptr<plugins::PluginHost> plugin_host;
+  runtime::Metrics metrics;
+  std::atomic<bool> stopped{false};
+
+  std::mutex kv_mutex;  // guards kv_cache and `database`, which serves the plugins' reads
+  std::map<std::string, std::optional<std::string>> kv_cache;
+
+  std::mutex workspaces_mutex;  // guards the map only; a workspace's contents belong to its strand
+  std::map<std::string, std::shared_ptr<runtime::Workspace>, std::less<>> workspaces;
+
+  std::mutex accounts_mutex;  // guards `accounts`: (platform, account id) → workspace
+  std::map<std::pair<std::string, std::string>, std::string> accounts;
+
+  using WorkspacePtr = std::shared_ptr<runtime::Workspace>;
+
+  WorkspacePtr workspace(std::string_view id);
+  runtime::Integration& integration(runtime::Workspace& ws, std::string_view platform);
+  plugins::LoadedPlugin* plugin(std::string_view platform) const;
+
+  template <typename Result>
+  void complete(std::function<void(Result)> done, Result result) {
+    if (done) boost::asio::post(executor, [done = std::move(done), r = std::move(result)]() mutable {
+      done(std::move(r));
+    });
+  }
+  void reply(ReplyHandler done, Reply r) { complete(std::move(done), std::move(r)); }
+  // Runs `query` on the writer's connection (after every write queued before it) and replies.
+  void read(std::function<boost::json::value(SQLite::Database&)> query, ReplyHandler done);
+
+  // --- engine.cpp: start-up and the lifecycle core ---
+  void restore();
+  void load_plugins();
+  void fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, std::string event, Actor actor,
+                      boost::json::object payload, FireDone done,
+                      std::optional<runtime::Grant> grant = std::nullopt);
+  void on_committed(const WorkspacePtr& ws, const IntegrationKey& key, lifecycle::Instance before,
+                    std::optional<Clock::time_point> deadline, bool entered,
+                    const runtime::Effects& effects, std::optional<runtime::Grant> grant,
+                    FireOutcome outcome, FireDone done, std::exception_ptr error);
+  void arm_lifecycle_timer(const WorkspacePtr& ws, runtime::Integration& in,
+                           Clock::time_point deadline);
+  void save_facts(const WorkspacePtr& ws, const runtime::Integration& in);
+  bool is_live(const runtime::Integration& in) const;  // connected or partial-scopes
+  bool has_connection(const runtime::Integration& in) const;  // live or paused
+
+  // --- connections.cpp ---
+  void audit(const std::string& workspace, const Actor& actor, std::string action,
+             std::optional<std::string> platform, std::string outcome, std::string detail = {});
+  void run_follow_ups(const WorkspacePtr& ws, runtime::Integration& in,
+                      const runtime::Effects& effects, const std::string& event);
+  void revoke_at_platform(const WorkspacePtr& ws, runtime::Integration& in);
+  void grant_authorization(const WorkspacePtr& ws, const IntegrationKey& key, const Actor& actor,
+                           plugins::LoadedPlugin& connector, boost::json::object credentials,
+                           boost::json::object account, FireDone finish);
+  std::string seal_credentials(const IntegrationKey& key, const boost::json::object& credentials) const;
+
+  // --- upkeep.cpp ---
+  void schedule_refresh(const WorkspacePtr& ws, runtime::Integration& in);
+  void refresh_now(const WorkspacePtr& ws, runtime::Integration& in,
+                   std::function<void(std::string)> done = nullptr);
+  void schedule_retry(const WorkspacePtr& ws, runtime::Integration& in);
+  void sync_now(const WorkspacePtr& ws, runtime::Integration& in);
+  void stop_upkeep(runtime::Integration& in);
+
+  // --- inbound.cpp ---
+  void ingest_events(std::vector<store::EventRow> rows, std::function<void(std::size_t stored)> done);
+  void act_on_event(const WorkspacePtr& ws, const store::EventRow& row);
+
+  // --- plugins::PluginHostBridge ---
+  boost::asio::any_io_executor executor_for(std::string_view, std::string_view integration) override;
+  bool emit_trigger(std::string_view platform, std::string_view integration,
+                    std::string_view trigger, std::string_view payload_json) override;
+  std::optional<std::string> kv_get(std::string_view platform, std::string_view integration,
+                                    std::string_view key) override;
+  bool kv_put(std::string_view platform, std::string_view integration, std::string_view key,
+              std::string_view value) override;
+  bool kv_delete(std::string_view platform, std::string_view integration,
+                 std::string_view key) override;
+  void kv_write(std::string_view platform, std::string_view integration, std::string_view key,
+                std::optional<std::string> value);
+};
+
+}  // namespace sparks

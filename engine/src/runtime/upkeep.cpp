@@ -1,0 +1,267 @@
+// Keeping a connection alive: tokens are refreshed a margin ahead of expiry, one refresh at a time
+// per integration; the catalog and post list are synced after connecting and then periodically.
+//
+// A refresh's outcome reaches the lifecycle through the triggers the connector emits
+// (token_refreshed, token_refresh_failed, refresh_token_rejected): a passing failure pauses the
+// integration and its `schedule_recovery` brings the engine back here with a capped, jittered
+// back-off; a rejected refresh token disconnects it, which stops all of this.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <random>
+
+#include "plugins/loaded_plugin.hpp"
+#include "runtime/engine_impl.hpp"
+#include "store/credential_store.hpp"
+#include "store/workspace_data_store.hpp"
+
+namespace sparks {
+
+using runtime::from_ms;
+using runtime::to_ms;
+
+namespace {
+
+constexpr int kMaxSyncPages = 20;  // a sync reads at most this many pages per kind
+constexpr std::chrono::minutes kWebhookGrace{1};  // a webhook may trail the API by this much
+
+bool granted(const runtime::Integration& in, std::string_view scope) {
+  boost::system::error_code ec;
+  auto scopes = boost::json::parse(in.facts.granted_scopes, ec);
+  if (!scopes.is_array()) return false;
+  for (const auto& s : scopes.get_array())
+    if (s.is_string() && s.get_string() == scope) return true;
+  return false;
+}
+
+std::string text(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+std::int64_t integer(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (!v) return 0;
+  if (v->is_int64()) return v->get_int64();
+  if (v->is_string()) {
+    try {
+      return std::stoll(std::string(v->get_string()));
+    } catch (...) {
+    }
+  }
+  return 0;
+}
+
+using PagesDone = std::function<void(std::string error, boost::json::array items)>;
+
+// Reads pages of one kind of sync until the connector gives no next cursor.
+void fetch_pages(plugins::LoadedPlugin& connector, std::string workspace, boost::json::object credentials,
+                 std::string what, std::optional<std::string> cursor, int pages_left,
+                 std::shared_ptr<boost::json::array> items, PagesDone done) {
+  boost::json::object request{{"credentials", credentials}, {"what", what}};
+  if (cursor) request["cursor"] = *cursor;
+  connector.call(plugins::Operation::sync, workspace, boost::json::serialize(request),
+                 [&connector, workspace, credentials = std::move(credentials), what, pages_left, items,
+                  done = std::move(done)](sparks_status_t status, std::string result) mutable {
+                   if (status != SPARKS_OK) return done(result, {});
+                   boost::system::error_code ec;
+                   auto page = boost::json::parse(result, ec);
+                   if (!page.is_object()) return done("the connector's sync page is not an object", {});
+                   if (const auto* list = page.get_object().if_contains("items"); list && list->is_array())
+                     for (const auto& item : list->get_array()) items->push_back(item);
+                   const auto* next = page.get_object().if_contains("next_cursor");
+                   if (!next || !next->is_string() || next->get_string().empty() || pages_left <= 1)
+                     return done({}, std::move(*items));
+                   fetch_pages(connector, workspace, std::move(credentials), what,
+                               std::string(next->get_string()), pages_left - 1, items, std::move(done));
+                 });
+}
+
+std::vector<store::CatalogSkuRow> catalog_rows(const boost::json::array& products) {
+  std::vector<store::CatalogSkuRow> rows;
+  for (const auto& p : products) {
+    if (!p.is_object()) continue;
+    const auto& product = p.get_object();
+    const auto* skus = product.if_contains("skus");
+    if (!skus || !skus->is_array()) continue;
+    for (const auto& s : skus->get_array()) {
+      if (!s.is_object()) continue;
+      const auto& sku = s.get_object();
+      const auto* price = sku.if_contains("price");
+      const boost::json::object no_price;
+      const auto& price_object = price && price->is_object() ? price->get_object() : no_price;
+      rows.push_back({text(sku, "id"), text(product, "id"), text(sku, "seller_sku"), text(product, "title"),
+                      text(price_object, "sale_price"), text(price_object, "currency")});
+    }
+  }
+  return rows;
+}
+
+}  // namespace
+
+void Engine::Impl::stop_upkeep(runtime::Integration& in) {
+  in.refresh_timer.cancel();
+  in.sync_timer.cancel();
+  in.failed_attempts = 0;
+}
+
+void Engine::Impl::schedule_refresh(const WorkspacePtr& ws, runtime::Integration& in) {
+  if (!in.credentials) return;
+  const auto* expires = in.credentials->if_contains("expires_at");
+  if (!expires || !expires->is_int64()) return;
+  const auto expiry = Clock::time_point(std::chrono::seconds(expires->get_int64()));
+  const auto when = std::max(options.now(), expiry - options.refresh_margin);
+  // Timers run on the steady passage of time from now; the injectable clock says what "now" is.
+  in.refresh_timer.arm(ws->strand, Clock::now() + (when - options.now()),
+                       [weak = weak_from_this(), ws, platform = in.key.platform] {
+                         auto self = weak.lock();
+                         if (!self) return;
+                         auto& in = self->integration(*ws, platform);
+                         in.refresh_timer.expired();
+                         self->refresh_now(ws, in);
+                       });
+}
+
+void Engine::Impl::schedule_retry(const WorkspacePtr& ws, runtime::Integration& in) {
+  // Capped exponential back-off with "equal jitter": half the step fixed, half random, so that
+  // many integrations failing together do not retry together.
+  const int step = std::min(in.failed_attempts++, 30);
+  const auto base = std::min<std::chrono::milliseconds>(options.retry_max_delay,
+                                                        options.retry_first_delay * (std::int64_t{1} << std::min(step, 20)));
+  thread_local std::minstd_rand random{std::random_device{}()};
+  const auto jitter = std::chrono::milliseconds(
+      std::uniform_int_distribution<std::int64_t>(0, std::max<std::int64_t>(base.count() / 2, 0))(random));
+  const auto delay = base / 2 + jitter;
+  spdlog::info("{}/{}: retrying in {} ms (attempt {})", in.key.workspace, in.key.platform, delay.count(),
+               in.failed_attempts);
+  in.refresh_timer.arm(ws->strand, Clock::now() + delay, [weak = weak_from_this(), ws, platform = in.key.platform] {
+    auto self = weak.lock();
+    if (!self) return;
+    auto& in = self->integration(*ws, platform);
+    in.refresh_timer.expired();
+    self->refresh_now(ws, in);
+  });
+}
+
+void Engine::Impl::refresh_now(const WorkspacePtr& ws, runtime::Integration& in,
+                               std::function<void(std::string)> done) {
+  auto* connector = plugin(in.key.platform);
+  if (!connector) return complete(std::move(done), "no connector plugin for platform '" + in.key.platform + "'");
+  if (!in.credentials) return complete(std::move(done), in.key.platform + " has no credentials to refresh");
+  if (in.refreshing) return complete(std::move(done), std::string("a refresh is already running"));
+  in.refreshing = true;
+  connector->call(
+      plugins::Operation::refresh_token, ws->id,
+      boost::json::serialize(boost::json::object{{"credentials", *in.credentials}}),
+      [self = shared_from_this(), ws, platform = in.key.platform, done = std::move(done)](
+          sparks_status_t status, std::string result) mutable {
+        auto& in = self->integration(*ws, platform);
+        in.refreshing = false;
+        if (status != SPARKS_OK) {
+          ++self->metrics.refreshes_failed;
+          spdlog::warn("{}/{}: token refresh failed: {}", ws->id, platform, result);
+          return self->complete(std::move(done), std::move(result));
+        }
+        boost::system::error_code ec;
+        auto fresh = boost::json::parse(result, ec);
+        if (!fresh.is_object() || !in.credentials)  // disconnected while refreshing: forget it
+          return self->complete(std::move(done), std::string());
+        ++self->metrics.refreshes_ok;
+        in.credentials = std::move(fresh.get_object());
+        if (const auto* expires = in.credentials->if_contains("expires_at"); expires && expires->is_int64())
+          in.facts.token_expires_at_ms = expires->get_int64() * 1000;
+        auto sealed = self->seal_credentials(in.key, *in.credentials);
+        self->writer.submit(
+            [key = in.key, sealed = std::move(sealed), facts = in.facts, at = to_ms(self->options.now())](
+                SQLite::Database& db) {
+              store::store_credentials(db, key.workspace, key.platform,
+                                       std::span(reinterpret_cast<const std::uint8_t*>(sealed.data()), sealed.size()),
+                                       at);
+              store::save_facts(db, facts);
+            },
+            [key = in.key](std::exception_ptr error) {
+              if (error) spdlog::error("{}/{}: refreshed credentials could not be stored", key.workspace, key.platform);
+            });
+        in.failed_attempts = 0;
+        self->schedule_refresh(ws, in);
+        self->complete(std::move(done), std::string());
+      });
+}
+
+void Engine::Impl::sync_now(const WorkspacePtr& ws, runtime::Integration& in) {
+  auto* connector = plugin(in.key.platform);
+  if (!connector || !in.credentials || !is_live(in)) return;
+  in.sync_timer.arm(ws->strand, Clock::now() + options.sync_interval,
+                    [weak = weak_from_this(), ws, platform = in.key.platform] {
+                      auto self = weak.lock();
+                      if (!self) return;
+                      auto& in = self->integration(*ws, platform);
+                      in.sync_timer.expired();
+                      self->sync_now(ws, in);
+                    });
+
+  // What to read, by the scopes that were granted.
+  std::vector<std::string> kinds;
+  if (in.key.platform == "tiktok_shop") {
+    if (granted(in, "product.read")) kinds.push_back("catalog");
+  } else {
+    if (granted(in, "video.list")) kinds.push_back("posts");
+    if (granted(in, "comment.list")) kinds.push_back("comments");
+  }
+  auto remaining = std::make_shared<std::size_t>(kinds.size());
+  auto failures = std::make_shared<std::vector<std::string>>();
+  auto finished = [self = shared_from_this(), ws, platform = in.key.platform, remaining, failures]() {
+    if (--*remaining > 0) return;
+    auto& in = self->integration(*ws, platform);
+    if (!failures->empty()) {
+      ++self->metrics.syncs_failed;
+      spdlog::warn("{}/{}: sync failed: {}", ws->id, platform, failures->front());
+      return;
+    }
+    ++self->metrics.syncs_ok;
+    in.facts.last_sync_ms = to_ms(self->options.now());
+    self->save_facts(ws, in);
+  };
+  if (kinds.empty()) {
+    *remaining = 1;
+    return finished();
+  }
+  for (const auto& what : kinds) {
+    fetch_pages(*connector, ws->id, *in.credentials, what, std::nullopt, kMaxSyncPages,
+                std::make_shared<boost::json::array>(),
+                [self = shared_from_this(), ws, platform = in.key.platform, what, failures,
+                 finished](std::string error, boost::json::array items) mutable {
+                  if (!error.empty()) {
+                    failures->push_back(what + ": " + error);
+                    return finished();
+                  }
+                  auto& in = self->integration(*ws, platform);
+                  const auto at = to_ms(self->options.now());
+                  if (what == "catalog") {
+                    self->writer.submit([id = ws->id, rows = catalog_rows(items), at](SQLite::Database& db) {
+                      store::replace_catalog(db, id, rows, at);
+                    }, [](std::exception_ptr) {});
+                  } else if (what == "posts") {
+                    std::vector<store::PostRow> posts;
+                    for (const auto& item : items)
+                      if (item.is_object()) posts.push_back({text(item.get_object(), "id"), text(item.get_object(), "title")});
+                    self->writer.submit([id = ws->id, posts = std::move(posts), at](SQLite::Database& db) {
+                      store::replace_posts(db, id, posts, at);
+                    }, [](std::exception_ptr) {});
+                  } else if (what == "comments") {
+                    // Activity the API shows but no webhook reported: the newest comment, once it is
+                    // older than a webhook's usual delay, newer than the last webhook and than going live.
+                    std::int64_t newest = 0;
+                    for (const auto& item : items)
+                      if (item.is_object()) newest = std::max(newest, integer(item.get_object(), "create_time") * 1000);
+                    const auto heard = std::max(in.facts.last_webhook_ms.value_or(0), in.facts.connected_at_ms.value_or(0));
+                    if (newest > heard && from_ms(newest) + kWebhookGrace <= self->options.now())
+                      in.facts.unreported_activity_ms = newest;
+                  }
+                  finished();
+                });
+  }
+}
+
+}  // namespace sparks

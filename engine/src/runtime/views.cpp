@@ -1,0 +1,122 @@
+// What people and monitoring read: the integration cards, the Prometheus counters, and what a
+// workspace kept (contacts, inbox, orders, analytics).
+#include <boost/asio/post.hpp>
+#include <boost/json.hpp>
+#include <sstream>
+
+#include "plugins/loaded_plugin.hpp"
+#include "runtime/card.hpp"
+#include "runtime/engine_impl.hpp"
+#include "store/workspace_data_store.hpp"
+
+namespace sparks {
+
+using runtime::from_ms;
+
+namespace {
+
+std::vector<std::string> parse_strings(const std::string& json) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(json, ec);
+  std::vector<std::string> out;
+  if (value.is_array())
+    for (const auto& item : value.get_array())
+      if (item.is_string()) out.emplace_back(item.get_string());
+  return out;
+}
+
+std::optional<Clock::time_point> time_of(const std::optional<std::int64_t>& ms) {
+  return ms ? std::optional(from_ms(*ms)) : std::nullopt;
+}
+
+}  // namespace
+
+void Engine::cards(std::string workspace, ReplyHandler done) {
+  auto ws = impl_->workspace(workspace);
+  boost::asio::post(ws->strand, [impl = impl_, ws, done = std::move(done)]() mutable {
+    boost::json::array cards;
+    for (auto* connector : impl->plugin_host->plugins()) {
+      auto& in = impl->integration(*ws, connector->platform());
+      const auto& f = in.facts;
+      runtime::CardFacts facts;
+      facts.platform = in.key.platform;
+      facts.state = impl->machine.state_name(in.machine.state);
+      facts.ever_connected = f.ever_connected;
+      if (f.account_json) {
+        boost::system::error_code ec;
+        auto account = boost::json::parse(*f.account_json, ec);
+        if (account.is_object()) facts.account = account.get_object();
+      }
+      // Scopes describe a connection: a disconnected integration has none.
+      if (impl->has_connection(in)) {
+        facts.granted_scopes = parse_strings(f.granted_scopes);
+        facts.missing_scopes = parse_strings(f.missing_scopes);
+      }
+      facts.connected_at = time_of(f.connected_at_ms);
+      facts.last_sync = time_of(f.last_sync_ms);
+      facts.last_webhook = time_of(f.last_webhook_ms);
+      facts.unreported_activity = time_of(f.unreported_activity_ms);
+      facts.issues = in.issues;
+      cards.push_back(runtime::make_card(facts, impl->options.now()));
+    }
+    impl->reply(std::move(done), Reply::ok({{"integrations", std::move(cards)}}));
+  });
+}
+
+std::string Engine::metrics() const {
+  const auto& m = impl_->metrics;
+  const auto writes = impl_->writer.counters();
+  std::ostringstream out;
+  auto counter = [&out](std::string_view name, std::string_view help, std::uint64_t value) {
+    out << "# HELP sparks_" << name << ' ' << help << "\n# TYPE sparks_" << name << " counter\nsparks_" << name
+        << ' ' << value << '\n';
+  };
+  counter("lifecycle_transitions_total", "Lifecycle transitions committed", m.transitions);
+  counter("lifecycle_refusals_total", "Lifecycle events refused by a guard", m.refusals);
+  counter("webhooks_accepted_total", "Webhooks whose signature verified", m.webhooks_accepted);
+  counter("webhooks_rejected_total", "Webhooks refused (bad signature or body)", m.webhooks_rejected);
+  counter("events_stored_total", "Inbound events stored in the event log", m.events_stored);
+  counter("events_duplicate_total", "Inbound events dropped as already stored", m.events_duplicate);
+  counter("events_unrouted_total", "Inbound events for an account no workspace connected", m.events_unrouted);
+  counter("token_refreshes_total", "Token refreshes that succeeded", m.refreshes_ok);
+  counter("token_refresh_failures_total", "Token refreshes that failed", m.refreshes_failed);
+  counter("syncs_total", "Syncs that completed", m.syncs_ok);
+  counter("sync_failures_total", "Syncs that failed", m.syncs_failed);
+  counter("connects_started_total", "OAuth authorizations started", m.connects_started);
+  counter("authorizations_completed_total", "OAuth callbacks that reached the lifecycle", m.authorizations_completed);
+  counter("store_transactions_total", "Group-committed store transactions", writes.transactions);
+  counter("store_batches_total", "Store batches run", writes.batches);
+  counter("store_failed_batches_total", "Store batches that failed", writes.failed_batches);
+  return out.str();
+}
+
+void Engine::contacts(std::string workspace, ReplyHandler done) {
+  impl_->read([workspace](SQLite::Database& db) -> boost::json::value {
+    return {{"contacts", store::list_contacts(db, workspace)}};
+  }, std::move(done));
+}
+
+void Engine::inbox(std::string workspace, ReplyHandler done) {
+  impl_->read([workspace](SQLite::Database& db) -> boost::json::value {
+    return {{"conversations", store::list_conversations(db, workspace)}};
+  }, std::move(done));
+}
+
+void Engine::orders(std::string workspace, ReplyHandler done) {
+  impl_->read([workspace](SQLite::Database& db) -> boost::json::value {
+    return {{"orders", store::list_orders(db, workspace)}};
+  }, std::move(done));
+}
+
+void Engine::analytics(std::string workspace, ReplyHandler done) {
+  impl_->read([workspace](SQLite::Database& db) -> boost::json::value {
+    auto flows = store::list_flow_stats(db, workspace);
+    boost::json::object totals;
+    for (const auto& flow : flows)
+      for (const auto& [name, value] : flow.at("counters").as_object())
+        totals[name] = (totals.contains(name) ? totals[name].as_int64() : 0) + value.as_int64();
+    return {{"flows", std::move(flows)}, {"totals", std::move(totals)}};
+  }, std::move(done));
+}
+
+}  // namespace sparks

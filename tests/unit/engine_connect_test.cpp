@@ -1,0 +1,370 @@
+// The help page's connect / verify / disconnect story at the engine's API, with the real TikTok and
+// TikTok Shop connectors against the sandbox on 127.0.0.1: consent pages answered like a browser
+// would, callbacks, scopes, account checks, webhooks, refresh, disconnect and reconnect.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <filesystem>
+#include <thread>
+
+#include "http/client.hpp"
+#include "http/form.hpp"
+#include "sandbox/consent_client.hpp"
+#include "sparks/engine.hpp"
+#include "store/automation_store.hpp"
+#include "store/database.hpp"
+#include "support/loopback_sandbox.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using sparks::Actor;
+using sparks::Role;
+using sparks::store::AutomationStatus;
+
+const Actor kAna = Actor::member("ana", Role::owner);
+const Actor kBen = Actor::member("ben", Role::member);
+const std::vector<std::string> kAllTikTok = {"user.info.basic", "comment.list", "message.list.send",
+                                             "video.list"};
+const std::vector<std::string> kAllShop = {"order.read", "product.read"};
+
+class EngineConnectTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ = fs::temp_directory_path() / ("sparks-engine-connect-" + std::to_string(getpid()));
+    fs::remove_all(folder_);
+    fs::create_directories(folder_);
+    sandbox_ = std::make_unique<sparks::testing::LoopbackSandbox>(io_.get_executor());
+    options_.database = folder_ / "sparks.db";
+    options_.key_file = folder_ / "secret.key";
+    options_.plugin_dir = std::string(SPARKS_BINARY_DIR) + "/plugins";
+    options_.public_url = "http://127.0.0.1:9";  // the callback is called directly, not fetched
+    const std::string base = sandbox_->base_url();
+    options_.platform_config["tiktok"] =
+        json::serialize(json::object{{"client_key", "sandbox-client-key"},
+                                     {"client_secret", "sandbox-client-secret"},
+                                     {"auth_base_url", base},
+                                     {"api_base_url", base}});
+    options_.platform_config["tiktok_shop"] =
+        json::serialize(json::object{{"app_key", "sandbox-app-key"},
+                                     {"app_secret", "sandbox-app-secret"},
+                                     {"auth_base_url", base},
+                                     {"api_base_url", base}});
+    start_engine();
+  }
+
+  void TearDown() override {
+    stop_engine();
+    sandbox_->stop();
+    io_.restart();
+    io_.run_for(200ms);
+    fs::remove_all(folder_);
+  }
+
+  void start_engine() { engine_ = std::make_unique<sparks::Engine>(io_.get_executor(), options_); }
+  void stop_engine() {
+    engine_->stop();
+    engine_.reset();
+  }
+
+  template <typename Done>
+  void run_until(Done&& done, std::chrono::milliseconds limit = 10s) {
+    io_.restart();
+    auto work = boost::asio::make_work_guard(io_);
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done() && std::chrono::steady_clock::now() < deadline) io_.run_one_for(20ms);
+  }
+
+  template <typename Call>
+  sparks::Reply wait_reply(Call&& call) {
+    std::optional<sparks::Reply> reply;
+    call([&](sparks::Reply r) { reply = std::move(r); });
+    run_until([&] { return reply.has_value(); });
+    if (!reply) return sparks::Reply::fail(sparks::ErrorKind::internal, "timeout", "no answer");
+    return *reply;
+  }
+
+  // Connect → consent page → the callback's query, as the browser would bring it back.
+  sparks::Reply connect(const std::string& platform, const std::string& account,
+                        const std::vector<std::string>& scopes, Actor actor = kAna) {
+    auto started = wait_reply([&](auto done) { engine_->connect({"w1", platform}, actor, done); });
+    if (started.error) return started;
+    last_authorize_url_ = std::string(started.value.at("authorize_url").as_string());
+    std::optional<sparks::sandbox::ConsentResult> consent;
+    sparks::sandbox::answer_consent(io_.get_executor(), last_authorize_url_, {account, scopes, true},
+                                    [&](sparks::sandbox::ConsentResult r) { consent = std::move(r); });
+    run_until([&] { return consent.has_value(); });
+    EXPECT_TRUE(consent && consent->error.empty()) << (consent ? consent->error : "no answer");
+    last_callback_ = callback_query(consent ? consent->redirect_url : "");
+    return callback(platform, last_callback_);
+  }
+
+  static std::vector<std::pair<std::string, std::string>> callback_query(const std::string& url) {
+    auto parsed = boost::urls::parse_uri(url);
+    if (!parsed) return {};
+    return sparks::http::decode_form(parsed->encoded_query()).value_or(sparks::http::Fields{});
+  }
+
+  sparks::Reply callback(const std::string& platform, std::vector<std::pair<std::string, std::string>> query) {
+    return wait_reply([&](auto done) { engine_->complete_authorization(platform, query, done); });
+  }
+
+  json::object card(const std::string& platform) {
+    auto reply = wait_reply([&](auto done) { engine_->cards("w1", done); });
+    for (const auto& c : reply.value.at("integrations").as_array())
+      if (c.at("platform").as_string() == platform) return c.as_object();
+    return {};
+  }
+
+  bool has_issue(const json::object& card, std::string_view code) {
+    for (const auto& issue : card.at("issues").as_array())
+      if (issue.at("code").as_string() == code) return true;
+    return false;
+  }
+
+  std::string issue_message(const json::object& card, std::string_view code) {
+    for (const auto& issue : card.at("issues").as_array())
+      if (issue.at("code").as_string() == code) return std::string(issue.at("message").as_string());
+    return {};
+  }
+
+  // Polls the card until `ready` holds (a sync or a webhook lands after the reply).
+  template <typename Ready>
+  json::object card_when(const std::string& platform, Ready&& ready) {
+    json::object c;
+    for (int i = 0; i < 200; ++i) {
+      c = card(platform);
+      if (ready(c)) break;
+      run_until([] { return false; }, 20ms);
+    }
+    return c;
+  }
+
+  json::object control(const std::string& target, const json::value& body) {
+    std::optional<sparks::http::ClientResponse> response;
+    sparks::http::send_request(io_.get_executor(),
+                               {"POST", sandbox_->base_url() + target,
+                                {{"Content-Type", "application/json"}}, json::serialize(body)},
+                               [&](sparks::http::ClientResponse r) { response = std::move(r); });
+    run_until([&] { return response.has_value(); });
+    if (!response || response->status >= 300) return {};
+    return json::parse(response->body).as_object();
+  }
+
+  // The sandbox's webhooks went to the test's receiver; hand the next one to the engine.
+  sparks::Reply deliver_webhook(std::size_t index) {
+    // The sandbox sends from this thread's io_context: run it while waiting.
+    run_until([&] { return sandbox_->inbox.wait_for_count(index + 1, 0ms); });
+    auto request = sandbox_->inbox.at(index);
+    sparks::InboundWebhook webhook{"POST", request.path, request.query_string, {}, request.body};
+    for (const auto& [name, value] : request.headers) webhook.headers.emplace_back(name, value);
+    const std::string platform = request.path == "/webhooks/tiktok" ? "tiktok" : "tiktok_shop";
+    return wait_reply([&](auto done) { engine_->receive_webhook(platform, webhook, done); });
+  }
+
+  std::string automation(const std::string& id) {
+    sparks::store::Database db(options_.database);
+    auto row = sparks::store::load_automation(db.connection(), "w1", id);
+    return std::string(sparks::store::to_string(row->status)) + "/" + row->paused_by.value_or("-");
+  }
+
+  fs::path folder_;
+  boost::asio::io_context io_;
+  std::unique_ptr<sparks::testing::LoopbackSandbox> sandbox_;
+  sparks::EngineOptions options_;
+  std::unique_ptr<sparks::Engine> engine_;
+  std::string last_authorize_url_;
+  std::vector<std::pair<std::string, std::string>> last_callback_;
+};
+
+TEST_F(EngineConnectTest, OnlyOwnersConnect) {
+  auto reply = wait_reply([&](auto done) { engine_->connect({"w1", "tiktok"}, kBen, done); });
+  ASSERT_TRUE(reply.error);
+  EXPECT_EQ(reply.error->kind, sparks::ErrorKind::forbidden);
+  EXPECT_EQ(reply.error->code, "not_owner");
+  EXPECT_NE(reply.error->message.find("Only an owner"), std::string::npos) << reply.error->message;
+  EXPECT_EQ(card("tiktok").at("state").as_string(), "disconnected");
+  EXPECT_EQ(card("tiktok").at("dot").as_string(), "grey");
+}
+
+TEST_F(EngineConnectTest, PartialScopesNameWhatIsMissingAndAFullReconnectConnects) {
+  std::vector<std::string> without_dm = {"user.info.basic", "comment.list", "video.list"};
+  auto reply = connect("tiktok", "creator", without_dm);
+  ASSERT_FALSE(reply.error) << reply.error->message;
+  EXPECT_EQ(reply.value.at("state").as_string(), "partial-scopes");
+  auto partial = card("tiktok");
+  EXPECT_EQ(partial.at("status").as_string(), "Partially connected");
+  EXPECT_EQ(partial.at("dot").as_string(), "yellow");
+  EXPECT_EQ(partial.at("missing_scopes"), json::array{"message.list.send"});
+  EXPECT_NE(issue_message(partial, "missing_scopes").find("DMs cannot be sent"), std::string::npos)
+      << issue_message(partial, "missing_scopes");
+
+  reply = connect("tiktok", "creator", kAllTikTok);
+  ASSERT_FALSE(reply.error) << reply.error->message;
+  EXPECT_EQ(reply.value.at("state").as_string(), "connected");
+  auto connected = card_when("tiktok", [](const json::object& c) { return !c.at("last_sync").is_null(); });
+  EXPECT_EQ(connected.at("status").as_string(), "Connected");
+  EXPECT_EQ(connected.at("dot").as_string(), "green");
+  EXPECT_FALSE(connected.at("last_sync").is_null()) << "synced right after connecting";
+  EXPECT_EQ(connected.at("webhook").as_string(), "waiting");
+  EXPECT_FALSE(has_issue(connected, "missing_scopes"));
+  EXPECT_EQ(connected.at("account").at("business_id").as_string(), "biz-1");
+
+  // A comment on the creator's video: the signed webhook makes the card say "receiving".
+  control("/sandbox/v1/comments", {{"account", "creator"}, {"video_id", "video-1"}, {"user", "u-7"}, {"text", "price?"}});
+  auto delivered = deliver_webhook(0);
+  ASSERT_FALSE(delivered.error) << delivered.error->message;
+  EXPECT_EQ(delivered.value.at("stored").as_int64(), 1);
+  EXPECT_EQ(card_when("tiktok", [](const json::object& c) { return c.at("webhook") == "receiving"; })
+                .at("webhook")
+                .as_string(),
+            "receiving");
+  // Delivered again (at-least-once): stored once.
+  delivered = deliver_webhook(0);
+  ASSERT_FALSE(delivered.error);
+  EXPECT_EQ(delivered.value.at("duplicates").as_int64(), 1);
+}
+
+TEST_F(EngineConnectTest, AStateWorksOnceAndAForgedOneChangesNothing) {
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  auto reused = callback("tiktok", last_callback_);
+  ASSERT_TRUE(reused.error);
+  EXPECT_EQ(reused.error->kind, sparks::ErrorKind::invalid);
+
+  auto forged = callback("tiktok", {{"code", "x"}, {"state", "eyJ3b3Jrc3BhY2UiOiJ3MSJ9.AAAA"}});
+  ASSERT_TRUE(forged.error);
+  EXPECT_EQ(forged.error->kind, sparks::ErrorKind::invalid);
+
+  auto missing = callback("tiktok", {{"code", "x"}});
+  ASSERT_TRUE(missing.error);
+  EXPECT_EQ(card("tiktok").at("state").as_string(), "connected");
+}
+
+TEST_F(EngineConnectTest, PersonalAccountsAndAnotherBusinessAreRefused) {
+  auto personal = connect("tiktok", "personal", kAllTikTok);
+  ASSERT_FALSE(personal.error) << personal.error->message;
+  EXPECT_EQ(personal.value.at("refusal").as_string(), "personal_account");
+  EXPECT_EQ(card("tiktok").at("state").as_string(), "disconnected");
+  EXPECT_TRUE(has_issue(card("tiktok"), "personal_account"));
+
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  EXPECT_FALSE(has_issue(card("tiktok"), "personal_account")) << "a good connection clears it";
+
+  auto other = connect("tiktok_shop", "other-shop", kAllShop);
+  ASSERT_FALSE(other.error) << other.error->message;
+  EXPECT_EQ(other.value.at("refusal").as_string(), "business_mismatch");
+  EXPECT_TRUE(has_issue(card("tiktok_shop"), "business_mismatch"));
+
+  auto shop = connect("tiktok_shop", "shop", kAllShop);
+  ASSERT_FALSE(shop.error) << shop.error->message;
+  EXPECT_EQ(shop.value.at("state").as_string(), "connected");
+  EXPECT_FALSE(card_when("tiktok_shop", [](const json::object& c) { return !c.at("last_sync").is_null(); })
+                   .at("last_sync")
+                   .is_null());
+}
+
+TEST_F(EngineConnectTest, DisconnectPausesDependentsAndReconnectResumesExactlyThose) {
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  {
+    sparks::store::Database db(options_.database);
+    sparks::store::save_automation(db.connection(), {"w1", "live", "live", AutomationStatus::live, std::nullopt, 1, {"tiktok"}});
+    sparks::store::save_automation(db.connection(), {"w1", "draft", "draft", AutomationStatus::draft, std::nullopt, 1, {"tiktok"}});
+    sparks::store::save_automation(db.connection(), {"w1", "by-hand", "by-hand", AutomationStatus::paused, "person", 1, {"tiktok"}});
+  }
+  auto refused = wait_reply([&](auto done) { engine_->disconnect({"w1", "tiktok"}, kBen, done); });
+  ASSERT_TRUE(refused.error);
+  EXPECT_EQ(refused.error->kind, sparks::ErrorKind::forbidden);
+
+  auto done = wait_reply([&](auto d) { engine_->disconnect({"w1", "tiktok"}, kAna, d); });
+  ASSERT_FALSE(done.error) << done.error->message;
+  EXPECT_EQ(automation("live"), "paused/tiktok");
+  EXPECT_EQ(automation("draft"), "draft/-");
+  EXPECT_EQ(automation("by-hand"), "paused/person");
+  auto disconnected = card("tiktok");
+  EXPECT_EQ(disconnected.at("dot").as_string(), "red");
+  EXPECT_TRUE(disconnected.at("granted_scopes").as_array().empty());
+
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  EXPECT_EQ(automation("live"), "live/-");
+  EXPECT_EQ(automation("draft"), "draft/-");
+  EXPECT_EQ(automation("by-hand"), "paused/person");
+
+  // The platform revokes: disconnected, and the card says why.
+  control("/sandbox/v1/revoke", {{"account", "creator"}});
+  auto revoked = deliver_webhook(0);
+  ASSERT_FALSE(revoked.error) << revoked.error->message;
+  EXPECT_EQ(revoked.value.at("stored").as_int64(), 1) << json::serialize(revoked.value);
+  // The card shows the state at once and the issue once the transition is stored.
+  auto after = card_when("tiktok", [&](const json::object& c) { return has_issue(c, "authorization_removed"); });
+  EXPECT_EQ(after.at("state").as_string(), "disconnected");
+  EXPECT_TRUE(has_issue(after, "authorization_removed"));
+  EXPECT_EQ(automation("live"), "paused/tiktok");
+
+  auto audit = wait_reply([&](auto d) { engine_->audit_log("w1", d); });
+  EXPECT_GE(audit.value.at("entries").as_array().size(), 4u);
+}
+
+TEST_F(EngineConnectTest, CredentialsAreSealedAtRestAndSurviveARestart) {
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  {
+    sparks::store::Database db(options_.database);
+    SQLite::Statement select(db.connection(), "SELECT sealed FROM credentials");
+    ASSERT_TRUE(select.executeStep());
+    const std::string sealed(static_cast<const char*>(select.getColumn(0).getBlob()),
+                             select.getColumn(0).getBytes());
+    EXPECT_EQ(sealed.find("access_token"), std::string::npos) << "no plain token at rest";
+  }
+  stop_engine();
+  start_engine();
+  auto refreshed = std::optional<std::string>();
+  engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { refreshed = std::move(e); });
+  run_until([&] { return refreshed.has_value(); });
+  EXPECT_EQ(refreshed.value_or("no answer"), "") << "the stored refresh token opens and works";
+}
+
+TEST_F(EngineConnectTest, ARejectedRefreshTokenDisconnectsWithAnIssue) {
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  control("/sandbox/v1/faults", {{"kind", "refresh_rejected"}, {"account", "creator"}});
+  std::optional<std::string> error;
+  engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
+  run_until([&] { return error.has_value(); });
+  EXPECT_FALSE(error.value_or("").empty());
+  auto c = card_when("tiktok", [&](const json::object& c) { return has_issue(c, "reconnect_required"); });
+  EXPECT_EQ(c.at("state").as_string(), "disconnected");
+  EXPECT_TRUE(has_issue(c, "reconnect_required"));
+}
+
+TEST_F(EngineConnectTest, ATransientRefreshFailurePausesAndABackedOffRetryRecovers) {
+  stop_engine();
+  options_.retry_first_delay = 50ms;
+  start_engine();
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  control("/sandbox/v1/faults", {{"kind", "http_error"}, {"path", "/v2/oauth/token/"}, {"status", 503}, {"count", 1}});
+  std::optional<std::string> error;
+  engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
+  run_until([&] { return error.has_value(); });
+  EXPECT_FALSE(error.value_or("").empty());
+  // Paused, then the retry (after the back-off) refreshes and the lifecycle returns.
+  auto history = [&] {
+    std::optional<std::vector<sparks::TransitionView>> rows;
+    engine_->transitions({"w1", "tiktok"}, [&](auto r) { rows = std::move(r); });
+    run_until([&] { return rows.has_value(); });
+    std::string path;
+    for (const auto& t : rows.value_or(std::vector<sparks::TransitionView>{})) path += t.to + " ";
+    return path;
+  };
+  std::string path;
+  for (int i = 0; i < 200 && path.find("paused connected") == std::string::npos; ++i) {
+    path = history();
+    run_until([] { return false; }, 20ms);
+  }
+  EXPECT_NE(path.find("connected paused connected"), std::string::npos) << path;
+}
+
+}  // namespace
