@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
 
   sparks::cli::ExitCode exit_code = 0;
   sparks::cli::add_check_command(app, exit_code);
+  sparks::cli::add_serve_command(app, exit_code);
+  sparks::cli::add_status_command(app, exit_code);
   sparks::cli::add_demo_command(app, exit_code);
   sparks::cli::add_sandbox_command(app, exit_code);
   sparks::cli::add_plugin_command(app, exit_code);

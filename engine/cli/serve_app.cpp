@@ -1,0 +1,60 @@
+#include "serve_app.hpp"
+
+#include <stdexcept>
+
+#include "server/api_routes.hpp"
+
+namespace sparks::cli {
+
+ServeApp::ServeApp(boost::asio::any_io_executor executor, config::Config config,
+                   std::filesystem::path default_plugin_dir)
+    : config_(std::make_shared<const config::Config>(std::move(config))),
+      router_(std::make_shared<http::Router>()) {
+  const auto address = http::parse_listen_address(config_->listen);
+  if (!address) throw std::runtime_error("listen wants HOST:PORT, got \"" + config_->listen + "\"");
+  server_ = std::make_unique<http::Server>(executor, router_);
+  try {
+    server_->listen(address->host, address->port);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot listen on " + config_->listen + ": " + e.what());
+  }
+  public_url_ = config_->public_url.value_or(server_->base_url());
+  while (public_url_.ends_with('/')) public_url_.pop_back();
+
+  if (sandboxed("tiktok") || sandboxed("tiktok_shop")) {
+    sandbox::SandboxOptions options;
+    options.client_key = config_->tiktok.key;
+    options.client_secret = config_->tiktok.secret;
+    options.app_key = config_->tiktok_shop.key;
+    options.app_secret = config_->tiktok_shop.secret;
+    options.tiktok_webhook_target = sandbox::tiktok_webhook_url(server_->base_url());
+    options.shop_webhook_target = sandbox::shop_webhook_url(server_->base_url());
+    sandbox_ = std::make_unique<sandbox::Sandbox>(executor, options);
+    sandbox_->mount(*router_);
+  }
+
+  EngineOptions options;
+  options.database = config_->database;
+  options.key_file = config_->key_file;
+  options.lifecycle = config_->lifecycle;
+  options.plugin_dir = config_->plugin_dir.value_or(default_plugin_dir);
+  options.public_url = public_url_;
+  options.platform_config["tiktok"] = config::plugin_config(config_->tiktok, "tiktok", server_->base_url());
+  options.platform_config["tiktok_shop"] =
+      config::plugin_config(config_->tiktok_shop, "tiktok_shop", server_->base_url());
+  engine_ = std::make_shared<Engine>(executor, options);
+  server::mount_api(*router_, engine_, config_);
+}
+
+ServeApp::~ServeApp() { stop(); }
+
+bool ServeApp::sandboxed(std::string_view platform) const {
+  return platform == "tiktok" ? config_->tiktok.sandboxed() : config_->tiktok_shop.sandboxed();
+}
+
+void ServeApp::stop() {
+  if (server_) server_->stop();
+  if (engine_) engine_->stop();
+}
+
+}  // namespace sparks::cli

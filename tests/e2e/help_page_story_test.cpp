@@ -1,0 +1,285 @@
+// The help page's story, end to end, with real processes on 127.0.0.1: `sparks sandbox` plays
+// TikTok and TikTok Shop, `sparks serve` runs the engine with a config pointing at it, and the test
+// is the owner, the member and the browser, talking HTTP to both.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "http/client.hpp"
+#include "http/form.hpp"
+#include "sandbox/consent_client.hpp"
+#include "support/child_process.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using sparks::testing::ChildProcess;
+
+const std::string kSparks = SPARKS_BINARY;
+const std::vector<std::string> kAllTikTok = {"user.info.basic", "comment.list", "message.list.send", "video.list"};
+const std::vector<std::string> kAllShop = {"order.read", "product.read"};
+
+struct Answer {
+  int status = 0;
+  json::value body;
+};
+
+class HelpPageStory : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ = fs::temp_directory_path() / ("sparks-story-" + std::to_string(getpid()));
+    fs::remove_all(folder_);
+    fs::create_directories(folder_);
+
+    sandbox_ = std::make_unique<ChildProcess>(kSparks, std::vector<std::string>{"sandbox", "--listen", "127.0.0.1:0"});
+    auto line = sandbox_->wait_for_line("sandbox listening on http://127.0.0.1:", 20s);
+    ASSERT_TRUE(line) << "sparks sandbox did not start";
+    sandbox_url_ = line->substr(line->find("http://"));
+
+    std::ofstream(folder_ / "sparks.yaml") << "sparks:\n"
+                                           << "  listen: 127.0.0.1:0\n"
+                                           << "  database: data/sparks.db\n"
+                                           << "  secrets: { key_file: data/secret.key }\n"
+                                           << "  platforms:\n"
+                                           << "    tiktok: { client_key: sandbox-client-key, client_secret: sandbox-client-secret,"
+                                           << " auth_base_url: \"" << sandbox_url_ << "\", api_base_url: \"" << sandbox_url_ << "\" }\n"
+                                           << "    tiktok_shop: { app_key: sandbox-app-key, app_secret: sandbox-app-secret,"
+                                           << " auth_base_url: \"" << sandbox_url_ << "\", api_base_url: \"" << sandbox_url_ << "\" }\n"
+                                           << "  workspaces:\n"
+                                           << "    - id: acme\n"
+                                           << "      members:\n"
+                                           << "        - { user: olivia, role: owner, api_key: olivia-secret-key }\n"
+                                           << "        - { user: max, role: member, api_key: max-secret-key }\n";
+    serve_ = std::make_unique<ChildProcess>(kSparks, std::vector<std::string>{"serve", "--config", (folder_ / "sparks.yaml").string()});
+    line = serve_->wait_for_line("sparks serve: listening on http://127.0.0.1:", 20s);
+    ASSERT_TRUE(line) << "sparks serve did not start";
+    serve_url_ = line->substr(line->find("http://"));
+    // The sandbox's webhooks go to this server from now on.
+    ASSERT_EQ(call("PUT", sandbox_url_ + "/sandbox/v1/webhook-targets", "",
+                   json::serialize(json::object{{"tiktok", serve_url_ + "/webhooks/tiktok"},
+                                                {"tiktok_shop", serve_url_ + "/webhooks/tiktok_shop"}}))
+                  .status,
+              200);
+  }
+
+  void TearDown() override {
+    if (serve_) {
+      EXPECT_EQ(serve_->stop(), 0) << "sparks serve exits cleanly on SIGTERM";
+    }
+    if (sandbox_) sandbox_->stop();
+    fs::remove_all(folder_);
+  }
+
+  Answer call(const std::string& method, const std::string& url, const std::string& key = "",
+              const std::string& body = "", const std::string& type = "application/json") {
+    boost::asio::io_context io;
+    sparks::http::ClientRequest request{method, url, {}, body};
+    if (!key.empty()) request.headers["Authorization"] = "Bearer " + key;
+    if (!body.empty()) request.headers["Content-Type"] = type;
+    sparks::http::ClientResponse response;
+    sparks::http::send_request(io.get_executor(), request, [&](sparks::http::ClientResponse r) { response = std::move(r); });
+    io.run_for(15s);
+    Answer answer{response.status, nullptr};
+    boost::system::error_code ec;
+    answer.body = json::parse(response.body, ec);
+    if (ec) answer.body = json::string(response.body);
+    return answer;
+  }
+
+  std::string api(const std::string& path) const { return serve_url_ + "/api/v1/workspaces/acme" + path; }
+
+  // Connect → the sandbox's consent page, answered → the browser follows the redirect to the
+  // server's callback. The callback's answer.
+  Answer connect(const std::string& platform, const std::string& account, const std::vector<std::string>& scopes) {
+    auto started = call("POST", api("/integrations/" + platform + "/connect"), "olivia-secret-key");
+    EXPECT_EQ(started.status, 200) << json::serialize(started.body);
+    if (started.status != 200) return started;
+    const std::string url(started.body.at("authorize_url").as_string());
+    EXPECT_EQ(call("GET", url).status, 200) << "the consent page is a real page";
+    boost::asio::io_context io;
+    sparks::sandbox::ConsentResult consent;
+    sparks::sandbox::answer_consent(io.get_executor(), url, {account, scopes, true},
+                                    [&](sparks::sandbox::ConsentResult r) { consent = std::move(r); });
+    io.run_for(15s);
+    EXPECT_TRUE(consent.error.empty()) << consent.error;
+    EXPECT_TRUE(consent.redirect_url.starts_with(serve_url_ + "/oauth/" + platform + "/callback?"))
+        << consent.redirect_url;
+    last_callback_ = consent.redirect_url;
+    return call("GET", consent.redirect_url);
+  }
+
+  json::object card(const std::string& platform) {
+    auto cards = call("GET", api("/integrations"), "olivia-secret-key");
+    for (const auto& c : cards.body.at("integrations").as_array())
+      if (c.at("platform").as_string() == platform) return c.as_object();
+    return {};
+  }
+
+  template <typename Ready>
+  json::object card_when(const std::string& platform, Ready&& ready) {
+    json::object c;
+    for (int i = 0; i < 100; ++i) {
+      c = card(platform);
+      if (ready(c)) break;
+      std::this_thread::sleep_for(50ms);
+    }
+    return c;
+  }
+
+  static bool has_issue(const json::object& card, std::string_view code) {
+    for (const auto& issue : card.at("issues").as_array())
+      if (issue.at("code").as_string() == code) return true;
+    return false;
+  }
+
+  std::string flow_status(const std::string& id) {
+    auto flow = call("GET", api("/flows/" + id), "olivia-secret-key");
+    if (flow.status != 200) return "missing";
+    const auto& paused_by = flow.body.at("paused_by");
+    return std::string(flow.body.at("status").as_string()) + "/" +
+           (paused_by.is_null() ? std::string("-") : std::string(paused_by.as_string()));
+  }
+
+  std::size_t count(const std::string& path, const std::string& field) {
+    auto listing = call("GET", api(path), "olivia-secret-key");
+    return listing.status == 200 ? listing.body.at(field).as_array().size() : 0;
+  }
+
+  fs::path folder_;
+  std::unique_ptr<ChildProcess> sandbox_, serve_;
+  std::string sandbox_url_, serve_url_, last_callback_;
+};
+
+std::string flow_yaml(const std::string& id, const std::string& extra = "") {
+  return "flow:\n  id: " + id + "\n  name: \"" + id + "\"\n  trigger:\n    on: tiktok.comment\n    keywords: [price]\n" +
+         "  actions:\n    - tiktok.send_dm: { text: \"Hi {{contact.username}}!\" }\n" + extra;
+}
+
+TEST_F(HelpPageStory, ConnectVerifyAndDisconnect) {
+  // A member may look but not connect.
+  auto refused = call("POST", api("/integrations/tiktok/connect"), "max-secret-key");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.body.at("error").at("code").as_string(), "not_owner");
+  EXPECT_EQ(call("GET", api("/integrations"), "").status, 401);
+  EXPECT_EQ(call("GET", api("/integrations"), "max-secret-key").status, 200);
+
+  // One scope unticked: partially connected, the missing scope named with what it disables.
+  auto partial = connect("tiktok", "creator", {"user.info.basic", "comment.list", "video.list"});
+  ASSERT_EQ(partial.status, 200) << json::serialize(partial.body);
+  EXPECT_EQ(partial.body.at("state").as_string(), "partial-scopes");
+  auto c = card("tiktok");
+  EXPECT_EQ(c.at("status").as_string(), "Partially connected");
+  EXPECT_EQ(c.at("missing_scopes"), json::array{"message.list.send"});
+  EXPECT_TRUE(has_issue(c, "missing_scopes"));
+  EXPECT_NE(json::serialize(c.at("issues")).find("DMs cannot be sent: message.list.send was not approved"),
+            std::string::npos);
+  // The same callback again: the state works once.
+  EXPECT_EQ(call("GET", last_callback_).status, 400);
+
+  // Reconnect approving everything: connected, green, synced, webhook waiting until a comment.
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).body.at("state").as_string(), "connected");
+  c = card_when("tiktok", [](const json::object& c) { return !c.at("last_sync").is_null(); });
+  EXPECT_EQ(c.at("dot").as_string(), "green");
+  EXPECT_FALSE(c.at("last_sync").is_null());
+  EXPECT_EQ(c.at("webhook").as_string(), "waiting");
+
+  // Flows that depend on TikTok: one live, one paused by hand, one draft.
+  for (const auto& id : {"price-dm", "paused-by-hand", "draft-one"})
+    ASSERT_EQ(call("POST", api("/flows"), "olivia-secret-key", flow_yaml(id), "application/yaml").status, 201) << id;
+  EXPECT_EQ(call("POST", api("/flows"), "olivia-secret-key", flow_yaml("x"), "application/json").status, 400);
+  ASSERT_EQ(call("POST", api("/flows/price-dm/publish"), "olivia-secret-key").status, 200);
+  ASSERT_EQ(call("POST", api("/flows/paused-by-hand/publish"), "olivia-secret-key").status, 200);
+  ASSERT_EQ(call("POST", api("/flows/paused-by-hand/pause"), "olivia-secret-key").status, 200);
+  EXPECT_EQ(flow_status("price-dm"), "live/-");
+
+  // A comment on the creator's video arrives as a signed webhook: receiving; the author is a contact.
+  ASSERT_EQ(call("POST", sandbox_url_ + "/sandbox/v1/comments", "",
+                 json::serialize(json::object{{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-1"}, {"text", "price?"}}))
+                .status,
+            201);
+  c = card_when("tiktok", [](const json::object& c) { return c.at("webhook") == "receiving"; });
+  EXPECT_EQ(c.at("webhook").as_string(), "receiving");
+  ASSERT_EQ(call("POST", sandbox_url_ + "/sandbox/v1/messages", "",
+                 json::serialize(json::object{{"account", "creator"}, {"user", "fan-1"}, {"text", "hello!"}}))
+                .status,
+            201);
+  for (int i = 0; i < 100 && count("/inbox", "conversations") == 0; ++i) std::this_thread::sleep_for(50ms);
+
+  // A personal account is refused, with the reason; the connection stays as it was.
+  auto personal = connect("tiktok", "personal", kAllTikTok);
+  EXPECT_EQ(personal.body.at("refusal").as_string(), "personal_account");
+  EXPECT_EQ(card("tiktok").at("state").as_string(), "connected");
+
+  // The Shop of another business is refused; the right one connects and its catalog syncs.
+  auto other = connect("tiktok_shop", "other-shop", kAllShop);
+  EXPECT_EQ(other.body.at("refusal").as_string(), "business_mismatch");
+  EXPECT_TRUE(has_issue(card("tiktok_shop"), "business_mismatch"));
+  ASSERT_EQ(connect("tiktok_shop", "shop", kAllShop).body.at("state").as_string(), "connected");
+  EXPECT_FALSE(card_when("tiktok_shop", [](const json::object& c) { return !c.at("last_sync").is_null(); })
+                   .at("last_sync")
+                   .is_null());
+
+  // The owner disconnects TikTok: its live flow pauses; drafts, inbox, analytics, contacts stay.
+  const auto contacts = count("/contacts", "contacts"), conversations = count("/inbox", "conversations");
+  const auto analytics = call("GET", api("/analytics"), "olivia-secret-key").body;
+  EXPECT_GE(contacts, 1u);
+  EXPECT_GE(conversations, 1u);
+  EXPECT_EQ(call("POST", api("/integrations/tiktok/disconnect"), "max-secret-key").status, 403);
+  ASSERT_EQ(call("POST", api("/integrations/tiktok/disconnect"), "olivia-secret-key").status, 200);
+  EXPECT_EQ(flow_status("price-dm"), "paused/tiktok");
+  EXPECT_EQ(flow_status("paused-by-hand"), "paused/person");
+  EXPECT_EQ(flow_status("draft-one"), "draft/-");
+  EXPECT_EQ(count("/contacts", "contacts"), contacts);
+  EXPECT_EQ(count("/inbox", "conversations"), conversations);
+  EXPECT_EQ(call("GET", api("/analytics"), "olivia-secret-key").body, analytics);
+  EXPECT_EQ(card("tiktok").at("dot").as_string(), "red");
+
+  // Reconnecting resumes exactly what the disconnect paused.
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).body.at("state").as_string(), "connected");
+  EXPECT_EQ(flow_status("price-dm"), "live/-");
+  EXPECT_EQ(flow_status("paused-by-hand"), "paused/person");
+  EXPECT_EQ(flow_status("draft-one"), "draft/-");
+
+  // The platform revokes: disconnected, and the card says why.
+  ASSERT_EQ(call("POST", sandbox_url_ + "/sandbox/v1/revoke", "", R"({"account":"creator"})").status, 200);
+  c = card_when("tiktok", [](const json::object& c) { return has_issue(c, "authorization_removed"); });
+  EXPECT_EQ(c.at("state").as_string(), "disconnected");
+  EXPECT_TRUE(has_issue(c, "authorization_removed"));
+  EXPECT_EQ(flow_status("price-dm"), "paused/tiktok");
+
+  // `sparks status` prints the same cards.
+  ChildProcess status(kSparks, {"status", "--config", (folder_ / "sparks.yaml").string(), "--url", serve_url_, "--json"});
+  auto printed = status.read_line(10s);
+  ASSERT_TRUE(printed);
+  EXPECT_NE(printed->find("\"authorization_removed\""), std::string::npos);
+  while (status.read_line(10s)) {
+  }
+  EXPECT_EQ(status.stop(), 0);
+
+  // Every state change is in the stored history; connects, refusals and disconnects in the audit log.
+  auto audit = call("GET", api("/audit"), "olivia-secret-key");
+  const auto audit_text = json::serialize(audit.body);
+  for (const char* expected : {"not_owner", "personal_account", "business_mismatch", "\"disconnect\""})
+    EXPECT_NE(audit_text.find(expected), std::string::npos) << expected;
+  EXPECT_EQ(call("GET", serve_url_ + "/healthz").body.at("status").as_string(), "ok");
+}
+
+TEST_F(HelpPageStory, ClosingTheWorkspaceIsTheOnlyDeletion) {
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).body.at("state").as_string(), "connected");
+  ASSERT_EQ(call("POST", api("/flows"), "olivia-secret-key", flow_yaml("keep-me"), "application/yaml").status, 201);
+  EXPECT_EQ(call("DELETE", serve_url_ + "/api/v1/workspaces/acme", "max-secret-key", R"({"confirm":"acme"})").status, 403);
+  EXPECT_EQ(call("DELETE", serve_url_ + "/api/v1/workspaces/acme", "olivia-secret-key", "{}").status, 400);
+  EXPECT_EQ(flow_status("keep-me"), "draft/-");
+  ASSERT_EQ(call("DELETE", serve_url_ + "/api/v1/workspaces/acme", "olivia-secret-key", R"({"confirm":"acme"})").status, 200);
+  EXPECT_EQ(flow_status("keep-me"), "missing");
+  EXPECT_EQ(card("tiktok").at("state").as_string(), "disconnected");
+}
+
+}  // namespace
