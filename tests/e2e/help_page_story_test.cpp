@@ -8,6 +8,7 @@
 #include <boost/url/parse.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "http/client.hpp"
@@ -269,6 +270,115 @@ TEST_F(HelpPageStory, ConnectVerifyAndDisconnect) {
   for (const char* expected : {"not_owner", "personal_account", "business_mismatch", "\"disconnect\""})
     EXPECT_NE(audit_text.find(expected), std::string::npos) << expected;
   EXPECT_EQ(call("GET", serve_url_ + "/healthz").body.at("status").as_string(), "ok");
+}
+
+// Issue-6 story: a keyword comment gets exactly one DM even when its webhook is delivered twice; an
+// order from that fan is attributed to the flow with its revenue; partial scopes fire the trigger
+// and skip the DM with the scope named; a disconnect pauses the flow and comments meanwhile start
+// nothing; a reconnect resumes it.
+TEST_F(HelpPageStory, FlowsSendOneDmAndOrdersAreAttributed) {
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).body.at("state").as_string(), "connected");
+  ASSERT_EQ(connect("tiktok_shop", "shop", kAllShop).body.at("state").as_string(), "connected");
+  card_when("tiktok_shop", [](const json::object& c) { return !c.at("last_sync").is_null(); });
+
+  const std::string flow =
+      "flow:\n  id: price-dm\n  name: Price DM\n  trigger: { on: tiktok.comment, keywords: [price] }\n"
+      "  actions:\n    - tiktok.send_dm:\n        text: \"Hi {{contact.username}}! {{product.title}}: {{product.price}} {{product.link}}\"\n"
+      "        product: { seller_sku: LINEN-M }\n    - contact.tag: { add: asked-price }\n";
+  const std::string fallback =
+      "flow:\n  id: any-comment\n  name: Any comment\n  priority: 500\n  trigger: { on: tiktok.comment }\n"
+      "  actions:\n    - tiktok.send_dm: { text: \"Thanks for the comment!\" }\n";
+  ASSERT_EQ(call("POST", api("/flows"), "olivia-secret-key", flow, "application/yaml").status, 201);
+  ASSERT_EQ(call("POST", api("/flows"), "olivia-secret-key", fallback, "application/yaml").status, 201);
+  auto published = call("POST", api("/flows/price-dm/publish"), "olivia-secret-key");
+  ASSERT_EQ(published.status, 200) << json::serialize(published.body);
+  EXPECT_TRUE(published.body.at("warnings").as_array().empty()) << json::serialize(published.body);
+  ASSERT_EQ(call("POST", api("/flows/any-comment/publish"), "olivia-secret-key").status, 200);
+
+  auto sent_to = [&](const std::string& user) {
+    auto sent = call("GET", sandbox_url_ + "/sandbox/v1/sent-messages?account=creator");
+    std::vector<std::string> texts;
+    for (const auto& m : sent.body.at("messages").as_array())
+      if (m.at("user").as_string() == user) texts.emplace_back(m.at("text").as_string());
+    return texts;
+  };
+  auto comment = [&](const std::string& user, const std::string& text) {
+    return call("POST", sandbox_url_ + "/sandbox/v1/comments", "",
+                json::serialize(json::object{{"account", "creator"}, {"video_id", "video-1"}, {"user", user}, {"text", text}}))
+        .status;
+  };
+  auto wait_until = [](const std::function<bool()>& ready) {
+    for (int i = 0; i < 100 && !ready(); ++i) std::this_thread::sleep_for(50ms);
+    return ready();
+  };
+
+  // Delivered twice: one DM, from the first flow by priority; the other records that it was skipped.
+  ASSERT_EQ(call("POST", sandbox_url_ + "/sandbox/v1/faults", "", R"({"kind":"webhook_duplicate","count":1})").status, 201);
+  ASSERT_EQ(comment("fan-1", "what's the price?"), 201);
+  ASSERT_TRUE(wait_until([&] { return sent_to("fan-1").size() == 1; }));
+  std::this_thread::sleep_for(1s);  // the duplicate has been delivered and handled by now
+  auto dms = sent_to("fan-1");
+  ASSERT_EQ(dms.size(), 1u) << "exactly one DM";
+  const auto metrics = std::string(call("GET", serve_url_ + "/metrics").body.as_string());
+  const auto at = metrics.find("\nsparks_events_duplicate_total ");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_GE(std::stoi(metrics.substr(at + 31)), 1) << "the second delivery reached the server and was dropped";
+  EXPECT_NE(dms[0].find("Hi fan-1! Linen Shirt"), std::string::npos) << dms[0];
+  EXPECT_NE(dms[0].find("39.99"), std::string::npos) << dms[0];
+  auto analytics = call("GET", api("/analytics"), "olivia-secret-key").body;
+  EXPECT_NE(json::serialize(analytics).find("\"skipped:another_flow_matched\":1"), std::string::npos)
+      << json::serialize(analytics);
+  auto contacts = call("GET", api("/contacts"), "olivia-secret-key").body;
+  EXPECT_NE(json::serialize(contacts).find("asked-price"), std::string::npos) << json::serialize(contacts);
+
+  // fan-1 buys the shirt: attributed to price-dm, with its revenue.
+  ASSERT_EQ(call("POST", sandbox_url_ + "/sandbox/v1/orders", "",
+                 R"({"shop":"shop","buyer":"fan-1","items":[{"sku_id":"sku-1001-m","quantity":1}]})").status,
+            201);
+  json::value orders;
+  ASSERT_TRUE(wait_until([&] {
+    orders = call("GET", api("/orders"), "olivia-secret-key").body;
+    return !orders.at("orders").as_array().empty() && orders.at("orders").at(0).at("attributed").as_bool();
+  })) << json::serialize(orders);
+  EXPECT_EQ(orders.at("orders").at(0).at("flow_id").as_string(), "price-dm");
+  EXPECT_EQ(orders.at("orders").at(0).at("total").as_string(), "39.99");
+  analytics = call("GET", api("/analytics"), "olivia-secret-key").body;
+  const auto analytics_text = json::serialize(analytics);
+  EXPECT_NE(analytics_text.find("\"orders\":1"), std::string::npos) << analytics_text;
+  EXPECT_NE(analytics_text.find("\"revenue_cents\":3999"), std::string::npos) << analytics_text;
+
+  // Partial scopes: the comment trigger fires, the DM is skipped with the scope named.
+  ASSERT_EQ(connect("tiktok", "creator", {"user.info.basic", "comment.list", "video.list"}).body.at("state").as_string(),
+            "partial-scopes");
+  ASSERT_EQ(comment("fan-2", "price please"), 201);
+  json::value inbox;
+  ASSERT_TRUE(wait_until([&] {
+    inbox = call("GET", api("/inbox"), "olivia-secret-key").body;
+    return json::serialize(inbox).find("skipped: missing scope message.list.send") != std::string::npos;
+  })) << json::serialize(inbox);
+  EXPECT_TRUE(sent_to("fan-2").empty());
+
+  // Disconnected: the flow is paused and a comment starts nothing; reconnected: it runs again.
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).body.at("state").as_string(), "connected");
+  ASSERT_EQ(call("POST", api("/integrations/tiktok/disconnect"), "olivia-secret-key").status, 200);
+  EXPECT_EQ(flow_status("price-dm"), "paused/tiktok");
+  ASSERT_EQ(comment("fan-3", "price?"), 201);
+  std::this_thread::sleep_for(500ms);
+  EXPECT_TRUE(sent_to("fan-3").empty());
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).body.at("state").as_string(), "connected");
+  EXPECT_EQ(flow_status("price-dm"), "live/-");
+  std::this_thread::sleep_for(500ms);
+  EXPECT_TRUE(sent_to("fan-3").empty()) << "a comment made while disconnected never runs";
+  // The platform rate-limits the next send: the outbox backs off and sends it anyway.
+  ASSERT_EQ(call("POST", sandbox_url_ + "/sandbox/v1/faults", "",
+                 R"({"kind":"http_error","path":"/open_api/v1.3/business/message/send/","status":429,"count":1})").status,
+            201);
+  ASSERT_EQ(comment("fan-4", "price?"), 201);
+  EXPECT_TRUE(wait_until([&] { return sent_to("fan-4").size() == 1; }));
+
+  // What was kept, through the API.
+  EXPECT_GE(count("/contacts", "contacts"), 4u);
+  EXPECT_GE(count("/inbox", "conversations"), 3u);
 }
 
 TEST_F(HelpPageStory, ClosingTheWorkspaceIsTheOnlyDeletion) {

@@ -44,6 +44,13 @@ struct EngineOptions {
   // Back-off after a failed refresh or sync: doubles from the first delay up to the cap, jittered.
   std::chrono::milliseconds retry_first_delay{1'000};
   std::chrono::milliseconds retry_max_delay{std::chrono::minutes(5)};
+  // Flow triggers that arrive while their integration is paused are held, and run when it is
+  // connected again if they are younger than this.
+  std::chrono::seconds held_event_max_age{std::chrono::hours(24)};
+  // An order is attributed to a flow's DM to the buyer sent within this window before it.
+  std::chrono::seconds attribution_window{std::chrono::hours(24 * 7)};
+  // How often the outbox is checked for actions that are due (retries, `wait` steps).
+  std::chrono::milliseconds outbox_poll{500};
 };
 
 enum class Role { owner, admin, member };

@@ -97,7 +97,8 @@ std::string Engine::Impl::seal_credentials(const IntegrationKey& key,
 }
 
 void Engine::Impl::run_follow_ups(const WorkspacePtr& ws, runtime::Integration& in,
-                                  const runtime::Effects& effects, const std::string& state) {
+                                  const runtime::Effects& effects, const std::string& from,
+                                  const std::string& state) {
   using runtime::FollowUp;
   for (FollowUp follow_up : effects.follow_ups) {
     switch (follow_up) {
@@ -111,8 +112,10 @@ void Engine::Impl::run_follow_ups(const WorkspacePtr& ws, runtime::Integration& 
         break;
     }
   }
-  if ((state == "connected" || state == "partial-scopes") && in.credentials && !in.refresh_timer.deadline())
-    schedule_refresh(ws, in);
+  const bool live = state == "connected" || state == "partial-scopes";
+  if (live && in.credentials && !in.refresh_timer.deadline()) schedule_refresh(ws, in);
+  // Back from a passing problem: the trigger events held meanwhile run now.
+  if (live && from == "paused") replay_held(ws, in.key.platform);
 }
 
 // Entering `disconnected`: the platform is told to forget the token (best effort: it may already

@@ -318,7 +318,7 @@ void Engine::Impl::on_committed(const WorkspacePtr& ws, const IntegrationKey& ke
   }
   spdlog::info("{}/{}: {} → {}{}", key.workspace, key.platform, outcome.from, outcome.to,
                outcome.refusal ? " (refused: " + *outcome.refusal + ")" : std::string());
-  run_follow_ups(ws, in, effects, outcome.to);
+  run_follow_ups(ws, in, effects, outcome.from, outcome.to);
   complete(std::move(done), std::move(outcome));
 }
 
@@ -330,7 +330,7 @@ boost::asio::any_io_executor Engine::Impl::executor_for(std::string_view, std::s
 
 bool Engine::Impl::emit_trigger(std::string_view platform, std::string_view integration,
                                 std::string_view trigger, std::string_view payload_json) {
-  ingest_events({store::EventRow{std::string(integration), std::string(platform), "plugin",
+  ingest_events({store::EventRow{0, std::string(integration), std::string(platform), "plugin",
                                  crypto::base64url_encode(crypto::random_bytes(12)),
                                  std::string(trigger), std::string(payload_json), to_ms(options.now())}},
                 nullptr);
@@ -385,6 +385,7 @@ Engine::Engine(boost::asio::any_io_executor executor, EngineOptions options)
     : impl_(std::make_shared<Impl>(std::move(executor), std::move(options))) {
   impl_->restore();
   impl_->load_plugins();
+  impl_->start_outbox();  // also sends what a previous run left pending
   // Connections that survived the restart get their upkeep back: refresh timers and sync.
   std::lock_guard lock(impl_->workspaces_mutex);
   for (auto& [id, ws] : impl_->workspaces)
@@ -448,6 +449,8 @@ void Engine::refresh_credentials(IntegrationKey key, std::function<void(std::str
 
 void Engine::stop() {
   if (!impl_ || impl_->stopped.exchange(true)) return;
+  if (impl_->outbox_timer)
+    boost::asio::post(impl_->outbox_timer->get_executor(), [impl = impl_] { impl->outbox_timer->cancel(); });
   if (impl_->plugin_host) impl_->plugin_host->unload_all();
   impl_->writer.flush();
   std::lock_guard lock(impl_->workspaces_mutex);

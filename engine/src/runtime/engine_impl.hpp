@@ -6,6 +6,7 @@
 //   inbound.cpp      webhooks and plugin triggers: verify, store in the event log, act
 //   views.cpp        cards, metrics, and what a workspace kept (contacts, inbox, orders, analytics)
 //   flows_api.cpp    automation records: create, edit, publish, pause, resume
+//   flow_runner.cpp  running flows on trigger events, the outbox, orders and their attribution
 // Everything about one workspace runs on its strand; the store is reached through the one writer.
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
@@ -13,7 +14,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <boost/asio/steady_timer.hpp>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "crypto/sealed_box.hpp"
@@ -26,6 +29,7 @@
 #include "sparks/engine.hpp"
 #include "store/database.hpp"
 #include "store/event_log_store.hpp"
+#include "store/flow_run_store.hpp"
 #include "store/writer.hpp"
 
 namespace sparks::runtime {
@@ -117,8 +121,8 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
   // --- connections.cpp ---
   void audit(const std::string& workspace, const Actor& actor, std::string action,
              std::optional<std::string> platform, std::string outcome, std::string detail = {});
-  void run_follow_ups(const WorkspacePtr& ws, runtime::Integration& in,
-                      const runtime::Effects& effects, const std::string& event);
+  void run_follow_ups(const WorkspacePtr& ws, runtime::Integration& in, const runtime::Effects& effects,
+                      const std::string& from, const std::string& state);
   void revoke_at_platform(const WorkspacePtr& ws, runtime::Integration& in);
   void grant_authorization(const WorkspacePtr& ws, const IntegrationKey& key, const Actor& actor,
                            plugins::LoadedPlugin& connector, boost::json::object credentials,
@@ -132,6 +136,17 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
   void schedule_retry(const WorkspacePtr& ws, runtime::Integration& in);
   void sync_now(const WorkspacePtr& ws, runtime::Integration& in);
   void stop_upkeep(runtime::Integration& in);
+
+  // --- flow_runner.cpp ---
+  std::mutex outbox_mutex;  // guards outbox_busy
+  std::set<std::int64_t> outbox_busy;  // rows being executed right now
+  std::unique_ptr<boost::asio::steady_timer> outbox_timer;  // on its own strand
+  void run_flows(const WorkspacePtr& ws, store::EventRow row, boost::json::object payload);
+  void start_outbox();
+  void dispatch_outbox();
+  void execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow row);
+  void replay_held(const WorkspacePtr& ws, const std::string& platform);
+  void receive_order(const WorkspacePtr& ws, store::EventRow row, boost::json::object payload);
 
   // --- inbound.cpp ---
   void ingest_events(std::vector<store::EventRow> rows, std::function<void(std::size_t stored)> done);

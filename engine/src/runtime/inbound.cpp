@@ -63,7 +63,7 @@ void Engine::receive_webhook(std::string platform, InboundWebhook webhook, Reply
                      event.account);
         continue;
       }
-      rows.push_back({*workspace, platform, "webhook", std::move(event.id), std::move(event.trigger),
+      rows.push_back({0, *workspace, platform, "webhook", std::move(event.id), std::move(event.trigger),
                       std::move(event.payload_json), now});
     }
     const std::size_t routed = rows.size();
@@ -126,20 +126,23 @@ void Engine::Impl::act_on_event(const WorkspacePtr& ws, const store::EventRow& r
                    std::move(payload), nullptr);
     return;
   }
-  // A flow trigger. Its author becomes (or stays) a contact; a DM is also the inbox's.
+  // A flow trigger. Its author becomes (or stays) a contact; a DM is also the inbox's. Then the
+  // flows run (an order is fetched and attributed first).
   const std::string user = text(payload, "user");
-  if (user.empty()) return;
-  writer.submit(
-      [row, user, username = text(payload, "username"), payload](SQLite::Database& db) {
-        store::upsert_contact(db, row.workspace_id, user, username, row.received_at_ms);
-        if (row.kind == "tiktok.dm")
-          store::append_inbox_message(db, {row.workspace_id, text(payload, "conversation_id"), user, "in",
-                                           text(payload, "text"), "received", std::nullopt,
-                                           text(payload, "message_id"), "[]", row.received_at_ms});
-      },
-      [kind = row.kind](std::exception_ptr error) {
-        if (error) spdlog::error("a {} event's contact could not be stored", kind);
-      });
+  if (!user.empty())
+    writer.submit(
+        [row, user, username = text(payload, "username"), payload](SQLite::Database& db) {
+          store::upsert_contact(db, row.workspace_id, user, username, row.received_at_ms);
+          if (row.kind == "tiktok.dm")
+            store::append_inbox_message(db, {row.workspace_id, text(payload, "conversation_id"), user, "in",
+                                             text(payload, "text"), "received", std::nullopt,
+                                             text(payload, "message_id"), "[]", row.received_at_ms});
+        },
+        [kind = row.kind](std::exception_ptr error) {
+          if (error) spdlog::error("a {} event's contact could not be stored", kind);
+        });
+  if (row.kind == "tiktok_shop.order") return receive_order(ws, row, std::move(payload));
+  run_flows(ws, row, std::move(payload));
 }
 
 }  // namespace sparks

@@ -9,9 +9,9 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <random>
 
 #include "plugins/loaded_plugin.hpp"
+#include "runtime/backoff.hpp"
 #include "runtime/engine_impl.hpp"
 #include "store/credential_store.hpp"
 #include "store/workspace_data_store.hpp"
@@ -124,15 +124,7 @@ void Engine::Impl::schedule_refresh(const WorkspacePtr& ws, runtime::Integration
 }
 
 void Engine::Impl::schedule_retry(const WorkspacePtr& ws, runtime::Integration& in) {
-  // Capped exponential back-off with "equal jitter": half the step fixed, half random, so that
-  // many integrations failing together do not retry together.
-  const int step = std::min(in.failed_attempts++, 30);
-  const auto base = std::min<std::chrono::milliseconds>(options.retry_max_delay,
-                                                        options.retry_first_delay * (std::int64_t{1} << std::min(step, 20)));
-  thread_local std::minstd_rand random{std::random_device{}()};
-  const auto jitter = std::chrono::milliseconds(
-      std::uniform_int_distribution<std::int64_t>(0, std::max<std::int64_t>(base.count() / 2, 0))(random));
-  const auto delay = base / 2 + jitter;
+  const auto delay = runtime::backoff_delay(in.failed_attempts++, options.retry_first_delay, options.retry_max_delay);
   spdlog::info("{}/{}: retrying in {} ms (attempt {})", in.key.workspace, in.key.platform, delay.count(),
                in.failed_attempts);
   in.refresh_timer.arm(ws->strand, Clock::now() + delay, [weak = weak_from_this(), ws, platform = in.key.platform] {

@@ -6,13 +6,15 @@
 
 namespace sparks::store {
 
-bool append_event(SQLite::Database& db, const EventRow& e) {
+bool append_event(SQLite::Database& db, EventRow& e) {
   SQLite::Statement insert(db,
                            "INSERT OR IGNORE INTO event_log (workspace_id, platform, source,"
                            " dedupe_key, kind, payload, received_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
   bind_all(insert, e.workspace_id, e.platform, e.source, e.dedupe_key, e.kind, e.payload,
            e.received_at_ms);
-  return insert.exec() == 1;
+  if (insert.exec() != 1) return false;
+  e.id = db.getLastInsertRowid();
+  return true;
 }
 
 std::int64_t count_events(SQLite::Database& db, std::string_view workspace_id,

@@ -11,6 +11,7 @@
 namespace sparks::store {
 
 struct EventRow {
+  std::int64_t id = 0;  // event_log.id, once stored
   std::string workspace_id;
   std::string platform;
   std::string source;      // "webhook", "plugin", …
@@ -20,8 +21,8 @@ struct EventRow {
   std::int64_t received_at_ms = 0;
 };
 
-// False when an event with the same platform and dedupe key is already stored.
-bool append_event(SQLite::Database& db, const EventRow& event);
+// False when an event with the same platform and dedupe key is already stored; else sets event.id.
+bool append_event(SQLite::Database& db, EventRow& event);
 std::int64_t count_events(SQLite::Database& db, std::string_view workspace_id,
                           std::string_view kind);
 

@@ -245,6 +245,40 @@ CREATE TABLE orders (
   PRIMARY KEY (workspace_id, order_id)
 ) STRICT;
 
+-- Every action a flow run asked for, written before the run is done and sent from here, so that a
+-- crash loses none and a replay sends none twice (the idempotency key names the event, the flow and
+-- the step). `wait` steps are rows too: the rest of the run, due later.
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  workspace_id    TEXT    NOT NULL,
+  platform        TEXT    NOT NULL,  -- '' for the engine's own steps
+  action          TEXT    NOT NULL,
+  params          TEXT    NOT NULL,  -- JSON
+  idempotency_key TEXT    NOT NULL UNIQUE,
+  flow_id         TEXT    NOT NULL,
+  flow_version    INTEGER NOT NULL,
+  user_id         TEXT    NOT NULL,
+  status          TEXT    NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'skipped')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  due_at_ms       INTEGER NOT NULL,
+  last_error      TEXT,
+  created_at_ms   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX outbox_pending ON outbox (status, due_at_ms);
+
+-- What each trigger event did, per flow: ran, skipped (and why), or not run because its
+-- integration was down. An event with no row here has not been handled yet (held while paused).
+CREATE TABLE flow_runs (
+  workspace_id TEXT    NOT NULL,
+  event_id     INTEGER NOT NULL,  -- event_log.id
+  flow_id      TEXT    NOT NULL,  -- '' when no flow was tried
+  flow_version INTEGER NOT NULL,
+  outcome      TEXT    NOT NULL,  -- 'ran', 'skipped', 'not_running'
+  reason       TEXT    NOT NULL,
+  at_ms        INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, event_id, flow_id)
+) STRICT;
+
 -- Per-flow counters: triggered, dms_sent, skipped:<reason>, orders, revenue_cents.
 CREATE TABLE flow_stats (
   workspace_id TEXT    NOT NULL,
