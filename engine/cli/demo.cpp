@@ -192,31 +192,6 @@ int run_demo(const std::filesystem::path& folder) {
                !card.at("last_sync").is_null() && field(card, "webhook") == "waiting",
            "last sync " + field(card, "last_sync"));
 
-  say.chapter("Automations that depend on TikTok");
-  auto flow = [](const std::string& id) {
-    return "flow:\n  id: " + id + "\n  name: " + id + "\n  trigger: { on: tiktok.comment, keywords: [price] }\n" +
-           "  actions:\n    - tiktok.send_dm: { text: \"Hi {{contact.username}}!\" }\n";
-  };
-  bool created = true;
-  for (const char* id : {"price-dm", "held-by-hand", "giveaway-draft"})
-    created &= client.call("POST", ws + "/flows", "ana-demo-key", flow(id), "application/yaml").status == 201;
-  created &= client.call("POST", ws + "/flows/price-dm/publish", "ana-demo-key").status == 200;
-  created &= client.call("POST", ws + "/flows/held-by-hand/publish", "ana-demo-key").status == 200;
-  created &= client.call("POST", ws + "/flows/held-by-hand/pause", "ana-demo-key").status == 200;
-  say.step("Ana adds three flows: price-dm is live, held-by-hand she paused herself, giveaway-draft is a draft",
-           created && flow_state(client, "price-dm") == "live" && flow_state(client, "held-by-hand") == "paused by person");
-
-  say.chapter("Verifying");
-  client.call("POST", app->base_url() + "/sandbox/v1/comments", "",
-              R"({"account":"creator","video_id":"video-1","user":"fan-1","text":"price?"})");
-  card = client.card_when("tiktok", [](const json::object& c) { return c.at("webhook") == "receiving"; });
-  say.step("A fan comments \"price?\" on a video: the signed webhook arrives, webhook Receiving",
-           field(card, "webhook") == "receiving");
-  client.call("POST", app->base_url() + "/sandbox/v1/messages", "", R"({"account":"creator","user":"fan-1","text":"hi!"})");
-  for (int i = 0; i < 100 && count(client, "inbox", "conversations") == 0; ++i) std::this_thread::sleep_for(50ms);
-  say.step("The fan writes a DM: they are a contact, the conversation is in the inbox",
-           count(client, "contacts", "contacts") == 1 && count(client, "inbox", "conversations") == 1);
-
   auto personal = client.connect("tiktok", "personal", kAllTikTok);
   say.step("Ana tries her personal TikTok account: refused, TikTok stays connected as it was",
            field(personal.body, "refusal") == "personal_account" && field(client.card("tiktok"), "state") == "connected",
@@ -231,9 +206,65 @@ int run_demo(const std::filesystem::path& folder) {
   say.step("Ana connects the creator's own Shop: Connected, the product catalog synced",
            field(shop.body, "state") == "connected" && !card.at("last_sync").is_null());
 
+  say.chapter("Automations");
+  const std::string price_dm =
+      "flow:\n  id: price-dm\n  name: Price? -> DM the product link\n  priority: 10\n"
+      "  trigger: { on: tiktok.comment, keywords: [price] }\n  actions:\n"
+      "    - tiktok.send_dm:\n        text: \"Hi {{contact.username}}! The {{product.title}} is {{product.price}}: "
+      "{{product.link}}\"\n        product: { seller_sku: LINEN-M }\n";
+  auto plain = [](const std::string& id) {
+    return "flow:\n  id: " + id + "\n  name: " + id + "\n  trigger: { on: tiktok.comment, keywords: [giveaway] }\n" +
+           "  actions:\n    - contact.tag: { add: entrant }\n";
+  };
+  bool created = client.call("POST", ws + "/flows", "ana-demo-key", price_dm, "application/yaml").status == 201;
+  for (const char* id : {"held-by-hand", "giveaway-draft"})
+    created &= client.call("POST", ws + "/flows", "ana-demo-key", plain(id), "application/yaml").status == 201;
+  created &= client.call("POST", ws + "/flows/price-dm/publish", "ana-demo-key").status == 200;
+  created &= client.call("POST", ws + "/flows/held-by-hand/publish", "ana-demo-key").status == 200;
+  created &= client.call("POST", ws + "/flows/held-by-hand/pause", "ana-demo-key").status == 200;
+  say.step("Ana adds three flows: price-dm is live, held-by-hand she paused herself, giveaway-draft is a draft",
+           created && flow_state(client, "price-dm") == "live" && flow_state(client, "held-by-hand") == "paused by person");
+
+  auto sent_to = [&](const std::string& user) {
+    std::vector<std::string> texts;
+    auto sent = client.call("GET", app->base_url() + "/sandbox/v1/sent-messages?account=creator");
+    if (sent.status == 200)
+      for (const auto& m : sent.body.at("messages").as_array())
+        if (m.at("user").as_string() == user) texts.emplace_back(m.at("text").as_string());
+    return texts;
+  };
+  auto comment = [&](const std::string& user, const std::string& text) {
+    client.call("POST", app->base_url() + "/sandbox/v1/comments", "",
+                json::serialize(json::object{{"account", "creator"}, {"video_id", "video-1"}, {"user", user}, {"text", text}}));
+  };
+  auto eventually = [](const std::function<bool()>& ready) {
+    for (int i = 0; i < 100 && !ready(); ++i) std::this_thread::sleep_for(50ms);
+    return ready();
+  };
+  comment("fan-1", "price?");
+  card = client.card_when("tiktok", [](const json::object& c) { return c.at("webhook") == "receiving"; });
+  const bool one_dm = eventually([&] { return sent_to("fan-1").size() == 1; });
+  say.step("A fan comments \"price?\": the signed webhook arrives (webhook Receiving) and price-dm sends one DM",
+           field(card, "webhook") == "receiving" && one_dm, one_dm ? "DM: " + sent_to("fan-1").front() : "");
+  client.call("POST", app->base_url() + "/sandbox/v1/messages", "", R"({"account":"creator","user":"fan-1","text":"ordering now!"})");
+  say.step("The fan answers: they are a contact, and the conversation is in the inbox both ways",
+           eventually([&] { return count(client, "contacts", "contacts") == 1 && count(client, "inbox", "conversations") >= 1; }));
+  client.call("POST", app->base_url() + "/sandbox/v1/orders", "",
+              R"({"shop":"shop","buyer":"fan-1","items":[{"sku_id":"sku-1001-m","quantity":1}]})");
+  json::value order;
+  const bool attributed = eventually([&] {
+    auto orders = client.call("GET", ws + "/orders", "ana-demo-key");
+    if (orders.status != 200 || orders.body.at("orders").as_array().empty()) return false;
+    order = orders.body.at("orders").at(0);
+    return order.at("attributed").as_bool();
+  });
+  say.step("The fan buys the shirt: the order is attributed to price-dm, revenue counted in analytics",
+           attributed && field(order, "flow_id") == "price-dm",
+           attributed ? "order " + field(order, "order_id") + ", " + field(order, "total") + " " + field(order, "currency") : "");
+
   say.chapter("Disconnecting");
   const auto contacts = count(client, "contacts", "contacts"), conversations = count(client, "inbox", "conversations");
-  const auto analytics = client.call("GET", ws + "/analytics", "ana-demo-key").body;
+  const auto analytics_before = client.call("GET", ws + "/analytics", "ana-demo-key").body;
   auto refused = client.call("POST", ws + "/integrations/tiktok/disconnect", "ben-demo-key");
   say.step("Ben tries to disconnect TikTok: refused (403)", refused.status == 403);
   auto gone = client.call("POST", ws + "/integrations/tiktok/disconnect", "ana-demo-key");
@@ -242,7 +273,11 @@ int run_demo(const std::filesystem::path& folder) {
                flow_state(client, "held-by-hand") == "paused by person" && flow_state(client, "giveaway-draft") == "draft");
   say.step("Nothing was deleted: contacts, inbox and analytics are as they were",
            count(client, "contacts", "contacts") == contacts && count(client, "inbox", "conversations") == conversations &&
-               client.call("GET", ws + "/analytics", "ana-demo-key").body == analytics);
+               client.call("GET", ws + "/analytics", "ana-demo-key").body == analytics_before);
+  comment("fan-2", "price?");
+  std::this_thread::sleep_for(300ms);
+  say.step("While TikTok is disconnected a fan comments \"price?\": it is recorded, and starts nothing",
+           sent_to("fan-2").empty());
   auto again = client.connect("tiktok", "creator", kAllTikTok);
   say.step("Ana reconnects: exactly price-dm resumes",
            field(again.body, "state") == "connected" && flow_state(client, "price-dm") == "live" &&
@@ -256,6 +291,12 @@ int run_demo(const std::filesystem::path& folder) {
            issue_text(card, "authorization_removed"));
 
   print_cards(client);
+  auto analytics = client.call("GET", ws + "/analytics", "ana-demo-key");
+  if (analytics.status == 200) {
+    std::cout << "\nAnalytics (GET " << ws << "/analytics):\n";
+    for (const auto& flow : analytics.body.at("flows").as_array())
+      std::cout << "  " << field(flow, "flow_id") << ": " << json::serialize(flow.at("counters")) << "\n";
+  }
   auto history = client.call("GET", ws + "/audit", "ana-demo-key");
   std::cout << "\nAudit log: " << (history.status == 200 ? history.body.at("entries").as_array().size() : 0)
             << " entries (GET " << ws << "/audit)\n";

@@ -147,7 +147,16 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
         std::vector<store::InboxMessageRow> skipped_dms;
         const flows::FlowDefinition* winner = nullptr;
         runtime::Match won;
+        const auto capabilities = flows::Capabilities::builtin();
+        const auto trigger_scope = capabilities.trigger(row.kind) ? capabilities.trigger(row.kind)->scope : "";
+        const auto granted_here = strings(parse(self->integration(*ws, row.platform).facts.granted_scopes));
+        const bool trigger_granted = trigger_scope.empty() ||
+                                     std::find(granted_here.begin(), granted_here.end(), trigger_scope) != granted_here.end();
         for (const auto& flow : candidates) {
+          if (!trigger_granted) {
+            runs.push_back({ws->id, row.id, flow.id, versions[flow.id], "skipped", "missing scope " + trigger_scope, now_ms});
+            continue;
+          }
           auto match = runtime::match_flow(flow, row.kind, payload, facts);
           if (!match.matched) {
             runs.push_back({ws->id, row.id, flow.id, versions[flow.id], "skipped", match.why_not, now_ms});
@@ -167,7 +176,6 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
 
         if (winner) {
           auto vars = event_variables(row.kind, payload, inputs->contact, user);
-          const auto capabilities = flows::Capabilities::builtin();
           std::int64_t due = now_ms;
           for (std::size_t i = 0; i < winner->actions.size(); ++i) {
             const auto& action = winner->actions[i];
