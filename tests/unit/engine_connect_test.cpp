@@ -367,4 +367,67 @@ TEST_F(EngineConnectTest, ATransientRefreshFailurePausesAndABackedOffRetryRecove
   EXPECT_NE(path.find("connected paused connected"), std::string::npos) << path;
 }
 
+TEST_F(EngineConnectTest, EventsHeldWhilePausedRunWhenTheIntegrationIsBack) {
+  stop_engine();
+  options_.retry_first_delay = 300ms;
+  start_engine();
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  const std::string flow =
+      "flow:\n  id: thanks\n  name: thanks\n  trigger: { on: tiktok.comment }\n"
+      "  actions:\n    - tiktok.send_dm: { text: \"thanks {{contact.username}}\" }\n";
+  ASSERT_FALSE(wait_reply([&](auto d) { engine_->create_flow("w1", kAna, flow, d); }).error);
+  ASSERT_FALSE(wait_reply([&](auto d) { engine_->publish_flow("w1", "thanks", kAna, d); }).error);
+
+  // A refresh fails for a passing reason: paused, and the retry comes ~300 ms later.
+  control("/sandbox/v1/faults", {{"kind", "http_error"}, {"path", "/v2/oauth/token/"}, {"status", 503}, {"count", 1}});
+  std::optional<std::string> error;
+  engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
+  run_until([&] { return error.has_value(); });
+  ASSERT_EQ(card_when("tiktok", [](const json::object& c) { return c.at("state") == "paused"; }).at("state").as_string(),
+            "paused");
+  control("/sandbox/v1/comments", {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-9"}, {"text", "hi"}});
+  ASSERT_FALSE(deliver_webhook(0).error);
+
+  // Back to connected: the held comment runs and its DM is sent.
+  auto sent = [&] {
+    std::optional<sparks::http::ClientResponse> r;
+    sparks::http::send_request(io_.get_executor(), {"GET", sandbox_->base_url() + "/sandbox/v1/sent-messages?account=creator", {}, ""},
+                               [&](sparks::http::ClientResponse x) { r = std::move(x); });
+    run_until([&] { return r.has_value(); });
+    return r ? json::parse(r->body).at("messages").as_array().size() : 0u;
+  };
+  for (int i = 0; i < 200 && sent() == 0; ++i) run_until([] { return false; }, 20ms);
+  EXPECT_EQ(sent(), 1u);
+  EXPECT_EQ(card("tiktok").at("state").as_string(), "connected");
+}
+
+TEST_F(EngineConnectTest, AWaitingStepSurvivesARestart) {
+  stop_engine();
+  options_.outbox_poll = 50ms;
+  start_engine();
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  const std::string flow =
+      "flow:\n  id: later\n  name: later\n  trigger: { on: tiktok.comment }\n"
+      "  actions:\n    - wait: { for: 1s }\n    - tiktok.send_dm: { text: \"a second later\" }\n";
+  ASSERT_FALSE(wait_reply([&](auto d) { engine_->create_flow("w1", kAna, flow, d); }).error);
+  ASSERT_FALSE(wait_reply([&](auto d) { engine_->publish_flow("w1", "later", kAna, d); }).error);
+  control("/sandbox/v1/comments", {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-8"}, {"text", "hi"}});
+  ASSERT_FALSE(deliver_webhook(0).error);
+  run_until([] { return false; }, 100ms);
+  stop_engine();  // the step is in the outbox, due in a second
+
+  auto outbox = [&](const std::string& status) {
+    sparks::store::Database db(options_.database);
+    SQLite::Statement count(db.connection(), "SELECT count(*) FROM outbox WHERE status = ?");
+    count.bind(1, status);
+    count.executeStep();
+    return count.getColumn(0).getInt();
+  };
+  EXPECT_EQ(outbox("pending"), 1);
+  start_engine();
+  for (int i = 0; i < 150 && outbox("sent") == 0; ++i) run_until([] { return false; }, 20ms);
+  EXPECT_EQ(outbox("sent"), 1);
+  EXPECT_EQ(outbox("pending"), 0);
+}
+
 }  // namespace
