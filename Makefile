@@ -25,6 +25,7 @@ demo: build
 
 bench: build
 	@./$(BUILD_DIR)/bench/sparks_bench_lifecycle --benchmark_format=json
+	@./$(BUILD_DIR)/bench/sparks_bench_engine
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build and test, in its own build folder.
 sanitize:

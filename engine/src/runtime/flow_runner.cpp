@@ -109,6 +109,11 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
   writer.submit(
       [inputs, row, user, video = text(payload, "video_id")](SQLite::Database& db) {
         inputs->flows = store::live_flows(db, row.workspace_id);
+        // The rest only matters to a flow that listens to this trigger.
+        const auto listens = [&](const store::LiveFlowRow& f) {
+          return f.definition.find("\"on\":\"" + row.kind + "\"") != std::string::npos;
+        };
+        if (std::none_of(inputs->flows.begin(), inputs->flows.end(), listens)) return;
         inputs->contact = store::contact_facts(db, row.workspace_id, user);
         if (row.kind == "tiktok.comment")
           inputs->commented_before = store::commented_before(db, row.workspace_id, user, video, row.id);

@@ -114,8 +114,10 @@ void Engine::Impl::act_on_event(const WorkspacePtr& ws, const store::EventRow& r
   spdlog::debug("{}/{}: {} event {} ({})", row.workspace_id, row.platform, row.source, row.kind, row.dedupe_key);
   auto& in = integration(*ws, row.platform);
   if (row.source == "webhook") {
+    // Stored at most once a second: the card reads the in-memory value.
+    const bool stale = !in.facts.last_webhook_ms || row.received_at_ms - *in.facts.last_webhook_ms >= 1000;
     in.facts.last_webhook_ms = row.received_at_ms;
-    save_facts(ws, in);
+    if (stale) save_facts(ws, in);
   }
   boost::system::error_code ec;
   auto parsed = boost::json::parse(row.payload, ec);
@@ -133,6 +135,8 @@ void Engine::Impl::act_on_event(const WorkspacePtr& ws, const store::EventRow& r
     writer.submit(
         [row, user, username = text(payload, "username"), payload](SQLite::Database& db) {
           store::upsert_contact(db, row.workspace_id, user, username, row.received_at_ms);
+          if (row.kind == "tiktok.comment")
+            store::note_commenter(db, row.workspace_id, text(payload, "video_id"), user, row.id);
           if (row.kind == "tiktok.dm")
             store::append_inbox_message(db, {row.workspace_id, text(payload, "conversation_id"), user, "in",
                                              text(payload, "text"), "received", std::nullopt,

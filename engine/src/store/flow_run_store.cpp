@@ -88,14 +88,20 @@ void update_contact_tags(SQLite::Database& db, std::string_view workspace_id, st
   update.exec();
 }
 
+void note_commenter(SQLite::Database& db, std::string_view workspace_id, std::string_view video_id,
+                    std::string_view user_id, std::int64_t event_id) {
+  SQLite::Statement insert(db, "INSERT OR IGNORE INTO video_commenters VALUES (?, ?, ?, ?)");
+  bind_all(insert, workspace_id, video_id, user_id, event_id);
+  insert.exec();
+}
+
 bool commented_before(SQLite::Database& db, std::string_view workspace_id, std::string_view user_id,
                       std::string_view video_id, std::int64_t event_id) {
   SQLite::Statement select(db,
-                           "SELECT 1 FROM event_log WHERE workspace_id = ? AND kind = 'tiktok.comment' AND id < ?"
-                           " AND json_extract(payload, '$.user') = ? AND json_extract(payload, '$.video_id') = ?"
-                           " LIMIT 1");
-  bind_all(select, workspace_id, event_id, user_id, video_id);
-  return select.executeStep();
+                           "SELECT first_event_id FROM video_commenters WHERE workspace_id = ? AND video_id = ?"
+                           " AND user_id = ?");
+  bind_all(select, workspace_id, video_id, user_id);
+  return select.executeStep() && select.getColumn(0).getInt64() < event_id;
 }
 
 std::vector<CatalogSkuRow> load_catalog(SQLite::Database& db, std::string_view workspace_id) {

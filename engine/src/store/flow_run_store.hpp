@@ -34,7 +34,10 @@ ContactFacts contact_facts(SQLite::Database& db, std::string_view workspace_id, 
 void update_contact_tags(SQLite::Database& db, std::string_view workspace_id, std::string_view user_id,
                          const std::vector<std::string>& add, const std::vector<std::string>& remove);
 
-// True if `user_id` commented on `video_id` before event `event_id`.
+// Remembers that `user_id` commented on `video_id` in event `event_id` (the first such event stays).
+void note_commenter(SQLite::Database& db, std::string_view workspace_id, std::string_view video_id,
+                    std::string_view user_id, std::int64_t event_id);
+// True if `user_id` commented on `video_id` in an event before `event_id`.
 bool commented_before(SQLite::Database& db, std::string_view workspace_id, std::string_view user_id,
                       std::string_view video_id, std::int64_t event_id);
 

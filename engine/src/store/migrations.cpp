@@ -213,6 +213,15 @@ CREATE TABLE contacts (
   PRIMARY KEY (workspace_id, user_id)
 ) STRICT;
 
+-- Who commented on which video, and in which event first (the "first comment" trigger option).
+CREATE TABLE video_commenters (
+  workspace_id   TEXT    NOT NULL,
+  video_id       TEXT    NOT NULL,
+  user_id        TEXT    NOT NULL,
+  first_event_id INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, video_id, user_id)
+) STRICT;
+
 -- The inbox: messages in both directions, by conversation, with their delivery status.
 CREATE TABLE inbox_messages (
   id                  INTEGER PRIMARY KEY,

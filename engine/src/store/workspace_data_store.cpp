@@ -35,7 +35,7 @@ constexpr const char* kWorkspaceTables[] = {
     "automation_requirements", "automations",    "credentials",      "event_log",
     "oauth_sessions",   "audit_log",             "integration_facts", "flow_versions",
     "catalog_skus",     "posts",                 "contacts",         "inbox_messages",
-    "orders",           "flow_stats",            "outbox",           "flow_runs"};
+    "orders",           "flow_stats",            "outbox",           "flow_runs",             "video_commenters"};
 
 }  // namespace
 
