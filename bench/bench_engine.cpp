@@ -6,6 +6,7 @@
 //               the first answer (serving)
 // The platforms are the sandbox, in-process on 127.0.0.1. Usage: sparks_bench_engine [ingest|disconnect|restart]…
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
@@ -238,6 +239,7 @@ json::object bench_restart() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  spdlog::set_level(spdlog::level::warn);  // stdout is the JSON; stderr only what went wrong
   std::vector<std::string> which(argv + 1, argv + argc);
   if (which.empty()) which = {"ingest", "disconnect", "restart"};
   json::array results;

@@ -12,6 +12,7 @@
 #include "crypto/random.hpp"
 #include "lifecycle/loader.hpp"
 #include "plugins/loaded_plugin.hpp"
+#include "runtime/backoff.hpp"
 #include "runtime/engine_impl.hpp"
 #include "runtime/lifecycle_bindings.hpp"
 #include "store/credential_store.hpp"
@@ -386,19 +387,25 @@ Engine::Engine(boost::asio::any_io_executor executor, EngineOptions options)
   impl_->restore();
   impl_->load_plugins();
   impl_->start_outbox();  // also sends what a previous run left pending
-  // Connections that survived the restart get their upkeep back: refresh timers and sync.
+  // Connections that survived the restart get their upkeep back: refresh timers, and a first sync
+  // spread over one sync interval, so that a restart with many integrations is not a stampede.
   std::lock_guard lock(impl_->workspaces_mutex);
   for (auto& [id, ws] : impl_->workspaces)
     boost::asio::post(ws->strand, [impl = impl_, ws = ws] {
       for (auto& [platform, in] : ws->integrations)
         if (impl->has_connection(in) && in.credentials) {
           impl->schedule_refresh(ws, in);
-          if (impl->is_live(in)) impl->sync_now(ws, in);
+          if (impl->is_live(in)) impl->schedule_sync(ws, in, runtime::random_delay(impl->options.sync_interval));
         }
     });
 }
 
-Engine::~Engine() { stop(); }
+Engine::~Engine() {
+  stop();
+  // Handlers still queued on the host's executor may hold the insides for a while; the writer
+  // thread is joined here, by the host's thread, whatever happens to them.
+  impl_->writer.stop();
+}
 
 void Engine::fire(IntegrationKey key, std::string event, Actor actor, boost::json::object payload,
                   std::function<void(FireOutcome)> done) {

@@ -135,6 +135,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
                    std::function<void(std::string)> done = nullptr);
   void schedule_retry(const WorkspacePtr& ws, runtime::Integration& in);
   void sync_now(const WorkspacePtr& ws, runtime::Integration& in);
+  void schedule_sync(const WorkspacePtr& ws, runtime::Integration& in, std::chrono::milliseconds delay);
   void stop_upkeep(runtime::Integration& in);
 
   // --- flow_runner.cpp ---

@@ -121,7 +121,10 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
       },
       ws->strand,
       [self = shared_from_this(), ws, row, payload = std::move(payload), user, inputs](std::exception_ptr error) {
-        if (error) return spdlog::error("{}: the flows for event {} could not be read", ws->id, row.id);
+        if (error) {
+          if (!self->stopped) spdlog::error("{}: the flows for event {} could not be read", ws->id, row.id);
+          return;
+        }
         const auto now = self->options.now();
         const auto now_ms = to_ms(now);
         std::vector<flows::FlowDefinition> candidates;
@@ -261,7 +264,8 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
             },
             ws->strand,
             [self, ws](std::exception_ptr error) {
-              if (error) return spdlog::error("{}: a flow run could not be stored", ws->id);
+              if (error && !self->stopped) return spdlog::error("{}: a flow run could not be stored", ws->id);
+              if (error) return;
               self->dispatch_outbox();
             });
       });

@@ -93,9 +93,14 @@ struct FlowOps {
     });
   }
 
-  static std::optional<flows::FlowDefinition> load(Engine::Impl& impl, const std::string& yaml, Reply& refusal) {
-    std::vector<std::string> installed;
-    for (auto* connector : impl.plugin_host->plugins()) installed.push_back(connector->platform());
+  static std::vector<std::string> installed(Engine::Impl& impl) {
+    std::vector<std::string> platforms;
+    for (auto* connector : impl.plugin_host->plugins()) platforms.push_back(connector->platform());
+    return platforms;
+  }
+
+  static std::optional<flows::FlowDefinition> load(const std::vector<std::string>& installed, const std::string& yaml,
+                                                   Reply& refusal) {
     auto loaded = flows::load_flow(std::string(kBodyName), yaml, flows::Capabilities::builtin(installed));
     if (loaded.flow) return loaded.flow;
     std::string message = "the flow has errors:";
@@ -118,7 +123,7 @@ struct FlowOps {
 
 void Engine::create_flow(std::string workspace, Actor, std::string yaml, ReplyHandler done) {
   Reply refusal;
-  auto flow = FlowOps::load(*impl_, yaml, refusal);
+  auto flow = FlowOps::load(FlowOps::installed(*impl_), yaml, refusal);
   if (!flow) return impl_->reply(std::move(done), std::move(refusal));
   const auto now = to_ms(impl_->options.now());
   FlowOps::write(*impl_, [workspace, flow = *flow, yaml, now](SQLite::Database& db) -> Reply {
@@ -135,7 +140,7 @@ void Engine::create_flow(std::string workspace, Actor, std::string yaml, ReplyHa
 
 void Engine::update_flow(std::string workspace, std::string flow_id, Actor, std::string yaml, ReplyHandler done) {
   Reply refusal;
-  auto flow = FlowOps::load(*impl_, yaml, refusal);
+  auto flow = FlowOps::load(FlowOps::installed(*impl_), yaml, refusal);
   if (!flow) return impl_->reply(std::move(done), std::move(refusal));
   if (flow->id != flow_id)
     return impl_->reply(std::move(done), Reply::fail(ErrorKind::invalid, "id_mismatch",
@@ -185,7 +190,8 @@ void Engine::flow(std::string workspace, std::string flow_id, ReplyHandler done)
 void Engine::publish_flow(std::string workspace, std::string flow_id, Actor, ReplyHandler done) {
   FlowOps::with_integrations(impl_, workspace, [impl = impl_, workspace, flow_id,
                                                 done = std::move(done)](IntegrationSnapshot snapshot) mutable {
-    FlowOps::write(*impl, [impl, workspace, flow_id, snapshot](SQLite::Database& db) -> Reply {
+    // The batch runs (and is destroyed) on the writer thread: it holds no reference to the engine.
+    FlowOps::write(*impl, [installed = FlowOps::installed(*impl), workspace, flow_id, snapshot](SQLite::Database& db) -> Reply {
       auto row = store::load_automation(db, workspace, flow_id);
       auto version = store::latest_flow_version(db, workspace, flow_id);
       if (!row || !version) return not_found(flow_id);
@@ -194,7 +200,7 @@ void Engine::publish_flow(std::string workspace, std::string flow_id, Actor, Rep
                            "flow '" + flow_id + "' is " + std::string(store::to_string(row->status)) +
                                "; only a draft is published (use resume for a paused flow)");
       Reply refusal;
-      auto flow = FlowOps::load(*impl, version->yaml, refusal);
+      auto flow = FlowOps::load(installed, version->yaml, refusal);
       if (!flow) return refusal;
       if (flow->draft_only)
         return Reply::fail(ErrorKind::conflict, "marked_draft",

@@ -181,17 +181,20 @@ void Engine::Impl::refresh_now(const WorkspacePtr& ws, runtime::Integration& in,
       });
 }
 
+void Engine::Impl::schedule_sync(const WorkspacePtr& ws, runtime::Integration& in, std::chrono::milliseconds delay) {
+  in.sync_timer.arm(ws->strand, Clock::now() + delay, [weak = weak_from_this(), ws, platform = in.key.platform] {
+    auto self = weak.lock();
+    if (!self) return;
+    auto& in = self->integration(*ws, platform);
+    in.sync_timer.expired();
+    self->sync_now(ws, in);
+  });
+}
+
 void Engine::Impl::sync_now(const WorkspacePtr& ws, runtime::Integration& in) {
   auto* connector = plugin(in.key.platform);
   if (!connector || !in.credentials || !is_live(in)) return;
-  in.sync_timer.arm(ws->strand, Clock::now() + options.sync_interval,
-                    [weak = weak_from_this(), ws, platform = in.key.platform] {
-                      auto self = weak.lock();
-                      if (!self) return;
-                      auto& in = self->integration(*ws, platform);
-                      in.sync_timer.expired();
-                      self->sync_now(ws, in);
-                    });
+  schedule_sync(ws, in, options.sync_interval);  // the next one
 
   // What to read, by the scopes that were granted.
   std::vector<std::string> kinds;

@@ -32,18 +32,25 @@ Writer::Writer(Database database, std::size_t max_batches_per_transaction)
                                                                     : max_batches_per_transaction),
       thread_([this] { run(); }) {}
 
-Writer::~Writer() {
+Writer::~Writer() { stop(); }
+
+void Writer::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
   work_arrived_.notify_one();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void Writer::submit(Batch batch, Completion done) {
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    if (stopping_) {
+      lock.unlock();
+      if (done) done(std::make_exception_ptr(std::runtime_error("the store is closed")));
+      return;
+    }
     queue_.push_back({std::move(batch), std::move(done)});
     ++submitted_;
   }
@@ -52,8 +59,10 @@ void Writer::submit(Batch batch, Completion done) {
 
 void Writer::submit(Batch batch, const boost::asio::any_io_executor& executor, Completion done) {
   if (!done) return submit(std::move(batch), nullptr);
-  submit(std::move(batch), [executor, done = std::move(done)](std::exception_ptr error) {
-    boost::asio::post(executor, [done, error] { done(error); });
+  // `done` moves on to the executor: no copy of it (and of what it holds, e.g. the engine) is
+  // left to be destroyed on the writer thread, which must never destroy the engine.
+  submit(std::move(batch), [executor, done = std::move(done)](std::exception_ptr error) mutable {
+    boost::asio::post(executor, [done = std::move(done), error]() mutable { done(error); });
   });
 }
 

@@ -51,6 +51,10 @@ class Writer {
                   std::size_t max_batches_per_transaction = kDefaultMaxBatchesPerTransaction);
   // Commits everything still queued, calls its completions, then stops the thread.
   ~Writer();
+  // What the destructor does, earlier: call it from the thread that owns the writer, so that the
+  // thread is never left to be joined by whoever drops the last reference. Later submissions are
+  // refused: their completion gets an error at once.
+  void stop();
 
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
