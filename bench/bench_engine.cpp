@@ -1,10 +1,12 @@
 // Load drivers for the engine figures of DESIGN.md "How good is good", printed as JSON:
-//   ingest      signed TikTok comment webhooks through Engine::receive_webhook (verify, route, store
+//   ingest      signed TikTok comment webhooks through Engine::receive_webhook (verify, route,
+//   store
 //               in the event log, run flows) with many in flight: events/s and ack latency
 //   disconnect  10,000 live flows depending on TikTok: disconnect() until its durable answer
 //   restart     100,000 integrations and 1,000,000 flows in the store: Engine construction until
 //               the first answer (serving)
-// The platforms are the sandbox, in-process on 127.0.0.1. Usage: sparks_bench_engine [ingest|disconnect|restart]…
+// The platforms are the sandbox, in-process on 127.0.0.1. Usage: sparks_bench_engine
+// [ingest|disconnect|restart]…
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <spdlog/spdlog.h>
 
@@ -49,7 +51,8 @@ double ms_since(Clock::time_point start) {
 // An io_context with two threads (the machine has two cores), a sandbox on loopback, and engine
 // options pointing at it.
 struct Rig {
-  explicit Rig(const std::string& name) : folder(fs::temp_directory_path() / ("sparks-bench-" + name)) {
+  explicit Rig(const std::string& name)
+      : folder(fs::temp_directory_path() / ("sparks-bench-" + name)) {
     fs::remove_all(folder);
     fs::create_directories(folder);
     for (int i = 0; i < 2; ++i) threads.emplace_back([this] { io.run(); });
@@ -59,11 +62,16 @@ struct Rig {
     options.key_file = folder / "secret.key";
     options.plugin_dir = SPARKS_PLUGIN_DIR;
     const std::string base = platform.base_url();
-    options.platform_config["tiktok"] = json::serialize(json::object{
-        {"client_key", "sandbox-client-key"}, {"client_secret", "sandbox-client-secret"},
-        {"auth_base_url", base}, {"api_base_url", base}});
-    options.platform_config["tiktok_shop"] = json::serialize(json::object{
-        {"app_key", "sandbox-app-key"}, {"app_secret", "sandbox-app-secret"}, {"auth_base_url", base}, {"api_base_url", base}});
+    options.platform_config["tiktok"] =
+        json::serialize(json::object{{"client_key", "sandbox-client-key"},
+                                     {"client_secret", "sandbox-client-secret"},
+                                     {"auth_base_url", base},
+                                     {"api_base_url", base}});
+    options.platform_config["tiktok_shop"] =
+        json::serialize(json::object{{"app_key", "sandbox-app-key"},
+                                     {"app_secret", "sandbox-app-secret"},
+                                     {"auth_base_url", base},
+                                     {"api_base_url", base}});
   }
   ~Rig() {
     platform.stop();
@@ -76,21 +84,27 @@ struct Rig {
   // The owner connects TikTok for `workspace` with every scope.
   void connect(sparks::Engine& engine, const std::string& workspace) {
     auto owner = sparks::Actor::member("owner", sparks::Role::owner);
-    auto started = wait_for<sparks::Reply>([&](auto done) { engine.connect({workspace, "tiktok"}, owner, done); });
+    auto started = wait_for<sparks::Reply>([&](auto done) {
+      engine.connect({workspace, "tiktok"}, owner, done);
+    });
     auto consent = wait_for<sparks::sandbox::ConsentResult>([&](auto done) {
-      sparks::sandbox::answer_consent(io.get_executor(), std::string(started.value.at("authorize_url").as_string()),
-                                      {"creator", {"user.info.basic", "comment.list", "message.list.send", "video.list"}, true},
-                                      done);
+      sparks::sandbox::answer_consent(
+          io.get_executor(), std::string(started.value.at("authorize_url").as_string()),
+          {"creator", {"user.info.basic", "comment.list", "message.list.send", "video.list"}, true},
+          done);
     });
     auto url = boost::urls::parse_uri(consent.redirect_url);
     auto query = sparks::http::decode_form(url->encoded_query()).value_or(sparks::http::Fields{});
-    auto done = wait_for<sparks::Reply>([&](auto d) { engine.complete_authorization("tiktok", query, d); });
-    if (done.error || done.value.at("state") != "connected") throw std::runtime_error("the bench could not connect TikTok");
+    auto done =
+        wait_for<sparks::Reply>([&](auto d) { engine.complete_authorization("tiktok", query, d); });
+    if (done.error || done.value.at("state") != "connected")
+      throw std::runtime_error("the bench could not connect TikTok");
   }
 
   fs::path folder;
   boost::asio::io_context io;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work = boost::asio::make_work_guard(io);
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work =
+      boost::asio::make_work_guard(io);
   std::vector<std::thread> threads;
   std::shared_ptr<sparks::http::Router> routes = std::make_shared<sparks::http::Router>();
   sparks::sandbox::Sandbox sandbox{io.get_executor(), {}};
@@ -99,16 +113,24 @@ struct Rig {
 };
 
 sparks::InboundWebhook comment_webhook(int i, std::int64_t now) {
-  json::object content{{"comment_id", "bench-" + std::to_string(i)}, {"video_id", "video-1"}, {"action", "insert"},
-                       {"text", "nice video"}, {"author", {{"user_id", "fan-" + std::to_string(i % 5000)}, {"username", "fan"}}}};
+  json::object content{
+      {"comment_id", "bench-" + std::to_string(i)},
+      {"video_id", "video-1"},
+      {"action", "insert"},
+      {"text", "nice video"},
+      {"author", {{"user_id", "fan-" + std::to_string(i % 5000)}, {"username", "fan"}}}};
   const std::string body = json::serialize(json::object{{"client_key", "sandbox-client-key"},
                                                         {"event", "comment.update"},
                                                         {"create_time", now},
                                                         {"user_openid", "open-creator"},
                                                         {"content", json::serialize(content)}});
   const std::string t = std::to_string(now);
-  return {"POST", "/webhooks/tiktok", "",
-          {{"TikTok-Signature", "t=" + t + ",s=" + sparks::crypto::hmac_sha256_hex("sandbox-client-secret", t + "." + body)},
+  return {"POST",
+          "/webhooks/tiktok",
+          "",
+          {{"TikTok-Signature",
+            "t=" + t +
+                ",s=" + sparks::crypto::hmac_sha256_hex("sandbox-client-secret", t + "." + body)},
            {"Content-Type", "application/json"}},
           body};
 }
@@ -120,7 +142,9 @@ json::object bench_ingest() {
   sparks::Engine engine(rig.io.get_executor(), rig.options);
   rig.connect(engine, "ws-bench");
   auto unix_now = [] {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
   };
 
   std::vector<double> latencies(kEvents);
@@ -162,7 +186,8 @@ json::object bench_disconnect() {
     auto& c = db.connection();
     SQLite::Transaction tx(c);
     SQLite::Statement flow(c, "INSERT INTO automations VALUES ('ws-bench', ?, ?, 'live', NULL, 1)");
-    SQLite::Statement needs(c, "INSERT INTO automation_requirements VALUES ('ws-bench', ?, 'tiktok')");
+    SQLite::Statement needs(c,
+                            "INSERT INTO automation_requirements VALUES ('ws-bench', ?, 'tiktok')");
     for (int i = 0; i < kFlows; ++i) {
       const auto id = "flow-" + std::to_string(i);
       flow.bind(1, id), flow.bind(2, id), flow.exec(), flow.reset();
@@ -174,19 +199,18 @@ json::object bench_disconnect() {
   rig.connect(engine, "ws-bench");
   const auto start = Clock::now();
   auto reply = wait_for<sparks::Reply>([&](auto d) {
-    engine.disconnect({"ws-bench", "tiktok"}, sparks::Actor::member("owner", sparks::Role::owner), d);
+    engine.disconnect({"ws-bench", "tiktok"}, sparks::Actor::member("owner", sparks::Role::owner),
+                      d);
   });
   const double elapsed = ms_since(start);
   engine.stop();
   sparks::store::Database db(rig.options.database);
-  SQLite::Statement paused(db.connection(), "SELECT count(*) FROM automations WHERE paused_by = 'tiktok'");
+  SQLite::Statement paused(db.connection(),
+                           "SELECT count(*) FROM automations WHERE paused_by = 'tiktok'");
   paused.executeStep();
-  return {{"name", "disconnect_pauses_dependents"},
-          {"live_flows", kFlows},
-          {"paused", paused.getColumn(0).getInt()},
-          {"ok", !reply.error},
-          {"ms_until_durable_answer", elapsed},
-          {"target", "< 50 ms, durable"}};
+  return {{"name", "disconnect_pauses_dependents"}, {"live_flows", kFlows},
+          {"paused", paused.getColumn(0).getInt()}, {"ok", !reply.error},
+          {"ms_until_durable_answer", elapsed},     {"target", "< 50 ms, durable"}};
 }
 
 json::object bench_restart() {
@@ -199,22 +223,29 @@ json::object bench_restart() {
     auto box = sparks::crypto::SealedBox::from_key_file(rig.options.key_file);
     auto& c = db.connection();
     SQLite::Transaction tx(c);
-    SQLite::Statement integration(c, "INSERT INTO integrations VALUES (?, 'tiktok', 'connected', 'authorizing', 'disconnected', NULL, 0)");
-    SQLite::Statement facts(c, "INSERT INTO integration_facts (workspace_id, platform, account_id, account_json, granted_scopes,"
-                               " ever_connected, connected_at_ms) VALUES (?, 'tiktok', ?, '{}', '[\"comment.list\"]', 1, 0)");
+    SQLite::Statement integration(c,
+                                  "INSERT INTO integrations VALUES (?, 'tiktok', 'connected', "
+                                  "'authorizing', 'disconnected', NULL, 0)");
+    SQLite::Statement facts(c,
+                            "INSERT INTO integration_facts (workspace_id, platform, account_id, "
+                            "account_json, granted_scopes,"
+                            " ever_connected, connected_at_ms) VALUES (?, 'tiktok', ?, '{}', "
+                            "'[\"comment.list\"]', 1, 0)");
     SQLite::Statement credentials(c, "INSERT INTO credentials VALUES (?, 'tiktok', ?, 0)");
     for (int i = 0; i < kIntegrations; ++i) {
       const auto ws = "ws-" + std::to_string(i);
       integration.bind(1, ws), integration.exec(), integration.reset();
       facts.bind(1, ws), facts.bind(2, "open-" + ws), facts.exec(), facts.reset();
       // Far-off expiry: the restarted engine arms a refresh timer per integration, not a refresh.
-      const auto sealed = box.seal(R"({"access_token":"a","refresh_token":"r","expires_at":4102444800})", ws + "/tiktok");
+      const auto sealed = box.seal(
+          R"({"access_token":"a","refresh_token":"r","expires_at":4102444800})", ws + "/tiktok");
       credentials.bind(1, ws), credentials.bind(2, sealed.data(), static_cast<int>(sealed.size()));
       credentials.exec(), credentials.reset();
     }
     SQLite::Statement flow(c, "INSERT INTO automations VALUES (?, ?, 'draft', 'draft', NULL, 1)");
     for (int i = 0; i < kFlows; ++i) {
-      flow.bind(1, "ws-" + std::to_string(i % kIntegrations)), flow.bind(2, "flow-" + std::to_string(i));
+      flow.bind(1, "ws-" + std::to_string(i % kIntegrations)),
+          flow.bind(2, "flow-" + std::to_string(i));
       flow.exec(), flow.reset();
     }
     tx.commit();
@@ -225,15 +256,13 @@ json::object bench_restart() {
   sparks::Engine engine(rig.io.get_executor(), rig.options);
   auto cards = wait_for<sparks::Reply>([&](auto d) { engine.cards("ws-99999", d); });
   const double serving = ms_since(start);
-  const bool restored = !cards.error && cards.value.at("integrations").at(0).at("state") == "connected";
+  const bool restored =
+      !cards.error && cards.value.at("integrations").at(0).at("state") == "connected";
   engine.stop();
-  return {{"name", "restart"},
-          {"integrations", kIntegrations},
-          {"flows", kFlows},
-          {"seed_ms", seeded},
-          {"restored", restored},
-          {"ms_until_serving", serving},
-          {"target", "< 5 s to serving"}};
+  return {
+      {"name", "restart"},           {"integrations", kIntegrations}, {"flows", kFlows},
+      {"seed_ms", seeded},           {"restored", restored},          {"ms_until_serving", serving},
+      {"target", "< 5 s to serving"}};
 }
 
 }  // namespace
@@ -244,9 +273,12 @@ int main(int argc, char** argv) {
   if (which.empty()) which = {"ingest", "disconnect", "restart"};
   json::array results;
   for (const auto& name : which) {
-    if (name == "ingest") results.push_back(bench_ingest());
-    else if (name == "disconnect") results.push_back(bench_disconnect());
-    else if (name == "restart") results.push_back(bench_restart());
+    if (name == "ingest")
+      results.push_back(bench_ingest());
+    else if (name == "disconnect")
+      results.push_back(bench_disconnect());
+    else if (name == "restart")
+      results.push_back(bench_restart());
     else {
       std::cerr << "unknown benchmark '" << name << "' (ingest, disconnect, restart)\n";
       return 1;

@@ -24,7 +24,8 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-const std::vector<std::string> kAllTikTok = {"user.info.basic", "comment.list", "message.list.send", "video.list"};
+const std::vector<std::string> kAllTikTok = {"user.info.basic", "comment.list", "message.list.send",
+                                             "video.list"};
 const std::vector<std::string> kAllShop = {"order.read", "product.read"};
 
 struct Answer {
@@ -43,7 +44,8 @@ class Client {
     if (!key.empty()) request.headers["Authorization"] = "Bearer " + key;
     if (!body.empty()) request.headers["Content-Type"] = type;
     std::promise<http::ClientResponse> promise;
-    http::send_request(io_.get_executor(), request, [&](http::ClientResponse r) { promise.set_value(std::move(r)); });
+    http::send_request(io_.get_executor(), request,
+                       [&](http::ClientResponse r) { promise.set_value(std::move(r)); });
     auto response = promise.get_future().get();
     boost::system::error_code ec;
     auto parsed = json::parse(response.body, ec);
@@ -51,12 +53,16 @@ class Client {
   }
 
   // Connect → consent page answered with `account` and `scopes` → the browser follows the redirect.
-  Answer connect(const std::string& platform, const std::string& account, const std::vector<std::string>& scopes) {
-    auto started = call("POST", "/api/v1/workspaces/demo/integrations/" + platform + "/connect", "ana-demo-key");
+  Answer connect(const std::string& platform, const std::string& account,
+                 const std::vector<std::string>& scopes) {
+    auto started = call("POST", "/api/v1/workspaces/demo/integrations/" + platform + "/connect",
+                        "ana-demo-key");
     if (started.status != 200) return started;
     std::promise<sandbox::ConsentResult> consent;
-    sandbox::answer_consent(io_.get_executor(), std::string(started.body.at("authorize_url").as_string()),
-                            {account, scopes, true}, [&](sandbox::ConsentResult r) { consent.set_value(std::move(r)); });
+    sandbox::answer_consent(io_.get_executor(),
+                            std::string(started.body.at("authorize_url").as_string()),
+                            {account, scopes, true},
+                            [&](sandbox::ConsentResult r) { consent.set_value(std::move(r)); });
     auto result = consent.get_future().get();
     if (!result.error.empty()) return {0, json::string(result.error)};
     return call("GET", result.redirect_url);
@@ -71,7 +77,8 @@ class Client {
   }
 
   // Polls the card (for at most 5 s) until `ready` holds: syncs and webhooks land after replies.
-  json::object card_when(const std::string& platform, const std::function<bool(const json::object&)>& ready) {
+  json::object card_when(const std::string& platform,
+                         const std::function<bool(const json::object&)>& ready) {
     json::object c;
     for (int i = 0; i < 100; ++i) {
       c = card(platform);
@@ -139,7 +146,8 @@ void print_cards(Client& client) {
   for (const char* platform : {"tiktok", "tiktok_shop"}) {
     auto c = client.card(platform);
     if (c.empty()) continue;
-    std::cout << "  " << platform << ": " << field(c, "status") << " (" << field(c, "dot") << " dot), last sync "
+    std::cout << "  " << platform << ": " << field(c, "status") << " (" << field(c, "dot")
+              << " dot), last sync "
               << (c.at("last_sync").is_null() ? "never" : field(c, "last_sync")) << ", webhook "
               << field(c, "webhook") << "\n";
     for (const auto& issue : c.at("issues").as_array())
@@ -166,27 +174,32 @@ int run_demo(const std::filesystem::path& folder) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 2; ++i) threads.emplace_back([&io] { io.run(); });
 
-  std::cout << "Sparks demo: the embedded default (workspace `demo`: owner Ana, member Ben; TikTok and\n"
-               "TikTok Shop played by the in-process sandbox) at "
-            << app->base_url() << ", data in " << folder.string() << "\n";
+  std::cout
+      << "Sparks demo: the embedded default (workspace `demo`: owner Ana, member Ben; TikTok and\n"
+         "TikTok Shop played by the in-process sandbox) at "
+      << app->base_url() << ", data in " << folder.string() << "\n";
   Client client(io, app->base_url());
   Narrator say;
   const std::string ws = "/api/v1/workspaces/demo";
 
   say.chapter("Connecting TikTok");
   auto ben = client.call("POST", ws + "/integrations/tiktok/connect", "ben-demo-key");
-  say.step("Ben, a member, clicks Connect TikTok: refused (403), only owners connect", ben.status == 403,
+  say.step("Ben, a member, clicks Connect TikTok: refused (403), only owners connect",
+           ben.status == 403,
            field(ben.body.is_object() ? ben.body.at("error") : json::value(), "message"));
 
-  auto partial = client.connect("tiktok", "creator", {"user.info.basic", "comment.list", "video.list"});
+  auto partial =
+      client.connect("tiktok", "creator", {"user.info.basic", "comment.list", "video.list"});
   auto card = client.card("tiktok");
-  say.step("Ana connects TikTok but unticks 'send DMs': Partially connected, the missing scope named",
-           field(partial.body, "state") == "partial-scopes" && field(card, "dot") == "yellow" &&
-               issue_text(card, "missing_scopes").find("message.list.send") != std::string::npos,
-           issue_text(card, "missing_scopes"));
+  say.step(
+      "Ana connects TikTok but unticks 'send DMs': Partially connected, the missing scope named",
+      field(partial.body, "state") == "partial-scopes" && field(card, "dot") == "yellow" &&
+          issue_text(card, "missing_scopes").find("message.list.send") != std::string::npos,
+      issue_text(card, "missing_scopes"));
 
   auto full = client.connect("tiktok", "creator", kAllTikTok);
-  card = client.card_when("tiktok", [](const json::object& c) { return !c.at("last_sync").is_null(); });
+  card = client.card_when("tiktok",
+                          [](const json::object& c) { return !c.at("last_sync").is_null(); });
   say.step("Ana reconnects approving every scope: Connected, green dot, synced, webhook waiting",
            field(full.body, "state") == "connected" && field(card, "dot") == "green" &&
                !card.at("last_sync").is_null() && field(card, "webhook") == "waiting",
@@ -194,15 +207,17 @@ int run_demo(const std::filesystem::path& folder) {
 
   auto personal = client.connect("tiktok", "personal", kAllTikTok);
   say.step("Ana tries her personal TikTok account: refused, TikTok stays connected as it was",
-           field(personal.body, "refusal") == "personal_account" && field(client.card("tiktok"), "state") == "connected",
+           field(personal.body, "refusal") == "personal_account" &&
+               field(client.card("tiktok"), "state") == "connected",
            field(personal.body, "message"));
 
   say.chapter("Connecting TikTok Shop");
   auto other = client.connect("tiktok_shop", "other-shop", kAllShop);
-  say.step("Ana connects a Shop of another business: refused", field(other.body, "refusal") == "business_mismatch",
-           field(other.body, "message"));
+  say.step("Ana connects a Shop of another business: refused",
+           field(other.body, "refusal") == "business_mismatch", field(other.body, "message"));
   auto shop = client.connect("tiktok_shop", "shop", kAllShop);
-  card = client.card_when("tiktok_shop", [](const json::object& c) { return !c.at("last_sync").is_null(); });
+  card = client.card_when("tiktok_shop",
+                          [](const json::object& c) { return !c.at("last_sync").is_null(); });
   say.step("Ana connects the creator's own Shop: Connected, the product catalog synced",
            field(shop.body, "state") == "connected" && !card.at("last_sync").is_null());
 
@@ -210,20 +225,29 @@ int run_demo(const std::filesystem::path& folder) {
   const std::string price_dm =
       "flow:\n  id: price-dm\n  name: Price? -> DM the product link\n  priority: 10\n"
       "  trigger: { on: tiktok.comment, keywords: [price] }\n  actions:\n"
-      "    - tiktok.send_dm:\n        text: \"Hi {{contact.username}}! The {{product.title}} is {{product.price}}: "
+      "    - tiktok.send_dm:\n        text: \"Hi {{contact.username}}! The {{product.title}} is "
+      "{{product.price}}: "
       "{{product.link}}\"\n        product: { seller_sku: LINEN-M }\n";
   auto plain = [](const std::string& id) {
-    return "flow:\n  id: " + id + "\n  name: " + id + "\n  trigger: { on: tiktok.comment, keywords: [giveaway] }\n" +
+    return "flow:\n  id: " + id + "\n  name: " + id +
+           "\n  trigger: { on: tiktok.comment, keywords: [giveaway] }\n" +
            "  actions:\n    - contact.tag: { add: entrant }\n";
   };
-  bool created = client.call("POST", ws + "/flows", "ana-demo-key", price_dm, "application/yaml").status == 201;
+  bool created =
+      client.call("POST", ws + "/flows", "ana-demo-key", price_dm, "application/yaml").status ==
+      201;
   for (const char* id : {"held-by-hand", "giveaway-draft"})
-    created &= client.call("POST", ws + "/flows", "ana-demo-key", plain(id), "application/yaml").status == 201;
+    created &=
+        client.call("POST", ws + "/flows", "ana-demo-key", plain(id), "application/yaml").status ==
+        201;
   created &= client.call("POST", ws + "/flows/price-dm/publish", "ana-demo-key").status == 200;
   created &= client.call("POST", ws + "/flows/held-by-hand/publish", "ana-demo-key").status == 200;
   created &= client.call("POST", ws + "/flows/held-by-hand/pause", "ana-demo-key").status == 200;
-  say.step("Ana adds three flows: price-dm is live, held-by-hand she paused herself, giveaway-draft is a draft",
-           created && flow_state(client, "price-dm") == "live" && flow_state(client, "held-by-hand") == "paused by person");
+  say.step(
+      "Ana adds three flows: price-dm is live, held-by-hand she paused herself, giveaway-draft is "
+      "a draft",
+      created && flow_state(client, "price-dm") == "live" &&
+          flow_state(client, "held-by-hand") == "paused by person");
 
   auto sent_to = [&](const std::string& user) {
     std::vector<std::string> texts;
@@ -234,21 +258,31 @@ int run_demo(const std::filesystem::path& folder) {
     return texts;
   };
   auto comment = [&](const std::string& user, const std::string& text) {
-    client.call("POST", app->base_url() + "/sandbox/v1/comments", "",
-                json::serialize(json::object{{"account", "creator"}, {"video_id", "video-1"}, {"user", user}, {"text", text}}));
+    client.call(
+        "POST", app->base_url() + "/sandbox/v1/comments", "",
+        json::serialize(json::object{
+            {"account", "creator"}, {"video_id", "video-1"}, {"user", user}, {"text", text}}));
   };
   auto eventually = [](const std::function<bool()>& ready) {
     for (int i = 0; i < 100 && !ready(); ++i) std::this_thread::sleep_for(50ms);
     return ready();
   };
   comment("fan-1", "price?");
-  card = client.card_when("tiktok", [](const json::object& c) { return c.at("webhook") == "receiving"; });
+  card = client.card_when("tiktok",
+                          [](const json::object& c) { return c.at("webhook") == "receiving"; });
   const bool one_dm = eventually([&] { return sent_to("fan-1").size() == 1; });
-  say.step("A fan comments \"price?\": the signed webhook arrives (webhook Receiving) and price-dm sends one DM",
-           field(card, "webhook") == "receiving" && one_dm, one_dm ? "DM: " + sent_to("fan-1").front() : "");
-  client.call("POST", app->base_url() + "/sandbox/v1/messages", "", R"({"account":"creator","user":"fan-1","text":"ordering now!"})");
+  say.step(
+      "A fan comments \"price?\": the signed webhook arrives (webhook Receiving) and price-dm "
+      "sends one DM",
+      field(card, "webhook") == "receiving" && one_dm,
+      one_dm ? "DM: " + sent_to("fan-1").front() : "");
+  client.call("POST", app->base_url() + "/sandbox/v1/messages", "",
+              R"({"account":"creator","user":"fan-1","text":"ordering now!"})");
   say.step("The fan answers: they are a contact, and the conversation is in the inbox both ways",
-           eventually([&] { return count(client, "contacts", "contacts") == 1 && count(client, "inbox", "conversations") >= 1; }));
+           eventually([&] {
+             return count(client, "contacts", "contacts") == 1 &&
+                    count(client, "inbox", "conversations") >= 1;
+           }));
   client.call("POST", app->base_url() + "/sandbox/v1/orders", "",
               R"({"shop":"shop","buyer":"fan-1","items":[{"sku_id":"sku-1001-m","quantity":1}]})");
   json::value order;
@@ -258,47 +292,62 @@ int run_demo(const std::filesystem::path& folder) {
     order = orders.body.at("orders").at(0);
     return order.at("attributed").as_bool();
   });
-  say.step("The fan buys the shirt: the order is attributed to price-dm, revenue counted in analytics",
-           attributed && field(order, "flow_id") == "price-dm",
-           attributed ? "order " + field(order, "order_id") + ", " + field(order, "total") + " " + field(order, "currency") : "");
+  say.step(
+      "The fan buys the shirt: the order is attributed to price-dm, revenue counted in analytics",
+      attributed && field(order, "flow_id") == "price-dm",
+      attributed ? "order " + field(order, "order_id") + ", " + field(order, "total") + " " +
+                       field(order, "currency")
+                 : "");
 
   say.chapter("Disconnecting");
-  const auto contacts = count(client, "contacts", "contacts"), conversations = count(client, "inbox", "conversations");
+  const auto contacts = count(client, "contacts", "contacts"),
+             conversations = count(client, "inbox", "conversations");
   const auto analytics_before = client.call("GET", ws + "/analytics", "ana-demo-key").body;
   auto refused = client.call("POST", ws + "/integrations/tiktok/disconnect", "ben-demo-key");
   say.step("Ben tries to disconnect TikTok: refused (403)", refused.status == 403);
   auto gone = client.call("POST", ws + "/integrations/tiktok/disconnect", "ana-demo-key");
-  say.step("Ana disconnects TikTok: price-dm paused by tiktok; her own pause and the draft untouched",
-           gone.status == 200 && flow_state(client, "price-dm") == "paused by tiktok" &&
-               flow_state(client, "held-by-hand") == "paused by person" && flow_state(client, "giveaway-draft") == "draft");
+  say.step(
+      "Ana disconnects TikTok: price-dm paused by tiktok; her own pause and the draft untouched",
+      gone.status == 200 && flow_state(client, "price-dm") == "paused by tiktok" &&
+          flow_state(client, "held-by-hand") == "paused by person" &&
+          flow_state(client, "giveaway-draft") == "draft");
   say.step("Nothing was deleted: contacts, inbox and analytics are as they were",
-           count(client, "contacts", "contacts") == contacts && count(client, "inbox", "conversations") == conversations &&
+           count(client, "contacts", "contacts") == contacts &&
+               count(client, "inbox", "conversations") == conversations &&
                client.call("GET", ws + "/analytics", "ana-demo-key").body == analytics_before);
   comment("fan-2", "price?");
   std::this_thread::sleep_for(300ms);
-  say.step("While TikTok is disconnected a fan comments \"price?\": it is recorded, and starts nothing",
-           sent_to("fan-2").empty());
+  say.step(
+      "While TikTok is disconnected a fan comments \"price?\": it is recorded, and starts nothing",
+      sent_to("fan-2").empty());
   auto again = client.connect("tiktok", "creator", kAllTikTok);
   say.step("Ana reconnects: exactly price-dm resumes",
            field(again.body, "state") == "connected" && flow_state(client, "price-dm") == "live" &&
-               flow_state(client, "held-by-hand") == "paused by person" && flow_state(client, "giveaway-draft") == "draft");
+               flow_state(client, "held-by-hand") == "paused by person" &&
+               flow_state(client, "giveaway-draft") == "draft");
 
   client.call("POST", app->base_url() + "/sandbox/v1/revoke", "", R"({"account":"creator"})");
-  card = client.card_when("tiktok", [](const json::object& c) { return has_issue(c, "authorization_removed"); });
-  say.step("The creator removes the app on TikTok: Disconnected (red), the card says why, price-dm paused",
-           field(card, "state") == "disconnected" && field(card, "dot") == "red" &&
-               has_issue(card, "authorization_removed") && flow_state(client, "price-dm") == "paused by tiktok",
-           issue_text(card, "authorization_removed"));
+  card = client.card_when(
+      "tiktok", [](const json::object& c) { return has_issue(c, "authorization_removed"); });
+  say.step(
+      "The creator removes the app on TikTok: Disconnected (red), the card says why, price-dm "
+      "paused",
+      field(card, "state") == "disconnected" && field(card, "dot") == "red" &&
+          has_issue(card, "authorization_removed") &&
+          flow_state(client, "price-dm") == "paused by tiktok",
+      issue_text(card, "authorization_removed"));
 
   print_cards(client);
   auto analytics = client.call("GET", ws + "/analytics", "ana-demo-key");
   if (analytics.status == 200) {
     std::cout << "\nAnalytics (GET " << ws << "/analytics):\n";
     for (const auto& flow : analytics.body.at("flows").as_array())
-      std::cout << "  " << field(flow, "flow_id") << ": " << json::serialize(flow.at("counters")) << "\n";
+      std::cout << "  " << field(flow, "flow_id") << ": " << json::serialize(flow.at("counters"))
+                << "\n";
   }
   auto history = client.call("GET", ws + "/audit", "ana-demo-key");
-  std::cout << "\nAudit log: " << (history.status == 200 ? history.body.at("entries").as_array().size() : 0)
+  std::cout << "\nAudit log: "
+            << (history.status == 200 ? history.body.at("entries").as_array().size() : 0)
             << " entries (GET " << ws << "/audit)\n";
 
   app->stop();
@@ -318,13 +367,15 @@ int run_demo(const std::filesystem::path& folder) {
 }  // namespace
 
 void add_demo_command(CLI::App& app, ExitCode& exit_code) {
-  auto* command = app.add_subcommand(
-      "demo",
-      "Narrated run of the help page's story (connect, verify, disconnect) on the embedded default:\n"
-      "the `sparks serve` assembly with the in-process sandbox, on 127.0.0.1 and a temporary folder.\n"
-      "Exit status 0 only if every step behaved.");
+  auto* command = app.add_subcommand("demo",
+                                     "Narrated run of the help page's story (connect, verify, "
+                                     "disconnect) on the embedded default:\n"
+                                     "the `sparks serve` assembly with the in-process sandbox, on "
+                                     "127.0.0.1 and a temporary folder.\n"
+                                     "Exit status 0 only if every step behaved.");
   command->callback([&exit_code] {
-    exit_code = run_demo(std::filesystem::temp_directory_path() / ("sparks-demo-" + std::to_string(::getpid())));
+    exit_code = run_demo(std::filesystem::temp_directory_path() /
+                         ("sparks-demo-" + std::to_string(::getpid())));
   });
 }
 

@@ -5,11 +5,11 @@
 #include "logging.hpp"
 #include "sparks/version.hpp"
 
-
 int main(int argc, char** argv) {
   CLI::App app{
       "Sparks: an automation engine for creator commerce.\n"
-      "Connect a workspace's TikTok account and TikTok Shop, run YAML flows, see attributed orders."};
+      "Connect a workspace's TikTok account and TikTok Shop, run YAML flows, see attributed "
+      "orders."};
   app.require_subcommand(1);
   app.set_version_flag("--version", sparks::kVersion);
 

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "command.hpp"
+#include "config_file.hpp"
 #include "serve_app.hpp"
 
 namespace sparks::cli {
@@ -32,7 +33,9 @@ void print_start(const ServeApp& app) {
     for (const auto& ws : app.config().workspaces)
       for (const auto& m : ws.members)
         std::cout << "  workspace " << ws.id << ": " << m.user << " ("
-                  << (m.role == Role::owner ? "owner" : m.role == Role::admin ? "admin" : "member")
+                  << (m.role == Role::owner   ? "owner"
+                      : m.role == Role::admin ? "admin"
+                                              : "member")
                   << ")  Authorization: Bearer " << m.api_key << "\n";
   }
   std::cout << "OAuth callbacks: " << app.public_url() << "/oauth/{platform}/callback\n";
@@ -40,20 +43,14 @@ void print_start(const ServeApp& app) {
 }
 
 int run_serve(const ServeOptions& options, const std::filesystem::path& executable_dir) {
-  config::Config config = config::Config::embedded_default();
-  if (!options.config_file.empty()) {
-    auto loaded = config::load_config_file(options.config_file);
-    if (!loaded.config) {
-      for (const auto& d : loaded.diagnostics) std::cerr << d.to_string() << "\n";
-      return 1;
-    }
-    config = std::move(*loaded.config);
-  }
+  auto config = config_or_default(options.config_file);
+  if (!config) return 1;
 
   boost::asio::io_context io;
   std::unique_ptr<ServeApp> app;
   try {
-    app = std::make_unique<ServeApp>(io.get_executor(), std::move(config), executable_dir / "plugins");
+    app = std::make_unique<ServeApp>(io.get_executor(), std::move(*config),
+                                     executable_dir / "plugins");
   } catch (const std::exception& e) {
     std::cerr << "sparks serve: " << e.what() << "\n";
     return 1;
@@ -80,11 +77,15 @@ void add_serve_command(CLI::App& app, ExitCode& exit_code) {
   auto* command = app.add_subcommand(
       "serve",
       "Run the engine: HTTP API, OAuth callbacks, webhooks, token refresh and sync.\n"
-      "Without --config: the embedded default — SQLite under ./sparks-data/, TikTok and TikTok Shop\n"
-      "on the in-process sandbox, workspace `demo` with owner `ana` and member `ben` (demo-only keys).");
+      "Without --config: the embedded default — SQLite under ./sparks-data/, TikTok and TikTok "
+      "Shop\n"
+      "on the in-process sandbox, workspace `demo` with owner `ana` and member `ben` (demo-only "
+      "keys).");
   command->add_option("--config", options->config_file, "sparks.yaml (schemas/config.schema.json)")
       ->check(CLI::ExistingFile);
-  command->add_option("--threads", options->threads, "I/O threads")->check(CLI::Range(1, 64))->capture_default_str();
+  command->add_option("--threads", options->threads, "I/O threads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   command->callback([options, &exit_code] { exit_code = run_serve(*options, executable_dir()); });
 }
 

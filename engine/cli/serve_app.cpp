@@ -39,14 +39,17 @@ ServeApp::ServeApp(boost::asio::any_io_executor executor, config::Config config,
   options.lifecycle = config_->lifecycle;
   options.plugin_dir = config_->plugin_dir.value_or(default_plugin_dir);
   options.public_url = public_url_;
-  options.platform_config["tiktok"] = config::plugin_config(config_->tiktok, "tiktok", server_->base_url());
+  options.platform_config["tiktok"] =
+      config::plugin_config(config_->tiktok, "tiktok", server_->base_url());
   options.platform_config["tiktok_shop"] =
       config::plugin_config(config_->tiktok_shop, "tiktok_shop", server_->base_url());
   engine_ = std::make_shared<Engine>(executor, options);
   server::mount_api(*router_, engine_, config_);
 }
 
-ServeApp::~ServeApp() { stop(); }
+ServeApp::~ServeApp() {
+  stop();
+}
 
 bool ServeApp::sandboxed(std::string_view platform) const {
   return platform == "tiktok" ? config_->tiktok.sandboxed() : config_->tiktok_shop.sandboxed();

@@ -40,13 +40,17 @@ json::value or_fail(sparks::Reply reply, const std::string& what) {
 void connect(sparks::Engine& engine, boost::asio::io_context& io, const std::string& platform,
              const std::string& account, const std::vector<std::string>& scopes) {
   const sparks::Actor owner = sparks::Actor::member("ana", sparks::Role::owner);
-  auto started = or_fail(wait_for<sparks::Reply>([&](auto done) { engine.connect({"acme", platform}, owner, done); }),
+  auto started = or_fail(wait_for<sparks::Reply>([&](auto done) {
+                           engine.connect({"acme", platform}, owner, done);
+                         }),
                          "connect " + platform);
   const std::string authorize_url(started.at("authorize_url").as_string());
-  std::cout << "→ " << platform << ": the owner is sent to " << authorize_url.substr(0, 60) << "…\n";
+  std::cout << "→ " << platform << ": the owner is sent to " << authorize_url.substr(0, 60)
+            << "…\n";
 
   auto consent = wait_for<sparks::sandbox::ConsentResult>([&](auto done) {
-    sparks::sandbox::answer_consent(io.get_executor(), authorize_url, {account, scopes, true}, done);
+    sparks::sandbox::answer_consent(io.get_executor(), authorize_url, {account, scopes, true},
+                                    done);
   });
   if (!consent.error.empty()) throw std::runtime_error("consent page: " + consent.error);
 
@@ -64,7 +68,8 @@ void connect(sparks::Engine& engine, boost::asio::io_context& io, const std::str
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::filesystem::path data = argc > 1 ? argv[1] : std::filesystem::temp_directory_path() / "sparks-embedded-host";
+  const std::filesystem::path data =
+      argc > 1 ? argv[1] : std::filesystem::temp_directory_path() / "sparks-embedded-host";
   std::filesystem::remove_all(data);
 
   // The host's I/O: one io_context, two threads, kept alive until the end.
@@ -88,24 +93,31 @@ int main(int argc, char** argv) {
     options.plugin_dir = SPARKS_PLUGIN_DIR;
     options.public_url = "http://127.0.0.1:8080";  // where this host would serve the callback
     const std::string base = platform.base_url();
-    options.platform_config["tiktok"] = json::serialize(json::object{
-        {"client_key", "sandbox-client-key"}, {"client_secret", "sandbox-client-secret"},
-        {"auth_base_url", base}, {"api_base_url", base}});
-    options.platform_config["tiktok_shop"] = json::serialize(json::object{
-        {"app_key", "sandbox-app-key"}, {"app_secret", "sandbox-app-secret"},
-        {"auth_base_url", base}, {"api_base_url", base}});
+    options.platform_config["tiktok"] =
+        json::serialize(json::object{{"client_key", "sandbox-client-key"},
+                                     {"client_secret", "sandbox-client-secret"},
+                                     {"auth_base_url", base},
+                                     {"api_base_url", base}});
+    options.platform_config["tiktok_shop"] =
+        json::serialize(json::object{{"app_key", "sandbox-app-key"},
+                                     {"app_secret", "sandbox-app-secret"},
+                                     {"auth_base_url", base},
+                                     {"api_base_url", base}});
     sparks::Engine engine(io.get_executor(), options);
 
     try {
-      connect(engine, io, "tiktok", "creator", {"user.info.basic", "comment.list", "message.list.send", "video.list"});
+      connect(engine, io, "tiktok", "creator",
+              {"user.info.basic", "comment.list", "message.list.send", "video.list"});
       connect(engine, io, "tiktok_shop", "shop", {"order.read", "product.read"});
       std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let the first sync land
-      auto cards = or_fail(wait_for<sparks::Reply>([&](auto done) { engine.cards("acme", done); }), "cards");
+      auto cards =
+          or_fail(wait_for<sparks::Reply>([&](auto done) { engine.cards("acme", done); }), "cards");
       for (const auto& card : cards.at("integrations").as_array())
-        std::cout << card.at("platform").as_string().c_str() << ": " << card.at("status").as_string().c_str()
-                  << " (" << card.at("dot").as_string().c_str() << " dot), last sync "
-                  << json::serialize(card.at("last_sync")) << ", webhook " << card.at("webhook").as_string().c_str()
-                  << "\n";
+        std::cout << card.at("platform").as_string().c_str() << ": "
+                  << card.at("status").as_string().c_str() << " ("
+                  << card.at("dot").as_string().c_str() << " dot), last sync "
+                  << json::serialize(card.at("last_sync")) << ", webhook "
+                  << card.at("webhook").as_string().c_str() << "\n";
     } catch (const std::exception& e) {
       std::cerr << "embedded host: " << e.what() << "\n";
       status = 1;

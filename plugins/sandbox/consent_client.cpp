@@ -33,8 +33,8 @@ void answer_consent(boost::asio::any_io_executor executor, const std::string& au
                        if (!response.ok()) return done({response.error, {}});
                        auto location = response.headers.find("Location");
                        if (response.status != 302 || location == response.headers.end())
-                         return done({"the consent page answered " + std::to_string(response.status) +
-                                          ": " + response.body,
+                         return done({"the consent page answered " +
+                                          std::to_string(response.status) + ": " + response.body,
                                       {}});
                        done({{}, location->second});
                      });

@@ -97,8 +97,9 @@ class EngineConnectTest : public ::testing::Test {
     if (started.error) return started;
     last_authorize_url_ = std::string(started.value.at("authorize_url").as_string());
     std::optional<sparks::sandbox::ConsentResult> consent;
-    sparks::sandbox::answer_consent(io_.get_executor(), last_authorize_url_, {account, scopes, true},
-                                    [&](sparks::sandbox::ConsentResult r) { consent = std::move(r); });
+    sparks::sandbox::answer_consent(
+        io_.get_executor(), last_authorize_url_, {account, scopes, true},
+        [&](sparks::sandbox::ConsentResult r) { consent = std::move(r); });
     run_until([&] { return consent.has_value(); });
     EXPECT_TRUE(consent && consent->error.empty()) << (consent ? consent->error : "no answer");
     last_callback_ = callback_query(consent ? consent->redirect_url : "");
@@ -111,7 +112,8 @@ class EngineConnectTest : public ::testing::Test {
     return sparks::http::decode_form(parsed->encoded_query()).value_or(sparks::http::Fields{});
   }
 
-  sparks::Reply callback(const std::string& platform, std::vector<std::pair<std::string, std::string>> query) {
+  sparks::Reply callback(const std::string& platform,
+                         std::vector<std::pair<std::string, std::string>> query) {
     return wait_reply([&](auto done) { engine_->complete_authorization(platform, query, done); });
   }
 
@@ -149,8 +151,10 @@ class EngineConnectTest : public ::testing::Test {
   json::object control(const std::string& target, const json::value& body) {
     std::optional<sparks::http::ClientResponse> response;
     sparks::http::send_request(io_.get_executor(),
-                               {"POST", sandbox_->base_url() + target,
-                                {{"Content-Type", "application/json"}}, json::serialize(body)},
+                               {"POST",
+                                sandbox_->base_url() + target,
+                                {{"Content-Type", "application/json"}},
+                                json::serialize(body)},
                                [&](sparks::http::ClientResponse r) { response = std::move(r); });
     run_until([&] { return response.has_value(); });
     if (!response || response->status >= 300) return {};
@@ -208,7 +212,8 @@ TEST_F(EngineConnectTest, PartialScopesNameWhatIsMissingAndAFullReconnectConnect
   reply = connect("tiktok", "creator", kAllTikTok);
   ASSERT_FALSE(reply.error) << reply.error->message;
   EXPECT_EQ(reply.value.at("state").as_string(), "connected");
-  auto connected = card_when("tiktok", [](const json::object& c) { return !c.at("last_sync").is_null(); });
+  auto connected =
+      card_when("tiktok", [](const json::object& c) { return !c.at("last_sync").is_null(); });
   EXPECT_EQ(connected.at("status").as_string(), "Connected");
   EXPECT_EQ(connected.at("dot").as_string(), "green");
   EXPECT_FALSE(connected.at("last_sync").is_null()) << "synced right after connecting";
@@ -217,14 +222,16 @@ TEST_F(EngineConnectTest, PartialScopesNameWhatIsMissingAndAFullReconnectConnect
   EXPECT_EQ(connected.at("account").at("business_id").as_string(), "biz-1");
 
   // A comment on the creator's video: the signed webhook makes the card say "receiving".
-  control("/sandbox/v1/comments", {{"account", "creator"}, {"video_id", "video-1"}, {"user", "u-7"}, {"text", "price?"}});
+  control("/sandbox/v1/comments",
+          {{"account", "creator"}, {"video_id", "video-1"}, {"user", "u-7"}, {"text", "price?"}});
   auto delivered = deliver_webhook(0);
   ASSERT_FALSE(delivered.error) << delivered.error->message;
   EXPECT_EQ(delivered.value.at("stored").as_int64(), 1);
-  EXPECT_EQ(card_when("tiktok", [](const json::object& c) { return c.at("webhook") == "receiving"; })
-                .at("webhook")
-                .as_string(),
-            "receiving");
+  EXPECT_EQ(
+      card_when("tiktok", [](const json::object& c) { return c.at("webhook") == "receiving"; })
+          .at("webhook")
+          .as_string(),
+      "receiving");
   // Delivered again (at-least-once): stored once.
   delivered = deliver_webhook(0);
   ASSERT_FALSE(delivered.error);
@@ -264,18 +271,25 @@ TEST_F(EngineConnectTest, PersonalAccountsAndAnotherBusinessAreRefused) {
   auto shop = connect("tiktok_shop", "shop", kAllShop);
   ASSERT_FALSE(shop.error) << shop.error->message;
   EXPECT_EQ(shop.value.at("state").as_string(), "connected");
-  EXPECT_FALSE(card_when("tiktok_shop", [](const json::object& c) { return !c.at("last_sync").is_null(); })
-                   .at("last_sync")
-                   .is_null());
+  EXPECT_FALSE(
+      card_when("tiktok_shop", [](const json::object& c) { return !c.at("last_sync").is_null(); })
+          .at("last_sync")
+          .is_null());
 }
 
 TEST_F(EngineConnectTest, DisconnectPausesDependentsAndReconnectResumesExactlyThose) {
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
   {
     sparks::store::Database db(options_.database);
-    sparks::store::save_automation(db.connection(), {"w1", "live", "live", AutomationStatus::live, std::nullopt, 1, {"tiktok"}});
-    sparks::store::save_automation(db.connection(), {"w1", "draft", "draft", AutomationStatus::draft, std::nullopt, 1, {"tiktok"}});
-    sparks::store::save_automation(db.connection(), {"w1", "by-hand", "by-hand", AutomationStatus::paused, "person", 1, {"tiktok"}});
+    sparks::store::save_automation(
+        db.connection(),
+        {"w1", "live", "live", AutomationStatus::live, std::nullopt, 1, {"tiktok"}});
+    sparks::store::save_automation(
+        db.connection(),
+        {"w1", "draft", "draft", AutomationStatus::draft, std::nullopt, 1, {"tiktok"}});
+    sparks::store::save_automation(
+        db.connection(),
+        {"w1", "by-hand", "by-hand", AutomationStatus::paused, "person", 1, {"tiktok"}});
   }
   auto refused = wait_reply([&](auto done) { engine_->disconnect({"w1", "tiktok"}, kBen, done); });
   ASSERT_TRUE(refused.error);
@@ -301,7 +315,8 @@ TEST_F(EngineConnectTest, DisconnectPausesDependentsAndReconnectResumesExactlyTh
   ASSERT_FALSE(revoked.error) << revoked.error->message;
   EXPECT_EQ(revoked.value.at("stored").as_int64(), 1) << json::serialize(revoked.value);
   // The card shows the state at once and the issue once the transition is stored.
-  auto after = card_when("tiktok", [&](const json::object& c) { return has_issue(c, "authorization_removed"); });
+  auto after = card_when(
+      "tiktok", [&](const json::object& c) { return has_issue(c, "authorization_removed"); });
   EXPECT_EQ(after.at("state").as_string(), "disconnected");
   EXPECT_TRUE(has_issue(after, "authorization_removed"));
   EXPECT_EQ(automation("live"), "paused/tiktok");
@@ -335,7 +350,8 @@ TEST_F(EngineConnectTest, ARejectedRefreshTokenDisconnectsWithAnIssue) {
   engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
   run_until([&] { return error.has_value(); });
   EXPECT_FALSE(error.value_or("").empty());
-  auto c = card_when("tiktok", [&](const json::object& c) { return has_issue(c, "reconnect_required"); });
+  auto c = card_when("tiktok",
+                     [&](const json::object& c) { return has_issue(c, "reconnect_required"); });
   EXPECT_EQ(c.at("state").as_string(), "disconnected");
   EXPECT_TRUE(has_issue(c, "reconnect_required"));
 }
@@ -345,7 +361,8 @@ TEST_F(EngineConnectTest, ATransientRefreshFailurePausesAndABackedOffRetryRecove
   options_.retry_first_delay = 50ms;
   start_engine();
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
-  control("/sandbox/v1/faults", {{"kind", "http_error"}, {"path", "/v2/oauth/token/"}, {"status", 503}, {"count", 1}});
+  control("/sandbox/v1/faults",
+          {{"kind", "http_error"}, {"path", "/v2/oauth/token/"}, {"status", 503}, {"count", 1}});
   std::optional<std::string> error;
   engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
   run_until([&] { return error.has_value(); });
@@ -379,20 +396,26 @@ TEST_F(EngineConnectTest, EventsHeldWhilePausedRunWhenTheIntegrationIsBack) {
   ASSERT_FALSE(wait_reply([&](auto d) { engine_->publish_flow("w1", "thanks", kAna, d); }).error);
 
   // A refresh fails for a passing reason: paused, and the retry comes ~300 ms later.
-  control("/sandbox/v1/faults", {{"kind", "http_error"}, {"path", "/v2/oauth/token/"}, {"status", 503}, {"count", 1}});
+  control("/sandbox/v1/faults",
+          {{"kind", "http_error"}, {"path", "/v2/oauth/token/"}, {"status", 503}, {"count", 1}});
   std::optional<std::string> error;
   engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
   run_until([&] { return error.has_value(); });
-  ASSERT_EQ(card_when("tiktok", [](const json::object& c) { return c.at("state") == "paused"; }).at("state").as_string(),
+  ASSERT_EQ(card_when("tiktok", [](const json::object& c) { return c.at("state") == "paused"; })
+                .at("state")
+                .as_string(),
             "paused");
-  control("/sandbox/v1/comments", {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-9"}, {"text", "hi"}});
+  control("/sandbox/v1/comments",
+          {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-9"}, {"text", "hi"}});
   ASSERT_FALSE(deliver_webhook(0).error);
 
   // Back to connected: the held comment runs and its DM is sent.
   auto sent = [&] {
     std::optional<sparks::http::ClientResponse> r;
-    sparks::http::send_request(io_.get_executor(), {"GET", sandbox_->base_url() + "/sandbox/v1/sent-messages?account=creator", {}, ""},
-                               [&](sparks::http::ClientResponse x) { r = std::move(x); });
+    sparks::http::send_request(
+        io_.get_executor(),
+        {"GET", sandbox_->base_url() + "/sandbox/v1/sent-messages?account=creator", {}, ""},
+        [&](sparks::http::ClientResponse x) { r = std::move(x); });
     run_until([&] { return r.has_value(); });
     return r ? json::parse(r->body).at("messages").as_array().size() : 0u;
   };
@@ -411,7 +434,8 @@ TEST_F(EngineConnectTest, AWaitingStepSurvivesARestart) {
       "  actions:\n    - wait: { for: 1s }\n    - tiktok.send_dm: { text: \"a second later\" }\n";
   ASSERT_FALSE(wait_reply([&](auto d) { engine_->create_flow("w1", kAna, flow, d); }).error);
   ASSERT_FALSE(wait_reply([&](auto d) { engine_->publish_flow("w1", "later", kAna, d); }).error);
-  control("/sandbox/v1/comments", {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-8"}, {"text", "hi"}});
+  control("/sandbox/v1/comments",
+          {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-8"}, {"text", "hi"}});
   ASSERT_FALSE(deliver_webhook(0).error);
   run_until([] { return false; }, 100ms);
   stop_engine();  // the step is in the outbox, due in a second

@@ -153,12 +153,14 @@ TEST_F(EnginePluginsTest, PluginTriggersMoveTheLifecycleAndItsAutomations) {
   ASSERT_EQ(connect(), "connected");
   {
     sparks::store::Database db(options_.database);
-    sparks::store::save_automation(db.connection(), {"w1", "live", "live", AutomationStatus::live,
-                                                     std::nullopt, 1, {"echo"}});
-    sparks::store::save_automation(db.connection(), {"w1", "draft", "draft", AutomationStatus::draft,
-                                                     std::nullopt, 1, {"echo"}});
-    sparks::store::save_automation(db.connection(), {"w1", "by-hand", "by-hand",
-                                                     AutomationStatus::paused, "person", 1, {"echo"}});
+    sparks::store::save_automation(
+        db.connection(), {"w1", "live", "live", AutomationStatus::live, std::nullopt, 1, {"echo"}});
+    sparks::store::save_automation(
+        db.connection(),
+        {"w1", "draft", "draft", AutomationStatus::draft, std::nullopt, 1, {"echo"}});
+    sparks::store::save_automation(
+        db.connection(),
+        {"w1", "by-hand", "by-hand", AutomationStatus::paused, "person", 1, {"echo"}});
   }
 
   EXPECT_EQ(refresh_and_wait(503, "paused"), "paused") << "token_refresh_failed";
@@ -177,8 +179,8 @@ TEST_F(EnginePluginsTest, PluginTriggersMoveTheLifecycleAndItsAutomations) {
   EXPECT_EQ(sparks::store::count_events(db.connection(), "w1", "token_refresh_failed"), 1);
   EXPECT_EQ(sparks::store::count_events(db.connection(), "w1", "token_refreshed"), 1);
   EXPECT_EQ(sparks::store::count_events(db.connection(), "w1", "refresh_token_rejected"), 1);
-  SQLite::Statement actors(db.connection(),
-                           "SELECT actor FROM lifecycle_transitions WHERE event = 'token_refreshed'");
+  SQLite::Statement actors(
+      db.connection(), "SELECT actor FROM lifecycle_transitions WHERE event = 'token_refreshed'");
   ASSERT_TRUE(actors.executeStep());
   EXPECT_EQ(actors.getColumn(0).getString(), "plugin:echo");
 }

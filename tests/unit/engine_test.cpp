@@ -29,8 +29,9 @@ boost::json::object granted(std::vector<std::string> missing, std::string type =
                             std::string business = "biz-1", std::string expected_business = "") {
   boost::json::array missing_json;
   for (auto& s : missing) missing_json.emplace_back(s);
-  boost::json::object payload{{"account", {{"id", "acct"}, {"type", type}, {"business_id", business}}},
-                              {"missing_scopes", std::move(missing_json)}};
+  boost::json::object payload{
+      {"account", {{"id", "acct"}, {"type", type}, {"business_id", business}}},
+      {"missing_scopes", std::move(missing_json)}};
   if (!expected_business.empty()) payload["expected_business_id"] = expected_business;
   return payload;
 }

@@ -337,7 +337,8 @@ TEST(CheckFile, UnknownTopLevelKeyIsReportedAtTheKey) {
   EXPECT_EQ(result.diagnostics[0].line, 2);
   EXPECT_EQ(result.diagnostics[0].column, 1);
   EXPECT_EQ(result.diagnostics[0].message,
-            "unknown kind of file: top-level key 'workflow' (known: 'flow:', 'lifecycle:', 'plugin:', 'sparks:')");
+            "unknown kind of file: top-level key 'workflow' (known: 'flow:', 'lifecycle:', "
+            "'plugin:', 'sparks:')");
 }
 
 TEST(CheckFile, EmptyFileIsReportedAtItsStart) {

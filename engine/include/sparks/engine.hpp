@@ -57,8 +57,8 @@ enum class Role { owner, admin, member };
 
 // Who caused an event: a workspace member (with a role), or the platform / engine itself.
 struct Actor {
-  std::string id;                  // a member's user id, "platform", "timer", "engine"
-  std::optional<Role> role;        // set for members only
+  std::string id;            // a member's user id, "platform", "timer", "engine"
+  std::optional<Role> role;  // set for members only
   static Actor member(std::string id, Role role) { return {std::move(id), role}; }
   static Actor system(std::string id) { return {std::move(id), std::nullopt}; }
 };
@@ -71,11 +71,11 @@ struct IntegrationKey {
 
 // The outcome of one lifecycle event, known once its effects are durable.
 struct FireOutcome {
-  bool handled = false;          // false: the state has no row for this event
-  std::string from;              // state names
+  bool handled = false;  // false: the state has no row for this event
+  std::string from;      // state names
   std::string to;
   std::optional<std::string> refusal;  // e.g. "not_owner", "personal_account", "business_mismatch"
-  std::string error;             // non-empty: nothing was changed (unknown event, store failure)
+  std::string error;  // non-empty: nothing was changed (unknown event, store failure)
 };
 
 struct TransitionView {
@@ -100,9 +100,9 @@ enum class ErrorKind {
   unauthorized,  // 401: a webhook whose signature does not verify
   forbidden,     // 403: the member's role does not allow it
   not_found,     // 404
-  conflict,      // 409: not in this state (publishing a live flow, connecting while disconnected…)
-  unavailable,   // 502: the platform could not be reached or refused the engine
-  internal,      // 500
+  conflict,     // 409: not in this state (publishing a live flow, connecting while disconnected…)
+  unavailable,  // 502: the platform could not be reached or refused the engine
+  internal,     // 500
 };
 
 struct Error {
@@ -170,7 +170,8 @@ class Engine {
   // checks the state, exchanges the code, reads the account and fires authorization_granted (or
   // authorization_denied). → {"workspace", "platform", "state", "refusal"?, "message"}.
   // A forged, expired, reused or mismatched state: invalid, and nothing changes.
-  void complete_authorization(std::string platform, std::vector<std::pair<std::string, std::string>> query,
+  void complete_authorization(std::string platform,
+                              std::vector<std::pair<std::string, std::string>> query,
                               ReplyHandler done);
 
   // The owner disconnects: dependent live automations pause, the token is revoked and forgotten.
@@ -192,7 +193,8 @@ class Engine {
 
   // --- Automations (flows) ---
 
-  // Flow YAML in; the flow as JSON out ({id, name, version, status, paused_by, requires, warnings}).
+  // Flow YAML in; the flow as JSON out ({id, name, version, status, paused_by, requires,
+  // warnings}).
   void create_flow(std::string workspace, Actor actor, std::string yaml, ReplyHandler done);
   void update_flow(std::string workspace, std::string flow_id, Actor actor, std::string yaml,
                    ReplyHandler done);

@@ -27,8 +27,7 @@ Diagnostics check_flow(const std::string& file_name, std::string_view text) {
 }
 
 Diagnostics check_config(const std::string& file_name, std::string_view text) {
-  return config::load_config(file_name, text,
-                             std::filesystem::path(file_name).parent_path())
+  return config::load_config(file_name, text, std::filesystem::path(file_name).parent_path())
       .diagnostics;
 }
 

@@ -113,10 +113,10 @@ void read_workspaces(Reader& read, const YAML::Node& list, Config& config) {
 
 Config Config::embedded_default() {
   Config config;
-  config.workspaces.push_back({"demo",
-                               "Demo workspace",
-                               {{"ana", Role::owner, "ana-demo-key"},
-                                {"ben", Role::member, "ben-demo-key"}}});
+  config.workspaces.push_back(
+      {"demo",
+       "Demo workspace",
+       {{"ana", Role::owner, "ana-demo-key"}, {"ben", Role::member, "ben-demo-key"}}});
   return config;
 }
 
@@ -157,7 +157,8 @@ LoadResult load_config(const std::string& file_name, std::string_view text,
 
   if (root["listen"]) {
     const auto port = std::stoul(config.listen.substr(config.listen.rfind(':') + 1));
-    if (port > 65535) read.error(root["listen"], "port " + std::to_string(port) + " is out of range");
+    if (port > 65535)
+      read.error(root["listen"], "port " + std::to_string(port) + " is out of range");
   }
   if (result.diagnostics.empty()) result.config = std::move(config);
   return result;
@@ -173,7 +174,8 @@ std::string plugin_config(const Platform& platform, std::string_view platform_id
                           {tiktok ? "client_secret" : "app_secret", platform.secret},
                           {"auth_base_url", url(platform.auth_base_url)},
                           {"api_base_url", url(platform.api_base_url)}};
-  if (platform.extra_base_url) out[tiktok ? "open_api_base_url" : "token_base_url"] = *platform.extra_base_url;
+  if (platform.extra_base_url)
+    out[tiktok ? "open_api_base_url" : "token_base_url"] = *platform.extra_base_url;
   return boost::json::serialize(out);
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // sparks.yaml: what `sparks serve` and `sparks status` run with. Loaded, checked against
 // schemas/config.schema.json and then for meaning (unique ids and keys, an owner per workspace);
-// every problem is a FILE:LINE:COL diagnostic. Without a file, embedded_default() is the demo set-up.
+// every problem is a FILE:LINE:COL diagnostic. Without a file, embedded_default() is the demo
+// set-up.
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -43,8 +44,10 @@ struct Config {
   std::optional<std::filesystem::path> lifecycle;   // default: the built-in lifecycle
   std::optional<std::filesystem::path> flows_dir;
   std::filesystem::path key_file = "sparks-data/secret.key";
-  Platform tiktok{"sandbox-client-key", "sandbox-client-secret", std::nullopt, std::nullopt, std::nullopt};
-  Platform tiktok_shop{"sandbox-app-key", "sandbox-app-secret", std::nullopt, std::nullopt, std::nullopt};
+  Platform tiktok{"sandbox-client-key", "sandbox-client-secret", std::nullopt, std::nullopt,
+                  std::nullopt};
+  Platform tiktok_shop{"sandbox-app-key", "sandbox-app-secret", std::nullopt, std::nullopt,
+                       std::nullopt};
   std::vector<Workspace> workspaces;
 
   // Workspace `demo` with owner `ana` (API key ana-demo-key) and member `ben` (ben-demo-key),

@@ -12,9 +12,11 @@ Capabilities Capabilities::builtin(std::vector<std::string> installed_platforms)
   };
   Capabilities c;
   c.triggers = {
-      {"tiktok.comment", "tiktok", "comment.list", with({"comment.id", "comment.text", "comment.video_id"})},
+      {"tiktok.comment", "tiktok", "comment.list",
+       with({"comment.id", "comment.text", "comment.video_id"})},
       {"tiktok.dm", "tiktok", "message.list.send", with({"message.text"})},
-      {"tiktok_shop.order", "tiktok_shop", "order.read", with({"order.id", "order.status", "order.total", "order.currency"})},
+      {"tiktok_shop.order", "tiktok_shop", "order.read",
+       with({"order.id", "order.status", "order.total", "order.currency"})},
   };
   c.actions = {
       {"tiktok.send_dm", "tiktok", "message.list.send"},
@@ -39,8 +41,8 @@ const ActionInfo* Capabilities::action(std::string_view name) const {
 }
 
 bool Capabilities::installed(std::string_view platform) const {
-  return platform.empty() ||
-         std::find(installed_platforms.begin(), installed_platforms.end(), platform) != installed_platforms.end();
+  return platform.empty() || std::find(installed_platforms.begin(), installed_platforms.end(),
+                                       platform) != installed_platforms.end();
 }
 
 }  // namespace sparks::flows

@@ -22,14 +22,15 @@ struct Capabilities {
   std::vector<std::string> installed_platforms;
 
   // The shipped connectors' triggers and actions, and the engine's own (contact.tag, wait).
-  static Capabilities builtin(std::vector<std::string> installed_platforms = {"tiktok", "tiktok_shop"});
+  static Capabilities builtin(std::vector<std::string> installed_platforms = {"tiktok",
+                                                                              "tiktok_shop"});
   const TriggerInfo* trigger(std::string_view name) const;
   const ActionInfo* action(std::string_view name) const;
   bool installed(std::string_view platform) const;
 };
 
 // Template variables a product chosen by seller_sku adds.
-inline const std::vector<std::string> kProductVariables = {"product.title", "product.price", "product.link",
-                                                           "product.sku"};
+inline const std::vector<std::string> kProductVariables = {"product.title", "product.price",
+                                                           "product.link", "product.sku"};
 
 }  // namespace sparks::flows

@@ -8,7 +8,8 @@ std::vector<std::string> FlowDefinition::skus() const {
   std::vector<std::string> out;
   for (const auto& action : actions)
     if (const auto* product = action.params.if_contains("product"); product && product->is_object())
-      if (const auto* sku = product->get_object().if_contains("seller_sku"); sku && sku->is_string())
+      if (const auto* sku = product->get_object().if_contains("seller_sku");
+          sku && sku->is_string())
         out.emplace_back(sku->get_string());
   return out;
 }
@@ -20,10 +21,14 @@ boost::json::object FlowDefinition::to_json() const {
   for (const auto& a : actions) actions_json.push_back(boost::json::object{{a.name, a.params}});
   boost::json::array requires_json;
   for (const auto& p : required_platforms) requires_json.emplace_back(p);
-  return {{"id", id},         {"name", name},
-          {"priority", priority}, {"trigger", std::move(trigger_json)},
-          {"conditions", conditions}, {"actions", std::move(actions_json)},
-          {"draft_only", draft_only}, {"requires", std::move(requires_json)}};
+  return {{"id", id},
+          {"name", name},
+          {"priority", priority},
+          {"trigger", std::move(trigger_json)},
+          {"conditions", conditions},
+          {"actions", std::move(actions_json)},
+          {"draft_only", draft_only},
+          {"requires", std::move(requires_json)}};
 }
 
 FlowDefinition FlowDefinition::from_json(const boost::json::object& json) {
@@ -36,9 +41,11 @@ FlowDefinition FlowDefinition::from_json(const boost::json::object& json) {
   f.trigger.options.erase("on");
   f.conditions = json.at("conditions").as_array();
   for (const auto& a : json.at("actions").as_array())
-    for (const auto& [name, params] : a.as_object()) f.actions.push_back({name, params.as_object()});
+    for (const auto& [name, params] : a.as_object())
+      f.actions.push_back({name, params.as_object()});
   f.draft_only = json.at("draft_only").as_bool();
-  for (const auto& p : json.at("requires").as_array()) f.required_platforms.emplace_back(p.as_string());
+  for (const auto& p : json.at("requires").as_array())
+    f.required_platforms.emplace_back(p.as_string());
   return f;
 }
 

@@ -9,23 +9,24 @@
 namespace sparks::flows {
 
 struct TriggerSpec {
-  std::string on;                // "tiktok.comment", "tiktok.dm", "tiktok_shop.order"
-  boost::json::object options;   // every key of `trigger:` but `on`
+  std::string on;               // "tiktok.comment", "tiktok.dm", "tiktok_shop.order"
+  boost::json::object options;  // every key of `trigger:` but `on`
 };
 
 struct ActionSpec {
-  std::string name;              // "tiktok.send_dm", "contact.tag", "wait", …
+  std::string name;  // "tiktok.send_dm", "contact.tag", "wait", …
   boost::json::object params;
 };
 
 struct FlowDefinition {
   std::string id, name;
-  int priority = 100;            // lower is tried first
+  int priority = 100;  // lower is tried first
   TriggerSpec trigger;
   boost::json::array conditions;  // each a one-key object
   std::vector<ActionSpec> actions;
-  bool draft_only = false;       // `status: draft` in the file: never published
-  std::vector<std::string> required_platforms;  // platforms of the trigger and actions, sorted, unique
+  bool draft_only = false;  // `status: draft` in the file: never published
+  std::vector<std::string>
+      required_platforms;  // platforms of the trigger and actions, sorted, unique
 
   std::vector<std::string> skus() const;  // every seller_sku the actions name
   boost::json::object to_json() const;

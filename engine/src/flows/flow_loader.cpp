@@ -37,7 +37,8 @@ class Checker {
       return nullptr;
     }
     if (!capabilities_.installed(info->platform))
-      error(node, "trigger '" + name + "' needs the " + info->platform + " connector, which is not installed");
+      error(node, "trigger '" + name + "' needs the " + info->platform +
+                      " connector, which is not installed");
     return info;
   }
 
@@ -50,19 +51,21 @@ class Checker {
       return nullptr;
     }
     if (!capabilities_.installed(info->platform))
-      error(key, "action '" + name + "' needs the " + info->platform + " connector, which is not installed");
+      error(key, "action '" + name + "' needs the " + info->platform +
+                     " connector, which is not installed");
     return info;
   }
 
-  void text_param(const YAML::Node& params, const YAML::Node& at, const std::string& action, const char* name,
-                  const std::vector<std::string>& variables) {
+  void text_param(const YAML::Node& params, const YAML::Node& at, const std::string& action,
+                  const char* name, const std::vector<std::string>& variables) {
     const auto node = params[name];
     if (!node || !node.IsScalar()) return error(at, action + " needs `" + name + "` (a text)");
     if (variables.empty()) return;  // the trigger is unknown: already reported
     const auto text = node.Scalar();
     for (const auto& variable : template_variables(text))
       if (std::find(variables.begin(), variables.end(), variable) == variables.end())
-        error(node, "{{" + variable + "}} is not a variable of this trigger (it has: " + joined(variables) + ")");
+        error(node, "{{" + variable +
+                        "}} is not a variable of this trigger (it has: " + joined(variables) + ")");
   }
 
   void duration(const YAML::Node& node, const std::string& what) {
@@ -86,7 +89,8 @@ class Checker {
 
 std::vector<std::string> template_variables(std::string_view text) {
   std::vector<std::string> out;
-  for (auto open = text.find("{{"); open != std::string_view::npos; open = text.find("{{", open + 2)) {
+  for (auto open = text.find("{{"); open != std::string_view::npos;
+       open = text.find("{{", open + 2)) {
     const auto close = text.find("}}", open + 2);
     if (close == std::string_view::npos) break;
     auto name = text.substr(open + 2, close - open - 2);
@@ -115,13 +119,15 @@ std::string render_template(std::string_view text, const boost::json::object& va
       scope = value->is_object() ? &value->get_object() : nullptr;
       start = dot + 1;
     }
-    if (value && value->is_string()) out += value->get_string();
+    if (value && value->is_string())
+      out += value->get_string();
     else if (value && value->is_array()) {
       std::string list;
       for (const auto& item : value->get_array())
         if (item.is_string()) list += (list.empty() ? "" : ", ") + std::string(item.get_string());
       out += list;
-    } else if (value && !value->is_null() && !value->is_object()) out += boost::json::serialize(*value);
+    } else if (value && !value->is_null() && !value->is_object())
+      out += boost::json::serialize(*value);
     at = close + 2;
   }
   out += text.substr(at);
@@ -136,15 +142,20 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
     n = n * 10 + (c - '0');
   }
   switch (text.back()) {
-    case 's': return std::chrono::seconds(n);
-    case 'm': return std::chrono::minutes(n);
-    case 'h': return std::chrono::hours(n);
-    case 'd': return std::chrono::hours(24 * n);
+    case 's':
+      return std::chrono::seconds(n);
+    case 'm':
+      return std::chrono::minutes(n);
+    case 'h':
+      return std::chrono::hours(n);
+    case 'd':
+      return std::chrono::hours(24 * n);
   }
   return std::nullopt;
 }
 
-FlowLoadResult load_flow(const std::string& file_name, std::string_view text, const Capabilities& capabilities) {
+FlowLoadResult load_flow(const std::string& file_name, std::string_view text,
+                         const Capabilities& capabilities) {
   FlowLoadResult result;
   auto parsed = yaml::parse(file_name, text);
   result.diagnostics = std::move(parsed.diagnostics);
@@ -159,7 +170,8 @@ FlowLoadResult load_flow(const std::string& file_name, std::string_view text, co
   FlowDefinition flow;
   flow.id = json.at("id").as_string();
   flow.name = json.at("name").as_string();
-  if (const auto* p = json.if_contains("priority")) flow.priority = static_cast<int>(p->to_number<std::int64_t>());
+  if (const auto* p = json.if_contains("priority"))
+    flow.priority = static_cast<int>(p->to_number<std::int64_t>());
   flow.draft_only = json.contains("status");
   if (const auto* c = json.if_contains("conditions")) flow.conditions = c->as_array();
 
@@ -174,10 +186,12 @@ FlowLoadResult load_flow(const std::string& file_name, std::string_view text, co
     variables = trigger->variables;
     // Options that only make sense for another trigger.
     static const std::map<std::string, std::vector<std::string>> kOptionsOf = {
-        {"tiktok.comment", {"keywords", "question", "first_comment", "videos", "sku_mention", "lives"}},
+        {"tiktok.comment",
+         {"keywords", "question", "first_comment", "videos", "sku_mention", "lives"}},
         {"tiktok.dm", {"keywords"}},
         {"tiktok_shop.order", {"status"}}};
-    const auto allowed = kOptionsOf.count(trigger->name) ? kOptionsOf.at(trigger->name) : std::vector<std::string>{};
+    const auto allowed =
+        kOptionsOf.count(trigger->name) ? kOptionsOf.at(trigger->name) : std::vector<std::string>{};
     for (const auto& option : node["trigger"]) {
       const auto key = option.first.Scalar();
       if (key != "on" && std::find(allowed.begin(), allowed.end(), key) == allowed.end())
@@ -187,7 +201,8 @@ FlowLoadResult load_flow(const std::string& file_name, std::string_view text, co
   const bool trigger_names_sku = flow.trigger.options.contains("sku_mention");
 
   for (const auto& condition : node["conditions"])
-    if (auto since = condition["since_last_dm"]) check.duration(since["at_least"], "since_last_dm.at_least");
+    if (auto since = condition["since_last_dm"])
+      check.duration(since["at_least"], "since_last_dm.at_least");
 
   for (std::size_t i = 0; i < node["actions"].size(); ++i) {
     const YAML::Node item = node["actions"][i];
@@ -200,18 +215,21 @@ FlowLoadResult load_flow(const std::string& file_name, std::string_view text, co
     if (!action->platform.empty()) platforms.insert(action->platform);
     auto action_variables = variables;
     if (params["product"] || trigger_names_sku)
-      action_variables.insert(action_variables.end(), kProductVariables.begin(), kProductVariables.end());
+      action_variables.insert(action_variables.end(), kProductVariables.begin(),
+                              kProductVariables.end());
     if (name == "tiktok.send_dm" || name == "tiktok.reply_comment") {
       check.text_param(params, entry->first, name, "text", action_variables);
       if (auto product = params["product"]; product && (!product.IsMap() || !product["seller_sku"]))
         check.error(product, "`product` names its item as { seller_sku: … }");
     } else if (name == "contact.tag") {
-      if (!params["add"] && !params["remove"]) check.error(entry->first, "contact.tag needs `add` or `remove`");
+      if (!params["add"] && !params["remove"])
+        check.error(entry->first, "contact.tag needs `add` or `remove`");
     } else if (name == "wait") {
       check.duration(params["for"], "wait.for");
     }
     if (name == "tiktok.reply_comment" && trigger && trigger->name != "tiktok.comment")
-      check.error(entry->first, "tiktok.reply_comment replies to a comment: its trigger must be tiktok.comment");
+      check.error(entry->first,
+                  "tiktok.reply_comment replies to a comment: its trigger must be tiktok.comment");
   }
   platforms.erase("");
   flow.required_platforms.assign(platforms.begin(), platforms.end());
@@ -219,21 +237,26 @@ FlowLoadResult load_flow(const std::string& file_name, std::string_view text, co
   return result;
 }
 
-std::vector<std::string> publish_warnings(const FlowDefinition& flow, const std::vector<std::string>& catalog_skus,
-                                          const std::map<std::string, std::vector<std::string>>& granted_scopes,
-                                          const Capabilities& capabilities) {
+std::vector<std::string> publish_warnings(
+    const FlowDefinition& flow, const std::vector<std::string>& catalog_skus,
+    const std::map<std::string, std::vector<std::string>>& granted_scopes,
+    const Capabilities& capabilities) {
   std::vector<std::string> warnings;
   for (const auto& sku : flow.skus())
     if (std::find(catalog_skus.begin(), catalog_skus.end(), sku) == catalog_skus.end())
-      warnings.push_back("SKU " + sku + " is not in the synced catalog: the DM naming it will not be sent");
+      warnings.push_back("SKU " + sku +
+                         " is not in the synced catalog: the DM naming it will not be sent");
   auto missing = [&](const std::string& platform, const std::string& scope) {
     auto it = granted_scopes.find(platform);
-    return it != granted_scopes.end() && std::find(it->second.begin(), it->second.end(), scope) == it->second.end();
+    return it != granted_scopes.end() &&
+           std::find(it->second.begin(), it->second.end(), scope) == it->second.end();
   };
   if (const auto* t = capabilities.trigger(flow.trigger.on); t && missing(t->platform, t->scope))
-    warnings.push_back("trigger " + t->name + " needs scope " + t->scope + ", which was not granted: it will not fire");
+    warnings.push_back("trigger " + t->name + " needs scope " + t->scope +
+                       ", which was not granted: it will not fire");
   for (const auto& a : flow.actions)
-    if (const auto* info = capabilities.action(a.name); info && !info->scope.empty() && missing(info->platform, info->scope))
+    if (const auto* info = capabilities.action(a.name);
+        info && !info->scope.empty() && missing(info->platform, info->scope))
       warnings.push_back("action " + a.name + " needs scope " + info->scope +
                          ", which was not granted: it will be skipped");
   return warnings;

@@ -21,13 +21,15 @@ struct FlowLoadResult {
   Diagnostics diagnostics;
 };
 
-FlowLoadResult load_flow(const std::string& file_name, std::string_view text, const Capabilities& capabilities);
+FlowLoadResult load_flow(const std::string& file_name, std::string_view text,
+                         const Capabilities& capabilities);
 
 // What will not run, found when the flow is published: a seller_sku missing from the synced
 // catalog; a trigger or action whose scope the platform did not grant.
-std::vector<std::string> publish_warnings(const FlowDefinition& flow, const std::vector<std::string>& catalog_skus,
-                                          const std::map<std::string, std::vector<std::string>>& granted_scopes,
-                                          const Capabilities& capabilities = Capabilities::builtin());
+std::vector<std::string> publish_warnings(
+    const FlowDefinition& flow, const std::vector<std::string>& catalog_skus,
+    const std::map<std::string, std::vector<std::string>>& granted_scopes,
+    const Capabilities& capabilities = Capabilities::builtin());
 
 // "Hi {{contact.username}}" with variables {"contact": {"username": "ana"}}; unknown → empty.
 std::string render_template(std::string_view text, const boost::json::object& variables);

@@ -32,9 +32,12 @@ constexpr std::chrono::minutes kStateLifetime{10};
 std::string role_name(const std::optional<Role>& role) {
   if (!role) return "system";
   switch (*role) {
-    case Role::owner: return "owner";
-    case Role::admin: return "admin";
-    case Role::member: return "member";
+    case Role::owner:
+      return "owner";
+    case Role::admin:
+      return "admin";
+    case Role::member:
+      return "member";
   }
   return "member";
 }
@@ -43,14 +46,16 @@ Reply not_owner(const IntegrationKey& key, const Actor& actor, std::string_view 
   return Reply::fail(ErrorKind::forbidden, "not_owner",
                      "Only an owner of workspace '" + key.workspace + "' can " + std::string(what) +
                          " " + runtime::issue_texts::display_name(key.platform) + "; " + actor.id +
-                         " is " + (actor.role == Role::admin ? "an " : "a ") + role_name(actor.role));
+                         " is " + (actor.role == Role::admin ? "an " : "a ") +
+                         role_name(actor.role));
 }
 
 Reply from_outcome_error(const FireOutcome& outcome) {
   return Reply::fail(ErrorKind::internal, "store", outcome.error);
 }
 
-std::string first(const std::vector<std::pair<std::string, std::string>>& query, std::string_view key) {
+std::string first(const std::vector<std::pair<std::string, std::string>>& query,
+                  std::string_view key) {
   for (const auto& [k, v] : query)
     if (k == key) return v;
   return {};
@@ -81,10 +86,13 @@ boost::json::object card_account(const boost::json::object& account) {
 }  // namespace
 
 void Engine::Impl::audit(const std::string& workspace_id, const Actor& actor, std::string action,
-                         std::optional<std::string> platform, std::string outcome, std::string detail) {
-  store::AuditRow row{workspace_id, actor.id, std::move(action), std::move(platform), std::move(outcome),
-                      detail.empty() ? std::nullopt : std::optional(std::move(detail)),
-                      to_ms(options.now())};
+                         std::optional<std::string> platform, std::string outcome,
+                         std::string detail) {
+  store::AuditRow row{
+      workspace_id,        actor.id,
+      std::move(action),   std::move(platform),
+      std::move(outcome),  detail.empty() ? std::nullopt : std::optional(std::move(detail)),
+      to_ms(options.now())};
   writer.submit([row](SQLite::Database& db) { store::append_audit(db, row); },
                 [](std::exception_ptr error) {
                   if (error) spdlog::error("an audit log entry could not be stored");
@@ -102,12 +110,20 @@ void Engine::Impl::run_follow_ups(const WorkspacePtr& ws, runtime::Integration& 
   using runtime::FollowUp;
   for (FollowUp follow_up : effects.follow_ups) {
     switch (follow_up) {
-      case FollowUp::revoke_credentials: revoke_at_platform(ws, in); break;
-      case FollowUp::schedule_sync: sync_now(ws, in); break;
-      case FollowUp::schedule_recovery: schedule_retry(ws, in); break;
-      case FollowUp::cancel_recovery: in.failed_attempts = 0; break;
-      case FollowUp::store_credentials:  // stored with the transition; refresh from now on
-      case FollowUp::open_oauth_session:  // opened by connect(), once the transition is durable
+      case FollowUp::revoke_credentials:
+        revoke_at_platform(ws, in);
+        break;
+      case FollowUp::schedule_sync:
+        sync_now(ws, in);
+        break;
+      case FollowUp::schedule_recovery:
+        schedule_retry(ws, in);
+        break;
+      case FollowUp::cancel_recovery:
+        in.failed_attempts = 0;
+        break;
+      case FollowUp::store_credentials:    // stored with the transition; refresh from now on
+      case FollowUp::open_oauth_session:   // opened by connect(), once the transition is durable
       case FollowUp::close_oauth_session:  // sessions are single use and expire on their own
         break;
     }
@@ -128,15 +144,16 @@ void Engine::Impl::revoke_at_platform(const WorkspacePtr& ws, runtime::Integrati
   in.credentials.reset();
   auto* connector = plugin(in.key.platform);
   if (!connector) return;
-  connector->call(plugins::Operation::revoke, ws->id,
-                  boost::json::serialize(boost::json::object{{"credentials", std::move(credentials)}}),
-                  [key = in.key](sparks_status_t status, std::string result) {
-                    if (status == SPARKS_OK)
-                      spdlog::info("{}/{}: token revoked at the platform", key.workspace, key.platform);
-                    else
-                      spdlog::info("{}/{}: the platform did not revoke the token ({}); it is forgotten here",
-                                   key.workspace, key.platform, result);
-                  });
+  connector->call(
+      plugins::Operation::revoke, ws->id,
+      boost::json::serialize(boost::json::object{{"credentials", std::move(credentials)}}),
+      [key = in.key](sparks_status_t status, std::string result) {
+        if (status == SPARKS_OK)
+          spdlog::info("{}/{}: token revoked at the platform", key.workspace, key.platform);
+        else
+          spdlog::info("{}/{}: the platform did not revoke the token ({}); it is forgotten here",
+                       key.workspace, key.platform, result);
+      });
 }
 
 // --- connect ---
@@ -146,67 +163,81 @@ void Engine::connect(IntegrationKey key, Actor actor, ReplyHandler done) {
   boost::asio::post(ws->strand, [impl = impl_, ws, key, actor, done = std::move(done)]() mutable {
     auto* connector = impl->plugin(key.platform);
     if (!connector)
-      return impl->reply(std::move(done), Reply::fail(ErrorKind::not_found, "unknown_platform",
-                                                      "no connector is installed for '" + key.platform + "'"));
-    impl->fire_on_strand(ws, key, "connect_requested", actor, {}, [impl, ws, key, actor, connector,
-                                                                    done = std::move(done)](FireOutcome outcome) mutable {
-      if (!outcome.error.empty()) return impl->reply(std::move(done), from_outcome_error(outcome));
-      if (outcome.refusal) {
-        impl->audit(key.workspace, actor, "connect", key.platform, *outcome.refusal);
-        return impl->reply(std::move(done), not_owner(key, actor, "connect"));
-      }
-      if (!outcome.handled || outcome.to != "authorizing")
-        return impl->reply(std::move(done),
-                           Reply::fail(ErrorKind::conflict, "invalid_state",
-                                       "cannot connect " + key.platform + " from state " + outcome.from));
-      ++impl->metrics.connects_started;
-      const auto now = impl->options.now();
-      oauth::StateClaims claims{key.workspace, key.platform, actor.id,
-                                crypto::base64url_encode(crypto::random_bytes(16)),
-                                to_ms(now + kStateLifetime)};
-      const auto pkce = oauth::make_pkce();
-      const std::string redirect_uri = impl->options.public_url + "/oauth/" + key.platform + "/callback";
-      store::OAuthSessionRow session{claims.nonce, key.workspace, key.platform, actor.id, redirect_uri,
-                                     crypto::base64url_encode(impl->secrets.seal(pkce.verifier, "pkce/" + claims.nonce)),
-                                     claims.expires_at_ms};
-      const std::string state = impl->state_signer.sign(claims);
-      boost::json::object request{{"redirect_uri", redirect_uri},
-                                  {"state", state},
-                                  {"scopes", boost::json::array()},
-                                  {"code_challenge", pkce.challenge}};
-      // The session is durable before anyone can be sent to the platform with its state.
-      impl->writer.submit(
-          [session, now_ms = to_ms(now)](SQLite::Database& db) {
-            store::delete_expired_oauth_sessions(db, now_ms);
-            store::save_oauth_session(db, session);
-          },
-          ws->strand,
-          [impl, ws, key, actor, connector, request = boost::json::serialize(request),
-           expires = claims.expires_at_ms, done = std::move(done)](std::exception_ptr error) mutable {
-            if (error)
-              return impl->reply(std::move(done), Reply::fail(ErrorKind::internal, "store",
-                                                              "could not store the OAuth session"));
-            connector->call(plugins::Operation::authorize_url, ws->id, request,
-                            [impl, key, actor, expires, done = std::move(done)](sparks_status_t status,
-                                                                                std::string result) mutable {
-                              if (status != SPARKS_OK)
-                                return impl->reply(std::move(done),
-                                                   Reply::fail(ErrorKind::unavailable, "connector", result));
-                              boost::system::error_code ec;
-                              auto parsed = boost::json::parse(result, ec);
-                              const auto* url = parsed.is_object() ? parsed.get_object().if_contains("url") : nullptr;
-                              if (!url || !url->is_string())
-                                return impl->reply(std::move(done),
-                                                   Reply::fail(ErrorKind::internal, "connector",
-                                                               "the connector returned no authorize URL"));
-                              impl->audit(key.workspace, actor, "connect", key.platform, "started");
-                              impl->reply(std::move(done),
-                                          Reply::ok({{"authorize_url", *url},
-                                                     {"platform", key.platform},
-                                                     {"expires_at", runtime::rfc3339(runtime::from_ms(expires))}}));
-                            });
-          });
-    });
+      return impl->reply(std::move(done),
+                         Reply::fail(ErrorKind::not_found, "unknown_platform",
+                                     "no connector is installed for '" + key.platform + "'"));
+    impl->fire_on_strand(
+        ws, key, "connect_requested", actor, {},
+        [impl, ws, key, actor, connector, done = std::move(done)](FireOutcome outcome) mutable {
+          if (!outcome.error.empty())
+            return impl->reply(std::move(done), from_outcome_error(outcome));
+          if (outcome.refusal) {
+            impl->audit(key.workspace, actor, "connect", key.platform, *outcome.refusal);
+            return impl->reply(std::move(done), not_owner(key, actor, "connect"));
+          }
+          if (!outcome.handled || outcome.to != "authorizing")
+            return impl->reply(std::move(done), Reply::fail(ErrorKind::conflict, "invalid_state",
+                                                            "cannot connect " + key.platform +
+                                                                " from state " + outcome.from));
+          ++impl->metrics.connects_started;
+          const auto now = impl->options.now();
+          oauth::StateClaims claims{key.workspace, key.platform, actor.id,
+                                    crypto::base64url_encode(crypto::random_bytes(16)),
+                                    to_ms(now + kStateLifetime)};
+          const auto pkce = oauth::make_pkce();
+          const std::string redirect_uri =
+              impl->options.public_url + "/oauth/" + key.platform + "/callback";
+          store::OAuthSessionRow session{
+              claims.nonce,
+              key.workspace,
+              key.platform,
+              actor.id,
+              redirect_uri,
+              crypto::base64url_encode(impl->secrets.seal(pkce.verifier, "pkce/" + claims.nonce)),
+              claims.expires_at_ms};
+          const std::string state = impl->state_signer.sign(claims);
+          boost::json::object request{{"redirect_uri", redirect_uri},
+                                      {"state", state},
+                                      {"scopes", boost::json::array()},
+                                      {"code_challenge", pkce.challenge}};
+          // The session is durable before anyone can be sent to the platform with its state.
+          impl->writer.submit(
+              [session, now_ms = to_ms(now)](SQLite::Database& db) {
+                store::delete_expired_oauth_sessions(db, now_ms);
+                store::save_oauth_session(db, session);
+              },
+              ws->strand,
+              [impl, ws, key, actor, connector, request = boost::json::serialize(request),
+               expires = claims.expires_at_ms,
+               done = std::move(done)](std::exception_ptr error) mutable {
+                if (error)
+                  return impl->reply(std::move(done),
+                                     Reply::fail(ErrorKind::internal, "store",
+                                                 "could not store the OAuth session"));
+                connector->call(
+                    plugins::Operation::authorize_url, ws->id, request,
+                    [impl, key, actor, expires, done = std::move(done)](
+                        sparks_status_t status, std::string result) mutable {
+                      if (status != SPARKS_OK)
+                        return impl->reply(std::move(done), Reply::fail(ErrorKind::unavailable,
+                                                                        "connector", result));
+                      boost::system::error_code ec;
+                      auto parsed = boost::json::parse(result, ec);
+                      const auto* url =
+                          parsed.is_object() ? parsed.get_object().if_contains("url") : nullptr;
+                      if (!url || !url->is_string())
+                        return impl->reply(std::move(done),
+                                           Reply::fail(ErrorKind::internal, "connector",
+                                                       "the connector returned no authorize URL"));
+                      impl->audit(key.workspace, actor, "connect", key.platform, "started");
+                      impl->reply(
+                          std::move(done),
+                          Reply::ok({{"authorize_url", *url},
+                                     {"platform", key.platform},
+                                     {"expires_at", runtime::rfc3339(runtime::from_ms(expires))}}));
+                    });
+              });
+        });
   });
 }
 
@@ -234,7 +265,8 @@ Reply authorization_reply(const IntegrationKey& key, const FireOutcome& outcome,
                            {"platform", key.platform},
                            {"state", outcome.to},
                            {"message", message}};
-  body["refusal"] = outcome.refusal ? boost::json::value(*outcome.refusal) : boost::json::value(nullptr);
+  body["refusal"] =
+      outcome.refusal ? boost::json::value(*outcome.refusal) : boost::json::value(nullptr);
   return Reply::ok(std::move(body));
 }
 
@@ -250,16 +282,18 @@ void Engine::complete_authorization(std::string platform,
                                                     "the callback carries no OAuth state"));
   auto verified = impl->state_signer.verify(state, to_ms(impl->options.now()));
   if (!verified.claims)
-    return impl->reply(std::move(done), Reply::fail(ErrorKind::invalid, "invalid_state", verified.problem));
+    return impl->reply(std::move(done),
+                       Reply::fail(ErrorKind::invalid, "invalid_state", verified.problem));
   const oauth::StateClaims claims = *verified.claims;
   if (claims.platform != platform)
-    return impl->reply(std::move(done),
-                       Reply::fail(ErrorKind::invalid, "invalid_state",
-                                   "this state was issued for " + claims.platform + ", not " + platform));
+    return impl->reply(std::move(done), Reply::fail(ErrorKind::invalid, "invalid_state",
+                                                    "this state was issued for " + claims.platform +
+                                                        ", not " + platform));
   auto* connector = impl->plugin(platform);
   if (!connector)
-    return impl->reply(std::move(done), Reply::fail(ErrorKind::not_found, "unknown_platform",
-                                                    "no connector is installed for '" + platform + "'"));
+    return impl->reply(std::move(done),
+                       Reply::fail(ErrorKind::not_found, "unknown_platform",
+                                   "no connector is installed for '" + platform + "'"));
 
   auto ws = impl->workspace(claims.workspace);
   const IntegrationKey key{claims.workspace, platform};
@@ -273,39 +307,48 @@ void Engine::complete_authorization(std::string platform,
       [impl, ws, key, claims, connector, session, query = std::move(query),
        done = std::move(done)](std::exception_ptr error) mutable {
         if (error)
-          return impl->reply(std::move(done), Reply::fail(ErrorKind::internal, "store", "could not read the OAuth session"));
-        if (!*session || (*session)->workspace_id != claims.workspace || (*session)->platform != claims.platform ||
-            (*session)->member != claims.member)
-          return impl->reply(std::move(done),
-                             Reply::fail(ErrorKind::invalid, "invalid_state",
-                                         "this authorization was already completed or has expired; click Connect again"));
+          return impl->reply(std::move(done), Reply::fail(ErrorKind::internal, "store",
+                                                          "could not read the OAuth session"));
+        if (!*session || (*session)->workspace_id != claims.workspace ||
+            (*session)->platform != claims.platform || (*session)->member != claims.member)
+          return impl->reply(
+              std::move(done),
+              Reply::fail(
+                  ErrorKind::invalid, "invalid_state",
+                  "this authorization was already completed or has expired; click Connect again"));
         auto& in = impl->integration(*ws, key.platform);
         if (impl->machine.state_name(in.machine.state) != "authorizing")
-          return impl->reply(std::move(done),
-                             Reply::fail(ErrorKind::conflict, "not_authorizing",
-                                         key.platform + " is no longer waiting for this authorization"));
+          return impl->reply(
+              std::move(done),
+              Reply::fail(ErrorKind::conflict, "not_authorizing",
+                          key.platform + " is no longer waiting for this authorization"));
         // The state was issued to an owner (connect is owner only) and names who it was.
         const Actor actor = Actor::member(claims.member, Role::owner);
         auto finish = [impl, ws, key, actor, done](FireOutcome outcome) mutable {
           boost::asio::post(ws->strand, [impl, ws, key, actor, outcome = std::move(outcome),
                                          done = std::move(done)]() mutable {
-            if (!outcome.error.empty()) return impl->reply(std::move(done), from_outcome_error(outcome));
+            if (!outcome.error.empty())
+              return impl->reply(std::move(done), from_outcome_error(outcome));
             ++impl->metrics.authorizations_completed;
             impl->audit(key.workspace, actor, "authorize", key.platform,
                         outcome.refusal ? *outcome.refusal : outcome.to);
-            impl->reply(std::move(done), authorization_reply(key, outcome, impl->integration(*ws, key.platform)));
+            impl->reply(std::move(done),
+                        authorization_reply(key, outcome, impl->integration(*ws, key.platform)));
           });
         };
-        auto deny = [impl, ws, key, actor, finish](std::string error_code, std::string description) mutable {
-          impl->fire_on_strand(ws, key, "authorization_denied", actor,
-                               {{"error", std::move(error_code)}, {"error_description", std::move(description)}},
-                               std::move(finish));
+        auto deny = [impl, ws, key, actor, finish](std::string error_code,
+                                                   std::string description) mutable {
+          impl->fire_on_strand(
+              ws, key, "authorization_denied", actor,
+              {{"error", std::move(error_code)}, {"error_description", std::move(description)}},
+              std::move(finish));
         };
 
         if (auto error_code = first(query, "error"); !error_code.empty())
           return deny(error_code, first(query, "error_description"));
         const std::string code = first(query, "code");
-        if (code.empty()) return deny("invalid_request", "the platform sent back no authorization code");
+        if (code.empty())
+          return deny("invalid_request", "the platform sent back no authorization code");
 
         boost::json::object exchange{{"code", code}, {"redirect_uri", (*session)->redirect_uri}};
         if ((*session)->sealed_verifier) {
@@ -316,23 +359,31 @@ void Engine::complete_authorization(std::string platform,
         }
         connector->call(
             plugins::Operation::exchange_code, ws->id, boost::json::serialize(exchange),
-            [impl, ws, key, actor, connector, deny, finish](sparks_status_t status, std::string result) mutable {
-              if (status != SPARKS_OK) return deny("exchange_failed", "the authorization code was not accepted: " + result);
+            [impl, ws, key, actor, connector, deny, finish](sparks_status_t status,
+                                                            std::string result) mutable {
+              if (status != SPARKS_OK)
+                return deny("exchange_failed",
+                            "the authorization code was not accepted: " + result);
               boost::system::error_code ec;
               auto parsed = boost::json::parse(result, ec);
-              if (!parsed.is_object()) return deny("exchange_failed", "the connector returned no credentials");
-              auto credentials = std::make_shared<boost::json::object>(std::move(parsed.get_object()));
+              if (!parsed.is_object())
+                return deny("exchange_failed", "the connector returned no credentials");
+              auto credentials =
+                  std::make_shared<boost::json::object>(std::move(parsed.get_object()));
               connector->call(
                   plugins::Operation::get_account, ws->id,
                   boost::json::serialize(boost::json::object{{"credentials", *credentials}}),
-                  [impl, ws, key, actor, connector, credentials, deny,
-                   finish](sparks_status_t status, std::string result) mutable {
-                    if (status != SPARKS_OK) return deny("account_unreadable", "the account could not be read: " + result);
+                  [impl, ws, key, actor, connector, credentials, deny, finish](
+                      sparks_status_t status, std::string result) mutable {
+                    if (status != SPARKS_OK)
+                      return deny("account_unreadable", "the account could not be read: " + result);
                     boost::system::error_code ec;
                     auto account = boost::json::parse(result, ec);
-                    if (!account.is_object()) return deny("account_unreadable", "the connector returned no account");
+                    if (!account.is_object())
+                      return deny("account_unreadable", "the connector returned no account");
                     impl->grant_authorization(ws, key, actor, *connector, std::move(*credentials),
-                                              card_account(account.get_object()), std::move(finish));
+                                              card_account(account.get_object()),
+                                              std::move(finish));
                   });
             });
       });
@@ -342,15 +393,18 @@ void Engine::complete_authorization(std::string platform,
 // the account, the required scopes that were not granted (and what each disables), and the
 // business of the workspace's other platform when that one is connected — whichever of TikTok and
 // the Shop connects second is checked against the first.
-void Engine::Impl::grant_authorization(const WorkspacePtr& ws, const IntegrationKey& key, const Actor& actor,
-                                       plugins::LoadedPlugin& connector, boost::json::object credentials,
-                                       boost::json::object account, FireDone finish) {
+void Engine::Impl::grant_authorization(const WorkspacePtr& ws, const IntegrationKey& key,
+                                       const Actor& actor, plugins::LoadedPlugin& connector,
+                                       boost::json::object credentials, boost::json::object account,
+                                       FireDone finish) {
   const auto granted = string_list(credentials.if_contains("granted_scopes"));
   std::vector<std::string> missing, effects;
   for (const auto& scope : connector.descriptor().scopes) {
-    if (!scope.required || std::find(granted.begin(), granted.end(), scope.name) != granted.end()) continue;
+    if (!scope.required || std::find(granted.begin(), granted.end(), scope.name) != granted.end())
+      continue;
     missing.push_back(scope.name);
-    effects.push_back(runtime::issue_texts::scope_effect(scope.name, scope.enables, scope.description));
+    effects.push_back(
+        runtime::issue_texts::scope_effect(scope.name, scope.enables, scope.description));
   }
   boost::json::object payload{{"scopes", json_list(granted)},
                               {"missing_scopes", json_list(missing)},
@@ -360,7 +414,8 @@ void Engine::Impl::grant_authorization(const WorkspacePtr& ws, const Integration
     if (platform == key.platform || !has_connection(other) || !other.facts.account_json) continue;
     boost::system::error_code ec;
     auto other_account = boost::json::parse(*other.facts.account_json, ec);
-    const auto* business = other_account.is_object() ? other_account.get_object().if_contains("business_id") : nullptr;
+    const auto* business =
+        other_account.is_object() ? other_account.get_object().if_contains("business_id") : nullptr;
     if (business && business->is_string()) payload["expected_business_id"] = *business;
   }
 
@@ -380,18 +435,20 @@ void Engine::Impl::grant_authorization(const WorkspacePtr& ws, const Integration
   grant.facts.last_sync_ms = integration(*ws, key.platform).facts.last_sync_ms;
   grant.credentials = credentials;
 
-  fire_on_strand(ws, key, "authorization_granted", actor, std::move(payload),
-                 [self = shared_from_this(), ws, key, credentials = std::move(credentials),
-                  finish = std::move(finish)](FireOutcome outcome) mutable {
-                   // A refused account's fresh token is handed back to the platform at once.
-                   if (outcome.refusal)
-                     if (auto* connector = self->plugin(key.platform))
-                       connector->call(plugins::Operation::revoke, ws->id,
-                                       boost::json::serialize(boost::json::object{{"credentials", credentials}}),
-                                       [](sparks_status_t, std::string) {});
-                   finish(std::move(outcome));
-                 },
-                 std::move(grant));
+  fire_on_strand(
+      ws, key, "authorization_granted", actor, std::move(payload),
+      [self = shared_from_this(), ws, key, credentials = std::move(credentials),
+       finish = std::move(finish)](FireOutcome outcome) mutable {
+        // A refused account's fresh token is handed back to the platform at once.
+        if (outcome.refusal)
+          if (auto* connector = self->plugin(key.platform))
+            connector->call(
+                plugins::Operation::revoke, ws->id,
+                boost::json::serialize(boost::json::object{{"credentials", credentials}}),
+                [](sparks_status_t, std::string) {});
+        finish(std::move(outcome));
+      },
+      std::move(grant));
 }
 
 // --- disconnect and closing ---
@@ -400,37 +457,44 @@ void Engine::disconnect(IntegrationKey key, Actor actor, ReplyHandler done) {
   auto ws = impl_->workspace(key.workspace);
   boost::asio::post(ws->strand, [impl = impl_, ws, key, actor, done = std::move(done)]() mutable {
     if (!impl->plugin(key.platform))
-      return impl->reply(std::move(done), Reply::fail(ErrorKind::not_found, "unknown_platform",
-                                                      "no connector is installed for '" + key.platform + "'"));
-    impl->fire_on_strand(ws, key, "disconnect_requested", actor, {},
-                         [impl, key, actor, done = std::move(done)](FireOutcome outcome) mutable {
-                           if (!outcome.error.empty()) return impl->reply(std::move(done), from_outcome_error(outcome));
-                           if (outcome.refusal) {
-                             impl->audit(key.workspace, actor, "disconnect", key.platform, *outcome.refusal);
-                             return impl->reply(std::move(done), not_owner(key, actor, "disconnect"));
-                           }
-                           if (!outcome.handled)
-                             return impl->reply(std::move(done),
-                                                Reply::fail(ErrorKind::conflict, "not_connected",
-                                                            runtime::issue_texts::display_name(key.platform) +
-                                                                " is not connected"));
-                           impl->audit(key.workspace, actor, "disconnect", key.platform, "ok");
-                           impl->reply(std::move(done), Reply::ok({{"platform", key.platform}, {"state", outcome.to}}));
-                         });
+      return impl->reply(std::move(done),
+                         Reply::fail(ErrorKind::not_found, "unknown_platform",
+                                     "no connector is installed for '" + key.platform + "'"));
+    impl->fire_on_strand(
+        ws, key, "disconnect_requested", actor, {},
+        [impl, key, actor, done = std::move(done)](FireOutcome outcome) mutable {
+          if (!outcome.error.empty())
+            return impl->reply(std::move(done), from_outcome_error(outcome));
+          if (outcome.refusal) {
+            impl->audit(key.workspace, actor, "disconnect", key.platform, *outcome.refusal);
+            return impl->reply(std::move(done), not_owner(key, actor, "disconnect"));
+          }
+          if (!outcome.handled)
+            return impl->reply(std::move(done),
+                               Reply::fail(ErrorKind::conflict, "not_connected",
+                                           runtime::issue_texts::display_name(key.platform) +
+                                               " is not connected"));
+          impl->audit(key.workspace, actor, "disconnect", key.platform, "ok");
+          impl->reply(std::move(done),
+                      Reply::ok({{"platform", key.platform}, {"state", outcome.to}}));
+        });
   });
 }
 
-void Engine::close_workspace(std::string workspace, Actor actor, std::string confirm, ReplyHandler done) {
+void Engine::close_workspace(std::string workspace, Actor actor, std::string confirm,
+                             ReplyHandler done) {
   if (actor.role != Role::owner)
-    return impl_->reply(std::move(done),
-                        Reply::fail(ErrorKind::forbidden, "not_owner",
-                                    "Only an owner can close workspace '" + workspace + "'; " + actor.id + " is " +
-                                        (actor.role == Role::admin ? "an " : "a ") + role_name(actor.role)));
+    return impl_->reply(
+        std::move(done),
+        Reply::fail(ErrorKind::forbidden, "not_owner",
+                    "Only an owner can close workspace '" + workspace + "'; " + actor.id + " is " +
+                        (actor.role == Role::admin ? "an " : "a ") + role_name(actor.role)));
   if (confirm != workspace)
-    return impl_->reply(std::move(done),
-                        Reply::fail(ErrorKind::invalid, "confirmation_required",
-                                    "closing deletes every flow, contact, message and order of '" + workspace +
-                                        "'; send {\"confirm\": \"" + workspace + "\"} to confirm"));
+    return impl_->reply(
+        std::move(done),
+        Reply::fail(ErrorKind::invalid, "confirmation_required",
+                    "closing deletes every flow, contact, message and order of '" + workspace +
+                        "'; send {\"confirm\": \"" + workspace + "\"} to confirm"));
   auto ws = impl_->workspace(workspace);
   boost::asio::post(ws->strand, [impl = impl_, ws, actor, done = std::move(done)]() mutable {
     for (auto& [platform, in] : ws->integrations) {
@@ -446,14 +510,16 @@ void Engine::close_workspace(std::string workspace, Actor actor, std::string con
       std::lock_guard lock(impl->kv_mutex);
       impl->kv_cache.clear();
     }
-    impl->writer.submit([id = ws->id](SQLite::Database& db) { store::delete_workspace(db, id); }, ws->strand,
-                        [impl, ws, actor, done = std::move(done)](std::exception_ptr error) mutable {
-                          if (error)
-                            return impl->reply(std::move(done), Reply::fail(ErrorKind::internal, "store",
-                                                                            "the workspace's data could not be deleted"));
-                          spdlog::warn("workspace {} closed by {}: its data is deleted", ws->id, actor.id);
-                          impl->reply(std::move(done), Reply::ok({{"closed", ws->id}}));
-                        });
+    impl->writer.submit(
+        [id = ws->id](SQLite::Database& db) { store::delete_workspace(db, id); }, ws->strand,
+        [impl, ws, actor, done = std::move(done)](std::exception_ptr error) mutable {
+          if (error)
+            return impl->reply(std::move(done),
+                               Reply::fail(ErrorKind::internal, "store",
+                                           "the workspace's data could not be deleted"));
+          spdlog::warn("workspace {} closed by {}: its data is deleted", ws->id, actor.id);
+          impl->reply(std::move(done), Reply::ok({{"closed", ws->id}}));
+        });
   });
 }
 
@@ -462,12 +528,13 @@ void Engine::audit_log(std::string workspace, ReplyHandler done) {
       [workspace](SQLite::Database& db) -> boost::json::value {
         boost::json::array entries;
         for (const auto& row : store::load_audit(db, workspace))
-          entries.push_back({{"at", runtime::rfc3339(runtime::from_ms(row.at_ms))},
-                             {"actor", row.actor},
-                             {"action", row.action},
-                             {"platform", row.platform ? boost::json::value(*row.platform) : nullptr},
-                             {"outcome", row.outcome},
-                             {"detail", row.detail ? boost::json::value(*row.detail) : nullptr}});
+          entries.push_back(
+              {{"at", runtime::rfc3339(runtime::from_ms(row.at_ms))},
+               {"actor", row.actor},
+               {"action", row.action},
+               {"platform", row.platform ? boost::json::value(*row.platform) : nullptr},
+               {"outcome", row.outcome},
+               {"detail", row.detail ? boost::json::value(*row.detail) : nullptr}});
         return {{"entries", std::move(entries)}};
       },
       std::move(done));

@@ -27,7 +27,8 @@ std::int64_t to_ms(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 Clock::time_point from_ms(std::int64_t ms) {
-  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(ms)));
+  return Clock::time_point(
+      std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(ms)));
 }
 
 }  // namespace runtime
@@ -76,7 +77,9 @@ std::shared_ptr<runtime::Workspace> Engine::Impl::workspace(std::string_view id)
   std::lock_guard lock(workspaces_mutex);
   auto it = workspaces.find(id);
   if (it == workspaces.end())
-    it = workspaces.emplace(std::string(id), std::make_shared<runtime::Workspace>(std::string(id), executor))
+    it = workspaces
+             .emplace(std::string(id),
+                      std::make_shared<runtime::Workspace>(std::string(id), executor))
              .first;
   return it->second;
 }
@@ -112,7 +115,8 @@ void Engine::Impl::read(std::function<boost::json::value(SQLite::Database&)> que
   // executor's threads never wait on SQLite.
   auto result = std::make_shared<boost::json::value>();
   writer.submit([query = std::move(query), result](SQLite::Database& db) { *result = query(db); },
-                executor, [result, done = std::move(done)](std::exception_ptr error) {
+                executor,
+                [result, done = std::move(done)](std::exception_ptr error) {
                   if (!done) return;
                   if (!error) return done(Reply::ok(std::move(*result)));
                   try {
@@ -146,7 +150,8 @@ void Engine::Impl::restore() {
                                 row.workspace_id + "/" + row.platform);
       boost::system::error_code ec;
       auto parsed = plain ? boost::json::parse(*plain, ec) : boost::json::value();
-      if (parsed.is_object()) in.credentials = parsed.get_object();
+      if (parsed.is_object())
+        in.credentials = parsed.get_object();
       else
         spdlog::error("{}/{}: stored credentials do not open with this key file; reconnect",
                       row.workspace_id, row.platform);
@@ -182,21 +187,25 @@ void Engine::Impl::load_plugins() {
 
 void Engine::Impl::arm_lifecycle_timer(const WorkspacePtr& ws, runtime::Integration& in,
                                        Clock::time_point deadline) {
-  in.lifecycle_timer.arm(ws->strand, deadline, [weak = weak_from_this(), ws, platform = in.key.platform] {
-    auto self = weak.lock();
-    if (!self) return;
-    auto& in = self->integration(*ws, platform);
-    in.lifecycle_timer.expired();
-    self->fire_on_strand(ws, in.key, std::string(self->machine.event_name(self->machine.timeout_event())),
-                         Actor::system("timer"), {}, nullptr);
-  });
+  in.lifecycle_timer.arm(
+      ws->strand, deadline, [weak = weak_from_this(), ws, platform = in.key.platform] {
+        auto self = weak.lock();
+        if (!self) return;
+        auto& in = self->integration(*ws, platform);
+        in.lifecycle_timer.expired();
+        self->fire_on_strand(ws, in.key,
+                             std::string(self->machine.event_name(self->machine.timeout_event())),
+                             Actor::system("timer"), {}, nullptr);
+      });
 }
 
 void Engine::Impl::save_facts(const WorkspacePtr& ws, const runtime::Integration& in) {
-  writer.submit([facts = in.facts](SQLite::Database& db) { store::save_facts(db, facts); }, ws->strand,
-                [key = in.key](std::exception_ptr error) {
-                  if (error) spdlog::error("{}/{}: could not store the card's facts", key.workspace, key.platform);
-                });
+  writer.submit(
+      [facts = in.facts](SQLite::Database& db) { store::save_facts(db, facts); }, ws->strand,
+      [key = in.key](std::exception_ptr error) {
+        if (error)
+          spdlog::error("{}/{}: could not store the card's facts", key.workspace, key.platform);
+      });
 }
 
 void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, std::string event,
@@ -204,8 +213,8 @@ void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, st
                                   std::optional<runtime::Grant> grant) {
   auto event_id = machine.event_id(event);
   if (!event_id)
-    return complete(std::move(done),
-                    FireOutcome{.error = "lifecycle '" + machine.name() + "' has no event '" + event + "'"});
+    return complete(std::move(done), FireOutcome{.error = "lifecycle '" + machine.name() +
+                                                          "' has no event '" + event + "'"});
 
   auto& in = integration(*ws, key.platform);
   const lifecycle::Instance before = in.machine;
@@ -235,8 +244,8 @@ void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, st
                             std::string(machine.state_name(in.machine.before_previous)),
                             std::nullopt,
                             to_ms(now)};
-  store::TransitionRow transition{key.workspace, key.platform, outcome.from, outcome.to, event,
-                                  actor.id, to_ms(now)};
+  store::TransitionRow transition{key.workspace, key.platform, outcome.from, outcome.to,
+                                  event,         actor.id,     to_ms(now)};
   auto effects = context.effects;
   // A flow that also needs another integration that is down stays paused, handed to that one.
   std::vector<std::string> still_down;
@@ -249,13 +258,16 @@ void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, st
     store::append_transition(db, transition);
     if (entered) {
       store::clear_timer(db, row.workspace_id, row.platform);
-      if (deadline) store::set_timer(db, {row.workspace_id, row.platform, row.state, to_ms(*deadline)});
+      if (deadline)
+        store::set_timer(db, {row.workspace_id, row.platform, row.state, to_ms(*deadline)});
     }
-    for (const auto& code : effects.clear) store::clear_issue(db, row.workspace_id, row.platform, code);
+    for (const auto& code : effects.clear)
+      store::clear_issue(db, row.workspace_id, row.platform, code);
     for (const auto& issue : effects.raise)
       store::raise_issue(db, row.workspace_id, row.platform,
                          {issue.code, issue.message, issue.troubleshooting, transition.at_ms});
-    if (effects.pause_dependents) store::pause_dependent_automations(db, row.workspace_id, row.platform);
+    if (effects.pause_dependents)
+      store::pause_dependent_automations(db, row.workspace_id, row.platform);
     if (effects.resume_dependents)
       store::resume_automations_paused_by(db, row.workspace_id, row.platform, still_down);
     if (effects.clear_credentials) store::clear_credentials(db, row.workspace_id, row.platform);
@@ -263,26 +275,29 @@ void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, st
       const auto& sealed = grant->sealed_credentials;
       store::store_credentials(
           db, row.workspace_id, row.platform,
-          std::span(reinterpret_cast<const std::uint8_t*>(sealed.data()), sealed.size()), transition.at_ms);
+          std::span(reinterpret_cast<const std::uint8_t*>(sealed.data()), sealed.size()),
+          transition.at_ms);
       store::save_facts(db, grant->facts);
     }
   };
 
   // The completion holds the engine weakly: its copies die on the writer thread, which must
   // never be the one to destroy the engine (and with it the writer).
-  writer.submit(std::move(batch), ws->strand,
-                [weak = weak_from_this(), ws, key, before, deadline, entered = result.entered,
-                 effects = std::move(effects), grant = std::move(grant), outcome = std::move(outcome),
-                 event, done = std::move(done)](std::exception_ptr error) mutable {
-                  if (auto self = weak.lock())
-                    self->on_committed(ws, key, before, deadline, entered, effects, std::move(grant),
-                                       std::move(outcome), std::move(done), error);
-                });
+  writer.submit(
+      std::move(batch), ws->strand,
+      [weak = weak_from_this(), ws, key, before, deadline, entered = result.entered,
+       effects = std::move(effects), grant = std::move(grant), outcome = std::move(outcome), event,
+       done = std::move(done)](std::exception_ptr error) mutable {
+        if (auto self = weak.lock())
+          self->on_committed(ws, key, before, deadline, entered, effects, std::move(grant),
+                             std::move(outcome), std::move(done), error);
+      });
 }
 
 void Engine::Impl::on_committed(const WorkspacePtr& ws, const IntegrationKey& key,
-                                lifecycle::Instance before, std::optional<Clock::time_point> deadline,
-                                bool entered, const runtime::Effects& effects,
+                                lifecycle::Instance before,
+                                std::optional<Clock::time_point> deadline, bool entered,
+                                const runtime::Effects& effects,
                                 std::optional<runtime::Grant> grant, FireOutcome outcome,
                                 FireDone done, std::exception_ptr error) {
   auto& in = integration(*ws, key.platform);
@@ -325,26 +340,30 @@ void Engine::Impl::on_committed(const WorkspacePtr& ws, const IntegrationKey& ke
 
 // --- the plugin bridge ---
 
-boost::asio::any_io_executor Engine::Impl::executor_for(std::string_view, std::string_view integration) {
+boost::asio::any_io_executor Engine::Impl::executor_for(std::string_view,
+                                                        std::string_view integration) {
   return workspace(integration)->strand;
 }
 
 bool Engine::Impl::emit_trigger(std::string_view platform, std::string_view integration,
                                 std::string_view trigger, std::string_view payload_json) {
-  ingest_events({store::EventRow{0, std::string(integration), std::string(platform), "plugin",
-                                 crypto::base64url_encode(crypto::random_bytes(12)),
-                                 std::string(trigger), std::string(payload_json), to_ms(options.now())}},
-                nullptr);
+  ingest_events(
+      {store::EventRow{0, std::string(integration), std::string(platform), "plugin",
+                       crypto::base64url_encode(crypto::random_bytes(12)), std::string(trigger),
+                       std::string(payload_json), to_ms(options.now())}},
+      nullptr);
   return true;
 }
 
 // Plugin storage: writes go through the one writer like everything else; a cache in front of it
 // lets a read that follows a write see it before the write has committed.
-static std::string kv_key(std::string_view platform, std::string_view integration, std::string_view key) {
+static std::string kv_key(std::string_view platform, std::string_view integration,
+                          std::string_view key) {
   return std::string(platform) + '\0' + std::string(integration) + '\0' + std::string(key);
 }
 
-std::optional<std::string> Engine::Impl::kv_get(std::string_view platform, std::string_view integration,
+std::optional<std::string> Engine::Impl::kv_get(std::string_view platform,
+                                                std::string_view integration,
                                                 std::string_view key) {
   std::lock_guard lock(kv_mutex);
   auto [it, fresh] = kv_cache.try_emplace(kv_key(platform, integration, key));
@@ -352,19 +371,20 @@ std::optional<std::string> Engine::Impl::kv_get(std::string_view platform, std::
   return it->second;
 }
 
-bool Engine::Impl::kv_put(std::string_view platform, std::string_view integration, std::string_view key,
-                          std::string_view value) {
+bool Engine::Impl::kv_put(std::string_view platform, std::string_view integration,
+                          std::string_view key, std::string_view value) {
   kv_write(platform, integration, key, std::string(value));
   return true;
 }
 
-bool Engine::Impl::kv_delete(std::string_view platform, std::string_view integration, std::string_view key) {
+bool Engine::Impl::kv_delete(std::string_view platform, std::string_view integration,
+                             std::string_view key) {
   kv_write(platform, integration, key, std::nullopt);
   return true;
 }
 
-void Engine::Impl::kv_write(std::string_view platform, std::string_view integration, std::string_view key,
-                            std::optional<std::string> value) {
+void Engine::Impl::kv_write(std::string_view platform, std::string_view integration,
+                            std::string_view key, std::optional<std::string> value) {
   {
     std::lock_guard lock(kv_mutex);
     kv_cache[kv_key(platform, integration, key)] = value;
@@ -372,8 +392,10 @@ void Engine::Impl::kv_write(std::string_view platform, std::string_view integrat
   writer.submit(
       [p = std::string(platform), i = std::string(integration), k = std::string(key),
        value](SQLite::Database& db) {
-        if (value) store::kv_put(db, p, i, k, *value);
-        else store::kv_delete(db, p, i, k);
+        if (value)
+          store::kv_put(db, p, i, k, *value);
+        else
+          store::kv_delete(db, p, i, k);
       },
       [p = std::string(platform)](std::exception_ptr error) {
         if (error) spdlog::error("plugin {}: its key-value write was not stored", p);
@@ -395,7 +417,8 @@ Engine::Engine(boost::asio::any_io_executor executor, EngineOptions options)
       for (auto& [platform, in] : ws->integrations)
         if (impl->has_connection(in) && in.credentials) {
           impl->schedule_refresh(ws, in);
-          if (impl->is_live(in)) impl->schedule_sync(ws, in, runtime::random_delay(impl->options.sync_interval));
+          if (impl->is_live(in))
+            impl->schedule_sync(ws, in, runtime::random_delay(impl->options.sync_interval));
         }
     });
 }
@@ -430,13 +453,18 @@ void Engine::integrations(std::string workspace,
   });
 }
 
-void Engine::transitions(IntegrationKey key, std::function<void(std::vector<TransitionView>)> done) {
+void Engine::transitions(IntegrationKey key,
+                         std::function<void(std::vector<TransitionView>)> done) {
   auto rows = std::make_shared<std::vector<store::TransitionRow>>();
   impl_->writer.submit(
-      [rows, key](SQLite::Database& db) { *rows = store::load_transitions(db, key.workspace, key.platform); },
-      impl_->executor, [rows, done = std::move(done)](std::exception_ptr) mutable {
+      [rows, key](SQLite::Database& db) {
+        *rows = store::load_transitions(db, key.workspace, key.platform);
+      },
+      impl_->executor,
+      [rows, done = std::move(done)](std::exception_ptr) mutable {
         std::vector<TransitionView> views;
-        for (auto& r : *rows) views.push_back({r.from_state, r.to_state, r.event, r.actor, from_ms(r.at_ms)});
+        for (auto& r : *rows)
+          views.push_back({r.from_state, r.to_state, r.event, r.actor, from_ms(r.at_ms)});
         if (done) done(std::move(views));
       });
 }
@@ -457,7 +485,8 @@ void Engine::refresh_credentials(IntegrationKey key, std::function<void(std::str
 void Engine::stop() {
   if (!impl_ || impl_->stopped.exchange(true)) return;
   if (impl_->outbox_timer)
-    boost::asio::post(impl_->outbox_timer->get_executor(), [impl = impl_] { impl->outbox_timer->cancel(); });
+    boost::asio::post(impl_->outbox_timer->get_executor(),
+                      [impl = impl_] { impl->outbox_timer->cancel(); });
   if (impl_->plugin_host) impl_->plugin_host->unload_all();
   impl_->writer.flush();
   std::lock_guard lock(impl_->workspaces_mutex);

@@ -10,11 +10,11 @@
 // Everything about one workspace runs on its strand; the store is reached through the one writer.
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json/object.hpp>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <boost/asio/steady_timer.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -94,9 +94,10 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
 
   template <typename Result>
   void complete(std::function<void(Result)> done, Result result) {
-    if (done) boost::asio::post(executor, [done = std::move(done), r = std::move(result)]() mutable {
-      done(std::move(r));
-    });
+    if (done)
+      boost::asio::post(executor, [done = std::move(done), r = std::move(result)]() mutable {
+        done(std::move(r));
+      });
   }
   void reply(ReplyHandler done, Reply r) { complete(std::move(done), std::move(r)); }
   // Runs `query` on the writer's connection (after every write queued before it) and replies.
@@ -115,32 +116,40 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
   void arm_lifecycle_timer(const WorkspacePtr& ws, runtime::Integration& in,
                            Clock::time_point deadline);
   void save_facts(const WorkspacePtr& ws, const runtime::Integration& in);
-  bool is_live(const runtime::Integration& in) const;  // connected or partial-scopes
+  bool is_live(const runtime::Integration& in) const;         // connected or partial-scopes
   bool has_connection(const runtime::Integration& in) const;  // live or paused
 
   // --- connections.cpp ---
   void audit(const std::string& workspace, const Actor& actor, std::string action,
              std::optional<std::string> platform, std::string outcome, std::string detail = {});
-  void run_follow_ups(const WorkspacePtr& ws, runtime::Integration& in, const runtime::Effects& effects,
-                      const std::string& from, const std::string& state);
+  void run_follow_ups(const WorkspacePtr& ws, runtime::Integration& in,
+                      const runtime::Effects& effects, const std::string& from,
+                      const std::string& state);
   void revoke_at_platform(const WorkspacePtr& ws, runtime::Integration& in);
   void grant_authorization(const WorkspacePtr& ws, const IntegrationKey& key, const Actor& actor,
                            plugins::LoadedPlugin& connector, boost::json::object credentials,
                            boost::json::object account, FireDone finish);
-  std::string seal_credentials(const IntegrationKey& key, const boost::json::object& credentials) const;
+  std::string seal_credentials(const IntegrationKey& key,
+                               const boost::json::object& credentials) const;
 
   // --- upkeep.cpp ---
+  using UpkeepStep = void (Impl::*)(const WorkspacePtr&, runtime::Integration&);
+  void arm_upkeep(const WorkspacePtr& ws, runtime::Integration& in,
+                  runtime::StrandTimer runtime::Integration::*timer,
+                  std::chrono::milliseconds delay, UpkeepStep step);
+  void refresh_when_due(const WorkspacePtr& ws, runtime::Integration& in);
   void schedule_refresh(const WorkspacePtr& ws, runtime::Integration& in);
   void refresh_now(const WorkspacePtr& ws, runtime::Integration& in,
                    std::function<void(std::string)> done = nullptr);
   void schedule_retry(const WorkspacePtr& ws, runtime::Integration& in);
   void sync_now(const WorkspacePtr& ws, runtime::Integration& in);
-  void schedule_sync(const WorkspacePtr& ws, runtime::Integration& in, std::chrono::milliseconds delay);
+  void schedule_sync(const WorkspacePtr& ws, runtime::Integration& in,
+                     std::chrono::milliseconds delay);
   void stop_upkeep(runtime::Integration& in);
 
   // --- flow_runner.cpp ---
-  std::mutex outbox_mutex;  // guards outbox_busy
-  std::set<std::int64_t> outbox_busy;  // rows being executed right now
+  std::mutex outbox_mutex;                                  // guards outbox_busy
+  std::set<std::int64_t> outbox_busy;                       // rows being executed right now
   std::unique_ptr<boost::asio::steady_timer> outbox_timer;  // on its own strand
   void run_flows(const WorkspacePtr& ws, store::EventRow row, boost::json::object payload);
   void start_outbox();
@@ -150,11 +159,13 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
   void receive_order(const WorkspacePtr& ws, store::EventRow row, boost::json::object payload);
 
   // --- inbound.cpp ---
-  void ingest_events(std::vector<store::EventRow> rows, std::function<void(std::size_t stored)> done);
+  void ingest_events(std::vector<store::EventRow> rows,
+                     std::function<void(std::size_t stored)> done);
   void act_on_event(const WorkspacePtr& ws, const store::EventRow& row);
 
   // --- plugins::PluginHostBridge ---
-  boost::asio::any_io_executor executor_for(std::string_view, std::string_view integration) override;
+  boost::asio::any_io_executor executor_for(std::string_view,
+                                            std::string_view integration) override;
   bool emit_trigger(std::string_view platform, std::string_view integration,
                     std::string_view trigger, std::string_view payload_json) override;
   std::optional<std::string> kv_get(std::string_view platform, std::string_view integration,

@@ -37,12 +37,15 @@ bool flag(const boost::json::object& o, std::string_view key) {
   return v && v->is_bool() && v->get_bool();
 }
 
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
+bool is_word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+}
 
 // A keyword or phrase, matched as whole words, ignoring case.
 bool contains_phrase(const std::string& haystack, const std::string& phrase) {
   if (phrase.empty()) return false;
-  for (auto at = haystack.find(phrase); at != std::string::npos; at = haystack.find(phrase, at + 1)) {
+  for (auto at = haystack.find(phrase); at != std::string::npos;
+       at = haystack.find(phrase, at + 1)) {
     const bool starts = at == 0 || !is_word_char(haystack[at - 1]);
     const auto end = at + phrase.size();
     const bool ends = end == haystack.size() || !is_word_char(haystack[end]);
@@ -53,16 +56,19 @@ bool contains_phrase(const std::string& haystack, const std::string& phrase) {
 
 bool is_question(const std::string& text) {
   if (text.find('?') != std::string::npos) return true;
-  static constexpr std::string_view kOpeners[] = {"how ", "what ", "when ", "where ", "which ", "who ",
-                                                  "why ", "is ", "are ", "can ", "do ", "does ", "will "};
+  static constexpr std::string_view kOpeners[] = {"how ", "what ", "when ", "where ", "which ",
+                                                  "who ", "why ",  "is ",   "are ",   "can ",
+                                                  "do ",  "does ", "will "};
   const auto t = lower(text);
-  return std::any_of(std::begin(kOpeners), std::end(kOpeners), [&](std::string_view o) { return t.starts_with(o); });
+  return std::any_of(std::begin(kOpeners), std::end(kOpeners),
+                     [&](std::string_view o) { return t.starts_with(o); });
 }
 
 std::optional<int> minutes_of_day(std::string_view hhmm) {
   if (hhmm.size() != 5 || hhmm[2] != ':') return std::nullopt;
   try {
-    return std::stoi(std::string(hhmm.substr(0, 2))) * 60 + std::stoi(std::string(hhmm.substr(3, 2)));
+    return std::stoi(std::string(hhmm.substr(0, 2))) * 60 +
+           std::stoi(std::string(hhmm.substr(3, 2)));
   } catch (...) {
     return std::nullopt;
   }
@@ -76,9 +82,11 @@ std::string check_condition(const boost::json::object& condition, const MatchFac
     if (key == "contact.tags") {
       const auto& tags = facts.contact_tags;
       for (const auto& t : strings(spec, "includes"))
-        if (std::find(tags.begin(), tags.end(), t) == tags.end()) return "the contact is not tagged " + t;
+        if (std::find(tags.begin(), tags.end(), t) == tags.end())
+          return "the contact is not tagged " + t;
       for (const auto& t : strings(spec, "excludes"))
-        if (std::find(tags.begin(), tags.end(), t) != tags.end()) return "the contact is tagged " + t;
+        if (std::find(tags.begin(), tags.end(), t) != tags.end())
+          return "the contact is tagged " + t;
     } else if (key == "contact.field") {
       const auto name = text(spec, "name");
       const auto* field = facts.contact_fields.if_contains(name);
@@ -107,15 +115,16 @@ std::string check_condition(const boost::json::object& condition, const MatchFac
 
 }  // namespace
 
-std::optional<CatalogItem> mentioned_sku(std::string_view text, const std::vector<CatalogItem>& catalog) {
+std::optional<CatalogItem> mentioned_sku(std::string_view text,
+                                         const std::vector<CatalogItem>& catalog) {
   const auto haystack = lower(text);
   for (const auto& item : catalog)
     if (contains_phrase(haystack, lower(item.seller_sku))) return item;
   return std::nullopt;
 }
 
-Match match_flow(const flows::FlowDefinition& flow, std::string_view trigger, const boost::json::object& payload,
-                 const MatchFacts& facts) {
+Match match_flow(const flows::FlowDefinition& flow, std::string_view trigger,
+                 const boost::json::object& payload, const MatchFacts& facts) {
   Match m;
   auto fail = [&](std::string why) {
     m.why_not = std::move(why);
@@ -127,11 +136,13 @@ Match match_flow(const flows::FlowDefinition& flow, std::string_view trigger, co
 
   if (trigger == "tiktok.comment") {
     if (flag(payload, "is_live") && !flag(options, "lives")) return fail("a comment on a Live");
-    if (auto videos = strings(options, "videos"); !videos.empty() &&
+    if (auto videos = strings(options, "videos");
+        !videos.empty() &&
         std::find(videos.begin(), videos.end(), text(payload, "video_id")) == videos.end())
       return fail("another video");
     if (flag(options, "question") && !is_question(body)) return fail("not a question");
-    if (flag(options, "first_comment") && !facts.first_comment_on_video) return fail("not the user's first comment");
+    if (flag(options, "first_comment") && !facts.first_comment_on_video)
+      return fail("not the user's first comment");
     m.mentioned = mentioned_sku(body, facts.catalog);
     if (flag(options, "sku_mention") && !m.mentioned) return fail("names no SKU from the catalog");
   }
@@ -144,8 +155,9 @@ Match match_flow(const flows::FlowDefinition& flow, std::string_view trigger, co
     }
   }
   if (trigger == "tiktok_shop.order") {
-    if (auto statuses = strings(options, "status"); !statuses.empty() &&
-        std::find(statuses.begin(), statuses.end(), text(payload, "order_status")) == statuses.end())
+    if (auto statuses = strings(options, "status");
+        !statuses.empty() && std::find(statuses.begin(), statuses.end(),
+                                       text(payload, "order_status")) == statuses.end())
       return fail("order status " + text(payload, "order_status"));
   }
   for (const auto& condition : flow.conditions)

@@ -28,14 +28,15 @@ struct MatchFacts {
 
 struct Match {
   bool matched = false;
-  std::string why_not;                      // when not matched: the first rule that failed
-  std::optional<CatalogItem> mentioned;     // a catalog SKU the comment names
+  std::string why_not;                   // when not matched: the first rule that failed
+  std::optional<CatalogItem> mentioned;  // a catalog SKU the comment names
 };
 
 Match match_flow(const flows::FlowDefinition& flow, std::string_view trigger,
                  const boost::json::object& payload, const MatchFacts& facts);
 
 // The SKU named in `text`, case-insensitively, if any.
-std::optional<CatalogItem> mentioned_sku(std::string_view text, const std::vector<CatalogItem>& catalog);
+std::optional<CatalogItem> mentioned_sku(std::string_view text,
+                                         const std::vector<CatalogItem>& catalog);
 
 }  // namespace sparks::runtime

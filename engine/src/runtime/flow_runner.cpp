@@ -60,18 +60,23 @@ json::object product_variables(const runtime::CatalogItem& item) {
 }
 
 // The template variables of a trigger event (docs/flows.md "Triggers").
-json::object event_variables(std::string_view kind, const json::object& payload, const store::ContactFacts& contact,
-                             const std::string& user) {
-  json::object vars{{"contact", {{"user", user},
-                                 {"username", contact.username.empty() ? text(payload, "username") : contact.username},
-                                 {"tags", parse(contact.tags)}}}};
+json::object event_variables(std::string_view kind, const json::object& payload,
+                             const store::ContactFacts& contact, const std::string& user) {
+  json::object vars{
+      {"contact",
+       {{"user", user},
+        {"username", contact.username.empty() ? text(payload, "username") : contact.username},
+        {"tags", parse(contact.tags)}}}};
   if (kind == "tiktok.comment")
-    vars["comment"] = {{"id", text(payload, "comment_id")}, {"text", text(payload, "text")},
+    vars["comment"] = {{"id", text(payload, "comment_id")},
+                       {"text", text(payload, "text")},
                        {"video_id", text(payload, "video_id")}};
   if (kind == "tiktok.dm") vars["message"] = {{"text", text(payload, "text")}};
   if (kind == "tiktok_shop.order")
-    vars["order"] = {{"id", text(payload, "order_id")}, {"status", text(payload, "order_status")},
-                     {"total", text(payload, "total")}, {"currency", text(payload, "currency")}};
+    vars["order"] = {{"id", text(payload, "order_id")},
+                     {"status", text(payload, "order_status")},
+                     {"total", text(payload, "total")},
+                     {"currency", text(payload, "currency")}};
   return vars;
 }
 
@@ -99,9 +104,12 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
   if (state == "paused") return;  // held: replay_held runs it when the integration is back
   const auto now = to_ms(options.now());
   if (!is_live(in)) {
-    writer.submit([row, state, now](SQLite::Database& db) {
-      store::record_flow_run(db, {row.workspace_id, row.id, "", 0, "not_running", row.platform + " is " + state, now});
-    }, [](std::exception_ptr) {});
+    writer.submit(
+        [row, state, now](SQLite::Database& db) {
+          store::record_flow_run(db, {row.workspace_id, row.id, "", 0, "not_running",
+                                      row.platform + " is " + state, now});
+        },
+        [](std::exception_ptr) {});
     return;
   }
   const std::string user = text(payload, "user");
@@ -116,13 +124,16 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
         if (std::none_of(inputs->flows.begin(), inputs->flows.end(), listens)) return;
         inputs->contact = store::contact_facts(db, row.workspace_id, user);
         if (row.kind == "tiktok.comment")
-          inputs->commented_before = store::commented_before(db, row.workspace_id, user, video, row.id);
+          inputs->commented_before =
+              store::commented_before(db, row.workspace_id, user, video, row.id);
         inputs->catalog = store::load_catalog(db, row.workspace_id);
       },
       ws->strand,
-      [self = shared_from_this(), ws, row, payload = std::move(payload), user, inputs](std::exception_ptr error) {
+      [self = shared_from_this(), ws, row, payload = std::move(payload), user,
+       inputs](std::exception_ptr error) {
         if (error) {
-          if (!self->stopped) spdlog::error("{}: the flows for event {} could not be read", ws->id, row.id);
+          if (!self->stopped)
+            spdlog::error("{}: the flows for event {} could not be read", ws->id, row.id);
           return;
         }
         const auto now = self->options.now();
@@ -137,16 +148,20 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
           versions[flow.id] = f.version;
           candidates.push_back(std::move(flow));
         }
-        std::stable_sort(candidates.begin(), candidates.end(),
-                         [](const auto& a, const auto& b) { return std::tie(a.priority, a.id) < std::tie(b.priority, b.id); });
+        std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+          return std::tie(a.priority, a.id) < std::tie(b.priority, b.id);
+        });
 
         runtime::MatchFacts facts;
         facts.contact_tags = strings(parse(inputs->contact.tags));
-        if (auto fields = parse(inputs->contact.fields); fields.is_object()) facts.contact_fields = fields.get_object();
-        if (inputs->contact.last_dm_ms) facts.last_dm_to_contact = from_ms(*inputs->contact.last_dm_ms);
+        if (auto fields = parse(inputs->contact.fields); fields.is_object())
+          facts.contact_fields = fields.get_object();
+        if (inputs->contact.last_dm_ms)
+          facts.last_dm_to_contact = from_ms(*inputs->contact.last_dm_ms);
         facts.first_comment_on_video = !inputs->commented_before;
         for (const auto& sku : inputs->catalog)
-          facts.catalog.push_back({sku.seller_sku, sku.title, sku.price, sku.currency, sku.product_id});
+          facts.catalog.push_back(
+              {sku.seller_sku, sku.title, sku.price, sku.currency, sku.product_id});
         facts.now = now;
 
         std::vector<store::FlowRunRow> runs;
@@ -156,22 +171,28 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
         const flows::FlowDefinition* winner = nullptr;
         runtime::Match won;
         const auto capabilities = flows::Capabilities::builtin();
-        const auto trigger_scope = capabilities.trigger(row.kind) ? capabilities.trigger(row.kind)->scope : "";
-        const auto granted_here = strings(parse(self->integration(*ws, row.platform).facts.granted_scopes));
-        const bool trigger_granted = trigger_scope.empty() ||
-                                     std::find(granted_here.begin(), granted_here.end(), trigger_scope) != granted_here.end();
+        const auto trigger_scope =
+            capabilities.trigger(row.kind) ? capabilities.trigger(row.kind)->scope : "";
+        const auto granted_here =
+            strings(parse(self->integration(*ws, row.platform).facts.granted_scopes));
+        const bool trigger_granted =
+            trigger_scope.empty() || std::find(granted_here.begin(), granted_here.end(),
+                                               trigger_scope) != granted_here.end();
         for (const auto& flow : candidates) {
           if (!trigger_granted) {
-            runs.push_back({ws->id, row.id, flow.id, versions[flow.id], "skipped", "missing scope " + trigger_scope, now_ms});
+            runs.push_back({ws->id, row.id, flow.id, versions[flow.id], "skipped",
+                            "missing scope " + trigger_scope, now_ms});
             continue;
           }
           auto match = runtime::match_flow(flow, row.kind, payload, facts);
           if (!match.matched) {
-            runs.push_back({ws->id, row.id, flow.id, versions[flow.id], "skipped", match.why_not, now_ms});
+            runs.push_back(
+                {ws->id, row.id, flow.id, versions[flow.id], "skipped", match.why_not, now_ms});
             continue;
           }
           if (winner) {
-            runs.push_back({ws->id, row.id, flow.id, versions[flow.id], "skipped", "another flow matched first: " + winner->id, now_ms});
+            runs.push_back({ws->id, row.id, flow.id, versions[flow.id], "skipped",
+                            "another flow matched first: " + winner->id, now_ms});
             stats.emplace_back(flow.id, "skipped:another_flow_matched");
             continue;
           }
@@ -180,7 +201,9 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
           runs.push_back({ws->id, row.id, flow.id, versions[flow.id], "ran", "", now_ms});
           stats.emplace_back(flow.id, "triggered");
         }
-        if (candidates.empty()) runs.push_back({ws->id, row.id, "", 0, "skipped", "no live flow listens to " + row.kind, now_ms});
+        if (candidates.empty())
+          runs.push_back(
+              {ws->id, row.id, "", 0, "skipped", "no live flow listens to " + row.kind, now_ms});
 
         if (winner) {
           auto vars = event_variables(row.kind, payload, inputs->contact, user);
@@ -188,7 +211,8 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
           for (std::size_t i = 0; i < winner->actions.size(); ++i) {
             const auto& action = winner->actions[i];
             if (action.name == "wait") {
-              if (auto d = flows::parse_duration(text(action.params, "for"))) due += d->count() * 1000;
+              if (auto d = flows::parse_duration(text(action.params, "for")))
+                due += d->count() * 1000;
               continue;
             }
             const auto* info = capabilities.action(action.name);
@@ -196,7 +220,8 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
             step.workspace_id = ws->id;
             step.platform = info ? info->platform : "";
             step.action = action.name;
-            step.idempotency_key = "event:" + std::to_string(row.id) + ":" + winner->id + ":" + std::to_string(i);
+            step.idempotency_key =
+                "event:" + std::to_string(row.id) + ":" + winner->id + ":" + std::to_string(i);
             step.flow_id = winner->id;
             step.flow_version = versions[winner->id];
             step.user_id = user;
@@ -218,14 +243,19 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
             auto step_vars = vars;
             if (product) step_vars["product"] = product_variables(*product);
             if (action.name == "tiktok.send_dm") {
-              params = {{"user", user}, {"text", flows::render_template(text(action.params, "text"), step_vars)}};
-              params["skus"] = product ? json::array{json::value(product->seller_sku)} : json::array();
+              params = {{"user", user},
+                        {"text", flows::render_template(text(action.params, "text"), step_vars)}};
+              params["skus"] =
+                  product ? json::array{json::value(product->seller_sku)} : json::array();
             } else if (action.name == "tiktok.reply_comment") {
-              params = {{"comment_id", text(payload, "comment_id")}, {"video_id", text(payload, "video_id")},
+              params = {{"comment_id", text(payload, "comment_id")},
+                        {"video_id", text(payload, "video_id")},
                         {"text", flows::render_template(text(action.params, "text"), step_vars)}};
             } else if (action.name == "contact.tag") {
-              params = {{"add", action.params.contains("add") ? action.params.at("add") : json::array()},
-                        {"remove", action.params.contains("remove") ? action.params.at("remove") : json::array()}};
+              params = {
+                  {"add", action.params.contains("add") ? action.params.at("add") : json::array()},
+                  {"remove",
+                   action.params.contains("remove") ? action.params.at("remove") : json::array()}};
             }
             step.params = json::serialize(params);
 
@@ -258,13 +288,15 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
               bool fresh = false;
               for (const auto& r : runs) fresh |= store::record_flow_run(db, r);
               if (!fresh) return;
-              for (const auto& [flow, counter] : stats) store::add_flow_stat(db, runs.front().workspace_id, flow, counter, 1);
+              for (const auto& [flow, counter] : stats)
+                store::add_flow_stat(db, runs.front().workspace_id, flow, counter, 1);
               for (auto& step : steps) store::enqueue(db, step);
               for (const auto& m : skipped_dms) store::append_inbox_message(db, m);
             },
             ws->strand,
             [self, ws](std::exception_ptr error) {
-              if (error && !self->stopped) return spdlog::error("{}: a flow run could not be stored", ws->id);
+              if (error && !self->stopped)
+                return spdlog::error("{}: a flow run could not be stored", ws->id);
               if (error) return;
               self->dispatch_outbox();
             });
@@ -272,7 +304,8 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
 }
 
 void Engine::Impl::start_outbox() {
-  if (!outbox_timer) outbox_timer = std::make_unique<boost::asio::steady_timer>(boost::asio::make_strand(executor));
+  if (!outbox_timer)
+    outbox_timer = std::make_unique<boost::asio::steady_timer>(boost::asio::make_strand(executor));
   outbox_timer->expires_after(options.outbox_poll);
   outbox_timer->async_wait([weak = weak_from_this()](boost::system::error_code ec) {
     auto self = weak.lock();
@@ -285,8 +318,10 @@ void Engine::Impl::start_outbox() {
 void Engine::Impl::dispatch_outbox() {
   if (stopped) return;
   auto due = std::make_shared<std::vector<store::OutboxRow>>();
-  writer.submit([due, now = to_ms(options.now())](SQLite::Database& db) { *due = store::due_outbox(db, now, kOutboxBatch); },
-                executor, [weak = weak_from_this(), due](std::exception_ptr error) {
+  writer.submit([due, now = to_ms(options.now())](
+                    SQLite::Database& db) { *due = store::due_outbox(db, now, kOutboxBatch); },
+                executor,
+                [weak = weak_from_this(), due](std::exception_ptr error) {
                   auto self = weak.lock();
                   if (!self || error) return;
                   for (auto& row : *due) {
@@ -303,15 +338,16 @@ void Engine::Impl::dispatch_outbox() {
 }
 
 void Engine::Impl::execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow row) {
-  auto finish = [self = shared_from_this(), ws, row](std::string status, std::optional<std::string> error,
-                                                     std::int64_t attempts, std::int64_t due,
-                                                     std::function<void(SQLite::Database&)> also) {
+  auto finish = [self = shared_from_this(), ws, row](
+                    std::string status, std::optional<std::string> error, std::int64_t attempts,
+                    std::int64_t due, std::function<void(SQLite::Database&)> also) {
     self->writer.submit(
         [row, status, error, attempts, due, also = std::move(also)](SQLite::Database& db) {
           store::update_outbox(db, row.id, status, attempts, due, error);
           if (also) also(db);
         },
-        ws->strand, [self, id = row.id](std::exception_ptr) {
+        ws->strand,
+        [self, id = row.id](std::exception_ptr) {
           std::lock_guard lock(self->outbox_mutex);
           self->outbox_busy.erase(id);
         });
@@ -320,54 +356,69 @@ void Engine::Impl::execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow r
   const auto now_ms = to_ms(options.now());
 
   if (row.action == "contact.tag") {
-    return finish("sent", std::nullopt, row.attempts + 1, row.due_at_ms, [row, params](SQLite::Database& db) {
-      const auto& p = params.is_object() ? params.get_object() : json::object();
-      store::update_contact_tags(db, row.workspace_id, row.user_id, strings(p.contains("add") ? p.at("add") : json::value()),
-                                 strings(p.contains("remove") ? p.at("remove") : json::value()));
-    });
+    return finish("sent", std::nullopt, row.attempts + 1, row.due_at_ms,
+                  [row, params](SQLite::Database& db) {
+                    const auto& p = params.is_object() ? params.get_object() : json::object();
+                    store::update_contact_tags(
+                        db, row.workspace_id, row.user_id,
+                        strings(p.contains("add") ? p.at("add") : json::value()),
+                        strings(p.contains("remove") ? p.at("remove") : json::value()));
+                  });
   }
   auto& in = integration(*ws, row.platform);
   auto* connector = plugin(row.platform);
   const std::string state(machine.state_name(in.machine.state));
-  if (state == "paused") return finish("pending", row.last_error, row.attempts, now_ms + 5'000, nullptr);
+  if (state == "paused")
+    return finish("pending", row.last_error, row.attempts, now_ms + 5'000, nullptr);
   if (!connector || !is_live(in) || !in.credentials)
     return finish("skipped", row.platform + " is " + state, row.attempts, row.due_at_ms, nullptr);
 
-  json::object request{{"credentials", *in.credentials}, {"action", row.action}, {"params", params}};
+  json::object request{
+      {"credentials", *in.credentials}, {"action", row.action}, {"params", params}};
   connector->call(
       plugins::Operation::execute_action, ws->id, json::serialize(request),
-      [self = shared_from_this(), ws, row, params, finish](sparks_status_t status, std::string result) mutable {
+      [self = shared_from_this(), ws, row, params, finish](sparks_status_t status,
+                                                           std::string result) mutable {
         const auto now_ms = to_ms(self->options.now());
         const bool dm = row.action == "tiktok.send_dm";
         const auto skus = params.is_object() && params.get_object().contains("skus")
-                              ? json::serialize(params.at("skus")) : std::string("[]");
+                              ? json::serialize(params.at("skus"))
+                              : std::string("[]");
         const auto dm_text = params.is_object() ? text(params.get_object(), "text") : std::string();
         if (status == SPARKS_OK) {
           auto answer = parse(result);
-          const auto conversation = answer.is_object() ? text(answer.get_object(), "conversation_id") : std::string();
-          const auto message_id = answer.is_object() ? text(answer.get_object(), "message_id") : std::string();
-          return finish("sent", std::nullopt, row.attempts + 1, row.due_at_ms, [=](SQLite::Database& db) {
-            if (!dm) return;
-            store::append_inbox_message(db, {row.workspace_id, conversation.empty() ? "user:" + row.user_id : conversation,
-                                              row.user_id, "out", dm_text, "sent", row.flow_id,
-                                              message_id.empty() ? std::nullopt : std::optional(message_id), skus, now_ms});
-            store::add_flow_stat(db, row.workspace_id, row.flow_id, "dms_sent", 1);
-          });
+          const auto conversation =
+              answer.is_object() ? text(answer.get_object(), "conversation_id") : std::string();
+          const auto message_id =
+              answer.is_object() ? text(answer.get_object(), "message_id") : std::string();
+          return finish(
+              "sent", std::nullopt, row.attempts + 1, row.due_at_ms, [=](SQLite::Database& db) {
+                if (!dm) return;
+                store::append_inbox_message(
+                    db,
+                    {row.workspace_id, conversation.empty() ? "user:" + row.user_id : conversation,
+                     row.user_id, "out", dm_text, "sent", row.flow_id,
+                     message_id.empty() ? std::nullopt : std::optional(message_id), skus, now_ms});
+                store::add_flow_stat(db, row.workspace_id, row.flow_id, "dms_sent", 1);
+              });
         }
-        const bool passing = status == SPARKS_ERR_RATE_LIMITED || status == SPARKS_ERR_UNAVAILABLE ||
-                             status == SPARKS_ERR_TIMEOUT;
+        const bool passing = status == SPARKS_ERR_RATE_LIMITED ||
+                             status == SPARKS_ERR_UNAVAILABLE || status == SPARKS_ERR_TIMEOUT;
         if (passing && row.attempts + 1 < kMaxAttempts) {
-          const auto delay = runtime::backoff_delay(static_cast<int>(row.attempts), self->options.retry_first_delay,
+          const auto delay = runtime::backoff_delay(static_cast<int>(row.attempts),
+                                                    self->options.retry_first_delay,
                                                     self->options.retry_max_delay);
-          spdlog::info("{}: {} for {} retried in {} ms: {}", ws->id, row.action, row.user_id, delay.count(), result);
+          spdlog::info("{}: {} for {} retried in {} ms: {}", ws->id, row.action, row.user_id,
+                       delay.count(), result);
           return finish("pending", result, row.attempts + 1, now_ms + delay.count(), nullptr);
         }
         spdlog::warn("{}: {} for {} failed: {}", ws->id, row.action, row.user_id, result);
         finish("failed", result, row.attempts + 1, row.due_at_ms, [=](SQLite::Database& db) {
           store::add_flow_stat(db, row.workspace_id, row.flow_id, "failed", 1);
           if (dm)
-            store::append_inbox_message(db, {row.workspace_id, "user:" + row.user_id, row.user_id, "out", dm_text,
-                                              "failed: " + result, row.flow_id, std::nullopt, skus, now_ms});
+            store::append_inbox_message(
+                db, {row.workspace_id, "user:" + row.user_id, row.user_id, "out", dm_text,
+                     "failed: " + result, row.flow_id, std::nullopt, skus, now_ms});
         });
       });
 }
@@ -375,24 +426,35 @@ void Engine::Impl::execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow r
 void Engine::Impl::replay_held(const WorkspacePtr& ws, const std::string& platform) {
   auto held = std::make_shared<std::vector<store::EventRow>>();
   const auto since = to_ms(options.now() - options.held_event_max_age);
-  writer.submit([held, id = ws->id, platform, since](SQLite::Database& db) {
-    *held = store::unhandled_events(db, id, platform, since);
-  }, ws->strand, [self = shared_from_this(), ws, held](std::exception_ptr error) {
-    if (error || held->empty()) return;
-    spdlog::info("{}: running {} event(s) held while paused", ws->id, held->size());
-    for (auto& row : *held) {
-      auto payload = parse(row.payload);
-      self->run_flows(ws, row, payload.is_object() ? payload.get_object() : json::object());
-    }
-  });
+  writer.submit(
+      [held, id = ws->id, platform, since](SQLite::Database& db) {
+        *held = store::unhandled_events(db, id, platform, since);
+      },
+      ws->strand,
+      [self = shared_from_this(), ws, held](std::exception_ptr error) {
+        if (error || held->empty()) return;
+        spdlog::info("{}: running {} event(s) held while paused", ws->id, held->size());
+        for (auto& row : *held) {
+          auto payload = parse(row.payload);
+          self->run_flows(ws, row, payload.is_object() ? payload.get_object() : json::object());
+        }
+      });
 }
 
-void Engine::Impl::receive_order(const WorkspacePtr& ws, store::EventRow row, json::object payload) {
+void Engine::Impl::receive_order(const WorkspacePtr& ws, store::EventRow row,
+                                 json::object payload) {
   auto& shop = integration(*ws, row.platform);
   auto* connector = plugin(row.platform);
   const auto order_id = text(payload, "order_id");
-  auto store_and_run = [self = shared_from_this(), ws, row](json::object payload, json::value order) mutable {
-    store::OrderRow o{row.workspace_id, text(payload, "order_id"), text(payload, "order_status"), {}, {}, {}, "[]",
+  auto store_and_run = [self = shared_from_this(), ws, row](json::object payload,
+                                                            json::value order) mutable {
+    store::OrderRow o{row.workspace_id,
+                      text(payload, "order_id"),
+                      text(payload, "order_status"),
+                      {},
+                      {},
+                      {},
+                      "[]",
                       to_ms(self->options.now())};
     std::vector<std::string> skus;
     if (order.is_object()) {
@@ -416,24 +478,33 @@ void Engine::Impl::receive_order(const WorkspacePtr& ws, store::EventRow row, js
     self->writer.submit(
         [o, skus, since](SQLite::Database& db) {
           if (!store::upsert_order(db, o) || !o.buyer_user_id) return;
-          auto attribution = store::find_attribution(db, o.workspace_id, *o.buyer_user_id, since, skus);
+          auto attribution =
+              store::find_attribution(db, o.workspace_id, *o.buyer_user_id, since, skus);
           if (!attribution) return;
           store::attribute_order(db, o.workspace_id, o.order_id, *attribution);
           store::add_flow_stat(db, o.workspace_id, attribution->flow_id, "orders", 1);
-          store::add_flow_stat(db, o.workspace_id, attribution->flow_id, "revenue_cents", cents(o.total.value_or("0")));
+          store::add_flow_stat(db, o.workspace_id, attribution->flow_id, "revenue_cents",
+                               cents(o.total.value_or("0")));
         },
-        ws->strand, [self, ws, row, payload](std::exception_ptr error) mutable {
-          if (error) spdlog::error("{}: order {} could not be stored", ws->id, text(payload, "order_id"));
+        ws->strand,
+        [self, ws, row, payload](std::exception_ptr error) mutable {
+          if (error)
+            spdlog::error("{}: order {} could not be stored", ws->id, text(payload, "order_id"));
           self->run_flows(ws, row, std::move(payload));
         });
   };
-  if (!connector || !is_live(shop) || !shop.credentials || order_id.empty()) return store_and_run(std::move(payload), nullptr);
-  json::object request{{"credentials", *shop.credentials}, {"action", "tiktok_shop.get_order"}, {"params", {{"order_id", order_id}}}};
-  connector->call(plugins::Operation::execute_action, ws->id, json::serialize(request),
-                  [store_and_run, payload, ws, order_id](sparks_status_t status, std::string result) mutable {
-                    if (status != SPARKS_OK) spdlog::warn("{}: order {} could not be fetched: {}", ws->id, order_id, result);
-                    store_and_run(std::move(payload), status == SPARKS_OK ? parse(result) : json::value());
-                  });
+  if (!connector || !is_live(shop) || !shop.credentials || order_id.empty())
+    return store_and_run(std::move(payload), nullptr);
+  json::object request{{"credentials", *shop.credentials},
+                       {"action", "tiktok_shop.get_order"},
+                       {"params", {{"order_id", order_id}}}};
+  connector->call(
+      plugins::Operation::execute_action, ws->id, json::serialize(request),
+      [store_and_run, payload, ws, order_id](sparks_status_t status, std::string result) mutable {
+        if (status != SPARKS_OK)
+          spdlog::warn("{}: order {} could not be fetched: {}", ws->id, order_id, result);
+        store_and_run(std::move(payload), status == SPARKS_OK ? parse(result) : json::value());
+      });
 }
 
 }  // namespace sparks

@@ -33,21 +33,24 @@ boost::json::object flow_json(const AutomationRow& row, const store::FlowVersion
   boost::json::array required;
   for (const auto& platform : row.required_platforms) required.emplace_back(platform);
   auto definition = parse_or_null(version.definition);
-  boost::json::object out{{"id", row.id},
-                          {"name", row.name},
-                          {"version", row.version},
-                          {"status", store::to_string(row.status)},
-                          {"paused_by", row.paused_by ? boost::json::value(*row.paused_by) : nullptr},
-                          {"requires", std::move(required)},
-                          {"warnings", parse_or_null(version.warnings)},
-                          {"definition", definition}};
+  boost::json::object out{
+      {"id", row.id},
+      {"name", row.name},
+      {"version", row.version},
+      {"status", store::to_string(row.status)},
+      {"paused_by", row.paused_by ? boost::json::value(*row.paused_by) : nullptr},
+      {"requires", std::move(required)},
+      {"warnings", parse_or_null(version.warnings)},
+      {"definition", definition}};
   if (definition.is_object())
-    if (const auto* trigger = definition.get_object().if_contains("trigger")) out["trigger"] = *trigger;
+    if (const auto* trigger = definition.get_object().if_contains("trigger"))
+      out["trigger"] = *trigger;
   return out;
 }
 
 Reply not_found(const std::string& id) {
-  return Reply::fail(ErrorKind::not_found, "flow_not_found", "no flow '" + id + "' in this workspace");
+  return Reply::fail(ErrorKind::not_found, "flow_not_found",
+                     "no flow '" + id + "' in this workspace");
 }
 
 // What the workspace's integrations look like to a flow: which are up, and their granted scopes.
@@ -64,16 +67,20 @@ struct FlowOps {
   // Runs `batch` on the writer (its answer decides the reply; it must decide before it writes).
   static void write(Engine::Impl& impl, Batch batch, ReplyHandler done) {
     auto result = std::make_shared<Reply>();
-    impl.writer.submit([batch = std::move(batch), result](SQLite::Database& db) { *result = batch(db); },
-                       impl.executor, [result, done = std::move(done)](std::exception_ptr error) {
-                         if (!done) return;
-                         if (error) return done(Reply::fail(ErrorKind::internal, "store", "the flow could not be stored"));
-                         done(std::move(*result));
-                       });
+    impl.writer.submit(
+        [batch = std::move(batch), result](SQLite::Database& db) { *result = batch(db); },
+        impl.executor,
+        [result, done = std::move(done)](std::exception_ptr error) {
+          if (!done) return;
+          if (error)
+            return done(Reply::fail(ErrorKind::internal, "store", "the flow could not be stored"));
+          done(std::move(*result));
+        });
   }
 
   // Snapshots the integrations on the workspace's strand, then runs `next` with it.
-  static void with_integrations(const std::shared_ptr<Engine::Impl>& impl, const std::string& workspace,
+  static void with_integrations(const std::shared_ptr<Engine::Impl>& impl,
+                                const std::string& workspace,
                                 std::function<void(IntegrationSnapshot)> next) {
     auto ws = impl->workspace(workspace);
     boost::asio::post(ws->strand, [impl, ws, next = std::move(next)] {
@@ -99,9 +106,10 @@ struct FlowOps {
     return platforms;
   }
 
-  static std::optional<flows::FlowDefinition> load(const std::vector<std::string>& installed, const std::string& yaml,
-                                                   Reply& refusal) {
-    auto loaded = flows::load_flow(std::string(kBodyName), yaml, flows::Capabilities::builtin(installed));
+  static std::optional<flows::FlowDefinition> load(const std::vector<std::string>& installed,
+                                                   const std::string& yaml, Reply& refusal) {
+    auto loaded =
+        flows::load_flow(std::string(kBodyName), yaml, flows::Capabilities::builtin(installed));
     if (loaded.flow) return loaded.flow;
     std::string message = "the flow has errors:";
     boost::json::array problems;
@@ -114,9 +122,11 @@ struct FlowOps {
   }
 
   // The first required platform that is down, if any: it becomes the one that pauses the flow.
-  static std::optional<std::string> blocking(const flows::FlowDefinition& flow, const IntegrationSnapshot& snapshot) {
+  static std::optional<std::string> blocking(const flows::FlowDefinition& flow,
+                                             const IntegrationSnapshot& snapshot) {
     for (const auto& platform : flow.required_platforms)
-      if (std::find(snapshot.down.begin(), snapshot.down.end(), platform) != snapshot.down.end()) return platform;
+      if (std::find(snapshot.down.begin(), snapshot.down.end(), platform) != snapshot.down.end())
+        return platform;
     return std::nullopt;
   }
 };
@@ -126,142 +136,192 @@ void Engine::create_flow(std::string workspace, Actor, std::string yaml, ReplyHa
   auto flow = FlowOps::load(FlowOps::installed(*impl_), yaml, refusal);
   if (!flow) return impl_->reply(std::move(done), std::move(refusal));
   const auto now = to_ms(impl_->options.now());
-  FlowOps::write(*impl_, [workspace, flow = *flow, yaml, now](SQLite::Database& db) -> Reply {
-    if (store::load_automation(db, workspace, flow.id))
-      return Reply::fail(ErrorKind::conflict, "flow_exists",
-                         "a flow '" + flow.id + "' already exists; PUT …/flows/" + flow.id + " to edit it");
-    AutomationRow row{workspace, flow.id, flow.name, AutomationStatus::draft, std::nullopt, 1, flow.required_platforms};
-    store::FlowVersionRow version{workspace, flow.id, 1, yaml, boost::json::serialize(flow.to_json()), "[]", now};
-    store::save_automation(db, row);
-    store::save_flow_version(db, version);
-    return Reply::ok(flow_json(row, version));
-  }, std::move(done));
+  FlowOps::write(
+      *impl_,
+      [workspace, flow = *flow, yaml, now](SQLite::Database& db) -> Reply {
+        if (store::load_automation(db, workspace, flow.id))
+          return Reply::fail(
+              ErrorKind::conflict, "flow_exists",
+              "a flow '" + flow.id + "' already exists; PUT …/flows/" + flow.id + " to edit it");
+        AutomationRow row{workspace,
+                          flow.id,
+                          flow.name,
+                          AutomationStatus::draft,
+                          std::nullopt,
+                          1,
+                          flow.required_platforms};
+        store::FlowVersionRow version{
+            workspace, flow.id, 1, yaml, boost::json::serialize(flow.to_json()), "[]", now};
+        store::save_automation(db, row);
+        store::save_flow_version(db, version);
+        return Reply::ok(flow_json(row, version));
+      },
+      std::move(done));
 }
 
-void Engine::update_flow(std::string workspace, std::string flow_id, Actor, std::string yaml, ReplyHandler done) {
+void Engine::update_flow(std::string workspace, std::string flow_id, Actor, std::string yaml,
+                         ReplyHandler done) {
   Reply refusal;
   auto flow = FlowOps::load(FlowOps::installed(*impl_), yaml, refusal);
   if (!flow) return impl_->reply(std::move(done), std::move(refusal));
   if (flow->id != flow_id)
     return impl_->reply(std::move(done), Reply::fail(ErrorKind::invalid, "id_mismatch",
-                                                     "the YAML names flow '" + flow->id + "', the URL '" + flow_id + "'"));
+                                                     "the YAML names flow '" + flow->id +
+                                                         "', the URL '" + flow_id + "'"));
   const auto now = to_ms(impl_->options.now());
-  FlowOps::write(*impl_, [workspace, flow = *flow, yaml, now](SQLite::Database& db) -> Reply {
-    auto row = store::load_automation(db, workspace, flow.id);
-    if (!row) return not_found(flow.id);
-    row->name = flow.name;
-    row->version += 1;
-    row->required_platforms = flow.required_platforms;
-    store::FlowVersionRow version{workspace, flow.id, row->version, yaml, boost::json::serialize(flow.to_json()),
-                                  "[]", now};
-    store::save_automation(db, *row);
-    store::save_flow_version(db, version);
-    return Reply::ok(flow_json(*row, version));
-  }, std::move(done));
+  FlowOps::write(
+      *impl_,
+      [workspace, flow = *flow, yaml, now](SQLite::Database& db) -> Reply {
+        auto row = store::load_automation(db, workspace, flow.id);
+        if (!row) return not_found(flow.id);
+        row->name = flow.name;
+        row->version += 1;
+        row->required_platforms = flow.required_platforms;
+        store::FlowVersionRow version{
+            workspace, flow.id, row->version, yaml, boost::json::serialize(flow.to_json()),
+            "[]",      now};
+        store::save_automation(db, *row);
+        store::save_flow_version(db, version);
+        return Reply::ok(flow_json(*row, version));
+      },
+      std::move(done));
 }
 
 void Engine::delete_flow(std::string workspace, std::string flow_id, Actor, ReplyHandler done) {
-  FlowOps::write(*impl_, [workspace, flow_id](SQLite::Database& db) -> Reply {
-    if (!store::delete_flow(db, workspace, flow_id)) return not_found(flow_id);
-    return Reply::ok({{"deleted", flow_id}});
-  }, std::move(done));
+  FlowOps::write(
+      *impl_,
+      [workspace, flow_id](SQLite::Database& db) -> Reply {
+        if (!store::delete_flow(db, workspace, flow_id)) return not_found(flow_id);
+        return Reply::ok({{"deleted", flow_id}});
+      },
+      std::move(done));
 }
 
 void Engine::flows(std::string workspace, ReplyHandler done) {
-  FlowOps::write(*impl_, [workspace](SQLite::Database& db) -> Reply {
-    boost::json::array out;
-    for (const auto& row : store::list_automations(db, workspace))
-      if (auto version = store::latest_flow_version(db, workspace, row.id)) out.push_back(flow_json(row, *version));
-    return Reply::ok({{"flows", std::move(out)}});
-  }, std::move(done));
+  FlowOps::write(
+      *impl_,
+      [workspace](SQLite::Database& db) -> Reply {
+        boost::json::array out;
+        for (const auto& row : store::list_automations(db, workspace))
+          if (auto version = store::latest_flow_version(db, workspace, row.id))
+            out.push_back(flow_json(row, *version));
+        return Reply::ok({{"flows", std::move(out)}});
+      },
+      std::move(done));
 }
 
 void Engine::flow(std::string workspace, std::string flow_id, ReplyHandler done) {
-  FlowOps::write(*impl_, [workspace, flow_id](SQLite::Database& db) -> Reply {
-    auto row = store::load_automation(db, workspace, flow_id);
-    auto version = store::latest_flow_version(db, workspace, flow_id);
-    if (!row || !version) return not_found(flow_id);
-    auto out = flow_json(*row, *version);
-    out["yaml"] = version->yaml;
-    return Reply::ok(std::move(out));
-  }, std::move(done));
+  FlowOps::write(
+      *impl_,
+      [workspace, flow_id](SQLite::Database& db) -> Reply {
+        auto row = store::load_automation(db, workspace, flow_id);
+        auto version = store::latest_flow_version(db, workspace, flow_id);
+        if (!row || !version) return not_found(flow_id);
+        auto out = flow_json(*row, *version);
+        out["yaml"] = version->yaml;
+        return Reply::ok(std::move(out));
+      },
+      std::move(done));
 }
 
 void Engine::publish_flow(std::string workspace, std::string flow_id, Actor, ReplyHandler done) {
-  FlowOps::with_integrations(impl_, workspace, [impl = impl_, workspace, flow_id,
-                                                done = std::move(done)](IntegrationSnapshot snapshot) mutable {
-    // The batch runs (and is destroyed) on the writer thread: it holds no reference to the engine.
-    FlowOps::write(*impl, [installed = FlowOps::installed(*impl), workspace, flow_id, snapshot](SQLite::Database& db) -> Reply {
-      auto row = store::load_automation(db, workspace, flow_id);
-      auto version = store::latest_flow_version(db, workspace, flow_id);
-      if (!row || !version) return not_found(flow_id);
-      if (row->status != AutomationStatus::draft)
-        return Reply::fail(ErrorKind::conflict, "not_draft",
-                           "flow '" + flow_id + "' is " + std::string(store::to_string(row->status)) +
-                               "; only a draft is published (use resume for a paused flow)");
-      Reply refusal;
-      auto flow = FlowOps::load(installed, version->yaml, refusal);
-      if (!flow) return refusal;
-      if (flow->draft_only)
-        return Reply::fail(ErrorKind::conflict, "marked_draft",
-                           "flow '" + flow_id + "' says `status: draft`; remove that line to publish it");
-      boost::json::array warnings;
-      for (auto& w : flows::publish_warnings(*flow, store::catalog_seller_skus(db, workspace), snapshot.granted))
-        warnings.emplace_back(w);
-      if (auto down = FlowOps::blocking(*flow, snapshot)) {
-        row->status = AutomationStatus::paused;
-        row->paused_by = *down;
-        warnings.emplace_back(*down + " is not connected: the flow starts when it is");
-      } else {
-        row->status = AutomationStatus::live;
-        row->paused_by.reset();
-      }
-      version->warnings = boost::json::serialize(warnings);
-      store::save_automation(db, *row);
-      store::set_flow_warnings(db, workspace, flow_id, version->version, version->warnings);
-      return Reply::ok(flow_json(*row, *version));
-    }, std::move(done));
-  });
+  FlowOps::with_integrations(
+      impl_, workspace,
+      [impl = impl_, workspace, flow_id,
+       done = std::move(done)](IntegrationSnapshot snapshot) mutable {
+        // The batch runs (and is destroyed) on the writer thread: it holds no reference to the
+        // engine.
+        FlowOps::write(
+            *impl,
+            [installed = FlowOps::installed(*impl), workspace, flow_id,
+             snapshot](SQLite::Database& db) -> Reply {
+              auto row = store::load_automation(db, workspace, flow_id);
+              auto version = store::latest_flow_version(db, workspace, flow_id);
+              if (!row || !version) return not_found(flow_id);
+              if (row->status != AutomationStatus::draft)
+                return Reply::fail(
+                    ErrorKind::conflict, "not_draft",
+                    "flow '" + flow_id + "' is " + std::string(store::to_string(row->status)) +
+                        "; only a draft is published (use resume for a paused flow)");
+              Reply refusal;
+              auto flow = FlowOps::load(installed, version->yaml, refusal);
+              if (!flow) return refusal;
+              if (flow->draft_only)
+                return Reply::fail(
+                    ErrorKind::conflict, "marked_draft",
+                    "flow '" + flow_id + "' says `status: draft`; remove that line to publish it");
+              boost::json::array warnings;
+              for (auto& w : flows::publish_warnings(
+                       *flow, store::catalog_seller_skus(db, workspace), snapshot.granted))
+                warnings.emplace_back(w);
+              if (auto down = FlowOps::blocking(*flow, snapshot)) {
+                row->status = AutomationStatus::paused;
+                row->paused_by = *down;
+                warnings.emplace_back(*down + " is not connected: the flow starts when it is");
+              } else {
+                row->status = AutomationStatus::live;
+                row->paused_by.reset();
+              }
+              version->warnings = boost::json::serialize(warnings);
+              store::save_automation(db, *row);
+              store::set_flow_warnings(db, workspace, flow_id, version->version, version->warnings);
+              return Reply::ok(flow_json(*row, *version));
+            },
+            std::move(done));
+      });
 }
 
 void Engine::pause_flow(std::string workspace, std::string flow_id, Actor, ReplyHandler done) {
-  FlowOps::write(*impl_, [workspace, flow_id](SQLite::Database& db) -> Reply {
-    auto row = store::load_automation(db, workspace, flow_id);
-    auto version = store::latest_flow_version(db, workspace, flow_id);
-    if (!row || !version) return not_found(flow_id);
-    if (row->status == AutomationStatus::draft)
-      return Reply::fail(ErrorKind::conflict, "not_live", "flow '" + flow_id + "' is a draft; publish it first");
-    // Paused by a person, even if an integration had paused it: only a person resumes it now.
-    store::set_automation_status_by_person(db, workspace, flow_id, AutomationStatus::paused);
-    row = store::load_automation(db, workspace, flow_id);
-    return Reply::ok(flow_json(*row, *version));
-  }, std::move(done));
+  FlowOps::write(
+      *impl_,
+      [workspace, flow_id](SQLite::Database& db) -> Reply {
+        auto row = store::load_automation(db, workspace, flow_id);
+        auto version = store::latest_flow_version(db, workspace, flow_id);
+        if (!row || !version) return not_found(flow_id);
+        if (row->status == AutomationStatus::draft)
+          return Reply::fail(ErrorKind::conflict, "not_live",
+                             "flow '" + flow_id + "' is a draft; publish it first");
+        // Paused by a person, even if an integration had paused it: only a person resumes it now.
+        store::set_automation_status_by_person(db, workspace, flow_id, AutomationStatus::paused);
+        row = store::load_automation(db, workspace, flow_id);
+        return Reply::ok(flow_json(*row, *version));
+      },
+      std::move(done));
 }
 
 void Engine::resume_flow(std::string workspace, std::string flow_id, Actor, ReplyHandler done) {
-  FlowOps::with_integrations(impl_, workspace, [impl = impl_, workspace, flow_id,
-                                                done = std::move(done)](IntegrationSnapshot snapshot) mutable {
-    FlowOps::write(*impl, [workspace, flow_id, snapshot](SQLite::Database& db) -> Reply {
-      auto row = store::load_automation(db, workspace, flow_id);
-      auto version = store::latest_flow_version(db, workspace, flow_id);
-      if (!row || !version) return not_found(flow_id);
-      if (row->status != AutomationStatus::paused)
-        return Reply::fail(ErrorKind::conflict, "not_paused",
-                           "flow '" + flow_id + "' is " + std::string(store::to_string(row->status)));
-      std::optional<std::string> down;
-      for (const auto& platform : row->required_platforms)
-        if (std::find(snapshot.down.begin(), snapshot.down.end(), platform) != snapshot.down.end()) down = platform;
-      if (down) {
-        // Handed to the integration that is down: its reconnect resumes the flow.
-        row->paused_by = *down;
-        store::save_automation(db, *row);
-      } else {
-        store::set_automation_status_by_person(db, workspace, flow_id, AutomationStatus::live);
-        row = store::load_automation(db, workspace, flow_id);
-      }
-      return Reply::ok(flow_json(*row, *version));
-    }, std::move(done));
-  });
+  FlowOps::with_integrations(
+      impl_, workspace,
+      [impl = impl_, workspace, flow_id,
+       done = std::move(done)](IntegrationSnapshot snapshot) mutable {
+        FlowOps::write(
+            *impl,
+            [workspace, flow_id, snapshot](SQLite::Database& db) -> Reply {
+              auto row = store::load_automation(db, workspace, flow_id);
+              auto version = store::latest_flow_version(db, workspace, flow_id);
+              if (!row || !version) return not_found(flow_id);
+              if (row->status != AutomationStatus::paused)
+                return Reply::fail(
+                    ErrorKind::conflict, "not_paused",
+                    "flow '" + flow_id + "' is " + std::string(store::to_string(row->status)));
+              std::optional<std::string> down;
+              for (const auto& platform : row->required_platforms)
+                if (std::find(snapshot.down.begin(), snapshot.down.end(), platform) !=
+                    snapshot.down.end())
+                  down = platform;
+              if (down) {
+                // Handed to the integration that is down: its reconnect resumes the flow.
+                row->paused_by = *down;
+                store::save_automation(db, *row);
+              } else {
+                store::set_automation_status_by_person(db, workspace, flow_id,
+                                                       AutomationStatus::live);
+                row = store::load_automation(db, workspace, flow_id);
+              }
+              return Reply::ok(flow_json(*row, *version));
+            },
+            std::move(done));
+      });
 }
 
 }  // namespace sparks

@@ -1,8 +1,9 @@
 // One path for every inbound event (DESIGN.md): a webhook is verified and normalized by its
 // connector, each event routed to the workspace whose integration owns the account it names, and
 // stored in the event log — a repeated event id is dropped there — before the webhook is answered.
-// Only then, on the workspace's strand, does the event act: a lifecycle event moves the integration;
-// a flow trigger records its contact (and a DM lands in the inbox) for the flows to run on.
+// Only then, on the workspace's strand, does the event act: a lifecycle event moves the
+// integration; a flow trigger records its contact (and a DM lands in the inbox) for the flows to
+// run on.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
@@ -29,19 +30,22 @@ void Engine::receive_webhook(std::string platform, InboundWebhook webhook, Reply
   auto impl = impl_;
   auto* connector = impl->plugin(platform);
   if (!connector)
-    return impl->reply(std::move(done), Reply::fail(ErrorKind::not_found, "unknown_platform",
-                                                    "no connector is installed for '" + platform + "'"));
-  plugins::WebhookRequest request{std::move(webhook.method), std::move(webhook.path), std::move(webhook.query),
-                                  std::move(webhook.headers), std::move(webhook.body)};
+    return impl->reply(std::move(done),
+                       Reply::fail(ErrorKind::not_found, "unknown_platform",
+                                   "no connector is installed for '" + platform + "'"));
+  plugins::WebhookRequest request{std::move(webhook.method), std::move(webhook.path),
+                                  std::move(webhook.query), std::move(webhook.headers),
+                                  std::move(webhook.body)};
   connector->verify_webhook(request, [impl, platform, done = std::move(done)](
                                          sparks_status_t status, std::string error,
                                          std::vector<plugins::WebhookEvent> events) mutable {
     if (status != SPARKS_OK) {
       ++impl->metrics.webhooks_rejected;
       spdlog::warn("webhook for {} refused: {}", platform, error);
-      return impl->reply(std::move(done), status == SPARKS_ERR_BAD_SIGNATURE
-                                              ? Reply::fail(ErrorKind::unauthorized, "bad_signature", error)
-                                              : Reply::fail(ErrorKind::invalid, "bad_webhook", error));
+      return impl->reply(std::move(done),
+                         status == SPARKS_ERR_BAD_SIGNATURE
+                             ? Reply::fail(ErrorKind::unauthorized, "bad_signature", error)
+                             : Reply::fail(ErrorKind::invalid, "bad_webhook", error));
     }
     ++impl->metrics.webhooks_accepted;
     std::vector<store::EventRow> rows;
@@ -59,15 +63,16 @@ void Engine::receive_webhook(std::string platform, InboundWebhook webhook, Reply
         // that the platform does not retry it forever.
         ++unrouted;
         ++impl->metrics.events_unrouted;
-        spdlog::info("{} event {} for account {} belongs to no workspace; dropped", platform, event.trigger,
-                     event.account);
+        spdlog::info("{} event {} for account {} belongs to no workspace; dropped", platform,
+                     event.trigger, event.account);
         continue;
       }
-      rows.push_back({0, *workspace, platform, "webhook", std::move(event.id), std::move(event.trigger),
-                      std::move(event.payload_json), now});
+      rows.push_back({0, *workspace, platform, "webhook", std::move(event.id),
+                      std::move(event.trigger), std::move(event.payload_json), now});
     }
     const std::size_t routed = rows.size();
-    impl->ingest_events(std::move(rows), [impl, routed, unrouted, done = std::move(done)](std::size_t stored) mutable {
+    impl->ingest_events(std::move(rows), [impl, routed, unrouted,
+                                          done = std::move(done)](std::size_t stored) mutable {
       auto count = [](std::size_t n) { return static_cast<std::int64_t>(n); };
       impl->reply(std::move(done), Reply::ok({{"events", count(routed + unrouted)},
                                               {"stored", count(stored)},
@@ -77,7 +82,8 @@ void Engine::receive_webhook(std::string platform, InboundWebhook webhook, Reply
   });
 }
 
-void Engine::Impl::ingest_events(std::vector<store::EventRow> rows, std::function<void(std::size_t)> done) {
+void Engine::Impl::ingest_events(std::vector<store::EventRow> rows,
+                                 std::function<void(std::size_t)> done) {
   if (rows.empty()) {
     if (done) done(0);
     return;
@@ -86,10 +92,12 @@ void Engine::Impl::ingest_events(std::vector<store::EventRow> rows, std::functio
   auto inserted = std::make_shared<std::vector<bool>>(shared->size(), false);
   writer.submit(
       [shared, inserted](SQLite::Database& db) {
-        for (std::size_t i = 0; i < shared->size(); ++i) (*inserted)[i] = store::append_event(db, (*shared)[i]);
+        for (std::size_t i = 0; i < shared->size(); ++i)
+          (*inserted)[i] = store::append_event(db, (*shared)[i]);
       },
       executor,
-      [weak = weak_from_this(), shared, inserted, done = std::move(done)](std::exception_ptr error) {
+      [weak = weak_from_this(), shared, inserted,
+       done = std::move(done)](std::exception_ptr error) {
         auto self = weak.lock();
         std::size_t stored = 0;
         if (self && !error) {
@@ -101,7 +109,8 @@ void Engine::Impl::ingest_events(std::vector<store::EventRow> rows, std::functio
             ++stored;
             ++self->metrics.events_stored;
             auto ws = self->workspace((*shared)[i].workspace_id);
-            boost::asio::post(ws->strand, [self, ws, row = (*shared)[i]] { self->act_on_event(ws, row); });
+            boost::asio::post(ws->strand,
+                              [self, ws, row = (*shared)[i]] { self->act_on_event(ws, row); });
           }
         } else if (error) {
           spdlog::error("{} inbound event(s) could not be stored", shared->size());
@@ -111,11 +120,13 @@ void Engine::Impl::ingest_events(std::vector<store::EventRow> rows, std::functio
 }
 
 void Engine::Impl::act_on_event(const WorkspacePtr& ws, const store::EventRow& row) {
-  spdlog::debug("{}/{}: {} event {} ({})", row.workspace_id, row.platform, row.source, row.kind, row.dedupe_key);
+  spdlog::debug("{}/{}: {} event {} ({})", row.workspace_id, row.platform, row.source, row.kind,
+                row.dedupe_key);
   auto& in = integration(*ws, row.platform);
   if (row.source == "webhook") {
     // Stored at most once a second: the card reads the in-memory value.
-    const bool stale = !in.facts.last_webhook_ms || row.received_at_ms - *in.facts.last_webhook_ms >= 1000;
+    const bool stale =
+        !in.facts.last_webhook_ms || row.received_at_ms - *in.facts.last_webhook_ms >= 1000;
     in.facts.last_webhook_ms = row.received_at_ms;
     if (stale) save_facts(ws, in);
   }
@@ -124,8 +135,8 @@ void Engine::Impl::act_on_event(const WorkspacePtr& ws, const store::EventRow& r
   auto payload = parsed.is_object() ? std::move(parsed.get_object()) : boost::json::object();
 
   if (machine.event_id(row.kind)) {
-    fire_on_strand(ws, {row.workspace_id, row.platform}, row.kind, Actor::system(row.source + ":" + row.platform),
-                   std::move(payload), nullptr);
+    fire_on_strand(ws, {row.workspace_id, row.platform}, row.kind,
+                   Actor::system(row.source + ":" + row.platform), std::move(payload), nullptr);
     return;
   }
   // A flow trigger. Its author becomes (or stays) a contact; a DM is also the inbox's. Then the
@@ -138,9 +149,10 @@ void Engine::Impl::act_on_event(const WorkspacePtr& ws, const store::EventRow& r
           if (row.kind == "tiktok.comment")
             store::note_commenter(db, row.workspace_id, text(payload, "video_id"), user, row.id);
           if (row.kind == "tiktok.dm")
-            store::append_inbox_message(db, {row.workspace_id, text(payload, "conversation_id"), user, "in",
-                                             text(payload, "text"), "received", std::nullopt,
-                                             text(payload, "message_id"), "[]", row.received_at_ms});
+            store::append_inbox_message(
+                db, {row.workspace_id, text(payload, "conversation_id"), user, "in",
+                     text(payload, "text"), "received", std::nullopt, text(payload, "message_id"),
+                     "[]", row.received_at_ms});
         },
         [kind = row.kind](std::exception_ptr error) {
           if (error) spdlog::error("a {} event's contact could not be stored", kind);

@@ -54,9 +54,12 @@ std::string scope_effect(std::string_view scope, const std::vector<std::string>&
   std::vector<std::string_view> phrases;
   for (const auto& [name, words] : kPhrases)
     if (std::find(enables.begin(), enables.end(), name) != enables.end()) phrases.push_back(words);
-  if (phrases.empty()) return "no access to: " + std::string(description) + " (" + std::string(scope) + " was not approved)";
+  if (phrases.empty())
+    return "no access to: " + std::string(description) + " (" + std::string(scope) +
+           " was not approved)";
   std::string out = std::string(phrases.front()) + ": " + std::string(scope) + " was not approved";
-  for (std::size_t i = 1; i < phrases.size(); ++i) out += (i == 1 ? " (also: " : ", ") + std::string(phrases[i]);
+  for (std::size_t i = 1; i < phrases.size(); ++i)
+    out += (i == 1 ? " (also: " : ", ") + std::string(phrases[i]);
   return phrases.size() > 1 ? out + ")" : out;
 }
 

@@ -19,10 +19,9 @@ inline constexpr std::string_view kReconnectRequired = "reconnect_required";
 inline constexpr std::string_view kAuthorizationRemoved = "authorization_removed";
 
 // Issues that a successful connection makes obsolete.
-inline constexpr std::array kConnectionIssueCodes{kMissingScopes,        kPersonalAccount,
-                                                  kBusinessMismatch,     kConsentDenied,
-                                                  kAuthorizationExpired, kReconnectRequired,
-                                                  kAuthorizationRemoved};
+inline constexpr std::array kConnectionIssueCodes{
+    kMissingScopes,        kPersonalAccount,   kBusinessMismatch,    kConsentDenied,
+    kAuthorizationExpired, kReconnectRequired, kAuthorizationRemoved};
 
 // "TikTok" for "tiktok"; the id itself for a platform without a known display name.
 std::string display_name(std::string_view platform);

@@ -9,7 +9,9 @@ namespace sparks::runtime {
 
 namespace {
 
-TransitionContext& ctx(const lifecycle::Firing& f) { return *static_cast<TransitionContext*>(f.context); }
+TransitionContext& ctx(const lifecycle::Firing& f) {
+  return *static_cast<TransitionContext*>(f.context);
+}
 
 const boost::json::object* account_of(const lifecycle::Firing& f) {
   const auto* account = ctx(f).payload.if_contains("account");
@@ -37,7 +39,9 @@ std::vector<std::string> missing_scopes(const lifecycle::Firing& f) {
 
 // --- guards: pure reads of the event ---
 
-bool actor_is_owner(const lifecycle::Firing& f) { return ctx(f).actor.role == Role::owner; }
+bool actor_is_owner(const lifecycle::Firing& f) {
+  return ctx(f).actor.role == Role::owner;
+}
 
 bool account_is_personal(const lifecycle::Firing& f) {
   const auto* account = account_of(f);
@@ -52,7 +56,9 @@ bool business_mismatch(const lifecycle::Firing& f) {
   return account && !expected.empty() && string_field(*account, "business_id") != expected;
 }
 
-bool all_scopes_granted(const lifecycle::Firing& f) { return missing_scopes(f).empty(); }
+bool all_scopes_granted(const lifecycle::Firing& f) {
+  return missing_scopes(f).empty();
+}
 
 // --- actions: record effects ---
 
@@ -68,13 +74,20 @@ void follow_up(const lifecycle::Firing& f, FollowUp what) {
 
 std::string_view follow_up_name(FollowUp follow_up) {
   switch (follow_up) {
-    case FollowUp::open_oauth_session: return "open_oauth_session";
-    case FollowUp::close_oauth_session: return "close_oauth_session";
-    case FollowUp::revoke_credentials: return "revoke_credentials";
-    case FollowUp::store_credentials: return "store_credentials";
-    case FollowUp::schedule_sync: return "schedule_sync";
-    case FollowUp::schedule_recovery: return "schedule_recovery";
-    case FollowUp::cancel_recovery: return "cancel_recovery";
+    case FollowUp::open_oauth_session:
+      return "open_oauth_session";
+    case FollowUp::close_oauth_session:
+      return "close_oauth_session";
+    case FollowUp::revoke_credentials:
+      return "revoke_credentials";
+    case FollowUp::store_credentials:
+      return "store_credentials";
+    case FollowUp::schedule_sync:
+      return "schedule_sync";
+    case FollowUp::schedule_recovery:
+      return "schedule_recovery";
+    case FollowUp::cancel_recovery:
+      return "cancel_recovery";
   }
   return "unknown";
 }
@@ -110,7 +123,7 @@ const lifecycle::Registry& lifecycle_registry() {
 
     r.add_action("raise_missing_scopes_issue", [](const lifecycle::Firing& f) {
       raise(f, issue_texts::missing_scopes(ctx(f).key.platform, missing_scopes(f),
-                                          strings_at(f, "missing_scope_effects")));
+                                           strings_at(f, "missing_scope_effects")));
     });
     r.add_action("clear_missing_scopes_issue", [](const lifecycle::Firing& f) {
       ctx(f).effects.clear.push_back(std::string(issue_texts::kMissingScopes));

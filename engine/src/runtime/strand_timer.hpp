@@ -16,8 +16,8 @@ namespace sparks::runtime {
 class StrandTimer {
  public:
   // `fire` runs on `strand` at `deadline`, unless arm() or cancel() is called first.
-  void arm(const boost::asio::strand<boost::asio::any_io_executor>& strand, Clock::time_point deadline,
-           std::function<void()> fire) {
+  void arm(const boost::asio::strand<boost::asio::any_io_executor>& strand,
+           Clock::time_point deadline, std::function<void()> fire) {
     if (!timer_) timer_ = std::make_unique<boost::asio::system_timer>(strand);
     deadline_ = deadline;
     timer_->expires_at(deadline);

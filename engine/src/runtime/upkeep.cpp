@@ -23,7 +23,7 @@ using runtime::to_ms;
 
 namespace {
 
-constexpr int kMaxSyncPages = 20;  // a sync reads at most this many pages per kind
+constexpr int kMaxSyncPages = 20;                 // a sync reads at most this many pages per kind
 constexpr std::chrono::minutes kWebhookGrace{1};  // a webhook may trail the API by this much
 
 bool granted(const runtime::Integration& in, std::string_view scope) {
@@ -56,26 +56,28 @@ std::int64_t integer(const boost::json::object& o, std::string_view key) {
 using PagesDone = std::function<void(std::string error, boost::json::array items)>;
 
 // Reads pages of one kind of sync until the connector gives no next cursor.
-void fetch_pages(plugins::LoadedPlugin& connector, std::string workspace, boost::json::object credentials,
-                 std::string what, std::optional<std::string> cursor, int pages_left,
+void fetch_pages(plugins::LoadedPlugin& connector, std::string workspace,
+                 boost::json::object credentials, std::string what,
+                 std::optional<std::string> cursor, int pages_left,
                  std::shared_ptr<boost::json::array> items, PagesDone done) {
   boost::json::object request{{"credentials", credentials}, {"what", what}};
   if (cursor) request["cursor"] = *cursor;
-  connector.call(plugins::Operation::sync, workspace, boost::json::serialize(request),
-                 [&connector, workspace, credentials = std::move(credentials), what, pages_left, items,
-                  done = std::move(done)](sparks_status_t status, std::string result) mutable {
-                   if (status != SPARKS_OK) return done(result, {});
-                   boost::system::error_code ec;
-                   auto page = boost::json::parse(result, ec);
-                   if (!page.is_object()) return done("the connector's sync page is not an object", {});
-                   if (const auto* list = page.get_object().if_contains("items"); list && list->is_array())
-                     for (const auto& item : list->get_array()) items->push_back(item);
-                   const auto* next = page.get_object().if_contains("next_cursor");
-                   if (!next || !next->is_string() || next->get_string().empty() || pages_left <= 1)
-                     return done({}, std::move(*items));
-                   fetch_pages(connector, workspace, std::move(credentials), what,
-                               std::string(next->get_string()), pages_left - 1, items, std::move(done));
-                 });
+  connector.call(
+      plugins::Operation::sync, workspace, boost::json::serialize(request),
+      [&connector, workspace, credentials = std::move(credentials), what, pages_left, items,
+       done = std::move(done)](sparks_status_t status, std::string result) mutable {
+        if (status != SPARKS_OK) return done(result, {});
+        boost::system::error_code ec;
+        auto page = boost::json::parse(result, ec);
+        if (!page.is_object()) return done("the connector's sync page is not an object", {});
+        if (const auto* list = page.get_object().if_contains("items"); list && list->is_array())
+          for (const auto& item : list->get_array()) items->push_back(item);
+        const auto* next = page.get_object().if_contains("next_cursor");
+        if (!next || !next->is_string() || next->get_string().empty() || pages_left <= 1)
+          return done({}, std::move(*items));
+        fetch_pages(connector, workspace, std::move(credentials), what,
+                    std::string(next->get_string()), pages_left - 1, items, std::move(done));
+      });
 }
 
 std::vector<store::CatalogSkuRow> catalog_rows(const boost::json::array& products) {
@@ -91,14 +93,31 @@ std::vector<store::CatalogSkuRow> catalog_rows(const boost::json::array& product
       const auto* price = sku.if_contains("price");
       const boost::json::object no_price;
       const auto& price_object = price && price->is_object() ? price->get_object() : no_price;
-      rows.push_back({text(sku, "id"), text(product, "id"), text(sku, "seller_sku"), text(product, "title"),
-                      text(price_object, "sale_price"), text(price_object, "currency")});
+      rows.push_back({text(sku, "id"), text(product, "id"), text(sku, "seller_sku"),
+                      text(product, "title"), text(price_object, "sale_price"),
+                      text(price_object, "currency")});
     }
   }
   return rows;
 }
 
 }  // namespace
+
+// Arms one of the integration's upkeep timers to call `step` on the workspace's strand. The timer
+// holds the engine weakly: a pending refresh or sync must not keep a stopped engine alive.
+void Engine::Impl::arm_upkeep(const WorkspacePtr& ws, runtime::Integration& in,
+                              runtime::StrandTimer runtime::Integration::*timer,
+                              std::chrono::milliseconds delay, UpkeepStep step) {
+  // Timers run on the steady passage of time from now; the injectable clock says what "now" is.
+  (in.*timer).arm(ws->strand, Clock::now() + delay,
+                  [weak = weak_from_this(), ws, platform = in.key.platform, timer, step] {
+                    auto self = weak.lock();
+                    if (!self) return;
+                    auto& in = self->integration(*ws, platform);
+                    (in.*timer).expired();
+                    ((*self).*step)(ws, in);
+                  });
+}
 
 void Engine::Impl::stop_upkeep(runtime::Integration& in) {
   in.refresh_timer.cancel();
@@ -112,35 +131,30 @@ void Engine::Impl::schedule_refresh(const WorkspacePtr& ws, runtime::Integration
   if (!expires || !expires->is_int64()) return;
   const auto expiry = Clock::time_point(std::chrono::seconds(expires->get_int64()));
   const auto when = std::max(options.now(), expiry - options.refresh_margin);
-  // Timers run on the steady passage of time from now; the injectable clock says what "now" is.
-  in.refresh_timer.arm(ws->strand, Clock::now() + (when - options.now()),
-                       [weak = weak_from_this(), ws, platform = in.key.platform] {
-                         auto self = weak.lock();
-                         if (!self) return;
-                         auto& in = self->integration(*ws, platform);
-                         in.refresh_timer.expired();
-                         self->refresh_now(ws, in);
-                       });
+  arm_upkeep(ws, in, &runtime::Integration::refresh_timer,
+             std::chrono::duration_cast<std::chrono::milliseconds>(when - options.now()),
+             &Impl::refresh_when_due);
+}
+
+void Engine::Impl::refresh_when_due(const WorkspacePtr& ws, runtime::Integration& in) {
+  refresh_now(ws, in);
 }
 
 void Engine::Impl::schedule_retry(const WorkspacePtr& ws, runtime::Integration& in) {
-  const auto delay = runtime::backoff_delay(in.failed_attempts++, options.retry_first_delay, options.retry_max_delay);
-  spdlog::info("{}/{}: retrying in {} ms (attempt {})", in.key.workspace, in.key.platform, delay.count(),
-               in.failed_attempts);
-  in.refresh_timer.arm(ws->strand, Clock::now() + delay, [weak = weak_from_this(), ws, platform = in.key.platform] {
-    auto self = weak.lock();
-    if (!self) return;
-    auto& in = self->integration(*ws, platform);
-    in.refresh_timer.expired();
-    self->refresh_now(ws, in);
-  });
+  const auto delay = runtime::backoff_delay(in.failed_attempts++, options.retry_first_delay,
+                                            options.retry_max_delay);
+  spdlog::info("{}/{}: retrying in {} ms (attempt {})", in.key.workspace, in.key.platform,
+               delay.count(), in.failed_attempts);
+  arm_upkeep(ws, in, &runtime::Integration::refresh_timer, delay, &Impl::refresh_when_due);
 }
 
 void Engine::Impl::refresh_now(const WorkspacePtr& ws, runtime::Integration& in,
                                std::function<void(std::string)> done) {
   auto* connector = plugin(in.key.platform);
-  if (!connector) return complete(std::move(done), "no connector plugin for platform '" + in.key.platform + "'");
-  if (!in.credentials) return complete(std::move(done), in.key.platform + " has no credentials to refresh");
+  if (!connector)
+    return complete(std::move(done), "no connector plugin for platform '" + in.key.platform + "'");
+  if (!in.credentials)
+    return complete(std::move(done), in.key.platform + " has no credentials to refresh");
   if (in.refreshing) return complete(std::move(done), std::string("a refresh is already running"));
   in.refreshing = true;
   connector->call(
@@ -161,19 +175,23 @@ void Engine::Impl::refresh_now(const WorkspacePtr& ws, runtime::Integration& in,
           return self->complete(std::move(done), std::string());
         ++self->metrics.refreshes_ok;
         in.credentials = std::move(fresh.get_object());
-        if (const auto* expires = in.credentials->if_contains("expires_at"); expires && expires->is_int64())
+        if (const auto* expires = in.credentials->if_contains("expires_at");
+            expires && expires->is_int64())
           in.facts.token_expires_at_ms = expires->get_int64() * 1000;
         auto sealed = self->seal_credentials(in.key, *in.credentials);
         self->writer.submit(
-            [key = in.key, sealed = std::move(sealed), facts = in.facts, at = to_ms(self->options.now())](
-                SQLite::Database& db) {
-              store::store_credentials(db, key.workspace, key.platform,
-                                       std::span(reinterpret_cast<const std::uint8_t*>(sealed.data()), sealed.size()),
-                                       at);
+            [key = in.key, sealed = std::move(sealed), facts = in.facts,
+             at = to_ms(self->options.now())](SQLite::Database& db) {
+              store::store_credentials(
+                  db, key.workspace, key.platform,
+                  std::span(reinterpret_cast<const std::uint8_t*>(sealed.data()), sealed.size()),
+                  at);
               store::save_facts(db, facts);
             },
             [key = in.key](std::exception_ptr error) {
-              if (error) spdlog::error("{}/{}: refreshed credentials could not be stored", key.workspace, key.platform);
+              if (error)
+                spdlog::error("{}/{}: refreshed credentials could not be stored", key.workspace,
+                              key.platform);
             });
         in.failed_attempts = 0;
         self->schedule_refresh(ws, in);
@@ -181,14 +199,9 @@ void Engine::Impl::refresh_now(const WorkspacePtr& ws, runtime::Integration& in,
       });
 }
 
-void Engine::Impl::schedule_sync(const WorkspacePtr& ws, runtime::Integration& in, std::chrono::milliseconds delay) {
-  in.sync_timer.arm(ws->strand, Clock::now() + delay, [weak = weak_from_this(), ws, platform = in.key.platform] {
-    auto self = weak.lock();
-    if (!self) return;
-    auto& in = self->integration(*ws, platform);
-    in.sync_timer.expired();
-    self->sync_now(ws, in);
-  });
+void Engine::Impl::schedule_sync(const WorkspacePtr& ws, runtime::Integration& in,
+                                 std::chrono::milliseconds delay) {
+  arm_upkeep(ws, in, &runtime::Integration::sync_timer, delay, &Impl::sync_now);
 }
 
 void Engine::Impl::sync_now(const WorkspacePtr& ws, runtime::Integration& in) {
@@ -206,7 +219,8 @@ void Engine::Impl::sync_now(const WorkspacePtr& ws, runtime::Integration& in) {
   }
   auto remaining = std::make_shared<std::size_t>(kinds.size());
   auto failures = std::make_shared<std::vector<std::string>>();
-  auto finished = [self = shared_from_this(), ws, platform = in.key.platform, remaining, failures]() {
+  auto finished = [self = shared_from_this(), ws, platform = in.key.platform, remaining,
+                   failures]() {
     if (--*remaining > 0) return;
     auto& in = self->integration(*ws, platform);
     if (!failures->empty()) {
@@ -223,39 +237,47 @@ void Engine::Impl::sync_now(const WorkspacePtr& ws, runtime::Integration& in) {
     return finished();
   }
   for (const auto& what : kinds) {
-    fetch_pages(*connector, ws->id, *in.credentials, what, std::nullopt, kMaxSyncPages,
-                std::make_shared<boost::json::array>(),
-                [self = shared_from_this(), ws, platform = in.key.platform, what, failures,
-                 finished](std::string error, boost::json::array items) mutable {
-                  if (!error.empty()) {
-                    failures->push_back(what + ": " + error);
-                    return finished();
-                  }
-                  auto& in = self->integration(*ws, platform);
-                  const auto at = to_ms(self->options.now());
-                  if (what == "catalog") {
-                    self->writer.submit([id = ws->id, rows = catalog_rows(items), at](SQLite::Database& db) {
-                      store::replace_catalog(db, id, rows, at);
-                    }, [](std::exception_ptr) {});
-                  } else if (what == "posts") {
-                    std::vector<store::PostRow> posts;
-                    for (const auto& item : items)
-                      if (item.is_object()) posts.push_back({text(item.get_object(), "id"), text(item.get_object(), "title")});
-                    self->writer.submit([id = ws->id, posts = std::move(posts), at](SQLite::Database& db) {
-                      store::replace_posts(db, id, posts, at);
-                    }, [](std::exception_ptr) {});
-                  } else if (what == "comments") {
-                    // Activity the API shows but no webhook reported: the newest comment, once it is
-                    // older than a webhook's usual delay, newer than the last webhook and than going live.
-                    std::int64_t newest = 0;
-                    for (const auto& item : items)
-                      if (item.is_object()) newest = std::max(newest, integer(item.get_object(), "create_time") * 1000);
-                    const auto heard = std::max(in.facts.last_webhook_ms.value_or(0), in.facts.connected_at_ms.value_or(0));
-                    if (newest > heard && from_ms(newest) + kWebhookGrace <= self->options.now())
-                      in.facts.unreported_activity_ms = newest;
-                  }
-                  finished();
-                });
+    fetch_pages(
+        *connector, ws->id, *in.credentials, what, std::nullopt, kMaxSyncPages,
+        std::make_shared<boost::json::array>(),
+        [self = shared_from_this(), ws, platform = in.key.platform, what, failures, finished](
+            std::string error, boost::json::array items) mutable {
+          if (!error.empty()) {
+            failures->push_back(what + ": " + error);
+            return finished();
+          }
+          auto& in = self->integration(*ws, platform);
+          const auto at = to_ms(self->options.now());
+          if (what == "catalog") {
+            self->writer.submit(
+                [id = ws->id, rows = catalog_rows(items), at](SQLite::Database& db) {
+                  store::replace_catalog(db, id, rows, at);
+                },
+                [](std::exception_ptr) {});
+          } else if (what == "posts") {
+            std::vector<store::PostRow> posts;
+            for (const auto& item : items)
+              if (item.is_object())
+                posts.push_back({text(item.get_object(), "id"), text(item.get_object(), "title")});
+            self->writer.submit(
+                [id = ws->id, posts = std::move(posts), at](SQLite::Database& db) {
+                  store::replace_posts(db, id, posts, at);
+                },
+                [](std::exception_ptr) {});
+          } else if (what == "comments") {
+            // Activity the API shows but no webhook reported: the newest comment, once it is
+            // older than a webhook's usual delay, newer than the last webhook and than going live.
+            std::int64_t newest = 0;
+            for (const auto& item : items)
+              if (item.is_object())
+                newest = std::max(newest, integer(item.get_object(), "create_time") * 1000);
+            const auto heard = std::max(in.facts.last_webhook_ms.value_or(0),
+                                        in.facts.connected_at_ms.value_or(0));
+            if (newest > heard && from_ms(newest) + kWebhookGrace <= self->options.now())
+              in.facts.unreported_activity_ms = newest;
+          }
+          finished();
+        });
   }
 }
 

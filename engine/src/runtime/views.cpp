@@ -68,22 +68,25 @@ std::string Engine::metrics() const {
   const auto writes = impl_->writer.counters();
   std::ostringstream out;
   auto counter = [&out](std::string_view name, std::string_view help, std::uint64_t value) {
-    out << "# HELP sparks_" << name << ' ' << help << "\n# TYPE sparks_" << name << " counter\nsparks_" << name
-        << ' ' << value << '\n';
+    out << "# HELP sparks_" << name << ' ' << help << "\n# TYPE sparks_" << name
+        << " counter\nsparks_" << name << ' ' << value << '\n';
   };
   counter("lifecycle_transitions_total", "Lifecycle transitions committed", m.transitions);
   counter("lifecycle_refusals_total", "Lifecycle events refused by a guard", m.refusals);
   counter("webhooks_accepted_total", "Webhooks whose signature verified", m.webhooks_accepted);
-  counter("webhooks_rejected_total", "Webhooks refused (bad signature or body)", m.webhooks_rejected);
+  counter("webhooks_rejected_total", "Webhooks refused (bad signature or body)",
+          m.webhooks_rejected);
   counter("events_stored_total", "Inbound events stored in the event log", m.events_stored);
   counter("events_duplicate_total", "Inbound events dropped as already stored", m.events_duplicate);
-  counter("events_unrouted_total", "Inbound events for an account no workspace connected", m.events_unrouted);
+  counter("events_unrouted_total", "Inbound events for an account no workspace connected",
+          m.events_unrouted);
   counter("token_refreshes_total", "Token refreshes that succeeded", m.refreshes_ok);
   counter("token_refresh_failures_total", "Token refreshes that failed", m.refreshes_failed);
   counter("syncs_total", "Syncs that completed", m.syncs_ok);
   counter("sync_failures_total", "Syncs that failed", m.syncs_failed);
   counter("connects_started_total", "OAuth authorizations started", m.connects_started);
-  counter("authorizations_completed_total", "OAuth callbacks that reached the lifecycle", m.authorizations_completed);
+  counter("authorizations_completed_total", "OAuth callbacks that reached the lifecycle",
+          m.authorizations_completed);
   counter("store_transactions_total", "Group-committed store transactions", writes.transactions);
   counter("store_batches_total", "Store batches run", writes.batches);
   counter("store_failed_batches_total", "Store batches that failed", writes.failed_batches);
@@ -91,32 +94,40 @@ std::string Engine::metrics() const {
 }
 
 void Engine::contacts(std::string workspace, ReplyHandler done) {
-  impl_->read([workspace](SQLite::Database& db) -> boost::json::value {
-    return {{"contacts", store::list_contacts(db, workspace)}};
-  }, std::move(done));
+  impl_->read(
+      [workspace](SQLite::Database& db) -> boost::json::value {
+        return {{"contacts", store::list_contacts(db, workspace)}};
+      },
+      std::move(done));
 }
 
 void Engine::inbox(std::string workspace, ReplyHandler done) {
-  impl_->read([workspace](SQLite::Database& db) -> boost::json::value {
-    return {{"conversations", store::list_conversations(db, workspace)}};
-  }, std::move(done));
+  impl_->read(
+      [workspace](SQLite::Database& db) -> boost::json::value {
+        return {{"conversations", store::list_conversations(db, workspace)}};
+      },
+      std::move(done));
 }
 
 void Engine::orders(std::string workspace, ReplyHandler done) {
-  impl_->read([workspace](SQLite::Database& db) -> boost::json::value {
-    return {{"orders", store::list_orders(db, workspace)}};
-  }, std::move(done));
+  impl_->read(
+      [workspace](SQLite::Database& db) -> boost::json::value {
+        return {{"orders", store::list_orders(db, workspace)}};
+      },
+      std::move(done));
 }
 
 void Engine::analytics(std::string workspace, ReplyHandler done) {
-  impl_->read([workspace](SQLite::Database& db) -> boost::json::value {
-    auto flows = store::list_flow_stats(db, workspace);
-    boost::json::object totals;
-    for (const auto& flow : flows)
-      for (const auto& [name, value] : flow.at("counters").as_object())
-        totals[name] = (totals.contains(name) ? totals[name].as_int64() : 0) + value.as_int64();
-    return {{"flows", std::move(flows)}, {"totals", std::move(totals)}};
-  }, std::move(done));
+  impl_->read(
+      [workspace](SQLite::Database& db) -> boost::json::value {
+        auto flows = store::list_flow_stats(db, workspace);
+        boost::json::object totals;
+        for (const auto& flow : flows)
+          for (const auto& [name, value] : flow.at("counters").as_object())
+            totals[name] = (totals.contains(name) ? totals[name].as_int64() : 0) + value.as_int64();
+        return {{"flows", std::move(flows)}, {"totals", std::move(totals)}};
+      },
+      std::move(done));
 }
 
 }  // namespace sparks

@@ -18,7 +18,7 @@ namespace sparks::runtime {
 struct Integration {
   IntegrationKey key;
   lifecycle::Instance machine;
-  std::vector<IssueView> issues;    // as stored; updated after each commit
+  std::vector<IssueView> issues;     // as stored; updated after each commit
   store::IntegrationFactsRow facts;  // account, scopes, sync and webhook times, as stored
   // The tokens, opened from the store; only ever in memory in plain text.
   std::optional<boost::json::object> credentials;

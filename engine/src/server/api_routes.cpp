@@ -27,8 +27,8 @@ class RequestCounters {
     out << "# HELP sparks_http_requests_total HTTP requests answered, by route and status\n"
            "# TYPE sparks_http_requests_total counter\n";
     for (const auto& [key, n] : counts_)
-      out << "sparks_http_requests_total{route=\"" << key.first << "\",status=\"" << key.second << "\"} " << n
-          << '\n';
+      out << "sparks_http_requests_total{route=\"" << key.first << "\",status=\"" << key.second
+          << "\"} " << n << '\n';
     return out.str();
   }
 
@@ -60,9 +60,11 @@ struct Api {
       for (const auto& m : w.members)
         if (crypto::constant_time_equal(m.api_key, key)) found = &m, found_in = &w;
     if (!found) return Error{ErrorKind::unauthorized, "unauthorized", "unknown API key"};
-    if (!workspace) return Error{ErrorKind::not_found, "workspace_not_found", "no workspace '" + ws + "'"};
+    if (!workspace)
+      return Error{ErrorKind::not_found, "workspace_not_found", "no workspace '" + ws + "'"};
     if (found_in != workspace)
-      return Error{ErrorKind::forbidden, "wrong_workspace", "this API key is not a member of workspace '" + ws + "'"};
+      return Error{ErrorKind::forbidden, "wrong_workspace",
+                   "this API key is not a member of workspace '" + ws + "'"};
     return Actor::member(found->user, found->role);
   }
 
@@ -73,15 +75,18 @@ struct Api {
 };
 
 // Finishes a request with the engine's reply.
-ReplyHandler answer(http::Responder respond, std::shared_ptr<Api> api, std::string route, int ok_status = 200) {
+ReplyHandler answer(http::Responder respond, std::shared_ptr<Api> api, std::string route,
+                    int ok_status = 200) {
   return [respond = std::move(respond), api, route = std::move(route), ok_status](Reply reply) {
-    auto response = reply.error ? error_response(*reply.error) : http::Response::json(ok_status, reply.value);
+    auto response =
+        reply.error ? error_response(*reply.error) : http::Response::json(ok_status, reply.value);
     api->counters.count(route, response.status);
     respond(std::move(response));
   };
 }
 
-void refuse(const http::Responder& respond, Api& api, const std::string& route, const Error& error) {
+void refuse(const http::Responder& respond, Api& api, const std::string& route,
+            const Error& error) {
   api.counters.count(route, status_of(error.kind));
   respond(error_response(error));
 }
@@ -96,13 +101,20 @@ bool is_yaml(const http::Request& request) {
 
 int status_of(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::invalid: return 400;
-    case ErrorKind::unauthorized: return 401;
-    case ErrorKind::forbidden: return 403;
-    case ErrorKind::not_found: return 404;
-    case ErrorKind::conflict: return 409;
-    case ErrorKind::unavailable: return 502;
-    case ErrorKind::internal: return 500;
+    case ErrorKind::invalid:
+      return 400;
+    case ErrorKind::unauthorized:
+      return 401;
+    case ErrorKind::forbidden:
+      return 403;
+    case ErrorKind::not_found:
+      return 404;
+    case ErrorKind::conflict:
+      return 409;
+    case ErrorKind::unavailable:
+      return 502;
+    case ErrorKind::internal:
+      return 500;
   }
   return 500;
 }
@@ -111,7 +123,8 @@ http::Response error_response(const Error& error) {
   return http::error_response(status_of(error.kind), error.code, error.message);
 }
 
-void mount_api(http::Router& router, std::shared_ptr<Engine> engine, std::shared_ptr<const config::Config> config) {
+void mount_api(http::Router& router, std::shared_ptr<Engine> engine,
+               std::shared_ptr<const config::Config> config) {
   auto api = std::make_shared<Api>();
   api->engine = std::move(engine);
   api->config = std::move(config);
@@ -129,68 +142,91 @@ void mount_api(http::Router& router, std::shared_ptr<Engine> engine, std::shared
 
   // Routes for a member of {ws}: the key is checked first, then `call` runs with the member.
   using MemberCall = std::function<void(const http::Request&, const Actor&, ReplyHandler)>;
-  auto member_route = [&router, api](std::string method, std::string pattern, MemberCall call, int ok_status = 200) {
-    router.add(method, pattern, [api, pattern, call = std::move(call), ok_status](http::Request request,
-                                                                                   http::Responder respond) {
-      auto who = api->member(request, request.params.at("ws"));
-      if (auto* error = std::get_if<Error>(&who)) return refuse(respond, *api, pattern, *error);
-      if (auto it = request.params.find("platform"); it != request.params.end() && !api->known_platform(it->second))
-        return refuse(respond, *api, pattern,
-                      {ErrorKind::not_found, "unknown_platform", "no platform '" + it->second + "' is installed"});
-      call(request, std::get<Actor>(who), answer(std::move(respond), api, pattern, ok_status));
-    });
+  auto member_route = [&router, api](std::string method, std::string pattern, MemberCall call,
+                                     int ok_status = 200) {
+    router.add(method, pattern,
+               [api, pattern, call = std::move(call), ok_status](http::Request request,
+                                                                 http::Responder respond) {
+                 auto who = api->member(request, request.params.at("ws"));
+                 if (auto* error = std::get_if<Error>(&who))
+                   return refuse(respond, *api, pattern, *error);
+                 if (auto it = request.params.find("platform");
+                     it != request.params.end() && !api->known_platform(it->second))
+                   return refuse(respond, *api, pattern,
+                                 {ErrorKind::not_found, "unknown_platform",
+                                  "no platform '" + it->second + "' is installed"});
+                 call(request, std::get<Actor>(who),
+                      answer(std::move(respond), api, pattern, ok_status));
+               });
   };
   const std::string ws = "/api/v1/workspaces/{ws}";
   auto engine_of = [api] { return api->engine; };
 
-  member_route("GET", ws + "/integrations", [engine_of](const http::Request& r, const Actor&, ReplyHandler done) {
-    engine_of()->cards(r.params.at("ws"), std::move(done));
-  });
-  member_route("POST", ws + "/integrations/{platform}/connect",
-               [engine_of](const http::Request& r, const Actor& actor, ReplyHandler done) {
-                 engine_of()->connect({r.params.at("ws"), r.params.at("platform")}, actor, std::move(done));
+  member_route("GET", ws + "/integrations",
+               [engine_of](const http::Request& r, const Actor&, ReplyHandler done) {
+                 engine_of()->cards(r.params.at("ws"), std::move(done));
                });
+  member_route(
+      "POST", ws + "/integrations/{platform}/connect",
+      [engine_of](const http::Request& r, const Actor& actor, ReplyHandler done) {
+        engine_of()->connect({r.params.at("ws"), r.params.at("platform")}, actor, std::move(done));
+      });
   member_route("POST", ws + "/integrations/{platform}/disconnect",
                [engine_of](const http::Request& r, const Actor& actor, ReplyHandler done) {
-                 engine_of()->disconnect({r.params.at("ws"), r.params.at("platform")}, actor, std::move(done));
+                 engine_of()->disconnect({r.params.at("ws"), r.params.at("platform")}, actor,
+                                         std::move(done));
                });
-  member_route("GET", ws + "/audit", [engine_of](const http::Request& r, const Actor&, ReplyHandler done) {
-    engine_of()->audit_log(r.params.at("ws"), std::move(done));
-  });
+  member_route("GET", ws + "/audit",
+               [engine_of](const http::Request& r, const Actor&, ReplyHandler done) {
+                 engine_of()->audit_log(r.params.at("ws"), std::move(done));
+               });
 
   // Flows: YAML in, JSON out.
-  auto with_yaml = [api](std::function<void(const http::Request&, const Actor&, ReplyHandler)> call) {
-    return [api, call = std::move(call)](const http::Request& r, const Actor& actor, ReplyHandler done) {
-      if (!is_yaml(r))
-        return done(Reply::fail(ErrorKind::invalid, "unsupported_content_type",
-                                "send the flow as YAML with `Content-Type: application/yaml` (got '" +
-                                    r.header("Content-Type").value_or("none") + "')"));
-      call(r, actor, std::move(done));
-    };
-  };
-  member_route("GET", ws + "/flows", [engine_of](const http::Request& r, const Actor&, ReplyHandler done) {
-    engine_of()->flows(r.params.at("ws"), std::move(done));
-  });
-  member_route("POST", ws + "/flows", with_yaml([engine_of](const http::Request& r, const Actor& actor, ReplyHandler done) {
-                 engine_of()->create_flow(r.params.at("ws"), actor, r.body, std::move(done));
-               }),
-               201);
-  member_route("GET", ws + "/flows/{id}", [engine_of](const http::Request& r, const Actor&, ReplyHandler done) {
-    engine_of()->flow(r.params.at("ws"), r.params.at("id"), std::move(done));
-  });
-  member_route("PUT", ws + "/flows/{id}", with_yaml([engine_of](const http::Request& r, const Actor& actor, ReplyHandler done) {
-                 engine_of()->update_flow(r.params.at("ws"), r.params.at("id"), actor, r.body, std::move(done));
-               }));
-  member_route("DELETE", ws + "/flows/{id}", [engine_of](const http::Request& r, const Actor& actor, ReplyHandler done) {
-    engine_of()->delete_flow(r.params.at("ws"), r.params.at("id"), actor, std::move(done));
-  });
+  auto with_yaml =
+      [api](std::function<void(const http::Request&, const Actor&, ReplyHandler)> call) {
+        return [api, call = std::move(call)](const http::Request& r, const Actor& actor,
+                                             ReplyHandler done) {
+          if (!is_yaml(r))
+            return done(
+                Reply::fail(ErrorKind::invalid, "unsupported_content_type",
+                            "send the flow as YAML with `Content-Type: application/yaml` (got '" +
+                                r.header("Content-Type").value_or("none") + "')"));
+          call(r, actor, std::move(done));
+        };
+      };
+  member_route("GET", ws + "/flows",
+               [engine_of](const http::Request& r, const Actor&, ReplyHandler done) {
+                 engine_of()->flows(r.params.at("ws"), std::move(done));
+               });
+  member_route(
+      "POST", ws + "/flows",
+      with_yaml([engine_of](const http::Request& r, const Actor& actor, ReplyHandler done) {
+        engine_of()->create_flow(r.params.at("ws"), actor, r.body, std::move(done));
+      }),
+      201);
+  member_route("GET", ws + "/flows/{id}",
+               [engine_of](const http::Request& r, const Actor&, ReplyHandler done) {
+                 engine_of()->flow(r.params.at("ws"), r.params.at("id"), std::move(done));
+               });
+  member_route(
+      "PUT", ws + "/flows/{id}",
+      with_yaml([engine_of](const http::Request& r, const Actor& actor, ReplyHandler done) {
+        engine_of()->update_flow(r.params.at("ws"), r.params.at("id"), actor, r.body,
+                                 std::move(done));
+      }));
+  member_route("DELETE", ws + "/flows/{id}",
+               [engine_of](const http::Request& r, const Actor& actor, ReplyHandler done) {
+                 engine_of()->delete_flow(r.params.at("ws"), r.params.at("id"), actor,
+                                          std::move(done));
+               });
   using FlowStep = void (Engine::*)(std::string, std::string, Actor, ReplyHandler);
   for (auto [verb, step] : {std::pair<const char*, FlowStep>{"publish", &Engine::publish_flow},
                             std::pair<const char*, FlowStep>{"pause", &Engine::pause_flow},
                             std::pair<const char*, FlowStep>{"resume", &Engine::resume_flow}})
     member_route("POST", ws + "/flows/{id}/" + verb,
                  [engine_of, step](const http::Request& r, const Actor& actor, ReplyHandler done) {
-                   ((*engine_of()).*step)(r.params.at("ws"), r.params.at("id"), actor, std::move(done));
+                   ((*engine_of()).*step)(r.params.at("ws"), r.params.at("id"), actor,
+                                          std::move(done));
                  });
 
   // What was kept.
@@ -199,26 +235,32 @@ void mount_api(http::Router& router, std::shared_ptr<Engine> engine, std::shared
                             std::pair<const char*, Listing>{"inbox", &Engine::inbox},
                             std::pair<const char*, Listing>{"orders", &Engine::orders},
                             std::pair<const char*, Listing>{"analytics", &Engine::analytics}})
-    member_route("GET", ws + "/" + name, [engine_of, list](const http::Request& r, const Actor&, ReplyHandler done) {
-      ((*engine_of()).*list)(r.params.at("ws"), std::move(done));
-    });
+    member_route("GET", ws + "/" + name,
+                 [engine_of, list](const http::Request& r, const Actor&, ReplyHandler done) {
+                   ((*engine_of()).*list)(r.params.at("ws"), std::move(done));
+                 });
 
-  member_route("DELETE", ws, [engine_of](const http::Request& r, const Actor& actor, ReplyHandler done) {
-    boost::system::error_code ec;
-    auto body = json::parse(r.body, ec);
-    const auto* confirm = body.is_object() ? body.get_object().if_contains("confirm") : nullptr;
-    engine_of()->close_workspace(r.params.at("ws"), actor,
-                                 confirm && confirm->is_string() ? std::string(confirm->get_string()) : "",
-                                 std::move(done));
-  });
+  member_route(
+      "DELETE", ws, [engine_of](const http::Request& r, const Actor& actor, ReplyHandler done) {
+        boost::system::error_code ec;
+        auto body = json::parse(r.body, ec);
+        const auto* confirm = body.is_object() ? body.get_object().if_contains("confirm") : nullptr;
+        engine_of()->close_workspace(
+            r.params.at("ws"), actor,
+            confirm && confirm->is_string() ? std::string(confirm->get_string()) : "",
+            std::move(done));
+      });
 
   // The platforms' side: no API key; the state and the signatures are the proof.
-  router.add("GET", "/oauth/{platform}/callback", [api](http::Request request, http::Responder respond) {
-    api->engine->complete_authorization(request.params.at("platform"), request.query,
-                                        answer(std::move(respond), api, "/oauth/{platform}/callback"));
-  });
+  router.add("GET", "/oauth/{platform}/callback",
+             [api](http::Request request, http::Responder respond) {
+               api->engine->complete_authorization(
+                   request.params.at("platform"), request.query,
+                   answer(std::move(respond), api, "/oauth/{platform}/callback"));
+             });
   router.add("POST", "/webhooks/{platform}", [api](http::Request request, http::Responder respond) {
-    InboundWebhook webhook{request.method, request.path, request.query_string, {}, std::move(request.body)};
+    InboundWebhook webhook{
+        request.method, request.path, request.query_string, {}, std::move(request.body)};
     for (const auto& [name, value] : request.headers) webhook.headers.emplace_back(name, value);
     api->engine->receive_webhook(request.params.at("platform"), std::move(webhook),
                                  answer(std::move(respond), api, "/webhooks/{platform}"));

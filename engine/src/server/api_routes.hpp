@@ -10,7 +10,6 @@
 
 namespace sparks::server {
 
-
 void mount_api(http::Router& router, std::shared_ptr<Engine> engine,
                std::shared_ptr<const config::Config> config);
 

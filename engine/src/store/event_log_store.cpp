@@ -7,9 +7,10 @@
 namespace sparks::store {
 
 bool append_event(SQLite::Database& db, EventRow& e) {
-  SQLite::Statement insert(db,
-                           "INSERT OR IGNORE INTO event_log (workspace_id, platform, source,"
-                           " dedupe_key, kind, payload, received_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  SQLite::Statement insert(
+      db,
+      "INSERT OR IGNORE INTO event_log (workspace_id, platform, source,"
+      " dedupe_key, kind, payload, received_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
   bind_all(insert, e.workspace_id, e.platform, e.source, e.dedupe_key, e.kind, e.payload,
            e.received_at_ms);
   if (insert.exec() != 1) return false;
@@ -46,8 +47,8 @@ void kv_put(SQLite::Database& db, std::string_view platform, std::string_view in
 
 void kv_delete(SQLite::Database& db, std::string_view platform, std::string_view integration,
                std::string_view key) {
-  SQLite::Statement remove(db,
-                           "DELETE FROM plugin_kv WHERE platform = ? AND integration = ? AND key = ?");
+  SQLite::Statement remove(
+      db, "DELETE FROM plugin_kv WHERE platform = ? AND integration = ? AND key = ?");
   bind_all(remove, platform, integration, key);
   remove.exec();
 }

@@ -47,43 +47,53 @@ OutboxRow read_outbox(SQLite::Statement& s) {
 }  // namespace
 
 std::vector<LiveFlowRow> live_flows(SQLite::Database& db, std::string_view workspace_id) {
-  SQLite::Statement select(db,
-                           "SELECT a.id, a.version, v.definition FROM automations a JOIN flow_versions v"
-                           " ON v.workspace_id = a.workspace_id AND v.flow_id = a.id AND v.version = a.version"
-                           " WHERE a.workspace_id = ? AND a.status = 'live' ORDER BY a.id");
+  SQLite::Statement select(
+      db,
+      "SELECT a.id, a.version, v.definition FROM automations a JOIN flow_versions v"
+      " ON v.workspace_id = a.workspace_id AND v.flow_id = a.id AND v.version = a.version"
+      " WHERE a.workspace_id = ? AND a.status = 'live' ORDER BY a.id");
   bind_all(select, workspace_id);
   std::vector<LiveFlowRow> out;
   while (select.executeStep())
-    out.push_back({select.getColumn(0).getString(), select.getColumn(1).getInt64(), select.getColumn(2).getString()});
+    out.push_back({select.getColumn(0).getString(), select.getColumn(1).getInt64(),
+                   select.getColumn(2).getString()});
   return out;
 }
 
-ContactFacts contact_facts(SQLite::Database& db, std::string_view workspace_id, std::string_view user_id) {
+ContactFacts contact_facts(SQLite::Database& db, std::string_view workspace_id,
+                           std::string_view user_id) {
   ContactFacts facts;
-  SQLite::Statement select(db, "SELECT username, tags, fields FROM contacts WHERE workspace_id = ? AND user_id = ?");
+  SQLite::Statement select(
+      db, "SELECT username, tags, fields FROM contacts WHERE workspace_id = ? AND user_id = ?");
   bind_all(select, workspace_id, user_id);
   if (select.executeStep()) {
     facts.username = select.getColumn(0).getString();
     facts.tags = select.getColumn(1).getString();
     facts.fields = select.getColumn(2).getString();
   }
-  SQLite::Statement last(db,
-                         "SELECT max(at_ms) FROM inbox_messages WHERE workspace_id = ? AND user_id = ?"
-                         " AND direction = 'out' AND status = 'sent' AND flow_id IS NOT NULL");
+  SQLite::Statement last(
+      db,
+      "SELECT max(at_ms) FROM inbox_messages WHERE workspace_id = ? AND user_id = ?"
+      " AND direction = 'out' AND status = 'sent' AND flow_id IS NOT NULL");
   bind_all(last, workspace_id, user_id);
-  if (last.executeStep() && !last.getColumn(0).isNull()) facts.last_dm_ms = last.getColumn(0).getInt64();
+  if (last.executeStep() && !last.getColumn(0).isNull())
+    facts.last_dm_ms = last.getColumn(0).getInt64();
   return facts;
 }
 
-void update_contact_tags(SQLite::Database& db, std::string_view workspace_id, std::string_view user_id,
-                         const std::vector<std::string>& add, const std::vector<std::string>& remove) {
+void update_contact_tags(SQLite::Database& db, std::string_view workspace_id,
+                         std::string_view user_id, const std::vector<std::string>& add,
+                         const std::vector<std::string>& remove) {
   auto tags = string_array(contact_facts(db, workspace_id, user_id).tags);
   for (const auto& t : add)
     if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
-  std::erase_if(tags, [&](const std::string& t) { return std::find(remove.begin(), remove.end(), t) != remove.end(); });
+  std::erase_if(tags, [&](const std::string& t) {
+    return std::find(remove.begin(), remove.end(), t) != remove.end();
+  });
   boost::json::array json;
   for (const auto& t : tags) json.emplace_back(t);
-  SQLite::Statement update(db, "UPDATE contacts SET tags = ? WHERE workspace_id = ? AND user_id = ?");
+  SQLite::Statement update(db,
+                           "UPDATE contacts SET tags = ? WHERE workspace_id = ? AND user_id = ?");
   bind_all(update, boost::json::serialize(json), workspace_id, user_id);
   update.exec();
 }
@@ -97,99 +107,113 @@ void note_commenter(SQLite::Database& db, std::string_view workspace_id, std::st
 
 bool commented_before(SQLite::Database& db, std::string_view workspace_id, std::string_view user_id,
                       std::string_view video_id, std::int64_t event_id) {
-  SQLite::Statement select(db,
-                           "SELECT first_event_id FROM video_commenters WHERE workspace_id = ? AND video_id = ?"
-                           " AND user_id = ?");
+  SQLite::Statement select(
+      db,
+      "SELECT first_event_id FROM video_commenters WHERE workspace_id = ? AND video_id = ?"
+      " AND user_id = ?");
   bind_all(select, workspace_id, video_id, user_id);
   return select.executeStep() && select.getColumn(0).getInt64() < event_id;
 }
 
 std::vector<CatalogSkuRow> load_catalog(SQLite::Database& db, std::string_view workspace_id) {
-  SQLite::Statement select(db,
-                           "SELECT sku_id, product_id, seller_sku, title, price, currency FROM catalog_skus"
-                           " WHERE workspace_id = ? ORDER BY seller_sku");
+  SQLite::Statement select(
+      db,
+      "SELECT sku_id, product_id, seller_sku, title, price, currency FROM catalog_skus"
+      " WHERE workspace_id = ? ORDER BY seller_sku");
   bind_all(select, workspace_id);
   std::vector<CatalogSkuRow> out;
   while (select.executeStep())
-    out.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(), select.getColumn(2).getString(),
-                   select.getColumn(3).getString(), select.getColumn(4).getString(), select.getColumn(5).getString()});
+    out.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
+                   select.getColumn(2).getString(), select.getColumn(3).getString(),
+                   select.getColumn(4).getString(), select.getColumn(5).getString()});
   return out;
 }
 
 bool record_flow_run(SQLite::Database& db, const FlowRunRow& run) {
-  SQLite::Statement insert(db,
-                           "INSERT OR IGNORE INTO flow_runs (workspace_id, event_id, flow_id, flow_version, outcome,"
-                           " reason, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  bind_all(insert, run.workspace_id, run.event_id, run.flow_id, run.flow_version, run.outcome, run.reason, run.at_ms);
+  SQLite::Statement insert(
+      db,
+      "INSERT OR IGNORE INTO flow_runs (workspace_id, event_id, flow_id, flow_version, outcome,"
+      " reason, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  bind_all(insert, run.workspace_id, run.event_id, run.flow_id, run.flow_version, run.outcome,
+           run.reason, run.at_ms);
   return insert.exec() == 1;
 }
 
 void add_flow_stat(SQLite::Database& db, std::string_view workspace_id, std::string_view flow_id,
                    std::string_view counter, std::int64_t delta) {
-  SQLite::Statement upsert(db,
-                           "INSERT INTO flow_stats (workspace_id, flow_id, counter, value) VALUES (?1, ?2, ?3, ?4)"
-                           " ON CONFLICT (workspace_id, flow_id, counter) DO UPDATE SET value = value + ?4");
+  SQLite::Statement upsert(
+      db,
+      "INSERT INTO flow_stats (workspace_id, flow_id, counter, value) VALUES (?1, ?2, ?3, ?4)"
+      " ON CONFLICT (workspace_id, flow_id, counter) DO UPDATE SET value = value + ?4");
   bind_all(upsert, workspace_id, flow_id, counter, delta);
   upsert.exec();
 }
 
-std::vector<EventRow> unhandled_events(SQLite::Database& db, std::string_view workspace_id, std::string_view platform,
-                                       std::int64_t since_ms) {
-  SQLite::Statement select(db,
-                           "SELECT e.id, e.source, e.dedupe_key, e.kind, e.payload, e.received_at_ms FROM event_log e"
-                           " WHERE e.workspace_id = ?1 AND e.platform = ?2 AND e.received_at_ms >= ?3"
-                           " AND e.kind LIKE '%.%'"  // flow triggers are named platform.event
-                           " AND NOT EXISTS (SELECT 1 FROM flow_runs r WHERE r.workspace_id = ?1 AND r.event_id = e.id)"
-                           " ORDER BY e.id");
+std::vector<EventRow> unhandled_events(SQLite::Database& db, std::string_view workspace_id,
+                                       std::string_view platform, std::int64_t since_ms) {
+  SQLite::Statement select(
+      db,
+      "SELECT e.id, e.source, e.dedupe_key, e.kind, e.payload, e.received_at_ms FROM event_log e"
+      " WHERE e.workspace_id = ?1 AND e.platform = ?2 AND e.received_at_ms >= ?3"
+      " AND e.kind LIKE '%.%'"  // flow triggers are named platform.event
+      " AND NOT EXISTS (SELECT 1 FROM flow_runs r WHERE r.workspace_id = ?1 AND r.event_id = e.id)"
+      " ORDER BY e.id");
   bind_all(select, workspace_id, platform, since_ms);
   std::vector<EventRow> out;
   while (select.executeStep())
     out.push_back({select.getColumn(0).getInt64(), std::string(workspace_id), std::string(platform),
-                   select.getColumn(1).getString(), select.getColumn(2).getString(), select.getColumn(3).getString(),
-                   select.getColumn(4).getString(), select.getColumn(5).getInt64()});
+                   select.getColumn(1).getString(), select.getColumn(2).getString(),
+                   select.getColumn(3).getString(), select.getColumn(4).getString(),
+                   select.getColumn(5).getInt64()});
   return out;
 }
 
 bool enqueue(SQLite::Database& db, OutboxRow& r) {
-  SQLite::Statement insert(db,
-                           "INSERT OR IGNORE INTO outbox (workspace_id, platform, action, params, idempotency_key,"
-                           " flow_id, flow_version, user_id, status, attempts, due_at_ms, last_error, created_at_ms)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  bind_all(insert, r.workspace_id, r.platform, r.action, r.params, r.idempotency_key, r.flow_id, r.flow_version,
-           r.user_id, r.status, r.attempts, r.due_at_ms, r.last_error, r.created_at_ms);
+  SQLite::Statement insert(
+      db,
+      "INSERT OR IGNORE INTO outbox (workspace_id, platform, action, params, idempotency_key,"
+      " flow_id, flow_version, user_id, status, attempts, due_at_ms, last_error, created_at_ms)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  bind_all(insert, r.workspace_id, r.platform, r.action, r.params, r.idempotency_key, r.flow_id,
+           r.flow_version, r.user_id, r.status, r.attempts, r.due_at_ms, r.last_error,
+           r.created_at_ms);
   if (insert.exec() != 1) return false;
   r.id = db.getLastInsertRowid();
   return true;
 }
 
 std::vector<OutboxRow> due_outbox(SQLite::Database& db, std::int64_t now_ms, int limit) {
-  SQLite::Statement select(db,
-                           "SELECT id, workspace_id, platform, action, params, idempotency_key, flow_id, flow_version,"
-                           " user_id, status, attempts, due_at_ms, last_error, created_at_ms FROM outbox"
-                           " WHERE status = 'pending' AND due_at_ms <= ? ORDER BY due_at_ms, id LIMIT ?");
+  SQLite::Statement select(
+      db,
+      "SELECT id, workspace_id, platform, action, params, idempotency_key, flow_id, flow_version,"
+      " user_id, status, attempts, due_at_ms, last_error, created_at_ms FROM outbox"
+      " WHERE status = 'pending' AND due_at_ms <= ? ORDER BY due_at_ms, id LIMIT ?");
   bind_all(select, now_ms, std::int64_t{limit});
   std::vector<OutboxRow> out;
   while (select.executeStep()) out.push_back(read_outbox(select));
   return out;
 }
 
-void update_outbox(SQLite::Database& db, std::int64_t id, std::string_view status, std::int64_t attempts,
-                   std::int64_t due_at_ms, const std::optional<std::string>& last_error) {
-  SQLite::Statement update(db,
-                           "UPDATE outbox SET status = ?, attempts = ?, due_at_ms = ?, last_error = ? WHERE id = ?");
+void update_outbox(SQLite::Database& db, std::int64_t id, std::string_view status,
+                   std::int64_t attempts, std::int64_t due_at_ms,
+                   const std::optional<std::string>& last_error) {
+  SQLite::Statement update(
+      db, "UPDATE outbox SET status = ?, attempts = ?, due_at_ms = ?, last_error = ? WHERE id = ?");
   bind_all(update, status, attempts, due_at_ms, last_error, id);
   update.exec();
 }
 
 bool upsert_order(SQLite::Database& db, const OrderRow& o) {
-  SQLite::Statement insert(db,
-                           "INSERT OR IGNORE INTO orders (workspace_id, order_id, status, buyer_user_id, total,"
-                           " currency, line_items, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  bind_all(insert, o.workspace_id, o.order_id, o.status, o.buyer_user_id, o.total, o.currency, o.line_items, o.at_ms,
-           o.at_ms);
+  SQLite::Statement insert(
+      db,
+      "INSERT OR IGNORE INTO orders (workspace_id, order_id, status, buyer_user_id, total,"
+      " currency, line_items, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  bind_all(insert, o.workspace_id, o.order_id, o.status, o.buyer_user_id, o.total, o.currency,
+           o.line_items, o.at_ms, o.at_ms);
   if (insert.exec() == 1) return true;
-  SQLite::Statement update(db,
-                           "UPDATE orders SET status = ?, updated_at_ms = ? WHERE workspace_id = ? AND order_id = ?");
+  SQLite::Statement update(
+      db,
+      "UPDATE orders SET status = ?, updated_at_ms = ? WHERE workspace_id = ? AND order_id = ?");
   bind_all(update, o.status, o.at_ms, o.workspace_id, o.order_id);
   update.exec();
   return false;
@@ -198,10 +222,11 @@ bool upsert_order(SQLite::Database& db, const OrderRow& o) {
 std::optional<Attribution> find_attribution(SQLite::Database& db, std::string_view workspace_id,
                                             std::string_view buyer, std::int64_t since_ms,
                                             const std::vector<std::string>& skus) {
-  SQLite::Statement select(db,
-                           "SELECT flow_id, conversation_id, skus FROM inbox_messages WHERE workspace_id = ?"
-                           " AND user_id = ? AND direction = 'out' AND status = 'sent' AND flow_id IS NOT NULL"
-                           " AND at_ms >= ? ORDER BY at_ms DESC, id DESC");
+  SQLite::Statement select(
+      db,
+      "SELECT flow_id, conversation_id, skus FROM inbox_messages WHERE workspace_id = ?"
+      " AND user_id = ? AND direction = 'out' AND status = 'sent' AND flow_id IS NOT NULL"
+      " AND at_ms >= ? ORDER BY at_ms DESC, id DESC");
   bind_all(select, workspace_id, buyer, since_ms);
   std::optional<Attribution> latest;
   while (select.executeStep()) {
@@ -215,8 +240,9 @@ std::optional<Attribution> find_attribution(SQLite::Database& db, std::string_vi
 
 void attribute_order(SQLite::Database& db, std::string_view workspace_id, std::string_view order_id,
                      const Attribution& a) {
-  SQLite::Statement update(db,
-                           "UPDATE orders SET flow_id = ?, conversation_id = ? WHERE workspace_id = ? AND order_id = ?");
+  SQLite::Statement update(
+      db,
+      "UPDATE orders SET flow_id = ?, conversation_id = ? WHERE workspace_id = ? AND order_id = ?");
   bind_all(update, a.flow_id, a.conversation_id, workspace_id, order_id);
   update.exec();
 }

@@ -25,16 +25,19 @@ std::vector<LiveFlowRow> live_flows(SQLite::Database& db, std::string_view works
 
 struct ContactFacts {
   std::string username;
-  std::string tags = "[]";    // JSON
-  std::string fields = "{}";  // JSON
+  std::string tags = "[]";                 // JSON
+  std::string fields = "{}";               // JSON
   std::optional<std::int64_t> last_dm_ms;  // the last DM a flow sent them
 };
-ContactFacts contact_facts(SQLite::Database& db, std::string_view workspace_id, std::string_view user_id);
+ContactFacts contact_facts(SQLite::Database& db, std::string_view workspace_id,
+                           std::string_view user_id);
 // Adds and removes tags (JSON arrays of names).
-void update_contact_tags(SQLite::Database& db, std::string_view workspace_id, std::string_view user_id,
-                         const std::vector<std::string>& add, const std::vector<std::string>& remove);
+void update_contact_tags(SQLite::Database& db, std::string_view workspace_id,
+                         std::string_view user_id, const std::vector<std::string>& add,
+                         const std::vector<std::string>& remove);
 
-// Remembers that `user_id` commented on `video_id` in event `event_id` (the first such event stays).
+// Remembers that `user_id` commented on `video_id` in event `event_id` (the first such event
+// stays).
 void note_commenter(SQLite::Database& db, std::string_view workspace_id, std::string_view video_id,
                     std::string_view user_id, std::int64_t event_id);
 // True if `user_id` commented on `video_id` in an event before `event_id`.
@@ -81,8 +84,9 @@ struct OutboxRow {
 // False (and nothing written) when a row with the same idempotency key exists.
 bool enqueue(SQLite::Database& db, OutboxRow& row);
 std::vector<OutboxRow> due_outbox(SQLite::Database& db, std::int64_t now_ms, int limit);
-void update_outbox(SQLite::Database& db, std::int64_t id, std::string_view status, std::int64_t attempts,
-                   std::int64_t due_at_ms, const std::optional<std::string>& last_error);
+void update_outbox(SQLite::Database& db, std::int64_t id, std::string_view status,
+                   std::int64_t attempts, std::int64_t due_at_ms,
+                   const std::optional<std::string>& last_error);
 
 struct OrderRow {
   std::string workspace_id, order_id, status;

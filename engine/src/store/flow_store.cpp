@@ -7,39 +7,45 @@
 namespace sparks::store {
 
 void save_flow_version(SQLite::Database& db, const FlowVersionRow& row) {
-  SQLite::Statement insert(db,
-                           "INSERT OR REPLACE INTO flow_versions (workspace_id, flow_id, version, yaml,"
-                           " definition, warnings, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  bind_all(insert, row.workspace_id, row.flow_id, row.version, row.yaml, row.definition, row.warnings,
-           row.created_at_ms);
+  SQLite::Statement insert(
+      db,
+      "INSERT OR REPLACE INTO flow_versions (workspace_id, flow_id, version, yaml,"
+      " definition, warnings, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  bind_all(insert, row.workspace_id, row.flow_id, row.version, row.yaml, row.definition,
+           row.warnings, row.created_at_ms);
   insert.exec();
 }
 
-std::optional<FlowVersionRow> latest_flow_version(SQLite::Database& db, std::string_view workspace_id,
+std::optional<FlowVersionRow> latest_flow_version(SQLite::Database& db,
+                                                  std::string_view workspace_id,
                                                   std::string_view flow_id) {
-  SQLite::Statement select(db,
-                           "SELECT version, yaml, definition, warnings, created_at_ms FROM flow_versions"
-                           " WHERE workspace_id = ? AND flow_id = ? ORDER BY version DESC LIMIT 1");
+  SQLite::Statement select(
+      db,
+      "SELECT version, yaml, definition, warnings, created_at_ms FROM flow_versions"
+      " WHERE workspace_id = ? AND flow_id = ? ORDER BY version DESC LIMIT 1");
   bind_all(select, workspace_id, flow_id);
   if (!select.executeStep()) return std::nullopt;
-  return FlowVersionRow{std::string(workspace_id),          std::string(flow_id),
-                        select.getColumn(0).getInt64(),     select.getColumn(1).getString(),
-                        select.getColumn(2).getString(),    select.getColumn(3).getString(),
+  return FlowVersionRow{std::string(workspace_id),       std::string(flow_id),
+                        select.getColumn(0).getInt64(),  select.getColumn(1).getString(),
+                        select.getColumn(2).getString(), select.getColumn(3).getString(),
                         select.getColumn(4).getInt64()};
 }
 
-void set_flow_warnings(SQLite::Database& db, std::string_view workspace_id, std::string_view flow_id,
-                       std::int64_t version, std::string_view warnings_json) {
-  SQLite::Statement update(db,
-                           "UPDATE flow_versions SET warnings = ? WHERE workspace_id = ? AND flow_id = ?"
-                           " AND version = ?");
+void set_flow_warnings(SQLite::Database& db, std::string_view workspace_id,
+                       std::string_view flow_id, std::int64_t version,
+                       std::string_view warnings_json) {
+  SQLite::Statement update(
+      db,
+      "UPDATE flow_versions SET warnings = ? WHERE workspace_id = ? AND flow_id = ?"
+      " AND version = ?");
   bind_all(update, warnings_json, workspace_id, flow_id, version);
   update.exec();
 }
 
 bool delete_flow(SQLite::Database& db, std::string_view workspace_id, std::string_view flow_id) {
-  for (const char* sql : {"DELETE FROM automation_requirements WHERE workspace_id = ? AND automation_id = ?",
-                          "DELETE FROM flow_versions WHERE workspace_id = ? AND flow_id = ?"}) {
+  for (const char* sql :
+       {"DELETE FROM automation_requirements WHERE workspace_id = ? AND automation_id = ?",
+        "DELETE FROM flow_versions WHERE workspace_id = ? AND flow_id = ?"}) {
     SQLite::Statement remove(db, sql);
     bind_all(remove, workspace_id, flow_id);
     remove.exec();

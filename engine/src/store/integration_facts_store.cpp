@@ -9,8 +9,10 @@ namespace sparks::store {
 namespace {
 
 void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::int64_t>& v) {
-  if (v) statement.bind(index, *v);
-  else statement.bind(index);
+  if (v)
+    statement.bind(index, *v);
+  else
+    statement.bind(index);
 }
 
 std::optional<std::int64_t> optional_int(const SQLite::Column& column) {

@@ -30,12 +30,27 @@ std::int64_t count(SQLite::Database& db, const std::string& table, std::string_v
 }
 
 // Every table that holds a workspace's rows; closing the workspace empties them all.
-constexpr const char* kWorkspaceTables[] = {
-    "integrations",     "lifecycle_transitions", "lifecycle_timers", "integration_issues",
-    "automation_requirements", "automations",    "credentials",      "event_log",
-    "oauth_sessions",   "audit_log",             "integration_facts", "flow_versions",
-    "catalog_skus",     "posts",                 "contacts",         "inbox_messages",
-    "orders",           "flow_stats",            "outbox",           "flow_runs",             "video_commenters"};
+constexpr const char* kWorkspaceTables[] = {"integrations",
+                                            "lifecycle_transitions",
+                                            "lifecycle_timers",
+                                            "integration_issues",
+                                            "automation_requirements",
+                                            "automations",
+                                            "credentials",
+                                            "event_log",
+                                            "oauth_sessions",
+                                            "audit_log",
+                                            "integration_facts",
+                                            "flow_versions",
+                                            "catalog_skus",
+                                            "posts",
+                                            "contacts",
+                                            "inbox_messages",
+                                            "orders",
+                                            "flow_stats",
+                                            "outbox",
+                                            "flow_runs",
+                                            "video_commenters"};
 
 }  // namespace
 
@@ -137,14 +152,13 @@ boost::json::array list_conversations(SQLite::Database& db, std::string_view wor
     std::erase(order, conversation);
     order.push_back(conversation);
     it->second["last_at_ms"] = select.getColumn(8).getInt64();
-    it->second["messages"].as_array().push_back(
-        {{"direction", select.getColumn(2).getString()},
-         {"text", select.getColumn(3).getString()},
-         {"status", select.getColumn(4).getString()},
-         {"flow_id", text_or_null(select.getColumn(5))},
-         {"message_id", text_or_null(select.getColumn(6))},
-         {"skus", parsed(select.getColumn(7))},
-         {"at_ms", select.getColumn(8).getInt64()}});
+    it->second["messages"].as_array().push_back({{"direction", select.getColumn(2).getString()},
+                                                 {"text", select.getColumn(3).getString()},
+                                                 {"status", select.getColumn(4).getString()},
+                                                 {"flow_id", text_or_null(select.getColumn(5))},
+                                                 {"message_id", text_or_null(select.getColumn(6))},
+                                                 {"skus", parsed(select.getColumn(7))},
+                                                 {"at_ms", select.getColumn(8).getInt64()}});
   }
   boost::json::array out;
   for (auto it = order.rbegin(); it != order.rend(); ++it)

@@ -32,7 +32,9 @@ Writer::Writer(Database database, std::size_t max_batches_per_transaction)
                                                                     : max_batches_per_transaction),
       thread_([this] { run(); }) {}
 
-Writer::~Writer() { stop(); }
+Writer::~Writer() {
+  stop();
+}
 
 void Writer::stop() {
   {
