@@ -1,8 +1,11 @@
 #include "serve_app.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <stdexcept>
 
 #include "server/api_routes.hpp"
+#include "util/read_file.hpp"
 
 namespace sparks::cli {
 
@@ -45,6 +48,30 @@ ServeApp::ServeApp(boost::asio::any_io_executor executor, config::Config config,
       config::plugin_config(config_->tiktok_shop, "tiktok_shop", server_->base_url());
   engine_ = std::make_shared<Engine>(executor, options);
   server::mount_api(*router_, engine_, config_);
+  if (config_->flows_dir) install_flows(*config_->flows_dir);
+}
+
+// Every *.yaml flow in the folder is added to every workspace as a draft, unless the workspace
+// already has a flow with that id (a restart, or one edited since): people publish them.
+void ServeApp::install_flows(const std::filesystem::path& folder) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    if (entry.path().extension() != ".yaml" && entry.path().extension() != ".yml") continue;
+    auto text = read_text_file(entry.path());
+    if (!text) continue;
+    for (const auto& ws : config_->workspaces) {
+      const auto owner = Actor::system("flows_dir");
+      engine_->create_flow(ws.id, owner, *text,
+                           [file = entry.path().string(), ws = ws.id](Reply reply) {
+                             if (!reply.error)
+                               spdlog::info("{}: flow {} added from {} (a draft)", ws,
+                                            reply.value.at("id").as_string().c_str(), file);
+                             else if (reply.error->kind != ErrorKind::conflict)
+                               spdlog::error("{}: {}: {}", ws, file, reply.error->message);
+                           });
+    }
+  }
+  if (ec) spdlog::error("flows_dir {}: {}", folder.string(), ec.message());
 }
 
 ServeApp::~ServeApp() {

@@ -34,6 +34,8 @@ class ServeApp {
   void stop();
 
  private:
+  void install_flows(const std::filesystem::path& folder);
+
   std::shared_ptr<const config::Config> config_;
   std::shared_ptr<http::Router> router_;
   std::unique_ptr<http::Server> server_;

@@ -238,6 +238,25 @@ TEST_F(EngineConnectTest, PartialScopesNameWhatIsMissingAndAFullReconnectConnect
   EXPECT_EQ(delivered.value.at("duplicates").as_int64(), 1);
 }
 
+TEST_F(EngineConnectTest, ADeniedConsentReturnsWithTheReasonOnTheCard) {
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  auto started = wait_reply([&](auto done) { engine_->connect({"w1", "tiktok"}, kAna, done); });
+  ASSERT_FALSE(started.error);
+  std::optional<sparks::sandbox::ConsentResult> consent;
+  sparks::sandbox::answer_consent(
+      io_.get_executor(), std::string(started.value.at("authorize_url").as_string()),
+      {"creator", {}, false}, [&](sparks::sandbox::ConsentResult r) { consent = std::move(r); });
+  run_until([&] { return consent.has_value(); });
+  ASSERT_TRUE(consent && consent->error.empty());
+  auto denied = callback("tiktok", callback_query(consent->redirect_url));
+  ASSERT_FALSE(denied.error) << denied.error->message;
+  EXPECT_EQ(denied.value.at("state").as_string(), "connected") << "back where it was";
+  auto c = card("tiktok");
+  EXPECT_TRUE(has_issue(c, "consent_denied"));
+  EXPECT_NE(issue_message(c, "consent_denied").find("denied"), std::string::npos)
+      << issue_message(c, "consent_denied");
+}
+
 TEST_F(EngineConnectTest, AStateWorksOnceAndAForgedOneChangesNothing) {
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
   auto reused = callback("tiktok", last_callback_);
