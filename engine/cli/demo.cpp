@@ -369,7 +369,7 @@ int run_demo(const std::filesystem::path& folder) {
 void add_demo_command(CLI::App& app, ExitCode& exit_code) {
   auto* command = app.add_subcommand("demo",
                                      "Narrated run of the help page's story (connect, verify, "
-                                     "disconnect) on the embedded default:\n"
+                                     "automate, disconnect) on the embedded default:\n"
                                      "the `sparks serve` assembly with the in-process sandbox, on "
                                      "127.0.0.1 and a temporary folder.\n"
                                      "Exit status 0 only if every step behaved.");
