@@ -151,7 +151,11 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
   std::mutex outbox_mutex;                                  // guards outbox_busy
   std::set<std::int64_t> outbox_busy;                       // rows being executed right now
   std::unique_ptr<boost::asio::steady_timer> outbox_timer;  // on its own strand
-  void run_flows(const WorkspacePtr& ws, store::EventRow row, boost::json::object payload);
+  // Writes that belong with the event (its contact, its inbox line): done in the run's own trip
+  // through the writer.
+  using StoreStep = std::function<void(SQLite::Database&)>;
+  void run_flows(const WorkspacePtr& ws, store::EventRow row, boost::json::object payload,
+                 StoreStep prelude = nullptr);
   void start_outbox();
   void dispatch_outbox();
   void execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow row);

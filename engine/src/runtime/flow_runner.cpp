@@ -92,36 +92,50 @@ std::int64_t cents(const std::string& amount) {
 
 // What a run needs from the store, read in one go.
 struct RunInputs {
+  bool settled = false;  // no live flow listens: recorded already, nothing to run
   std::vector<store::LiveFlowRow> flows;
   store::ContactFacts contact;
   bool commented_before = false;
   std::vector<store::CatalogSkuRow> catalog;
 };
 
-void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::object payload) {
+void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::object payload,
+                             StoreStep prelude) {
   auto& in = integration(*ws, row.platform);
   const std::string state(machine.state_name(in.machine.state));
-  if (state == "paused") return;  // held: replay_held runs it when the integration is back
   const auto now = to_ms(options.now());
   if (!is_live(in)) {
+    // Paused: held (no flow_runs row), replay_held runs it when the integration is back.
+    // Disconnected: recorded as not run.
+    if (!prelude && state == "paused") return;
     writer.submit(
-        [row, state, now](SQLite::Database& db) {
-          store::record_flow_run(db, {row.workspace_id, row.id, "", 0, "not_running",
-                                      row.platform + " is " + state, now});
+        [row, state, now, prelude](SQLite::Database& db) {
+          if (prelude) prelude(db);
+          if (state != "paused")
+            store::record_flow_run(db, {row.workspace_id, row.id, "", 0, "not_running",
+                                        row.platform + " is " + state, now});
         },
         [](std::exception_ptr) {});
     return;
   }
   const std::string user = text(payload, "user");
   auto inputs = std::make_shared<RunInputs>();
+  // One trip through the writer: what the event records, then what matching reads; an event no
+  // live flow listens to is recorded as such right there.
   writer.submit(
-      [inputs, row, user, video = text(payload, "video_id")](SQLite::Database& db) {
+      [inputs, row, user, video = text(payload, "video_id"), prelude, now](SQLite::Database& db) {
+        if (prelude) prelude(db);
         inputs->flows = store::live_flows(db, row.workspace_id);
-        // The rest only matters to a flow that listens to this trigger.
+        // A cheap look at the stored JSON; the flows that pass are parsed and checked properly.
         const auto listens = [&](const store::LiveFlowRow& f) {
           return f.definition.find("\"on\":\"" + row.kind + "\"") != std::string::npos;
         };
-        if (std::none_of(inputs->flows.begin(), inputs->flows.end(), listens)) return;
+        if (std::none_of(inputs->flows.begin(), inputs->flows.end(), listens)) {
+          store::record_flow_run(db, {row.workspace_id, row.id, "", 0, "skipped",
+                                      "no live flow listens to " + row.kind, now});
+          inputs->settled = true;
+          return;
+        }
         inputs->contact = store::contact_facts(db, row.workspace_id, user);
         if (row.kind == "tiktok.comment")
           inputs->commented_before =
@@ -136,6 +150,7 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
             spdlog::error("{}: the flows for event {} could not be read", ws->id, row.id);
           return;
         }
+        if (inputs->settled) return;
         const auto now = self->options.now();
         const auto now_ms = to_ms(now);
         std::vector<flows::FlowDefinition> candidates;

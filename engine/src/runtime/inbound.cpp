@@ -142,23 +142,20 @@ void Engine::Impl::act_on_event(const WorkspacePtr& ws, const store::EventRow& r
   // A flow trigger. Its author becomes (or stays) a contact; a DM is also the inbox's. Then the
   // flows run (an order is fetched and attributed first).
   const std::string user = text(payload, "user");
+  StoreStep record_contact;
   if (!user.empty())
-    writer.submit(
-        [row, user, username = text(payload, "username"), payload](SQLite::Database& db) {
-          store::upsert_contact(db, row.workspace_id, user, username, row.received_at_ms);
-          if (row.kind == "tiktok.comment")
-            store::note_commenter(db, row.workspace_id, text(payload, "video_id"), user, row.id);
-          if (row.kind == "tiktok.dm")
-            store::append_inbox_message(
-                db, {row.workspace_id, text(payload, "conversation_id"), user, "in",
-                     text(payload, "text"), "received", std::nullopt, text(payload, "message_id"),
-                     "[]", row.received_at_ms});
-        },
-        [kind = row.kind](std::exception_ptr error) {
-          if (error) spdlog::error("a {} event's contact could not be stored", kind);
-        });
+    record_contact = [row, user, username = text(payload, "username"),
+                      payload](SQLite::Database& db) {
+      store::upsert_contact(db, row.workspace_id, user, username, row.received_at_ms);
+      if (row.kind == "tiktok.comment")
+        store::note_commenter(db, row.workspace_id, text(payload, "video_id"), user, row.id);
+      if (row.kind == "tiktok.dm")
+        store::append_inbox_message(db, {row.workspace_id, text(payload, "conversation_id"), user,
+                                         "in", text(payload, "text"), "received", std::nullopt,
+                                         text(payload, "message_id"), "[]", row.received_at_ms});
+    };
   if (row.kind == "tiktok_shop.order") return receive_order(ws, row, std::move(payload));
-  run_flows(ws, row, std::move(payload));
+  run_flows(ws, row, std::move(payload), std::move(record_contact));
 }
 
 }  // namespace sparks
