@@ -42,6 +42,8 @@ ServeApp::ServeApp(boost::asio::any_io_executor executor, config::Config config,
   options.lifecycle = config_->lifecycle;
   options.plugin_dir = config_->plugin_dir.value_or(default_plugin_dir);
   options.public_url = public_url_;
+  options.held_event_max_age = config_->held_event_max_age;
+  options.attribution_window = config_->attribution_window;
   options.platform_config["tiktok"] =
       config::plugin_config(config_->tiktok, "tiktok", server_->base_url());
   options.platform_config["tiktok_shop"] =

@@ -59,6 +59,25 @@ TEST(Config, AFullFileLoadsWithPathsRelativeToIt) {
   EXPECT_FALSE(c.uses_demo_keys());
 }
 
+TEST(Config, FlowTimingsAreDurations) {
+  auto result = load_config("sparks.yaml", R"(sparks:
+  flows: { held_event_max_age: 2h, attribution_window: 3d }
+  workspaces:
+    - id: w
+      members: [ { user: o, role: owner, api_key: owner-secret-key } ]
+)",
+                            ".");
+  ASSERT_TRUE(result.config) << result.diagnostics.front().to_string();
+  EXPECT_EQ(result.config->held_event_max_age, std::chrono::hours(2));
+  EXPECT_EQ(result.config->attribution_window, std::chrono::hours(72));
+  EXPECT_EQ(sparks::config::Config::embedded_default().attribution_window,
+            std::chrono::hours(24 * 7));
+
+  auto bad = load_config("sparks.yaml", "sparks:\n  flows: { attribution_window: 7 days }\n", ".");
+  ASSERT_FALSE(bad.config);
+  EXPECT_EQ(bad.diagnostics.front().line, 2);
+}
+
 TEST(Config, SchemaProblemsPointAtTheField) {
   auto result = load_config("s.yaml", R"(sparks:
   listen: 127.0.0.1:8080
@@ -94,16 +113,19 @@ TEST(Config, MeaningProblemsAreAllReported) {
   EXPECT_EQ(all[1],
             "s.yaml:6:45: error: this api_key is already used by w/a; every member needs a key of "
             "their own");
-  EXPECT_EQ(all[2], "s.yaml:3:7: error: workspace 'w' has no owner; only owners can connect or "
-                    "disconnect platforms");
+  EXPECT_EQ(all[2],
+            "s.yaml:3:7: error: workspace 'w' has no owner; only owners can connect or "
+            "disconnect platforms");
   EXPECT_EQ(all[3], "s.yaml:7:11: error: workspace 'w' is already defined at line 3");
-  EXPECT_EQ(all[4], "s.yaml:9:44: error: environment variable SPARKS_TEST_UNSET_VARIABLE is not set");
+  EXPECT_EQ(all[4],
+            "s.yaml:9:44: error: environment variable SPARKS_TEST_UNSET_VARIABLE is not set");
 }
 
 TEST(Config, AnUnreadableFileSaysSo) {
   auto result = sparks::config::load_config_file("/nonexistent/sparks.yaml");
   ASSERT_EQ(result.diagnostics.size(), 1u);
-  EXPECT_EQ(result.diagnostics[0].to_string(), "/nonexistent/sparks.yaml:0:0: error: cannot read file");
+  EXPECT_EQ(result.diagnostics[0].to_string(),
+            "/nonexistent/sparks.yaml:0:0: error: cannot read file");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <map>
 #include <regex>
 
+#include "flows/flow_loader.hpp"
 #include "util/read_file.hpp"
 #include "yaml/parse.hpp"
 #include "yaml/schema.hpp"
@@ -145,6 +146,12 @@ LoadResult load_config(const std::string& file_name, std::string_view text,
   config.plugin_dir = read.path(root["plugin_dir"]);
   config.lifecycle = read.path(root["lifecycle"]);
   config.flows_dir = read.path(root["flows_dir"]);
+  if (const auto flows = root["flows"]) {  // the schema checked the durations' form
+    if (auto v = read.text(flows["held_event_max_age"]))
+      config.held_event_max_age = *flows::parse_duration(*v);
+    if (auto v = read.text(flows["attribution_window"]))
+      config.attribution_window = *flows::parse_duration(*v);
+  }
   if (root["secrets"])
     if (auto v = read.path(root["secrets"]["key_file"])) config.key_file = *v;
   if (root["platforms"]) {

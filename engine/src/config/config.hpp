@@ -3,6 +3,7 @@
 // schemas/config.schema.json and then for meaning (unique ids and keys, an owner per workspace);
 // every problem is a FILE:LINE:COL diagnostic. Without a file, embedded_default() is the demo
 // set-up.
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -43,6 +44,8 @@ struct Config {
   std::optional<std::filesystem::path> plugin_dir;  // default: plugins/ beside the executable
   std::optional<std::filesystem::path> lifecycle;   // default: the built-in lifecycle
   std::optional<std::filesystem::path> flows_dir;
+  std::chrono::seconds held_event_max_age{std::chrono::hours(24)};      // flows.held_event_max_age
+  std::chrono::seconds attribution_window{std::chrono::hours(24 * 7)};  // flows.attribution_window
   std::filesystem::path key_file = "sparks-data/secret.key";
   Platform tiktok{"sandbox-client-key", "sandbox-client-secret", std::nullopt, std::nullopt,
                   std::nullopt};
