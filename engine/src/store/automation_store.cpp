@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "store/prepared.hpp"
 #include "store/sql_binding.hpp"
 
 namespace sparks::store {
@@ -19,9 +20,9 @@ AutomationStatus status_column(const SQLite::Column& column) {
 std::vector<std::string> load_required_platforms(SQLite::Database& db,
                                                  std::string_view workspace_id,
                                                  std::string_view automation_id) {
-  SQLite::Statement select(db,
-                           "SELECT platform FROM automation_requirements"
-                           " WHERE workspace_id = ? AND automation_id = ? ORDER BY platform");
+  Prepared select(db,
+                  "SELECT platform FROM automation_requirements"
+                  " WHERE workspace_id = ? AND automation_id = ? ORDER BY platform");
   bind_all(select, workspace_id, automation_id);
   std::vector<std::string> platforms;
   while (select.executeStep()) platforms.push_back(select.getColumn(0).getString());
@@ -65,25 +66,25 @@ std::optional<AutomationStatus> automation_status_from_string(std::string_view t
 }
 
 void save_automation(SQLite::Database& db, const AutomationRow& automation) {
-  SQLite::Statement upsert(db,
-                           "INSERT INTO automations"
-                           " (workspace_id, id, name, status, paused_by, version)"
-                           " VALUES (?, ?, ?, ?, ?, ?)"
-                           " ON CONFLICT (workspace_id, id) DO UPDATE SET"
-                           " name = excluded.name, status = excluded.status,"
-                           " paused_by = excluded.paused_by, version = excluded.version");
+  Prepared upsert(db,
+                  "INSERT INTO automations"
+                  " (workspace_id, id, name, status, paused_by, version)"
+                  " VALUES (?, ?, ?, ?, ?, ?)"
+                  " ON CONFLICT (workspace_id, id) DO UPDATE SET"
+                  " name = excluded.name, status = excluded.status,"
+                  " paused_by = excluded.paused_by, version = excluded.version");
   bind_all(upsert, automation.workspace_id, automation.id, automation.name,
            to_string(automation.status), automation.paused_by, automation.version);
   upsert.exec();
 
-  SQLite::Statement forget(
+  Prepared forget(
       db, "DELETE FROM automation_requirements WHERE workspace_id = ? AND automation_id = ?");
   bind_all(forget, automation.workspace_id, automation.id);
   forget.exec();
 
-  SQLite::Statement require(db,
-                            "INSERT OR IGNORE INTO automation_requirements"
-                            " (workspace_id, automation_id, platform) VALUES (?, ?, ?)");
+  Prepared require(db,
+                   "INSERT OR IGNORE INTO automation_requirements"
+                   " (workspace_id, automation_id, platform) VALUES (?, ?, ?)");
   for (const std::string& platform : automation.required_platforms) {
     bind_all(require, automation.workspace_id, automation.id, platform);
     require.exec();
@@ -93,8 +94,7 @@ void save_automation(SQLite::Database& db, const AutomationRow& automation) {
 
 std::optional<AutomationRow> load_automation(SQLite::Database& db, std::string_view workspace_id,
                                              std::string_view automation_id) {
-  SQLite::Statement select(db,
-                           std::string(kSelectAutomation) + " WHERE workspace_id = ? AND id = ?");
+  Prepared select(db, std::string(kSelectAutomation) + " WHERE workspace_id = ? AND id = ?");
   bind_all(select, workspace_id, automation_id);
   if (!select.executeStep()) return std::nullopt;
   AutomationRow row = read_automation(select);
@@ -103,17 +103,16 @@ std::optional<AutomationRow> load_automation(SQLite::Database& db, std::string_v
 }
 
 std::vector<AutomationRow> list_automations(SQLite::Database& db, std::string_view workspace_id) {
-  SQLite::Statement select(db,
-                           std::string(kSelectAutomation) + " WHERE workspace_id = ? ORDER BY id");
+  Prepared select(db, std::string(kSelectAutomation) + " WHERE workspace_id = ? ORDER BY id");
   bind_all(select, workspace_id);
   std::vector<AutomationRow> rows;
   while (select.executeStep()) rows.push_back(read_automation(select));
 
   // One pass over the workspace's requirements, in the same order as the rows, rather than one
   // query per automation: a restart lists many automations.
-  SQLite::Statement requirements(db,
-                                 "SELECT automation_id, platform FROM automation_requirements"
-                                 " WHERE workspace_id = ? ORDER BY automation_id, platform");
+  Prepared requirements(db,
+                        "SELECT automation_id, platform FROM automation_requirements"
+                        " WHERE workspace_id = ? ORDER BY automation_id, platform");
   bind_all(requirements, workspace_id);
   auto row = rows.begin();
   while (requirements.executeStep()) {
@@ -128,9 +127,9 @@ std::vector<AutomationRow> list_automations(SQLite::Database& db, std::string_vi
 
 bool set_automation_status_by_person(SQLite::Database& db, std::string_view workspace_id,
                                      std::string_view automation_id, AutomationStatus status) {
-  SQLite::Statement update(db,
-                           "UPDATE automations SET status = ?, paused_by = ?"
-                           " WHERE workspace_id = ? AND id = ?");
+  Prepared update(db,
+                  "UPDATE automations SET status = ?, paused_by = ?"
+                  " WHERE workspace_id = ? AND id = ?");
   const std::optional<std::string> paused_by = status == AutomationStatus::paused
                                                    ? std::optional<std::string>(kPausedByPerson)
                                                    : std::nullopt;
@@ -140,8 +139,7 @@ bool set_automation_status_by_person(SQLite::Database& db, std::string_view work
 
 std::int64_t count_automations(SQLite::Database& db, std::string_view workspace_id,
                                AutomationStatus status) {
-  SQLite::Statement count(db,
-                          "SELECT count(*) FROM automations WHERE workspace_id = ? AND status = ?");
+  Prepared count(db, "SELECT count(*) FROM automations WHERE workspace_id = ? AND status = ?");
   bind_all(count, workspace_id, to_string(status));
   count.executeStep();
   return count.getColumn(0).getInt64();

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "store/prepared.hpp"
 #include "store/sql_binding.hpp"
 
 namespace sparks::store {
@@ -9,17 +10,17 @@ namespace sparks::store {
 void store_credentials(SQLite::Database& db, std::string_view workspace_id,
                        std::string_view platform, std::span<const std::uint8_t> sealed,
                        std::int64_t updated_at_ms) {
-  SQLite::Statement upsert(db,
-                           "INSERT INTO credentials (workspace_id, platform, sealed, updated_at_ms)"
-                           " VALUES (?, ?, ?, ?) ON CONFLICT (workspace_id, platform) DO UPDATE SET"
-                           " sealed = excluded.sealed, updated_at_ms = excluded.updated_at_ms");
+  Prepared upsert(db,
+                  "INSERT INTO credentials (workspace_id, platform, sealed, updated_at_ms)"
+                  " VALUES (?, ?, ?, ?) ON CONFLICT (workspace_id, platform) DO UPDATE SET"
+                  " sealed = excluded.sealed, updated_at_ms = excluded.updated_at_ms");
   bind_all(upsert, workspace_id, platform, sealed, updated_at_ms);
   upsert.exec();
 }
 
 bool clear_credentials(SQLite::Database& db, std::string_view workspace_id,
                        std::string_view platform) {
-  SQLite::Statement remove(db, "DELETE FROM credentials WHERE workspace_id = ? AND platform = ?");
+  Prepared remove(db, "DELETE FROM credentials WHERE workspace_id = ? AND platform = ?");
   bind_all(remove, workspace_id, platform);
   return remove.exec() > 0;
 }
@@ -27,8 +28,7 @@ bool clear_credentials(SQLite::Database& db, std::string_view workspace_id,
 std::optional<std::vector<std::uint8_t>> load_credentials(SQLite::Database& db,
                                                           std::string_view workspace_id,
                                                           std::string_view platform) {
-  SQLite::Statement select(
-      db, "SELECT sealed FROM credentials WHERE workspace_id = ? AND platform = ?");
+  Prepared select(db, "SELECT sealed FROM credentials WHERE workspace_id = ? AND platform = ?");
   bind_all(select, workspace_id, platform);
   if (!select.executeStep()) return std::nullopt;
   const SQLite::Column sealed = select.getColumn(0);

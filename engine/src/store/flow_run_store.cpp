@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "store/prepared.hpp"
 #include "store/sql_binding.hpp"
 
 namespace sparks::store {
@@ -47,7 +48,7 @@ OutboxRow read_outbox(SQLite::Statement& s) {
 }  // namespace
 
 std::vector<LiveFlowRow> live_flows(SQLite::Database& db, std::string_view workspace_id) {
-  SQLite::Statement select(
+  Prepared select(
       db,
       "SELECT a.id, a.version, v.definition FROM automations a JOIN flow_versions v"
       " ON v.workspace_id = a.workspace_id AND v.flow_id = a.id AND v.version = a.version"
@@ -63,7 +64,7 @@ std::vector<LiveFlowRow> live_flows(SQLite::Database& db, std::string_view works
 ContactFacts contact_facts(SQLite::Database& db, std::string_view workspace_id,
                            std::string_view user_id) {
   ContactFacts facts;
-  SQLite::Statement select(
+  Prepared select(
       db, "SELECT username, tags, fields FROM contacts WHERE workspace_id = ? AND user_id = ?");
   bind_all(select, workspace_id, user_id);
   if (select.executeStep()) {
@@ -71,10 +72,9 @@ ContactFacts contact_facts(SQLite::Database& db, std::string_view workspace_id,
     facts.tags = select.getColumn(1).getString();
     facts.fields = select.getColumn(2).getString();
   }
-  SQLite::Statement last(
-      db,
-      "SELECT max(at_ms) FROM inbox_messages WHERE workspace_id = ? AND user_id = ?"
-      " AND direction = 'out' AND status = 'sent' AND flow_id IS NOT NULL");
+  Prepared last(db,
+                "SELECT max(at_ms) FROM inbox_messages WHERE workspace_id = ? AND user_id = ?"
+                " AND direction = 'out' AND status = 'sent' AND flow_id IS NOT NULL");
   bind_all(last, workspace_id, user_id);
   if (last.executeStep() && !last.getColumn(0).isNull())
     facts.last_dm_ms = last.getColumn(0).getInt64();
@@ -92,22 +92,21 @@ void update_contact_tags(SQLite::Database& db, std::string_view workspace_id,
   });
   boost::json::array json;
   for (const auto& t : tags) json.emplace_back(t);
-  SQLite::Statement update(db,
-                           "UPDATE contacts SET tags = ? WHERE workspace_id = ? AND user_id = ?");
+  Prepared update(db, "UPDATE contacts SET tags = ? WHERE workspace_id = ? AND user_id = ?");
   bind_all(update, boost::json::serialize(json), workspace_id, user_id);
   update.exec();
 }
 
 void note_commenter(SQLite::Database& db, std::string_view workspace_id, std::string_view video_id,
                     std::string_view user_id, std::int64_t event_id) {
-  SQLite::Statement insert(db, "INSERT OR IGNORE INTO video_commenters VALUES (?, ?, ?, ?)");
+  Prepared insert(db, "INSERT OR IGNORE INTO video_commenters VALUES (?, ?, ?, ?)");
   bind_all(insert, workspace_id, video_id, user_id, event_id);
   insert.exec();
 }
 
 bool commented_before(SQLite::Database& db, std::string_view workspace_id, std::string_view user_id,
                       std::string_view video_id, std::int64_t event_id) {
-  SQLite::Statement select(
+  Prepared select(
       db,
       "SELECT first_event_id FROM video_commenters WHERE workspace_id = ? AND video_id = ?"
       " AND user_id = ?");
@@ -116,10 +115,9 @@ bool commented_before(SQLite::Database& db, std::string_view workspace_id, std::
 }
 
 std::vector<CatalogSkuRow> load_catalog(SQLite::Database& db, std::string_view workspace_id) {
-  SQLite::Statement select(
-      db,
-      "SELECT sku_id, product_id, seller_sku, title, price, currency FROM catalog_skus"
-      " WHERE workspace_id = ? ORDER BY seller_sku");
+  Prepared select(db,
+                  "SELECT sku_id, product_id, seller_sku, title, price, currency FROM catalog_skus"
+                  " WHERE workspace_id = ? ORDER BY seller_sku");
   bind_all(select, workspace_id);
   std::vector<CatalogSkuRow> out;
   while (select.executeStep())
@@ -130,7 +128,7 @@ std::vector<CatalogSkuRow> load_catalog(SQLite::Database& db, std::string_view w
 }
 
 bool record_flow_run(SQLite::Database& db, const FlowRunRow& run) {
-  SQLite::Statement insert(
+  Prepared insert(
       db,
       "INSERT OR IGNORE INTO flow_runs (workspace_id, event_id, flow_id, flow_version, outcome,"
       " reason, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -141,7 +139,7 @@ bool record_flow_run(SQLite::Database& db, const FlowRunRow& run) {
 
 void add_flow_stat(SQLite::Database& db, std::string_view workspace_id, std::string_view flow_id,
                    std::string_view counter, std::int64_t delta) {
-  SQLite::Statement upsert(
+  Prepared upsert(
       db,
       "INSERT INTO flow_stats (workspace_id, flow_id, counter, value) VALUES (?1, ?2, ?3, ?4)"
       " ON CONFLICT (workspace_id, flow_id, counter) DO UPDATE SET value = value + ?4");
@@ -151,7 +149,7 @@ void add_flow_stat(SQLite::Database& db, std::string_view workspace_id, std::str
 
 std::vector<EventRow> unhandled_events(SQLite::Database& db, std::string_view workspace_id,
                                        std::string_view platform, std::int64_t since_ms) {
-  SQLite::Statement select(
+  Prepared select(
       db,
       "SELECT e.id, e.source, e.dedupe_key, e.kind, e.payload, e.received_at_ms FROM event_log e"
       " WHERE e.workspace_id = ?1 AND e.platform = ?2 AND e.received_at_ms >= ?3"
@@ -169,7 +167,7 @@ std::vector<EventRow> unhandled_events(SQLite::Database& db, std::string_view wo
 }
 
 bool enqueue(SQLite::Database& db, OutboxRow& r) {
-  SQLite::Statement insert(
+  Prepared insert(
       db,
       "INSERT OR IGNORE INTO outbox (workspace_id, platform, action, params, idempotency_key,"
       " flow_id, flow_version, user_id, status, attempts, due_at_ms, last_error, created_at_ms)"
@@ -183,7 +181,7 @@ bool enqueue(SQLite::Database& db, OutboxRow& r) {
 }
 
 std::vector<OutboxRow> due_outbox(SQLite::Database& db, std::int64_t now_ms, int limit) {
-  SQLite::Statement select(
+  Prepared select(
       db,
       "SELECT id, workspace_id, platform, action, params, idempotency_key, flow_id, flow_version,"
       " user_id, status, attempts, due_at_ms, last_error, created_at_ms FROM outbox"
@@ -197,21 +195,21 @@ std::vector<OutboxRow> due_outbox(SQLite::Database& db, std::int64_t now_ms, int
 void update_outbox(SQLite::Database& db, std::int64_t id, std::string_view status,
                    std::int64_t attempts, std::int64_t due_at_ms,
                    const std::optional<std::string>& last_error) {
-  SQLite::Statement update(
+  Prepared update(
       db, "UPDATE outbox SET status = ?, attempts = ?, due_at_ms = ?, last_error = ? WHERE id = ?");
   bind_all(update, status, attempts, due_at_ms, last_error, id);
   update.exec();
 }
 
 bool upsert_order(SQLite::Database& db, const OrderRow& o) {
-  SQLite::Statement insert(
+  Prepared insert(
       db,
       "INSERT OR IGNORE INTO orders (workspace_id, order_id, status, buyer_user_id, total,"
       " currency, line_items, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   bind_all(insert, o.workspace_id, o.order_id, o.status, o.buyer_user_id, o.total, o.currency,
            o.line_items, o.at_ms, o.at_ms);
   if (insert.exec() == 1) return true;
-  SQLite::Statement update(
+  Prepared update(
       db,
       "UPDATE orders SET status = ?, updated_at_ms = ? WHERE workspace_id = ? AND order_id = ?");
   bind_all(update, o.status, o.at_ms, o.workspace_id, o.order_id);
@@ -222,7 +220,7 @@ bool upsert_order(SQLite::Database& db, const OrderRow& o) {
 std::optional<Attribution> find_attribution(SQLite::Database& db, std::string_view workspace_id,
                                             std::string_view buyer, std::int64_t since_ms,
                                             const std::vector<std::string>& skus) {
-  SQLite::Statement select(
+  Prepared select(
       db,
       "SELECT flow_id, conversation_id, skus FROM inbox_messages WHERE workspace_id = ?"
       " AND user_id = ? AND direction = 'out' AND status = 'sent' AND flow_id IS NOT NULL"
@@ -240,7 +238,7 @@ std::optional<Attribution> find_attribution(SQLite::Database& db, std::string_vi
 
 void attribute_order(SQLite::Database& db, std::string_view workspace_id, std::string_view order_id,
                      const Attribution& a) {
-  SQLite::Statement update(
+  Prepared update(
       db,
       "UPDATE orders SET flow_id = ?, conversation_id = ? WHERE workspace_id = ? AND order_id = ?");
   bind_all(update, a.flow_id, a.conversation_id, workspace_id, order_id);

@@ -2,15 +2,15 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "store/prepared.hpp"
 #include "store/sql_binding.hpp"
 
 namespace sparks::store {
 
 void save_flow_version(SQLite::Database& db, const FlowVersionRow& row) {
-  SQLite::Statement insert(
-      db,
-      "INSERT OR REPLACE INTO flow_versions (workspace_id, flow_id, version, yaml,"
-      " definition, warnings, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  Prepared insert(db,
+                  "INSERT OR REPLACE INTO flow_versions (workspace_id, flow_id, version, yaml,"
+                  " definition, warnings, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
   bind_all(insert, row.workspace_id, row.flow_id, row.version, row.yaml, row.definition,
            row.warnings, row.created_at_ms);
   insert.exec();
@@ -19,10 +19,9 @@ void save_flow_version(SQLite::Database& db, const FlowVersionRow& row) {
 std::optional<FlowVersionRow> latest_flow_version(SQLite::Database& db,
                                                   std::string_view workspace_id,
                                                   std::string_view flow_id) {
-  SQLite::Statement select(
-      db,
-      "SELECT version, yaml, definition, warnings, created_at_ms FROM flow_versions"
-      " WHERE workspace_id = ? AND flow_id = ? ORDER BY version DESC LIMIT 1");
+  Prepared select(db,
+                  "SELECT version, yaml, definition, warnings, created_at_ms FROM flow_versions"
+                  " WHERE workspace_id = ? AND flow_id = ? ORDER BY version DESC LIMIT 1");
   bind_all(select, workspace_id, flow_id);
   if (!select.executeStep()) return std::nullopt;
   return FlowVersionRow{std::string(workspace_id),       std::string(flow_id),
@@ -34,10 +33,9 @@ std::optional<FlowVersionRow> latest_flow_version(SQLite::Database& db,
 void set_flow_warnings(SQLite::Database& db, std::string_view workspace_id,
                        std::string_view flow_id, std::int64_t version,
                        std::string_view warnings_json) {
-  SQLite::Statement update(
-      db,
-      "UPDATE flow_versions SET warnings = ? WHERE workspace_id = ? AND flow_id = ?"
-      " AND version = ?");
+  Prepared update(db,
+                  "UPDATE flow_versions SET warnings = ? WHERE workspace_id = ? AND flow_id = ?"
+                  " AND version = ?");
   bind_all(update, warnings_json, workspace_id, flow_id, version);
   update.exec();
 }
@@ -46,11 +44,11 @@ bool delete_flow(SQLite::Database& db, std::string_view workspace_id, std::strin
   for (const char* sql :
        {"DELETE FROM automation_requirements WHERE workspace_id = ? AND automation_id = ?",
         "DELETE FROM flow_versions WHERE workspace_id = ? AND flow_id = ?"}) {
-    SQLite::Statement remove(db, sql);
+    Prepared remove(db, sql);
     bind_all(remove, workspace_id, flow_id);
     remove.exec();
   }
-  SQLite::Statement remove(db, "DELETE FROM automations WHERE workspace_id = ? AND id = ?");
+  Prepared remove(db, "DELETE FROM automations WHERE workspace_id = ? AND id = ?");
   bind_all(remove, workspace_id, flow_id);
   return remove.exec() > 0;
 }

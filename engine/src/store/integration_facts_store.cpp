@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "store/prepared.hpp"
 #include "store/sql_binding.hpp"
 
 namespace sparks::store {
@@ -28,7 +29,7 @@ std::optional<std::string> optional_text(const SQLite::Column& column) {
 }  // namespace
 
 void save_facts(SQLite::Database& db, const IntegrationFactsRow& f) {
-  SQLite::Statement upsert(
+  Prepared upsert(
       db,
       "INSERT OR REPLACE INTO integration_facts (workspace_id, platform, account_id, account_json,"
       " granted_scopes, missing_scopes, ever_connected, connected_at_ms, last_sync_ms,"
@@ -45,7 +46,7 @@ void save_facts(SQLite::Database& db, const IntegrationFactsRow& f) {
 }
 
 std::vector<IntegrationFactsRow> load_all_facts(SQLite::Database& db) {
-  SQLite::Statement select(
+  Prepared select(
       db,
       "SELECT workspace_id, platform, account_id, account_json, granted_scopes, missing_scopes,"
       " ever_connected, connected_at_ms, last_sync_ms, last_webhook_ms, unreported_activity_ms,"

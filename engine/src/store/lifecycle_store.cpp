@@ -3,14 +3,15 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "store/automation_store.hpp"
+#include "store/prepared.hpp"
 #include "store/sql_binding.hpp"
 
 namespace sparks::store {
 
 std::vector<IntegrationRow> load_integrations(SQLite::Database& db) {
-  SQLite::Statement select(db,
-                           "SELECT workspace_id, platform, state, previous_state, before_previous_state,"
-                           " account_json, updated_at_ms FROM integrations ORDER BY workspace_id, platform");
+  Prepared select(db,
+                  "SELECT workspace_id, platform, state, previous_state, before_previous_state,"
+                  " account_json, updated_at_ms FROM integrations ORDER BY workspace_id, platform");
   std::vector<IntegrationRow> rows;
   while (select.executeStep()) {
     IntegrationRow& row = rows.emplace_back();
@@ -26,7 +27,7 @@ std::vector<IntegrationRow> load_integrations(SQLite::Database& db) {
 }
 
 void save_integration(SQLite::Database& db, const IntegrationRow& integration) {
-  SQLite::Statement upsert(
+  Prepared upsert(
       db,
       "INSERT INTO integrations (workspace_id, platform, state, previous_state,"
       " before_previous_state, account_json, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -42,9 +43,9 @@ void save_integration(SQLite::Database& db, const IntegrationRow& integration) {
 }
 
 void append_transition(SQLite::Database& db, const TransitionRow& transition) {
-  SQLite::Statement insert(db,
-                           "INSERT INTO lifecycle_transitions (workspace_id, platform, from_state,"
-                           " to_state, event, actor, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  Prepared insert(db,
+                  "INSERT INTO lifecycle_transitions (workspace_id, platform, from_state,"
+                  " to_state, event, actor, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
   bind_all(insert, transition.workspace_id, transition.platform, transition.from_state,
            transition.to_state, transition.event, transition.actor, transition.at_ms);
   insert.exec();
@@ -52,10 +53,10 @@ void append_transition(SQLite::Database& db, const TransitionRow& transition) {
 
 std::vector<TransitionRow> load_transitions(SQLite::Database& db, std::string_view workspace_id,
                                             std::string_view platform) {
-  SQLite::Statement select(db,
-                           "SELECT from_state, to_state, event, actor, at_ms"
-                           " FROM lifecycle_transitions WHERE workspace_id = ? AND platform = ?"
-                           " ORDER BY id");
+  Prepared select(db,
+                  "SELECT from_state, to_state, event, actor, at_ms"
+                  " FROM lifecycle_transitions WHERE workspace_id = ? AND platform = ?"
+                  " ORDER BY id");
   bind_all(select, workspace_id, platform);
   std::vector<TransitionRow> rows;
   while (select.executeStep()) {
@@ -72,26 +73,24 @@ std::vector<TransitionRow> load_transitions(SQLite::Database& db, std::string_vi
 }
 
 void set_timer(SQLite::Database& db, const TimerRow& timer) {
-  SQLite::Statement upsert(
-      db,
-      "INSERT INTO lifecycle_timers (workspace_id, platform, state, deadline_ms)"
-      " VALUES (?, ?, ?, ?) ON CONFLICT (workspace_id, platform) DO UPDATE SET"
-      " state = excluded.state, deadline_ms = excluded.deadline_ms");
+  Prepared upsert(db,
+                  "INSERT INTO lifecycle_timers (workspace_id, platform, state, deadline_ms)"
+                  " VALUES (?, ?, ?, ?) ON CONFLICT (workspace_id, platform) DO UPDATE SET"
+                  " state = excluded.state, deadline_ms = excluded.deadline_ms");
   bind_all(upsert, timer.workspace_id, timer.platform, timer.state, timer.deadline_ms);
   upsert.exec();
 }
 
 void clear_timer(SQLite::Database& db, std::string_view workspace_id, std::string_view platform) {
-  SQLite::Statement remove(db,
-                           "DELETE FROM lifecycle_timers WHERE workspace_id = ? AND platform = ?");
+  Prepared remove(db, "DELETE FROM lifecycle_timers WHERE workspace_id = ? AND platform = ?");
   bind_all(remove, workspace_id, platform);
   remove.exec();
 }
 
 std::vector<TimerRow> load_timers(SQLite::Database& db) {
-  SQLite::Statement select(db,
-                           "SELECT workspace_id, platform, state, deadline_ms FROM lifecycle_timers"
-                           " ORDER BY deadline_ms, workspace_id, platform");
+  Prepared select(db,
+                  "SELECT workspace_id, platform, state, deadline_ms FROM lifecycle_timers"
+                  " ORDER BY deadline_ms, workspace_id, platform");
   std::vector<TimerRow> rows;
   while (select.executeStep()) {
     TimerRow& row = rows.emplace_back();
@@ -105,12 +104,12 @@ std::vector<TimerRow> load_timers(SQLite::Database& db) {
 
 void raise_issue(SQLite::Database& db, std::string_view workspace_id, std::string_view platform,
                  const IssueRow& issue) {
-  SQLite::Statement upsert(db,
-                           "INSERT INTO integration_issues (workspace_id, platform, code, message,"
-                           " troubleshooting, raised_at_ms) VALUES (?, ?, ?, ?, ?, ?)"
-                           " ON CONFLICT (workspace_id, platform, code) DO UPDATE SET"
-                           " message = excluded.message,"
-                           " troubleshooting = excluded.troubleshooting");
+  Prepared upsert(db,
+                  "INSERT INTO integration_issues (workspace_id, platform, code, message,"
+                  " troubleshooting, raised_at_ms) VALUES (?, ?, ?, ?, ?, ?)"
+                  " ON CONFLICT (workspace_id, platform, code) DO UPDATE SET"
+                  " message = excluded.message,"
+                  " troubleshooting = excluded.troubleshooting");
   bind_all(upsert, workspace_id, platform, issue.code, issue.message, issue.troubleshooting,
            issue.raised_at_ms);
   upsert.exec();
@@ -118,18 +117,18 @@ void raise_issue(SQLite::Database& db, std::string_view workspace_id, std::strin
 
 void clear_issue(SQLite::Database& db, std::string_view workspace_id, std::string_view platform,
                  std::string_view code) {
-  SQLite::Statement remove(db,
-                           "DELETE FROM integration_issues"
-                           " WHERE workspace_id = ? AND platform = ? AND code = ?");
+  Prepared remove(db,
+                  "DELETE FROM integration_issues"
+                  " WHERE workspace_id = ? AND platform = ? AND code = ?");
   bind_all(remove, workspace_id, platform, code);
   remove.exec();
 }
 
 void clear_issues(SQLite::Database& db, std::string_view workspace_id, std::string_view platform,
                   std::span<const std::string> codes) {
-  SQLite::Statement remove(db,
-                           "DELETE FROM integration_issues"
-                           " WHERE workspace_id = ? AND platform = ? AND code = ?");
+  Prepared remove(db,
+                  "DELETE FROM integration_issues"
+                  " WHERE workspace_id = ? AND platform = ? AND code = ?");
   for (const std::string& code : codes) {
     bind_all(remove, workspace_id, platform, code);
     remove.exec();
@@ -139,18 +138,17 @@ void clear_issues(SQLite::Database& db, std::string_view workspace_id, std::stri
 
 void clear_all_issues(SQLite::Database& db, std::string_view workspace_id,
                       std::string_view platform) {
-  SQLite::Statement remove(
-      db, "DELETE FROM integration_issues WHERE workspace_id = ? AND platform = ?");
+  Prepared remove(db, "DELETE FROM integration_issues WHERE workspace_id = ? AND platform = ?");
   bind_all(remove, workspace_id, platform);
   remove.exec();
 }
 
 std::vector<IssueRow> load_issues(SQLite::Database& db, std::string_view workspace_id,
                                   std::string_view platform) {
-  SQLite::Statement select(db,
-                           "SELECT code, message, troubleshooting, raised_at_ms"
-                           " FROM integration_issues WHERE workspace_id = ? AND platform = ?"
-                           " ORDER BY raised_at_ms, code");
+  Prepared select(db,
+                  "SELECT code, message, troubleshooting, raised_at_ms"
+                  " FROM integration_issues WHERE workspace_id = ? AND platform = ?"
+                  " ORDER BY raised_at_ms, code");
   bind_all(select, workspace_id, platform);
   std::vector<IssueRow> rows;
   while (select.executeStep()) {
@@ -167,11 +165,11 @@ int pause_dependent_automations(SQLite::Database& db, std::string_view workspace
                                 std::string_view platform) {
   // One statement for all dependents, driven by the requirements index: disconnecting an
   // integration that 10,000 automations need is one UPDATE, not 10,000.
-  SQLite::Statement pause(db,
-                          "UPDATE automations SET status = 'paused', paused_by = ?2"
-                          " WHERE workspace_id = ?1 AND status = 'live' AND id IN"
-                          " (SELECT automation_id FROM automation_requirements"
-                          "  WHERE workspace_id = ?1 AND platform = ?2)");
+  Prepared pause(db,
+                 "UPDATE automations SET status = 'paused', paused_by = ?2"
+                 " WHERE workspace_id = ?1 AND status = 'live' AND id IN"
+                 " (SELECT automation_id FROM automation_requirements"
+                 "  WHERE workspace_id = ?1 AND platform = ?2)");
   bind_all(pause, workspace_id, platform);
   return pause.exec();
 }
@@ -181,11 +179,11 @@ int resume_automations_paused_by(SQLite::Database& db, std::string_view workspac
                                  std::span<const std::string> platforms_still_down) {
   // First hand over what cannot run yet: an automation that also needs another integration that is
   // still down becomes that integration's to resume.
-  SQLite::Statement hand_over(db,
-                              "UPDATE automations SET paused_by = ?3"
-                              " WHERE workspace_id = ?1 AND status = 'paused' AND paused_by = ?2"
-                              " AND id IN (SELECT automation_id FROM automation_requirements"
-                              "  WHERE workspace_id = ?1 AND platform = ?3)");
+  Prepared hand_over(db,
+                     "UPDATE automations SET paused_by = ?3"
+                     " WHERE workspace_id = ?1 AND status = 'paused' AND paused_by = ?2"
+                     " AND id IN (SELECT automation_id FROM automation_requirements"
+                     "  WHERE workspace_id = ?1 AND platform = ?3)");
   for (const std::string& other : platforms_still_down) {
     if (other == platform || other == kPausedByPerson) continue;
     bind_all(hand_over, workspace_id, platform, other);
@@ -194,9 +192,9 @@ int resume_automations_paused_by(SQLite::Database& db, std::string_view workspac
   }
 
   // `paused_by = platform` is what keeps person-paused automations and drafts out.
-  SQLite::Statement resume(db,
-                           "UPDATE automations SET status = 'live', paused_by = NULL"
-                           " WHERE workspace_id = ? AND status = 'paused' AND paused_by = ?");
+  Prepared resume(db,
+                  "UPDATE automations SET status = 'live', paused_by = NULL"
+                  " WHERE workspace_id = ? AND status = 'paused' AND paused_by = ?");
   bind_all(resume, workspace_id, platform);
   return resume.exec();
 }

@@ -2,31 +2,33 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "store/prepared.hpp"
 #include "store/sql_binding.hpp"
 
 namespace sparks::store {
 
 void save_oauth_session(SQLite::Database& db, const OAuthSessionRow& s) {
-  SQLite::Statement insert(db,
-                           "INSERT INTO oauth_sessions (nonce, workspace_id, platform, member,"
-                           " redirect_uri, sealed_verifier, expires_at_ms)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?)");
-  bind_all(insert, s.nonce, s.workspace_id, s.platform, s.member, s.redirect_uri,
-           s.sealed_verifier, s.expires_at_ms);
+  Prepared insert(db,
+                  "INSERT INTO oauth_sessions (nonce, workspace_id, platform, member,"
+                  " redirect_uri, sealed_verifier, expires_at_ms)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?)");
+  bind_all(insert, s.nonce, s.workspace_id, s.platform, s.member, s.redirect_uri, s.sealed_verifier,
+           s.expires_at_ms);
   insert.exec();
 }
 
 std::optional<OAuthSessionRow> take_oauth_session(SQLite::Database& db, std::string_view nonce,
                                                   std::int64_t now_ms) {
   delete_expired_oauth_sessions(db, now_ms);
-  SQLite::Statement take(db,
-                         "DELETE FROM oauth_sessions WHERE nonce = ? RETURNING nonce, workspace_id,"
-                         " platform, member, redirect_uri, sealed_verifier, expires_at_ms");
+  Prepared take(db,
+                "DELETE FROM oauth_sessions WHERE nonce = ? RETURNING nonce, workspace_id,"
+                " platform, member, redirect_uri, sealed_verifier, expires_at_ms");
   bind_all(take, nonce);
   if (!take.executeStep()) return std::nullopt;
   OAuthSessionRow row{take.getColumn(0).getString(), take.getColumn(1).getString(),
                       take.getColumn(2).getString(), take.getColumn(3).getString(),
-                      take.getColumn(4).getString(), std::nullopt, take.getColumn(6).getInt64()};
+                      take.getColumn(4).getString(), std::nullopt,
+                      take.getColumn(6).getInt64()};
   if (!take.getColumn(5).isNull()) row.sealed_verifier = take.getColumn(5).getString();
   while (take.executeStep()) {
   }
@@ -34,23 +36,23 @@ std::optional<OAuthSessionRow> take_oauth_session(SQLite::Database& db, std::str
 }
 
 int delete_expired_oauth_sessions(SQLite::Database& db, std::int64_t now_ms) {
-  SQLite::Statement purge(db, "DELETE FROM oauth_sessions WHERE expires_at_ms <= ?");
+  Prepared purge(db, "DELETE FROM oauth_sessions WHERE expires_at_ms <= ?");
   bind_all(purge, now_ms);
   return purge.exec();
 }
 
 void append_audit(SQLite::Database& db, const AuditRow& r) {
-  SQLite::Statement insert(db,
-                           "INSERT INTO audit_log (workspace_id, actor, action, platform, outcome,"
-                           " detail, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  Prepared insert(db,
+                  "INSERT INTO audit_log (workspace_id, actor, action, platform, outcome,"
+                  " detail, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
   bind_all(insert, r.workspace_id, r.actor, r.action, r.platform, r.outcome, r.detail, r.at_ms);
   insert.exec();
 }
 
 std::vector<AuditRow> load_audit(SQLite::Database& db, std::string_view workspace_id, int limit) {
-  SQLite::Statement select(db,
-                           "SELECT workspace_id, actor, action, platform, outcome, detail, at_ms"
-                           " FROM audit_log WHERE workspace_id = ? ORDER BY id DESC LIMIT ?");
+  Prepared select(db,
+                  "SELECT workspace_id, actor, action, platform, outcome, detail, at_ms"
+                  " FROM audit_log WHERE workspace_id = ? ORDER BY id DESC LIMIT ?");
   bind_all(select, workspace_id, static_cast<std::int64_t>(limit));
   std::vector<AuditRow> rows;
   while (select.executeStep()) {

@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <map>
 
+#include "store/prepared.hpp"
 #include "store/sql_binding.hpp"
 
 namespace sparks::store {
@@ -23,7 +24,7 @@ boost::json::value text_or_null(const SQLite::Column& column) {
 }
 
 std::int64_t count(SQLite::Database& db, const std::string& table, std::string_view workspace_id) {
-  SQLite::Statement select(db, "SELECT count(*) FROM " + table + " WHERE workspace_id = ?");
+  Prepared select(db, "SELECT count(*) FROM " + table + " WHERE workspace_id = ?");
   bind_all(select, workspace_id);
   select.executeStep();
   return select.getColumn(0).getInt64();
@@ -56,21 +57,21 @@ constexpr const char* kWorkspaceTables[] = {"integrations",
 
 void upsert_contact(SQLite::Database& db, std::string_view workspace_id, std::string_view user_id,
                     std::string_view username, std::int64_t at_ms) {
-  SQLite::Statement upsert(db,
-                           "INSERT INTO contacts (workspace_id, user_id, username, first_seen_ms,"
-                           " last_seen_ms) VALUES (?1, ?2, ?3, ?4, ?4)"
-                           " ON CONFLICT (workspace_id, user_id) DO UPDATE SET"
-                           " username = CASE WHEN ?3 = '' THEN username ELSE ?3 END,"
-                           " last_seen_ms = max(last_seen_ms, ?4)");
+  Prepared upsert(db,
+                  "INSERT INTO contacts (workspace_id, user_id, username, first_seen_ms,"
+                  " last_seen_ms) VALUES (?1, ?2, ?3, ?4, ?4)"
+                  " ON CONFLICT (workspace_id, user_id) DO UPDATE SET"
+                  " username = CASE WHEN ?3 = '' THEN username ELSE ?3 END,"
+                  " last_seen_ms = max(last_seen_ms, ?4)");
   bind_all(upsert, workspace_id, user_id, username, at_ms);
   upsert.exec();
 }
 
 void append_inbox_message(SQLite::Database& db, const InboxMessageRow& m) {
-  SQLite::Statement insert(db,
-                           "INSERT INTO inbox_messages (workspace_id, conversation_id, user_id,"
-                           " direction, text, status, flow_id, platform_message_id, skus, at_ms)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  Prepared insert(db,
+                  "INSERT INTO inbox_messages (workspace_id, conversation_id, user_id,"
+                  " direction, text, status, flow_id, platform_message_id, skus, at_ms)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   bind_all(insert, m.workspace_id, m.conversation_id, m.user_id, m.direction, m.text, m.status,
            m.flow_id, m.platform_message_id, m.skus, m.at_ms);
   insert.exec();
@@ -78,13 +79,13 @@ void append_inbox_message(SQLite::Database& db, const InboxMessageRow& m) {
 
 void replace_catalog(SQLite::Database& db, std::string_view workspace_id,
                      const std::vector<CatalogSkuRow>& skus, std::int64_t at_ms) {
-  SQLite::Statement clear(db, "DELETE FROM catalog_skus WHERE workspace_id = ?");
+  Prepared clear(db, "DELETE FROM catalog_skus WHERE workspace_id = ?");
   bind_all(clear, workspace_id);
   clear.exec();
-  SQLite::Statement insert(db,
-                           "INSERT OR REPLACE INTO catalog_skus (workspace_id, sku_id, product_id,"
-                           " seller_sku, title, price, currency, synced_at_ms)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  Prepared insert(db,
+                  "INSERT OR REPLACE INTO catalog_skus (workspace_id, sku_id, product_id,"
+                  " seller_sku, title, price, currency, synced_at_ms)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   for (const auto& sku : skus) {
     bind_all(insert, workspace_id, sku.sku_id, sku.product_id, sku.seller_sku, sku.title, sku.price,
              sku.currency, at_ms);
@@ -94,8 +95,8 @@ void replace_catalog(SQLite::Database& db, std::string_view workspace_id,
 }
 
 std::vector<std::string> catalog_seller_skus(SQLite::Database& db, std::string_view workspace_id) {
-  SQLite::Statement select(
-      db, "SELECT seller_sku FROM catalog_skus WHERE workspace_id = ? ORDER BY seller_sku");
+  Prepared select(db,
+                  "SELECT seller_sku FROM catalog_skus WHERE workspace_id = ? ORDER BY seller_sku");
   bind_all(select, workspace_id);
   std::vector<std::string> out;
   while (select.executeStep()) out.push_back(select.getColumn(0).getString());
@@ -104,12 +105,12 @@ std::vector<std::string> catalog_seller_skus(SQLite::Database& db, std::string_v
 
 void replace_posts(SQLite::Database& db, std::string_view workspace_id,
                    const std::vector<PostRow>& posts, std::int64_t at_ms) {
-  SQLite::Statement clear(db, "DELETE FROM posts WHERE workspace_id = ?");
+  Prepared clear(db, "DELETE FROM posts WHERE workspace_id = ?");
   bind_all(clear, workspace_id);
   clear.exec();
-  SQLite::Statement insert(db,
-                           "INSERT OR REPLACE INTO posts (workspace_id, video_id, title,"
-                           " synced_at_ms) VALUES (?, ?, ?, ?)");
+  Prepared insert(db,
+                  "INSERT OR REPLACE INTO posts (workspace_id, video_id, title,"
+                  " synced_at_ms) VALUES (?, ?, ?, ?)");
   for (const auto& post : posts) {
     bind_all(insert, workspace_id, post.video_id, post.title, at_ms);
     insert.exec();
@@ -118,9 +119,9 @@ void replace_posts(SQLite::Database& db, std::string_view workspace_id,
 }
 
 boost::json::array list_contacts(SQLite::Database& db, std::string_view workspace_id) {
-  SQLite::Statement select(db,
-                           "SELECT user_id, username, tags, fields, first_seen_ms, last_seen_ms"
-                           " FROM contacts WHERE workspace_id = ? ORDER BY first_seen_ms, user_id");
+  Prepared select(db,
+                  "SELECT user_id, username, tags, fields, first_seen_ms, last_seen_ms"
+                  " FROM contacts WHERE workspace_id = ? ORDER BY first_seen_ms, user_id");
   bind_all(select, workspace_id);
   boost::json::array out;
   while (select.executeStep())
@@ -134,10 +135,10 @@ boost::json::array list_contacts(SQLite::Database& db, std::string_view workspac
 }
 
 boost::json::array list_conversations(SQLite::Database& db, std::string_view workspace_id) {
-  SQLite::Statement select(db,
-                           "SELECT conversation_id, user_id, direction, text, status, flow_id,"
-                           " platform_message_id, skus, at_ms FROM inbox_messages"
-                           " WHERE workspace_id = ? ORDER BY id");
+  Prepared select(db,
+                  "SELECT conversation_id, user_id, direction, text, status, flow_id,"
+                  " platform_message_id, skus, at_ms FROM inbox_messages"
+                  " WHERE workspace_id = ? ORDER BY id");
   bind_all(select, workspace_id);
   std::map<std::string, boost::json::object> by_conversation;
   std::vector<std::string> order;  // by latest activity
@@ -167,10 +168,10 @@ boost::json::array list_conversations(SQLite::Database& db, std::string_view wor
 }
 
 boost::json::array list_orders(SQLite::Database& db, std::string_view workspace_id) {
-  SQLite::Statement select(db,
-                           "SELECT order_id, status, buyer_user_id, total, currency, line_items,"
-                           " flow_id, conversation_id, created_at_ms, updated_at_ms FROM orders"
-                           " WHERE workspace_id = ? ORDER BY created_at_ms DESC, order_id");
+  Prepared select(db,
+                  "SELECT order_id, status, buyer_user_id, total, currency, line_items,"
+                  " flow_id, conversation_id, created_at_ms, updated_at_ms FROM orders"
+                  " WHERE workspace_id = ? ORDER BY created_at_ms DESC, order_id");
   bind_all(select, workspace_id);
   boost::json::array out;
   while (select.executeStep()) {
@@ -191,9 +192,9 @@ boost::json::array list_orders(SQLite::Database& db, std::string_view workspace_
 }
 
 boost::json::array list_flow_stats(SQLite::Database& db, std::string_view workspace_id) {
-  SQLite::Statement select(db,
-                           "SELECT flow_id, counter, value FROM flow_stats WHERE workspace_id = ?"
-                           " ORDER BY flow_id, counter");
+  Prepared select(db,
+                  "SELECT flow_id, counter, value FROM flow_stats WHERE workspace_id = ?"
+                  " ORDER BY flow_id, counter");
   bind_all(select, workspace_id);
   boost::json::array out;
   while (select.executeStep()) {
@@ -213,12 +214,12 @@ KeptCounts count_kept(SQLite::Database& db, std::string_view workspace_id) {
 
 void delete_workspace(SQLite::Database& db, std::string_view workspace_id) {
   for (const char* table : kWorkspaceTables) {
-    SQLite::Statement remove(db, std::string("DELETE FROM ") + table + " WHERE workspace_id = ?");
+    Prepared remove(db, std::string("DELETE FROM ") + table + " WHERE workspace_id = ?");
     bind_all(remove, workspace_id);
     remove.exec();
   }
   // Plugin storage names the workspace as its integration.
-  SQLite::Statement remove_kv(db, "DELETE FROM plugin_kv WHERE integration = ?");
+  Prepared remove_kv(db, "DELETE FROM plugin_kv WHERE integration = ?");
   bind_all(remove_kv, workspace_id);
   remove_kv.exec();
 }

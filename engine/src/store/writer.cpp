@@ -1,5 +1,7 @@
 #include "store/writer.hpp"
 
+#include "store/prepared.hpp"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -82,6 +84,9 @@ Writer::Counters Writer::counters() const {
 }
 
 void Writer::run() {
+  // This thread alone uses the connection: its statements stay prepared (store/prepared.hpp).
+  StatementCache statements(database_.connection());
+  UseStatementCache use_statements(statements);
   std::vector<Pending> group;
   for (;;) {
     {
@@ -112,12 +117,12 @@ void Writer::commit_group(std::vector<Pending>& group) {
 
   try {
     // IMMEDIATE takes the write lock now, so that no batch fails half-way for want of it.
-    connection.exec("BEGIN IMMEDIATE");
+    Prepared(connection, "BEGIN IMMEDIATE").exec();
     for (std::size_t i = 0; i < group.size(); ++i) {
-      connection.exec(kBeginBatch);
+      Prepared(connection, kBeginBatch).exec();
       try {
         group[i].batch(connection);
-        connection.exec(kEndBatch);
+        Prepared(connection, kEndBatch).exec();
       } catch (...) {
         outcomes[i] = std::current_exception();
         // Undo this batch only, then drop its savepoint. If SQLite has already rolled back the
@@ -126,7 +131,7 @@ void Writer::commit_group(std::vector<Pending>& group) {
         connection.exec(kEndBatch);
       }
     }
-    connection.exec("COMMIT");
+    Prepared(connection, "COMMIT").exec();
   } catch (...) {
     // Nothing of the group is durable: BEGIN or COMMIT failed (a deferred constraint, a full disk),
     // or the transaction was lost. Every batch is told so; one that failed keeps its own reason.

@@ -1,0 +1,76 @@
+#pragma once
+// Prepared statements that stay prepared on the writer's connection. Parsing and planning SQL cost
+// more than running the small statements the engine issues per event, and the writer thread alone
+// uses its connection: while it runs, each statement text is prepared once and reset after use.
+// Anywhere else (start-up reads, tests) a Prepared is simply a fresh statement.
+//
+//   Prepared insert(db, "INSERT INTO t VALUES (?, ?)");
+//   bind_all(insert, name, at_ms);
+//   insert.exec();
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+namespace sparks::store {
+
+// The statements of one connection, for the one thread that uses it.
+class StatementCache {
+ public:
+  explicit StatementCache(SQLite::Database& db) : db_(db) {}
+  SQLite::Database& db() const { return db_; }
+  // The statement for `sql`, marked in use; nullptr if it is in use already (a nested use of the
+  // same text), for which the caller prepares a fresh one.
+  SQLite::Statement* take(std::string_view sql);
+  void give_back(SQLite::Statement* statement);
+
+ private:
+  struct Entry {
+    std::unique_ptr<SQLite::Statement> statement;
+    bool in_use = false;
+  };
+  SQLite::Database& db_;
+  std::unordered_map<std::string, Entry> statements_;
+  std::unordered_map<SQLite::Statement*, Entry*> by_statement_;
+};
+
+// While alive, Prepared on the cache's connection, on this thread, comes from the cache.
+class UseStatementCache {
+ public:
+  explicit UseStatementCache(StatementCache& cache);
+  ~UseStatementCache();
+  UseStatementCache(const UseStatementCache&) = delete;
+  UseStatementCache& operator=(const UseStatementCache&) = delete;
+
+ private:
+  StatementCache* previous_;
+};
+
+class Prepared {
+ public:
+  Prepared(SQLite::Database& db, std::string_view sql);
+  ~Prepared();  // a cached statement is reset and its bindings cleared for the next use
+  Prepared(const Prepared&) = delete;
+  Prepared& operator=(const Prepared&) = delete;
+
+  operator SQLite::Statement&() { return *statement_; }
+  template <typename... Args>
+  void bind(Args&&... args) {
+    statement_->bind(std::forward<Args>(args)...);
+  }
+  int exec() { return statement_->exec(); }
+  bool executeStep() { return statement_->executeStep(); }
+  SQLite::Column getColumn(int index) { return statement_->getColumn(index); }
+  void reset() { statement_->reset(); }
+
+ private:
+  std::unique_ptr<SQLite::Statement> owned_;
+  SQLite::Statement* statement_ = nullptr;
+  StatementCache* cache_ = nullptr;  // set when statement_ is the cache's
+};
+
+}  // namespace sparks::store
