@@ -1,0 +1,72 @@
+// Statements kept prepared on one connection: reused with fresh bindings, a nested use of the same
+// text gets its own, and another connection (or thread) never sees the cache.
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/Database.h>
+
+#include <thread>
+
+#include "store/prepared.hpp"
+#include "store/sql_binding.hpp"
+
+namespace {
+
+using sparks::store::Prepared;
+using sparks::store::StatementCache;
+using sparks::store::UseStatementCache;
+
+constexpr const char* kInsert = "INSERT INTO t (a, b) VALUES (?, ?)";
+constexpr const char* kCount = "SELECT count(*), count(b) FROM t WHERE a >= ?";
+
+std::pair<int, int> counts(SQLite::Database& db, std::int64_t from) {
+  Prepared count(db, kCount);
+  sparks::store::bind_all(count, from);
+  count.executeStep();
+  return {count.getColumn(0).getInt(), count.getColumn(1).getInt()};
+}
+
+TEST(Prepared, ReusedStatementsStartWithoutBindingsOrResults) {
+  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec("CREATE TABLE t (a INTEGER, b TEXT)");
+  StatementCache cache(db);
+  UseStatementCache use(cache);
+  {
+    Prepared insert(db, kInsert);
+    sparks::store::bind_all(insert, std::int64_t{1}, std::string("x"));
+    insert.exec();
+  }
+  {
+    Prepared insert(db, kInsert);
+    insert.bind(1, std::int64_t{2});  // b left unbound: NULL, not the previous "x"
+    insert.exec();
+  }
+  EXPECT_EQ(counts(db, 0), std::make_pair(2, 1));
+  EXPECT_EQ(counts(db, 2), std::make_pair(1, 0)) << "the same statement, run again from the start";
+}
+
+TEST(Prepared, ANestedUseOfTheSameTextGetsItsOwnStatement) {
+  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec("CREATE TABLE t (a INTEGER, b TEXT); INSERT INTO t VALUES (1, 'x'), (2, 'y')");
+  StatementCache cache(db);
+  UseStatementCache use(cache);
+  Prepared outer(db, kCount);
+  sparks::store::bind_all(outer, std::int64_t{2});
+  EXPECT_EQ(counts(db, 0), std::make_pair(2, 2));  // the same text while `outer` is bound
+  ASSERT_TRUE(outer.executeStep());
+  EXPECT_EQ(outer.getColumn(0).getInt(), 1);
+}
+
+TEST(Prepared, OtherThreadsAndConnectionsPrepareTheirOwn) {
+  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  SQLite::Database other(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec("CREATE TABLE t (a INTEGER, b TEXT)");
+  other.exec("CREATE TABLE t (a INTEGER, b TEXT); INSERT INTO t VALUES (5, 'z')");
+  StatementCache cache(db);
+  UseStatementCache use(cache);
+  EXPECT_EQ(counts(other, 0), std::make_pair(1, 1));
+  std::pair<int, int> seen;
+  std::thread([&] { seen = counts(db, 0); }).join();  // no cache on that thread: a fresh statement
+  EXPECT_EQ(seen, std::make_pair(0, 0));
+}
+
+}  // namespace
