@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "runtime/issue_texts.hpp"
+#include "util/json_fields.hpp"
 
 namespace sparks::runtime {
 
@@ -13,13 +14,9 @@ boost::json::value time_or_null(const std::optional<Clock::time_point>& t) {
   return t ? boost::json::value(rfc3339(*t)) : boost::json::value(nullptr);
 }
 
-boost::json::array strings(const std::vector<std::string>& items) {
-  boost::json::array out;
-  for (const auto& item : items) out.emplace_back(item);
-  return out;
+bool is_live(std::string_view state) {
+  return state == "connected" || state == "partial-scopes";
 }
-
-bool is_live(std::string_view state) { return state == "connected" || state == "partial-scopes"; }
 
 }  // namespace
 
@@ -53,16 +50,18 @@ boost::json::object make_card(const CardFacts& facts, Clock::time_point now) {
   card["state"] = facts.state;
   card["status"] = status_text(facts.state);
   card["dot"] = dot_colour(facts.state, facts.ever_connected);
-  card["account"] = facts.account ? boost::json::value(*facts.account) : boost::json::value(nullptr);
-  card["granted_scopes"] = strings(facts.granted_scopes);
-  card["missing_scopes"] = strings(facts.missing_scopes);
+  card["account"] =
+      facts.account ? boost::json::value(*facts.account) : boost::json::value(nullptr);
+  card["granted_scopes"] = json_fields::array_of(facts.granted_scopes);
+  card["missing_scopes"] = json_fields::array_of(facts.missing_scopes);
   card["last_sync"] = time_or_null(facts.last_sync);
 
   // Receiving: an event arrived since the integration went live. Waiting: none yet, counted from
   // going live — or from activity that the platform's API showed but no webhook reported.
   std::optional<Clock::time_point> waiting_since;
   if (is_live(facts.state)) {
-    const bool received = facts.last_webhook && facts.connected_at && *facts.last_webhook >= *facts.connected_at;
+    const bool received =
+        facts.last_webhook && facts.connected_at && *facts.last_webhook >= *facts.connected_at;
     if (!received) waiting_since = facts.connected_at;
     if (facts.unreported_activity &&
         (!facts.last_webhook || *facts.last_webhook < *facts.unreported_activity))
@@ -78,10 +77,11 @@ boost::json::object make_card(const CardFacts& facts, Clock::time_point now) {
                       {"message", issue.message},
                       {"troubleshooting", issue.troubleshooting}});
   if (waiting_since && now - *waiting_since >= kWebhookPatience)
-    issues.push_back({{"code", "webhook_waiting"},
-                      {"message", "No webhook event from " + issue_texts::display_name(facts.platform) +
-                                      " for over 10 minutes"},
-                      {"troubleshooting", "Troubleshooting → Webhook not receiving"}});
+    issues.push_back(
+        {{"code", "webhook_waiting"},
+         {"message", "No webhook event from " + issue_texts::display_name(facts.platform) +
+                         " for over 10 minutes"},
+         {"troubleshooting", "Troubleshooting → Webhook not receiving"}});
   card["issues"] = std::move(issues);
   return card;
 }

@@ -18,15 +18,16 @@ inline constexpr std::chrono::minutes kWebhookPatience{10};
 struct CardFacts {
   std::string platform;
   std::string state;  // a lifecycle state name
-  bool ever_connected = false;  // distinguishes "connection lost" (red) from "never connected" (grey)
+  bool ever_connected =
+      false;  // distinguishes "connection lost" (red) from "never connected" (grey)
   std::optional<boost::json::object> account;  // {id, name, type, business_id}
   std::vector<std::string> granted_scopes;
   std::vector<std::string> missing_scopes;
-  std::optional<Clock::time_point> connected_at;       // entered connected/partial-scopes
-  std::optional<Clock::time_point> last_sync;          // last successful sync
-  std::optional<Clock::time_point> last_webhook;       // last verified webhook event
+  std::optional<Clock::time_point> connected_at;         // entered connected/partial-scopes
+  std::optional<Clock::time_point> last_sync;            // last successful sync
+  std::optional<Clock::time_point> last_webhook;         // last verified webhook event
   std::optional<Clock::time_point> unreported_activity;  // sync saw activity no webhook reported
-  std::vector<IssueView> issues;                       // stored issues (missing_scopes, …)
+  std::vector<IssueView> issues;                         // stored issues (missing_scopes, …)
 };
 
 boost::json::object make_card(const CardFacts& facts, Clock::time_point now);

@@ -20,6 +20,7 @@
 #include "runtime/issue_texts.hpp"
 #include "store/oauth_store.hpp"
 #include "store/workspace_data_store.hpp"
+#include "util/json_fields.hpp"
 
 namespace sparks {
 
@@ -59,20 +60,6 @@ std::string first(const std::vector<std::pair<std::string, std::string>>& query,
   for (const auto& [k, v] : query)
     if (k == key) return v;
   return {};
-}
-
-std::vector<std::string> string_list(const boost::json::value* value) {
-  std::vector<std::string> out;
-  if (value && value->is_array())
-    for (const auto& item : value->get_array())
-      if (item.is_string()) out.emplace_back(item.get_string());
-  return out;
-}
-
-boost::json::array json_list(const std::vector<std::string>& items) {
-  boost::json::array out;
-  for (const auto& item : items) out.emplace_back(item);
-  return out;
 }
 
 // What the card shows of an account: no ciphers or regions, only what a person recognises.
@@ -397,7 +384,7 @@ void Engine::Impl::grant_authorization(const WorkspacePtr& ws, const Integration
                                        const Actor& actor, plugins::LoadedPlugin& connector,
                                        boost::json::object credentials, boost::json::object account,
                                        FireDone finish) {
-  const auto granted = string_list(credentials.if_contains("granted_scopes"));
+  const auto granted = json_fields::strings(credentials, "granted_scopes");
   std::vector<std::string> missing, effects;
   for (const auto& scope : connector.descriptor().scopes) {
     if (!scope.required || std::find(granted.begin(), granted.end(), scope.name) != granted.end())
@@ -406,9 +393,9 @@ void Engine::Impl::grant_authorization(const WorkspacePtr& ws, const Integration
     effects.push_back(
         runtime::issue_texts::scope_effect(scope.name, scope.enables, scope.description));
   }
-  boost::json::object payload{{"scopes", json_list(granted)},
-                              {"missing_scopes", json_list(missing)},
-                              {"missing_scope_effects", json_list(effects)},
+  boost::json::object payload{{"scopes", json_fields::array_of(granted)},
+                              {"missing_scopes", json_fields::array_of(missing)},
+                              {"missing_scope_effects", json_fields::array_of(effects)},
                               {"account", account}};
   for (const auto& [platform, other] : ws->integrations) {
     if (platform == key.platform || !has_connection(other) || !other.facts.account_json) continue;
@@ -426,8 +413,8 @@ void Engine::Impl::grant_authorization(const WorkspacePtr& ws, const Integration
   if (const auto* id = credentials.if_contains("account_id"); id && id->is_string())
     grant.facts.account_id = std::string(id->get_string());
   grant.facts.account_json = boost::json::serialize(account);
-  grant.facts.granted_scopes = boost::json::serialize(json_list(granted));
-  grant.facts.missing_scopes = boost::json::serialize(json_list(missing));
+  grant.facts.granted_scopes = boost::json::serialize(json_fields::array_of(granted));
+  grant.facts.missing_scopes = boost::json::serialize(json_fields::array_of(missing));
   grant.facts.ever_connected = true;
   if (const auto* expires = credentials.if_contains("expires_at"); expires && expires->is_int64())
     grant.facts.token_expires_at_ms = expires->get_int64() * 1000;

@@ -5,30 +5,18 @@
 #include <ctime>
 
 #include "flows/flow_loader.hpp"
+#include "util/json_fields.hpp"
 
 namespace sparks::runtime {
+
+using json_fields::strings;
+using json_fields::text;
 
 namespace {
 
 std::string lower(std::string_view text) {
   std::string out(text);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string text(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-std::vector<std::string> strings(const boost::json::object& o, std::string_view key) {
-  std::vector<std::string> out;
-  if (const auto* v = o.if_contains(key)) {
-    if (v->is_string()) out.emplace_back(v->get_string());
-    if (v->is_array())
-      for (const auto& item : v->get_array())
-        if (item.is_string()) out.emplace_back(item.get_string());
-  }
   return out;
 }
 

@@ -19,8 +19,12 @@
 #include "runtime/card.hpp"
 #include "runtime/engine_impl.hpp"
 #include "runtime/flow_matching.hpp"
+#include "util/json_fields.hpp"
 
 namespace sparks {
+
+using json_fields::strings;
+using json_fields::text;
 
 using runtime::from_ms;
 using runtime::to_ms;
@@ -31,26 +35,6 @@ namespace {
 constexpr int kMaxAttempts = 8;
 constexpr int kOutboxBatch = 64;
 constexpr std::string_view kProductLinkBase = "https://shop.tiktok.com/view/product/";
-
-std::string text(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-json::value parse(const std::string& s) {
-  boost::system::error_code ec;
-  auto v = json::parse(s, ec);
-  return ec ? json::value() : v;
-}
-
-std::vector<std::string> strings(const json::value& v) {
-  std::vector<std::string> out;
-  if (v.is_string()) out.emplace_back(v.get_string());
-  if (v.is_array())
-    for (const auto& i : v.get_array())
-      if (i.is_string()) out.emplace_back(i.get_string());
-  return out;
-}
 
 json::object product_variables(const runtime::CatalogItem& item) {
   return {{"title", item.title},
@@ -66,7 +50,7 @@ json::object event_variables(std::string_view kind, const json::object& payload,
       {"contact",
        {{"user", user},
         {"username", contact.username.empty() ? text(payload, "username") : contact.username},
-        {"tags", parse(contact.tags)}}}};
+        {"tags", json_fields::parse_or_null(contact.tags)}}}};
   if (kind == "tiktok.comment")
     vars["comment"] = {{"id", text(payload, "comment_id")},
                        {"text", text(payload, "text")},
@@ -156,7 +140,7 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
         std::vector<flows::FlowDefinition> candidates;
         std::map<std::string, std::int64_t> versions;
         for (const auto& f : inputs->flows) {
-          auto definition = parse(f.definition);
+          auto definition = json_fields::parse_or_null(f.definition);
           if (!definition.is_object()) continue;
           auto flow = flows::FlowDefinition::from_json(definition.get_object());
           if (flow.trigger.on != row.kind) continue;
@@ -168,8 +152,8 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
         });
 
         runtime::MatchFacts facts;
-        facts.contact_tags = strings(parse(inputs->contact.tags));
-        if (auto fields = parse(inputs->contact.fields); fields.is_object())
+        facts.contact_tags = strings(json_fields::parse_or_null(inputs->contact.tags));
+        if (auto fields = json_fields::parse_or_null(inputs->contact.fields); fields.is_object())
           facts.contact_fields = fields.get_object();
         if (inputs->contact.last_dm_ms)
           facts.last_dm_to_contact = from_ms(*inputs->contact.last_dm_ms);
@@ -188,8 +172,8 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
         const auto capabilities = flows::Capabilities::builtin();
         const auto trigger_scope =
             capabilities.trigger(row.kind) ? capabilities.trigger(row.kind)->scope : "";
-        const auto granted_here =
-            strings(parse(self->integration(*ws, row.platform).facts.granted_scopes));
+        const auto granted_here = strings(
+            json_fields::parse_or_null(self->integration(*ws, row.platform).facts.granted_scopes));
         const bool trigger_granted =
             trigger_scope.empty() || std::find(granted_here.begin(), granted_here.end(),
                                                trigger_scope) != granted_here.end();
@@ -277,7 +261,7 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
             // A step on a platform that cannot take it is recorded, not sent.
             if (step.status == "pending" && info && !info->platform.empty()) {
               auto& target = self->integration(*ws, info->platform);
-              auto granted = strings(parse(target.facts.granted_scopes));
+              auto granted = strings(json_fields::parse_or_null(target.facts.granted_scopes));
               if (!self->is_live(target)) {
                 step.status = "skipped";
                 step.last_error = info->platform + " is not connected";
@@ -367,7 +351,7 @@ void Engine::Impl::execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow r
           self->outbox_busy.erase(id);
         });
   };
-  const auto params = parse(row.params);
+  const auto params = json_fields::parse_or_null(row.params);
   const auto now_ms = to_ms(options.now());
 
   if (row.action == "contact.tag") {
@@ -401,7 +385,7 @@ void Engine::Impl::execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow r
                               : std::string("[]");
         const auto dm_text = params.is_object() ? text(params.get_object(), "text") : std::string();
         if (status == SPARKS_OK) {
-          auto answer = parse(result);
+          auto answer = json_fields::parse_or_null(result);
           const auto conversation =
               answer.is_object() ? text(answer.get_object(), "conversation_id") : std::string();
           const auto message_id =
@@ -450,7 +434,7 @@ void Engine::Impl::replay_held(const WorkspacePtr& ws, const std::string& platfo
         if (error || held->empty()) return;
         spdlog::info("{}: running {} event(s) held while paused", ws->id, held->size());
         for (auto& row : *held) {
-          auto payload = parse(row.payload);
+          auto payload = json_fields::parse_or_null(row.payload);
           self->run_flows(ws, row, payload.is_object() ? payload.get_object() : json::object());
         }
       });
@@ -518,7 +502,8 @@ void Engine::Impl::receive_order(const WorkspacePtr& ws, store::EventRow row,
       [store_and_run, payload, ws, order_id](sparks_status_t status, std::string result) mutable {
         if (status != SPARKS_OK)
           spdlog::warn("{}: order {} could not be fetched: {}", ws->id, order_id, result);
-        store_and_run(std::move(payload), status == SPARKS_OK ? parse(result) : json::value());
+        store_and_run(std::move(payload),
+                      status == SPARKS_OK ? json_fields::parse_or_null(result) : json::value());
       });
 }
 

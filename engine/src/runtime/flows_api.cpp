@@ -12,8 +12,11 @@
 #include "store/automation_store.hpp"
 #include "store/flow_store.hpp"
 #include "store/workspace_data_store.hpp"
+#include "util/json_fields.hpp"
 
 namespace sparks {
+
+using json_fields::parse_or_null;
 
 using runtime::to_ms;
 using store::AutomationRow;
@@ -22,12 +25,6 @@ using store::AutomationStatus;
 namespace {
 
 constexpr std::string_view kBodyName = "<request body>";
-
-boost::json::value parse_or_null(const std::string& text) {
-  boost::system::error_code ec;
-  auto value = boost::json::parse(text, ec);
-  return ec ? boost::json::value(nullptr) : value;
-}
 
 boost::json::object flow_json(const AutomationRow& row, const store::FlowVersionRow& version) {
   boost::json::array required;

@@ -12,19 +12,13 @@
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/engine_impl.hpp"
 #include "store/workspace_data_store.hpp"
+#include "util/json_fields.hpp"
 
 namespace sparks {
 
+using json_fields::text;
+
 using runtime::to_ms;
-
-namespace {
-
-std::string text(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-}  // namespace
 
 void Engine::receive_webhook(std::string platform, InboundWebhook webhook, ReplyHandler done) {
   auto impl = impl_;

@@ -72,26 +72,6 @@ void follow_up(const lifecycle::Firing& f, FollowUp what) {
 
 }  // namespace
 
-std::string_view follow_up_name(FollowUp follow_up) {
-  switch (follow_up) {
-    case FollowUp::open_oauth_session:
-      return "open_oauth_session";
-    case FollowUp::close_oauth_session:
-      return "close_oauth_session";
-    case FollowUp::revoke_credentials:
-      return "revoke_credentials";
-    case FollowUp::store_credentials:
-      return "store_credentials";
-    case FollowUp::schedule_sync:
-      return "schedule_sync";
-    case FollowUp::schedule_recovery:
-      return "schedule_recovery";
-    case FollowUp::cancel_recovery:
-      return "cancel_recovery";
-  }
-  return "unknown";
-}
-
 const lifecycle::Registry& lifecycle_registry() {
   static const lifecycle::Registry registry = [] {
     lifecycle::Registry r;

@@ -17,7 +17,8 @@ struct IssueToRaise {
   std::string troubleshooting;
 };
 
-// Work for the integration's connector once the transition is durable (OAuth session, revoke, sync).
+// Work for the integration's connector once the transition is durable (OAuth session, revoke,
+// sync).
 enum class FollowUp {
   open_oauth_session,
   close_oauth_session,
@@ -44,7 +45,5 @@ struct TransitionContext {
   const boost::json::object& payload;
   Effects effects;
 };
-
-std::string_view follow_up_name(FollowUp follow_up);
 
 }  // namespace sparks::runtime

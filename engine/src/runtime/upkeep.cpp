@@ -15,8 +15,12 @@
 #include "runtime/engine_impl.hpp"
 #include "store/credential_store.hpp"
 #include "store/workspace_data_store.hpp"
+#include "util/json_fields.hpp"
 
 namespace sparks {
+
+using json_fields::integer;
+using json_fields::text;
 
 using runtime::from_ms;
 using runtime::to_ms;
@@ -27,30 +31,8 @@ constexpr int kMaxSyncPages = 20;                 // a sync reads at most this m
 constexpr std::chrono::minutes kWebhookGrace{1};  // a webhook may trail the API by this much
 
 bool granted(const runtime::Integration& in, std::string_view scope) {
-  boost::system::error_code ec;
-  auto scopes = boost::json::parse(in.facts.granted_scopes, ec);
-  if (!scopes.is_array()) return false;
-  for (const auto& s : scopes.get_array())
-    if (s.is_string() && s.get_string() == scope) return true;
-  return false;
-}
-
-std::string text(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-std::int64_t integer(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (!v) return 0;
-  if (v->is_int64()) return v->get_int64();
-  if (v->is_string()) {
-    try {
-      return std::stoll(std::string(v->get_string()));
-    } catch (...) {
-    }
-  }
-  return 0;
+  const auto scopes = json_fields::strings(json_fields::parse_or_null(in.facts.granted_scopes));
+  return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
 }
 
 using PagesDone = std::function<void(std::string error, boost::json::array items)>;

@@ -8,22 +8,13 @@
 #include "runtime/card.hpp"
 #include "runtime/engine_impl.hpp"
 #include "store/workspace_data_store.hpp"
+#include "util/json_fields.hpp"
 
 namespace sparks {
 
 using runtime::from_ms;
 
 namespace {
-
-std::vector<std::string> parse_strings(const std::string& json) {
-  boost::system::error_code ec;
-  auto value = boost::json::parse(json, ec);
-  std::vector<std::string> out;
-  if (value.is_array())
-    for (const auto& item : value.get_array())
-      if (item.is_string()) out.emplace_back(item.get_string());
-  return out;
-}
 
 std::optional<Clock::time_point> time_of(const std::optional<std::int64_t>& ms) {
   return ms ? std::optional(from_ms(*ms)) : std::nullopt;
@@ -49,8 +40,8 @@ void Engine::cards(std::string workspace, ReplyHandler done) {
       }
       // Scopes describe a connection: a disconnected integration has none.
       if (impl->has_connection(in)) {
-        facts.granted_scopes = parse_strings(f.granted_scopes);
-        facts.missing_scopes = parse_strings(f.missing_scopes);
+        facts.granted_scopes = json_fields::strings(json_fields::parse_or_null(f.granted_scopes));
+        facts.missing_scopes = json_fields::strings(json_fields::parse_or_null(f.missing_scopes));
       }
       facts.connected_at = time_of(f.connected_at_ms);
       facts.last_sync = time_of(f.last_sync_ms);
