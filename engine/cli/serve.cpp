@@ -55,13 +55,13 @@ int run_serve(const ServeOptions& options, const std::filesystem::path& executab
     std::cerr << "sparks serve: " << e.what() << "\n";
     return 1;
   }
-  print_start(*app);
-
+  // Armed before the listening line is printed: whoever waits for that line may stop us at once.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int) {
     app->stop();
     io.stop();
   });
+  print_start(*app);
   std::vector<std::thread> threads;
   for (int i = 1; i < options.threads; ++i) threads.emplace_back([&io] { io.run(); });
   io.run();
@@ -81,6 +81,16 @@ void add_serve_command(CLI::App& app, ExitCode& exit_code) {
       "Shop\n"
       "on the in-process sandbox, workspace `demo` with owner `ana` and member `ben` (demo-only "
       "keys).");
+  command->footer(
+      "It serves, on the config's `listen` (default 127.0.0.1:8080; port 0: any free port):\n"
+      "  /api/v1/workspaces/{ws}/...  the API (Authorization: Bearer <a member's api_key>)\n"
+      "  /oauth/{platform}/callback   where the platforms send the owner back\n"
+      "  /webhooks/tiktok, /webhooks/tiktok_shop, /healthz, /metrics\n"
+      "  the sandbox's platform endpoints, for each platform without base URLs\n"
+      "Data: the SQLite `database` (default ./sparks-data/sparks.db) and the token key\n"
+      "`secrets.key_file` (default ./sparks-data/secret.key, created 0600).\n"
+      "Connectors: every *.so in `plugin_dir` (default: plugins/ beside this executable).\n"
+      "SIGINT or SIGTERM stops it cleanly (exit 0). `sparks status` prints its cards.");
   command->add_option("--config", options->config_file, "sparks.yaml (schemas/config.schema.json)")
       ->check(CLI::ExistingFile);
   command->add_option("--threads", options->threads, "I/O threads")

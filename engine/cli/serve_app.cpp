@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "server/api_routes.hpp"
+#include "api/routes.hpp"
 #include "util/read_file.hpp"
 
 namespace sparks::cli {
@@ -49,7 +49,7 @@ ServeApp::ServeApp(boost::asio::any_io_executor executor, config::Config config,
   options.platform_config["tiktok_shop"] =
       config::plugin_config(config_->tiktok_shop, "tiktok_shop", server_->base_url());
   engine_ = std::make_shared<Engine>(executor, options);
-  server::mount_api(*router_, engine_, config_);
+  api::mount_api(*router_, engine_, config_);
   if (config_->flows_dir) install_flows(*config_->flows_dir);
 }
 

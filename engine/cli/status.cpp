@@ -1,9 +1,11 @@
 // `sparks status`: the integration cards of a running `sparks serve`, as a table or as JSON. It
 // asks the server over HTTP (GET /api/v1/workspaces/{ws}/integrations) with the API key of the
 // workspace's first owner from the same config, so it shows exactly what the API shows.
+#include <unistd.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
-#include <iomanip>
+
+#include <cstdlib>
 #include <iostream>
 
 #include "command.hpp"
@@ -31,20 +33,39 @@ std::string text(const json::value& v) {
   return json::serialize(v);
 }
 
-void print_table(const json::array& cards) {
-  std::cout << std::left << std::setw(13) << "PLATFORM" << std::setw(28) << "STATUS"
-            << std::setw(16) << "STATE" << std::setw(26) << "ACCOUNT" << std::setw(22)
-            << "LAST SYNC"
-            << "WEBHOOK\n";
+// "● green Connected": the dot and its colour's name, in that colour when the output is a terminal
+// (and NO_COLOR is not set).
+std::string dot_word(const std::string& dot, const std::string& status, bool colour) {
+  if (!colour) return "● " + dot + " " + status;
+  const char* code = dot == "green" ? "32" : dot == "yellow" ? "33" : dot == "red" ? "31" : "90";
+  return std::string("\033[") + code + "m● " + dot + "\033[0m " + status;
+}
+
+// Pads to `width` columns: the dot is one column in three bytes, colour codes take none.
+std::string pad(const std::string& cell, std::size_t width) {
+  std::size_t columns = 0;
+  for (std::size_t i = 0; i < cell.size(); ++i) {
+    if (cell[i] == '\033') {
+      while (i < cell.size() && cell[i] != 'm') ++i;
+      continue;
+    }
+    if ((static_cast<unsigned char>(cell[i]) & 0xC0) != 0x80) ++columns;  // not a continuation
+  }
+  return cell + std::string(columns < width ? width - columns : 1, ' ');
+}
+
+void print_table(const json::array& cards, bool colour) {
+  std::cout << pad("PLATFORM", 13) << pad("STATUS", 30) << pad("STATE", 16) << pad("ACCOUNT", 26)
+            << pad("LAST SYNC", 22) << "WEBHOOK\n";
   for (const auto& c : cards) {
     const auto& card = c.as_object();
     std::string account = "-";
-    if (const auto& a = card.at("account"); a.is_object())
-      account = text(a.at("name")) + " (" + text(a.at("type")) + ")";
-    std::cout << std::setw(13) << text(card.at("platform")) << std::setw(30)
-              << ("● " + text(card.at("dot")) + " " + text(card.at("status"))) << std::setw(16)
-              << text(card.at("state")) << std::setw(26) << account << std::setw(22)
-              << text(card.at("last_sync")) << text(card.at("webhook")) << "\n";
+    if (const auto* a = card.if_contains("account"); a && a->is_object())
+      account = text(a->at("name")) + " (" + text(a->at("type")) + ")";
+    std::cout << pad(text(card.at("platform")), 13)
+              << pad(dot_word(text(card.at("dot")), text(card.at("status")), colour), 30)
+              << pad(text(card.at("state")), 16) << pad(account, 26)
+              << pad(text(card.at("last_sync")), 22) << text(card.at("webhook")) << "\n";
     for (const auto& issue : card.at("issues").as_array())
       std::cout << "    ! " << text(issue.at("message")) << "\n      → "
                 << text(issue.at("troubleshooting")) << "\n";
@@ -106,7 +127,8 @@ int run_status(const StatusOptions& options) {
     return 1;
   }
   std::cout << "Workspace " << workspace->id << "\n";
-  print_table(body.at("integrations").as_array());
+  const bool colour = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  print_table(body.at("integrations").as_array(), colour);
   return 0;
 }
 

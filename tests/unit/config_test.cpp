@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <cstdlib>
 
 namespace {
@@ -119,6 +120,74 @@ TEST(Config, MeaningProblemsAreAllReported) {
   EXPECT_EQ(all[3], "s.yaml:7:11: error: workspace 'w' is already defined at line 3");
   EXPECT_EQ(all[4],
             "s.yaml:9:44: error: environment variable SPARKS_TEST_UNSET_VARIABLE is not set");
+}
+
+TEST(Config, PlatformEndpointsComeAsAPairOrNotAtAll) {
+  auto result = load_config("s.yaml", R"(sparks:
+  platforms:
+    tiktok: { client_key: ck, client_secret: cs, auth_base_url: "https://www.tiktok.com" }
+    tiktok_shop: { app_key: ak, app_secret: as, token_base_url: "https://auth.example.test" }
+  workspaces:
+    - id: w
+      members: [ { user: o, role: owner, api_key: owner-secret-key } ]
+)",
+                            "");
+  ASSERT_FALSE(result.config);
+  auto all = messages(result);
+  ASSERT_EQ(all.size(), 2u) << ::testing::PrintToString(all);
+  EXPECT_EQ(all[0],
+            "s.yaml:3:13: error: give both auth_base_url and api_base_url (the platform's "
+            "endpoints), or neither (the in-process sandbox plays the platform)");
+  EXPECT_EQ(all[1],
+            "s.yaml:4:65: error: token_base_url needs auth_base_url and api_base_url; without "
+            "them the in-process sandbox plays the platform");
+}
+
+boost::json::object parsed(const std::string& text) {
+  return boost::json::parse(text).as_object();
+}
+
+TEST(Config, PluginConfigNamesEachConnectorsFields) {
+  using sparks::config::plugin_config;
+  const auto defaults = sparks::config::Config::embedded_default();
+  // Sandboxed: every base URL is the sandbox's.
+  EXPECT_EQ(parsed(plugin_config(defaults.tiktok, "tiktok", "http://127.0.0.1:9")),
+            (boost::json::object{{"client_key", "sandbox-client-key"},
+                                 {"client_secret", "sandbox-client-secret"},
+                                 {"auth_base_url", "http://127.0.0.1:9"},
+                                 {"api_base_url", "http://127.0.0.1:9"}}));
+  EXPECT_EQ(parsed(plugin_config(defaults.tiktok_shop, "tiktok_shop", "http://127.0.0.1:9")),
+            (boost::json::object{{"app_key", "sandbox-app-key"},
+                                 {"app_secret", "sandbox-app-secret"},
+                                 {"auth_base_url", "http://127.0.0.1:9"},
+                                 {"api_base_url", "http://127.0.0.1:9"}}));
+
+  auto result = load_config("s.yaml", R"(sparks:
+  platforms:
+    tiktok: { client_key: ck, client_secret: cs, auth_base_url: "https://www.tiktok.com",
+              api_base_url: "https://business-api.tiktok.com",
+              open_api_base_url: "https://open.tiktokapis.com" }
+    tiktok_shop: { app_key: ak, app_secret: as, auth_base_url: "https://services.tiktokshop.com",
+                   api_base_url: "https://open-api.tiktokglobalshop.com",
+                   token_base_url: "https://auth.tiktok-shops.com" }
+  workspaces:
+    - id: w
+      members: [ { user: o, role: owner, api_key: owner-secret-key } ]
+)",
+                            "");
+  ASSERT_TRUE(result.config) << ::testing::PrintToString(messages(result));
+  EXPECT_EQ(parsed(plugin_config(result.config->tiktok, "tiktok", "http://unused")),
+            (boost::json::object{{"client_key", "ck"},
+                                 {"client_secret", "cs"},
+                                 {"auth_base_url", "https://www.tiktok.com"},
+                                 {"api_base_url", "https://business-api.tiktok.com"},
+                                 {"open_api_base_url", "https://open.tiktokapis.com"}}));
+  EXPECT_EQ(parsed(plugin_config(result.config->tiktok_shop, "tiktok_shop", "http://unused")),
+            (boost::json::object{{"app_key", "ak"},
+                                 {"app_secret", "as"},
+                                 {"auth_base_url", "https://services.tiktokshop.com"},
+                                 {"api_base_url", "https://open-api.tiktokglobalshop.com"},
+                                 {"token_base_url", "https://auth.tiktok-shops.com"}}));
 }
 
 TEST(Config, AnUnreadableFileSaysSo) {

@@ -72,6 +72,15 @@ void read_platform(Reader& read, const YAML::Node& node, const char* key_field,
   platform.auth_base_url = read.text(node["auth_base_url"]);
   platform.api_base_url = read.text(node["api_base_url"]);
   platform.extra_base_url = read.text(node[extra_url_field]);
+  // Half a set of endpoints would send some calls to the platform and the rest to the sandbox.
+  if (platform.auth_base_url.has_value() != platform.api_base_url.has_value())
+    read.error(node,
+               "give both auth_base_url and api_base_url (the platform's endpoints), or "
+               "neither (the in-process sandbox plays the platform)");
+  else if (platform.sandboxed() && platform.extra_base_url)
+    read.error(node[extra_url_field], std::string(extra_url_field) +
+                                          " needs auth_base_url and api_base_url; without them "
+                                          "the in-process sandbox plays the platform");
 }
 
 void read_workspaces(Reader& read, const YAML::Node& list, Config& config) {

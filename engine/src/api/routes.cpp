@@ -1,0 +1,262 @@
+#include "api/routes.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cctype>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <utility>
+
+#include "api/auth.hpp"
+
+namespace sparks::api {
+
+namespace {
+
+namespace json = boost::json;
+
+// Requests answered, by route pattern (not path: the label set stays small) and status.
+class RequestCounters {
+ public:
+  void count(const std::string& route, int status) {
+    std::lock_guard lock(mutex_);
+    ++counts_[{route, status}];
+  }
+
+  std::string text() const {
+    std::lock_guard lock(mutex_);
+    std::ostringstream out;
+    out << "# HELP sparks_http_requests_total HTTP requests answered by the API, by route and "
+           "status\n"
+           "# TYPE sparks_http_requests_total counter\n";
+    for (const auto& [key, n] : counts_)
+      out << "sparks_http_requests_total{route=\"" << key.first << "\",status=\"" << key.second
+          << "\"} " << n << '\n';
+    return out.str();
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::pair<std::string, int>, std::uint64_t> counts_;
+};
+
+struct Api {
+  Api(std::shared_ptr<Engine> e, const config::Config& config)
+      : engine(std::move(e)), keys(config) {}
+
+  std::shared_ptr<Engine> engine;
+  MemberKeys keys;
+  RequestCounters counters;
+
+  bool installed(const std::string& platform) const {
+    const auto platforms = engine->platforms();
+    return std::find(platforms.begin(), platforms.end(), platform) != platforms.end();
+  }
+};
+
+// Answers a request with the engine's reply (from whichever thread the reply comes on).
+ReplyHandler answer(http::Responder respond, std::shared_ptr<Api> api, std::string route,
+                    int ok_status) {
+  return [respond = std::move(respond), api = std::move(api), route = std::move(route),
+          ok_status](Reply reply) {
+    auto response =
+        reply.error ? error_response(*reply.error) : http::Response::json(ok_status, reply.value);
+    api->counters.count(route, response.status);
+    respond(std::move(response));
+  };
+}
+
+// What a member route does once the member is known.
+using MemberCall =
+    std::function<void(Engine& engine, const http::Request&, const Actor&, ReplyHandler)>;
+
+// A member route: the API key first, then the platform (when the route names one), then `call`.
+http::Handler member_route(std::shared_ptr<Api> api, std::string pattern, MemberCall call,
+                           int ok_status = 200) {
+  return [api = std::move(api), pattern = std::move(pattern), call = std::move(call), ok_status](
+             http::Request request, http::Responder respond) {
+    auto done = answer(std::move(respond), api, pattern, ok_status);
+    auto who = api->keys.authenticate(request.header("Authorization"), request.params.at("ws"));
+    if (auto* error = std::get_if<Error>(&who)) return done({*error, nullptr});
+    if (auto it = request.params.find("platform");
+        it != request.params.end() && !api->installed(it->second))
+      return done(Reply::fail(ErrorKind::not_found, "unknown_platform",
+                              "no platform '" + it->second +
+                                  "' is installed (the connectors are tiktok and tiktok_shop)"));
+    call(*api->engine, request, std::get<Actor>(who), std::move(done));
+  };
+}
+
+// Flow routes take the flow's YAML as the body; any other content type is refused by name.
+MemberCall yaml_body(MemberCall call) {
+  return [call = std::move(call)](Engine& engine, const http::Request& r, const Actor& actor,
+                                  ReplyHandler done) {
+    const auto type = r.header("Content-Type");
+    if (!type || !is_yaml_content_type(*type))
+      return done(Reply::fail(ErrorKind::invalid, "unsupported_content_type",
+                              "send the flow as YAML with `Content-Type: application/yaml` (got " +
+                                  (type ? "'" + *type + "'" : std::string("no Content-Type")) +
+                                  ")"));
+    call(engine, r, actor, std::move(done));
+  };
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// {"confirm": "<ws>"} → "<ws>"; anything else → "" (the engine then asks for the confirmation).
+std::string confirmation(const std::string& body) {
+  boost::system::error_code ec;
+  const auto parsed = json::parse(body, ec);
+  if (ec || !parsed.is_object()) return {};
+  const auto* confirm = parsed.get_object().if_contains("confirm");
+  return confirm && confirm->is_string() ? std::string(confirm->get_string()) : std::string();
+}
+
+}  // namespace
+
+int status_of(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::invalid:
+      return 400;
+    case ErrorKind::unauthorized:
+      return 401;
+    case ErrorKind::forbidden:
+      return 403;
+    case ErrorKind::not_found:
+      return 404;
+    case ErrorKind::conflict:
+      return 409;
+    case ErrorKind::unavailable:
+      return 502;
+    case ErrorKind::internal:
+      return 500;
+  }
+  return 500;
+}
+
+http::Response error_response(const Error& error) {
+  return http::error_response(status_of(error.kind), error.code, error.message);
+}
+
+bool is_yaml_content_type(std::string_view content_type) {
+  auto type = lower(content_type.substr(0, content_type.find(';')));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.erase(0, 1);
+  return type == "application/yaml" || type == "text/yaml" || type == "application/x-yaml";
+}
+
+void mount_api(http::Router& router, std::shared_ptr<Engine> engine,
+               std::shared_ptr<const config::Config> config) {
+  auto api = std::make_shared<Api>(std::move(engine), *config);
+
+  router.add_sync("GET", "/healthz", [api](const http::Request&) {
+    api->counters.count("/healthz", 200);
+    return http::Response::json(200, {{"status", "ok"}});
+  });
+  router.add_sync("GET", "/metrics", [api](const http::Request&) {
+    api->counters.count("/metrics", 200);
+    auto body = api->engine->metrics();
+    if (!body.empty() && body.back() != '\n') body += '\n';
+    auto response = http::Response::text(200, body + api->counters.text());
+    response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8";
+    return response;
+  });
+
+  const std::string ws = "/api/v1/workspaces/{ws}";
+  auto add = [&router, &api](const std::string& method, const std::string& pattern, MemberCall call,
+                             int ok_status = 200) {
+    router.add(method, pattern, member_route(api, pattern, std::move(call), ok_status));
+  };
+
+  // Integrations: the cards, and the owner's connect / disconnect.
+  add("GET", ws + "/integrations",
+      [](Engine& e, const http::Request& r, const Actor&, ReplyHandler done) {
+        e.cards(r.params.at("ws"), std::move(done));
+      });
+  add("POST", ws + "/integrations/{platform}/connect",
+      [](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {
+        e.connect({r.params.at("ws"), r.params.at("platform")}, actor, std::move(done));
+      });
+  add("POST", ws + "/integrations/{platform}/disconnect",
+      [](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {
+        e.disconnect({r.params.at("ws"), r.params.at("platform")}, actor, std::move(done));
+      });
+  add("GET", ws + "/audit", [](Engine& e, const http::Request& r, const Actor&, ReplyHandler done) {
+    e.audit_log(r.params.at("ws"), std::move(done));
+  });
+
+  // Flows: YAML in, JSON out.
+  add("GET", ws + "/flows", [](Engine& e, const http::Request& r, const Actor&, ReplyHandler done) {
+    e.flows(r.params.at("ws"), std::move(done));
+  });
+  add("POST", ws + "/flows",
+      yaml_body([](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {
+        e.create_flow(r.params.at("ws"), actor, r.body, std::move(done));
+      }),
+      201);
+  add("GET", ws + "/flows/{id}",
+      [](Engine& e, const http::Request& r, const Actor&, ReplyHandler done) {
+        e.flow(r.params.at("ws"), r.params.at("id"), std::move(done));
+      });
+  add("PUT", ws + "/flows/{id}",
+      yaml_body([](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {
+        e.update_flow(r.params.at("ws"), r.params.at("id"), actor, r.body, std::move(done));
+      }));
+  add("DELETE", ws + "/flows/{id}",
+      [](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {
+        e.delete_flow(r.params.at("ws"), r.params.at("id"), actor, std::move(done));
+      });
+  using FlowStep = void (Engine::*)(std::string, std::string, Actor, ReplyHandler);
+  for (const auto& [verb, step] :
+       {std::pair<const char*, FlowStep>{"publish", &Engine::publish_flow},
+        std::pair<const char*, FlowStep>{"pause", &Engine::pause_flow},
+        std::pair<const char*, FlowStep>{"resume", &Engine::resume_flow}})
+    add("POST", ws + "/flows/{id}/" + verb,
+        [step](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {
+          (e.*step)(r.params.at("ws"), r.params.at("id"), actor, std::move(done));
+        });
+
+  // What was kept.
+  using Listing = void (Engine::*)(std::string, ReplyHandler);
+  for (const auto& [name, list] :
+       {std::pair<const char*, Listing>{"contacts", &Engine::contacts},
+        std::pair<const char*, Listing>{"inbox", &Engine::inbox},
+        std::pair<const char*, Listing>{"orders", &Engine::orders},
+        std::pair<const char*, Listing>{"analytics", &Engine::analytics}})
+    add("GET", ws + "/" + name,
+        [list](Engine& e, const http::Request& r, const Actor&, ReplyHandler done) {
+          (e.*list)(r.params.at("ws"), std::move(done));
+        });
+
+  // Closing the workspace deletes its data: the body must repeat its id, {"confirm": "<ws>"}.
+  add("DELETE", ws, [](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {
+    e.close_workspace(r.params.at("ws"), actor, confirmation(r.body), std::move(done));
+  });
+
+  // The platforms' side: no API key; the signed state and the signatures are the proof.
+  router.add("GET", "/oauth/{platform}/callback",
+             [api](http::Request request, http::Responder respond) {
+               api->engine->complete_authorization(
+                   request.params.at("platform"), std::move(request.query),
+                   answer(std::move(respond), api, "/oauth/{platform}/callback", 200));
+             });
+  router.add("POST", "/webhooks/{platform}", [api](http::Request request, http::Responder respond) {
+    InboundWebhook webhook;
+    webhook.method = request.method;
+    webhook.path = request.path;
+    webhook.query = request.query_string;
+    webhook.body = std::move(request.body);  // the exact bytes the signature covers
+    for (const auto& [name, value] : request.headers) webhook.headers.emplace_back(name, value);
+    api->engine->receive_webhook(request.params.at("platform"), std::move(webhook),
+                                 answer(std::move(respond), api, "/webhooks/{platform}", 200));
+  });
+}
+
+}  // namespace sparks::api
