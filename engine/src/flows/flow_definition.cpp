@@ -1,5 +1,6 @@
 #include "flows/flow_definition.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 namespace sparks::flows {
@@ -10,7 +11,8 @@ std::vector<std::string> FlowDefinition::skus() const {
     if (const auto* product = action.params.if_contains("product"); product && product->is_object())
       if (const auto* sku = product->get_object().if_contains("seller_sku");
           sku && sku->is_string())
-        out.emplace_back(sku->get_string());
+        if (std::find(out.begin(), out.end(), sku->get_string()) == out.end())
+          out.emplace_back(sku->get_string());
   return out;
 }
 

@@ -25,10 +25,11 @@ struct FlowDefinition {
   boost::json::array conditions;  // each a one-key object
   std::vector<ActionSpec> actions;
   bool draft_only = false;  // `status: draft` in the file: never published
-  std::vector<std::string>
-      required_platforms;  // platforms of the trigger and actions, sorted, unique
+  // Platforms of the trigger and actions, sorted, unique ("tiktok", "tiktok_shop"); `requires` in
+  // to_json() (the name is a C++20 keyword, so the member cannot have it).
+  std::vector<std::string> required_platforms;
 
-  std::vector<std::string> skus() const;  // every seller_sku the actions name
+  std::vector<std::string> skus() const;  // every seller_sku the actions name, once, in order
   boost::json::object to_json() const;
   static FlowDefinition from_json(const boost::json::object& json);  // the inverse of to_json
 };

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <set>
+#include <tuple>
 
-#include "util/read_file.hpp"
 #include "yaml/parse.hpp"
 #include "yaml/schema.hpp"
 #include "yaml/to_json.hpp"
@@ -17,37 +17,192 @@ namespace {
 
 constexpr std::string_view kSchema = "schemas/flow.schema.json";
 
-// Semantic checks with the YAML nodes at hand, so each problem points at its line and column.
+// One `{{` in a template: where it starts in the text, the name between it and its `}}` (spaces
+// around the name dropped), and whether a `}}` closes it at all.
+struct Placeholder {
+  std::size_t at = 0;
+  std::string name;
+  bool closed = false;
+};
+
+std::vector<Placeholder> placeholders(std::string_view text) {
+  std::vector<Placeholder> out;
+  for (auto open = text.find("{{"); open != std::string_view::npos;) {
+    const auto close = text.find("}}", open + 2);
+    if (close == std::string_view::npos) {
+      out.push_back({open, "", false});
+      break;
+    }
+    auto name = text.substr(open + 2, close - open - 2);
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    out.push_back({open, std::string(name), true});
+    open = text.find("{{", close + 2);
+  }
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+bool contains(const std::vector<std::string>& items, std::string_view item) {
+  return std::find(items.begin(), items.end(), item) != items.end();
+}
+
+// Levenshtein distance, to suggest the name that was probably meant.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// " (did you mean 'x'?)" when one known name is close to `name`, else " (known: a, b, c)".
+std::string hint(std::string_view name, const std::vector<std::string>& known,
+                 std::string_view known_label = "known") {
+  const std::size_t tolerance = std::max<std::size_t>(2, name.size() / 4);
+  const std::string* best = nullptr;
+  std::size_t best_distance = tolerance + 1;
+  for (const std::string& candidate : known) {
+    const std::size_t distance = edit_distance(name, candidate);
+    if (distance < best_distance) {
+      best = &candidate;
+      best_distance = distance;
+    }
+  }
+  if (best) return " (did you mean '" + *best + "'?)";
+  return " (" + std::string(known_label) + ": " + joined(known) + ")";
+}
+
+// "HH:MM", 00:00 to 23:59 → minutes since midnight.
+std::optional<int> minutes_of_day(std::string_view text) {
+  const auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+  if (text.size() != 5 || text[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4))
+    return std::nullopt;
+  const int hours = (text[0] - '0') * 10 + (text[1] - '0');
+  const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+  if (hours > 23 || minutes > 59) return std::nullopt;
+  return hours * 60 + minutes;
+}
+
+// The parameters each engine-known action takes; actions not listed here are not checked further.
+struct ActionParams {
+  std::string_view action;
+  std::vector<std::string> params;
+};
+
+const std::vector<ActionParams>& action_params() {
+  static const std::vector<ActionParams> kParams = {
+      {"tiktok.send_dm", {"text", "product"}},
+      {"tiktok.reply_comment", {"text", "product"}},
+      {"contact.tag", {"add", "remove"}},
+      {"wait", {"for"}},
+  };
+  return kParams;
+}
+
+// The trigger options each trigger takes (the schema knows every option of every trigger).
+const std::vector<std::string>* trigger_options(std::string_view trigger) {
+  static const std::vector<std::pair<std::string_view, std::vector<std::string>>> kOptions = {
+      {"tiktok.comment",
+       {"keywords", "question", "first_comment", "videos", "sku_mention", "lives"}},
+      {"tiktok.dm", {"keywords"}},
+      {"tiktok_shop.order", {"status"}},
+  };
+  for (const auto& [name, options] : kOptions)
+    if (name == trigger) return &options;
+  return nullptr;
+}
+
+// What a schema cannot say, checked with the YAML nodes at hand so that each problem points at its
+// line and column.
 class Checker {
  public:
-  Checker(const std::string& file, const Capabilities& capabilities, Diagnostics& out)
-      : file_(file), capabilities_(capabilities), out_(out) {}
-
-  void error(const YAML::Node& at, std::string message) {
-    out_.push_back(yaml::diagnostic_at(file_, at.Mark(), std::move(message)));
+  Checker(const std::string& file, std::string_view text, const Capabilities& capabilities,
+          Diagnostics& out)
+      : file_(file), text_(text), capabilities_(capabilities), out_(out) {
+    for (const auto& t : capabilities.triggers) trigger_names_.push_back(t.name);
+    for (const auto& a : capabilities.actions) action_names_.push_back(a.name);
   }
 
-  // `node` is the value of `name`; returns the platform the name needs ("" for engine actions).
-  const TriggerInfo* trigger(const YAML::Node& node, const std::string& name) {
+  void error(const YAML::Mark& at, std::string message) {
+    out_.push_back(yaml::diagnostic_at(file_, at, std::move(message)));
+  }
+  void error(const YAML::Node& at, std::string message) { error(at.Mark(), std::move(message)); }
+
+  // Where to point at a value: the value itself, or its key when the value is empty (an empty value
+  // has no position of its own).
+  static YAML::Mark where(const YAML::Node& key, const YAML::Node& value) {
+    if (value && !value.IsNull() && !value.Mark().is_null()) return value.Mark();
+    return key.Mark();
+  }
+
+  // `on` is the node of the trigger's name.
+  const TriggerInfo* trigger(const YAML::Node& on, const std::string& name) {
     const auto* info = capabilities_.trigger(name);
     if (!info) {
-      std::string known;
-      for (const auto& t : capabilities_.triggers) known += (known.empty() ? "" : ", ") + t.name;
-      error(node, "unknown trigger '" + name + "' (known: " + known + ")");
+      error(on, "unknown trigger '" + name + "'" + hint(name, trigger_names_));
       return nullptr;
     }
     if (!capabilities_.installed(info->platform))
-      error(node, "trigger '" + name + "' needs the " + info->platform +
-                      " connector, which is not installed");
+      error(on, "trigger '" + name + "' needs the " + info->platform +
+                    " connector, which is not installed");
     return info;
   }
 
+  void trigger_options_of(const YAML::Node& trigger, const TriggerInfo& info) {
+    const auto* allowed = trigger_options(info.name);
+    if (!allowed) return;  // a trigger the engine does not know the options of
+    for (const auto& option : trigger) {
+      const auto key = option.first.Scalar();
+      if (key == "on" || contains(*allowed, key)) continue;
+      error(option.first, "`" + key + "` is not an option of trigger " + info.name +
+                              (allowed->empty() ? std::string(" (it takes none)")
+                                                : " (it takes: " + joined(*allowed) + ")"));
+    }
+  }
+
+  void condition(const YAML::Node& item) {
+    for (const auto& entry : item) {
+      const auto key = entry.first.Scalar();
+      const YAML::Node spec = entry.second;
+      if (key == "since_last_dm") {
+        duration(entry.first, spec["at_least"], "since_last_dm.at_least");
+      } else if (key == "time_of_day") {
+        const YAML::Node between = spec["between"];
+        std::optional<int> ends[2];
+        for (std::size_t i = 0; i < 2 && i < between.size(); ++i) {
+          ends[i] = minutes_of_day(between[i].Scalar());
+          if (!ends[i])
+            error(between[i],
+                  "time_of_day.between wants times of day as HH:MM, 00:00 to 23:59, "
+                  "not '" +
+                      between[i].Scalar() + "'");
+        }
+        if (ends[0] && ends[1] && *ends[0] == *ends[1])
+          error(between,
+                "time_of_day.between starts and ends at the same time: the flow would "
+                "never run");
+      }
+    }
+  }
+
+  // `key` is the action's name node, `params` its mapping.
   const ActionInfo* action(const YAML::Node& key, const std::string& name) {
     const auto* info = capabilities_.action(name);
     if (!info) {
-      std::string known;
-      for (const auto& a : capabilities_.actions) known += (known.empty() ? "" : ", ") + a.name;
-      error(key, "unknown action '" + name + "' (known: " + known + ")");
+      error(key, "unknown action '" + name + "'" + hint(name, action_names_));
       return nullptr;
     }
     if (!capabilities_.installed(info->platform))
@@ -56,60 +211,165 @@ class Checker {
     return info;
   }
 
-  void text_param(const YAML::Node& params, const YAML::Node& at, const std::string& action,
-                  const char* name, const std::vector<std::string>& variables) {
-    const auto node = params[name];
-    if (!node || !node.IsScalar()) return error(at, action + " needs `" + name + "` (a text)");
-    if (variables.empty()) return;  // the trigger is unknown: already reported
-    const auto text = node.Scalar();
-    for (const auto& variable : template_variables(text))
-      if (std::find(variables.begin(), variables.end(), variable) == variables.end())
-        error(node, "{{" + variable +
-                        "}} is not a variable of this trigger (it has: " + joined(variables) + ")");
+  // The parameters of an action the engine knows; `variables` are the template variables offered
+  // to it (empty when the trigger is unknown, which is reported already).
+  void action_params_of(const YAML::Node& key, const YAML::Node& params,
+                        const boost::json::object& json, const std::string& name,
+                        const std::vector<std::string>& variables) {
+    const auto& table = action_params();
+    const auto known = std::find_if(table.begin(), table.end(),
+                                    [&](const ActionParams& a) { return a.action == name; });
+    if (known == table.end()) return;
+    for (const auto& param : params) {
+      const auto param_name = param.first.Scalar();
+      if (!contains(known->params, param_name))
+        error(param.first, "`" + param_name + "` is not a parameter of " + name +
+                               hint(param_name, known->params, "it takes"));
+    }
+
+    if (name == "tiktok.send_dm" || name == "tiktok.reply_comment") {
+      text_param(key, params, json, name, variables);
+      if (const YAML::Node product = params["product"]) product_param(key, product, json);
+    } else if (name == "contact.tag") {
+      if (!params["add"] && !params["remove"])
+        error(key, "contact.tag needs `add` or `remove`: a tag or a list of tags");
+      for (const char* which : {"add", "remove"})
+        if (const YAML::Node tags = params[which]) tag_list(key, tags, json.at(which), which);
+    } else if (name == "wait") {
+      duration(key, params["for"], "wait.for");
+    }
   }
 
-  void duration(const YAML::Node& node, const std::string& what) {
-    if (!node || !node.IsScalar() || !parse_duration(node.Scalar()))
-      error(node ? node : YAML::Node(), what + " wants a duration such as 30s, 10m, 24h or 7d");
-  }
-
-  static std::string joined(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-    return out;
+  void duration(const YAML::Node& key, const YAML::Node& value, const std::string& what) {
+    if (!value || value.IsNull())
+      return error(key, what + " is missing: a duration such as 30s, 10m, 24h or 7d");
+    if (!value.IsScalar() || !parse_duration(value.Scalar()))
+      error(where(key, value), what + " wants a duration such as 30s, 10m, 24h or 7d" +
+                                   (value.IsScalar() ? ", not '" + value.Scalar() + "'" : ""));
   }
 
  private:
+  void text_param(const YAML::Node& key, const YAML::Node& params, const boost::json::object& json,
+                  const std::string& action, const std::vector<std::string>& variables) {
+    const YAML::Node text = params["text"];
+    const auto* value = json.if_contains("text");
+    if (!text || !value || value->is_null())
+      return error(key, action +
+                            " needs `text`: the message, a template such as \"Hi "
+                            "{{contact.username}}\"");
+    if (!value->is_string()) return error(text, action + ".text must be text (put it in quotes)");
+    if (value->get_string().empty()) return error(text, action + ".text is empty");
+    const auto found = placeholders(text.Scalar());
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      const Placeholder& p = found[i];
+      if (!p.closed) {
+        error(placeholder_mark(text, i), "`{{` without a closing `}}`");
+      } else if (p.name.empty()) {
+        error(placeholder_mark(text, i), "`{{}}` names no variable");
+      } else if (!variables.empty() && !contains(variables, p.name)) {
+        std::string message = "{{" + p.name + "}} is not a variable of this trigger";
+        if (contains(kProductVariables, p.name))
+          message +=
+              ": product variables need `product: { seller_sku: … }` on the action, or "
+              "`sku_mention: true` on a tiktok.comment trigger";
+        else
+          message += hint(p.name, variables, "it has");
+        error(placeholder_mark(text, i), std::move(message));
+      }
+    }
+  }
+
+  void product_param(const YAML::Node& key, const YAML::Node& product,
+                     const boost::json::object& json) {
+    const YAML::Mark at = product.IsNull() ? key.Mark() : product.Mark();
+    if (!product.IsMap() || !product["seller_sku"])
+      return error(at, "`product` names its item as { seller_sku: … }");
+    for (const auto& entry : product)
+      if (entry.first.Scalar() != "seller_sku")
+        error(entry.first,
+              "`" + entry.first.Scalar() + "` is not a key of `product` (it takes: seller_sku)");
+    const auto& sku = json.at("product").as_object().at("seller_sku");
+    const YAML::Node sku_node = product["seller_sku"];
+    if (!sku.is_string() || sku.get_string().empty())
+      error(sku_node.IsNull() ? product.Mark() : sku_node.Mark(),
+            "product.seller_sku must be a SKU of the catalog, as text (put it in quotes)");
+  }
+
+  void tag_list(const YAML::Node& key, const YAML::Node& tags, const boost::json::value& json,
+                const char* which) {
+    const std::string what = std::string("contact.tag.") + which;
+    const auto is_tag = [](const boost::json::value& v) {
+      return v.is_string() && !v.get_string().empty();
+    };
+    if (json.is_array()) {
+      if (json.get_array().empty()) return error(tags, what + " is an empty list");
+      for (std::size_t i = 0; i < json.get_array().size(); ++i)
+        if (!is_tag(json.get_array()[i]))
+          error(tags[i], what + " wants tags as text (put it in quotes)");
+    } else if (!is_tag(json)) {
+      error(where(key, tags), what + " wants a tag or a list of tags, as text");
+    }
+  }
+
+  // The position of the `index`th `{{` of the scalar `node`, found in the source text from where
+  // the scalar starts (its text in the file has the same `{{` in the same order); the scalar's own
+  // position when the source cannot be followed.
+  YAML::Mark placeholder_mark(const YAML::Node& node, std::size_t index) const {
+    const YAML::Mark start = node.Mark();
+    if (start.is_null()) return start;
+    std::size_t offset = 0;
+    for (int line = 0; line < start.line; ++line) {
+      offset = text_.find('\n', offset);
+      if (offset == std::string_view::npos) return start;
+      ++offset;
+    }
+    offset += static_cast<std::size_t>(start.column);
+    if (offset > text_.size()) return start;
+    const auto found = placeholders(text_.substr(offset));
+    if (index >= found.size()) return start;
+    YAML::Mark mark = start;
+    for (std::size_t i = offset; i < offset + found[index].at; ++i) {
+      if (text_[i] == '\n') {
+        ++mark.line;
+        mark.column = 0;
+      } else {
+        ++mark.column;
+      }
+    }
+    return mark;
+  }
+
   const std::string& file_;
+  std::string_view text_;
   const Capabilities& capabilities_;
   Diagnostics& out_;
+  std::vector<std::string> trigger_names_, action_names_;
 };
+
+bool is_true(const boost::json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  return value && value->is_bool() && value->get_bool();
+}
 
 }  // namespace
 
 std::vector<std::string> template_variables(std::string_view text) {
   std::vector<std::string> out;
-  for (auto open = text.find("{{"); open != std::string_view::npos;
-       open = text.find("{{", open + 2)) {
-    const auto close = text.find("}}", open + 2);
-    if (close == std::string_view::npos) break;
-    auto name = text.substr(open + 2, close - open - 2);
-    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-    out.emplace_back(name);
-  }
+  for (auto& p : placeholders(text))
+    if (p.closed) out.push_back(std::move(p.name));
   return out;
 }
 
 std::string render_template(std::string_view text, const boost::json::object& variables) {
   std::string out;
   std::size_t at = 0;
-  for (auto open = text.find("{{"); open != std::string_view::npos; open = text.find("{{", at)) {
-    const auto close = text.find("}}", open + 2);
-    if (close == std::string_view::npos) break;
-    out += text.substr(at, open - at);
-    auto name = std::string(text.substr(open + 2, close - open - 2));
+  for (const Placeholder& p : placeholders(text)) {
+    if (!p.closed) break;
+    out += text.substr(at, p.at - at);
+    at = text.find("}}", p.at + 2) + 2;
+    std::string name = p.name;
     std::erase(name, ' ');
+    // Walk "a.b.c" down the objects; anything missing renders as nothing.
     const boost::json::value* value = nullptr;
     const boost::json::object* scope = &variables;
     for (std::size_t start = 0; scope;) {
@@ -117,18 +377,20 @@ std::string render_template(std::string_view text, const boost::json::object& va
       value = scope->if_contains(name.substr(start, dot - start));
       if (dot == std::string::npos || !value) break;
       scope = value->is_object() ? &value->get_object() : nullptr;
+      if (!scope) value = nullptr;  // "a.b" where a is not an object
       start = dot + 1;
     }
-    if (value && value->is_string())
+    if (!value || value->is_null() || value->is_object()) continue;
+    if (value->is_string()) {
       out += value->get_string();
-    else if (value && value->is_array()) {
+    } else if (value->is_array()) {
       std::string list;
       for (const auto& item : value->get_array())
         if (item.is_string()) list += (list.empty() ? "" : ", ") + std::string(item.get_string());
       out += list;
-    } else if (value && !value->is_null() && !value->is_object())
+    } else {
       out += boost::json::serialize(*value);
-    at = close + 2;
+    }
   }
   out += text.substr(at);
   return out;
@@ -138,7 +400,7 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
   if (text.size() < 2) return std::nullopt;
   std::int64_t n = 0;
   for (char c : text.substr(0, text.size() - 1)) {
-    if (c < '0' || c > '9' || n > 100'000'000) return std::nullopt;
+    if (c < '0' || c > '9' || n > 100'000'000) return std::nullopt;  // ~3 years in seconds, x 86400
     n = n * 10 + (c - '0');
   }
   switch (text.back()) {
@@ -160,19 +422,20 @@ FlowLoadResult load_flow(const std::string& file_name, std::string_view text,
   auto parsed = yaml::parse(file_name, text);
   result.diagnostics = std::move(parsed.diagnostics);
   if (!result.diagnostics.empty()) return result;
+  // Past the schema the document has the expected shape, which the reading below relies on.
   result.diagnostics = yaml::validate_yaml(file_name, parsed.root, kSchema);
   if (!result.diagnostics.empty()) return result;
 
   const YAML::Node node = parsed.root["flow"];
   const auto json = yaml::to_json(node).as_object();
-  Checker check(file_name, capabilities, result.diagnostics);
+  Checker check(file_name, text, capabilities, result.diagnostics);
 
   FlowDefinition flow;
   flow.id = json.at("id").as_string();
   flow.name = json.at("name").as_string();
   if (const auto* p = json.if_contains("priority"))
     flow.priority = static_cast<int>(p->to_number<std::int64_t>());
-  flow.draft_only = json.contains("status");
+  flow.draft_only = json.contains("status");  // the schema allows only `draft`
   if (const auto* c = json.if_contains("conditions")) flow.conditions = c->as_array();
 
   std::set<std::string> platforms;
@@ -184,55 +447,38 @@ FlowLoadResult load_flow(const std::string& file_name, std::string_view text,
   if (trigger) {
     platforms.insert(trigger->platform);
     variables = trigger->variables;
-    // Options that only make sense for another trigger.
-    static const std::map<std::string, std::vector<std::string>> kOptionsOf = {
-        {"tiktok.comment",
-         {"keywords", "question", "first_comment", "videos", "sku_mention", "lives"}},
-        {"tiktok.dm", {"keywords"}},
-        {"tiktok_shop.order", {"status"}}};
-    const auto allowed =
-        kOptionsOf.count(trigger->name) ? kOptionsOf.at(trigger->name) : std::vector<std::string>{};
-    for (const auto& option : node["trigger"]) {
-      const auto key = option.first.Scalar();
-      if (key != "on" && std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-        check.error(option.first, "`" + key + "` is not an option of trigger " + trigger->name);
-    }
+    check.trigger_options_of(node["trigger"], *trigger);
   }
-  const bool trigger_names_sku = flow.trigger.options.contains("sku_mention");
+  // A comment that names a SKU brings its product to every action.
+  const bool trigger_names_product = is_true(flow.trigger.options, "sku_mention");
 
-  for (const auto& condition : node["conditions"])
-    if (auto since = condition["since_last_dm"])
-      check.duration(since["at_least"], "since_last_dm.at_least");
+  for (const auto& condition : node["conditions"]) check.condition(condition);
 
+  const auto& actions_json = json.at("actions").as_array();
   for (std::size_t i = 0; i < node["actions"].size(); ++i) {
     const YAML::Node item = node["actions"][i];
-    const auto entry = item.begin();
+    const auto entry = item.begin();  // the schema makes each item one `name: {params}` pair
     const auto name = entry->first.Scalar();
-    const YAML::Node params = entry->second;
-    flow.actions.push_back({name, yaml::to_json(params).as_object()});
+    const auto& params = actions_json[i].as_object().begin()->value().as_object();
+    flow.actions.push_back({name, params});
     const auto* action = check.action(entry->first, name);
     if (!action) continue;
-    if (!action->platform.empty()) platforms.insert(action->platform);
-    auto action_variables = variables;
-    if (params["product"] || trigger_names_sku)
-      action_variables.insert(action_variables.end(), kProductVariables.begin(),
-                              kProductVariables.end());
-    if (name == "tiktok.send_dm" || name == "tiktok.reply_comment") {
-      check.text_param(params, entry->first, name, "text", action_variables);
-      if (auto product = params["product"]; product && (!product.IsMap() || !product["seller_sku"]))
-        check.error(product, "`product` names its item as { seller_sku: … }");
-    } else if (name == "contact.tag") {
-      if (!params["add"] && !params["remove"])
-        check.error(entry->first, "contact.tag needs `add` or `remove`");
-    } else if (name == "wait") {
-      check.duration(params["for"], "wait.for");
-    }
+    platforms.insert(action->platform);
+    auto offered = variables;
+    if (!offered.empty() && (entry->second["product"] || trigger_names_product))
+      offered.insert(offered.end(), kProductVariables.begin(), kProductVariables.end());
+    check.action_params_of(entry->first, entry->second, params, name, offered);
     if (name == "tiktok.reply_comment" && trigger && trigger->name != "tiktok.comment")
       check.error(entry->first,
                   "tiktok.reply_comment replies to a comment: its trigger must be tiktok.comment");
   }
   platforms.erase("");
   flow.required_platforms.assign(platforms.begin(), platforms.end());
+
+  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                   });
   if (result.diagnostics.empty()) result.flow = std::move(flow);
   return result;
 }
@@ -243,20 +489,24 @@ std::vector<std::string> publish_warnings(
     const Capabilities& capabilities) {
   std::vector<std::string> warnings;
   for (const auto& sku : flow.skus())
-    if (std::find(catalog_skus.begin(), catalog_skus.end(), sku) == catalog_skus.end())
+    if (!contains(catalog_skus, sku))
       warnings.push_back("SKU " + sku +
                          " is not in the synced catalog: the DM naming it will not be sent");
+  if (is_true(flow.trigger.options, "sku_mention") && catalog_skus.empty())
+    warnings.push_back(
+        "the synced catalog has no SKU: no comment can name one, so sku_mention never fires");
+  // A platform with no entry is not connected; the caller says so (the flow waits for it).
   auto missing = [&](const std::string& platform, const std::string& scope) {
     auto it = granted_scopes.find(platform);
-    return it != granted_scopes.end() &&
-           std::find(it->second.begin(), it->second.end(), scope) == it->second.end();
+    return !scope.empty() && it != granted_scopes.end() && !contains(it->second, scope);
   };
   if (const auto* t = capabilities.trigger(flow.trigger.on); t && missing(t->platform, t->scope))
     warnings.push_back("trigger " + t->name + " needs scope " + t->scope +
                        ", which was not granted: it will not fire");
+  std::set<std::string> named;
   for (const auto& a : flow.actions)
     if (const auto* info = capabilities.action(a.name);
-        info && !info->scope.empty() && missing(info->platform, info->scope))
+        info && missing(info->platform, info->scope) && named.insert(a.name).second)
       warnings.push_back("action " + a.name + " needs scope " + info->scope +
                          ", which was not granted: it will be skipped");
   return warnings;

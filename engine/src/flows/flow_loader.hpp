@@ -24,14 +24,17 @@ struct FlowLoadResult {
 FlowLoadResult load_flow(const std::string& file_name, std::string_view text,
                          const Capabilities& capabilities);
 
-// What will not run, found when the flow is published: a seller_sku missing from the synced
-// catalog; a trigger or action whose scope the platform did not grant.
+// What will not run, found when the flow is published, one sentence each: a seller_sku missing
+// from the synced catalog (or no catalog at all for `sku_mention`); a trigger or action whose scope
+// its platform did not grant. `granted_scopes` maps each connected platform to its granted scopes;
+// a platform missing from it is not connected, which the caller reports on its own terms.
 std::vector<std::string> publish_warnings(
     const FlowDefinition& flow, const std::vector<std::string>& catalog_skus,
     const std::map<std::string, std::vector<std::string>>& granted_scopes,
     const Capabilities& capabilities = Capabilities::builtin());
 
-// "Hi {{contact.username}}" with variables {"contact": {"username": "ana"}}; unknown → empty.
+// "Hi {{contact.username}}" with variables {"contact": {"username": "ana"}} → "Hi ana". A variable
+// that is missing renders as nothing; a list as its items joined with ", "; a number as written.
 std::string render_template(std::string_view text, const boost::json::object& variables);
 // The `{{name}}` variables a text uses, in order.
 std::vector<std::string> template_variables(std::string_view text);
