@@ -7,6 +7,7 @@
 #include <set>
 #include <tuple>
 
+#include "util/suggestion.hpp"
 #include "yaml/parse.hpp"
 #include "yaml/schema.hpp"
 #include "yaml/to_json.hpp"
@@ -52,36 +53,10 @@ bool contains(const std::vector<std::string>& items, std::string_view item) {
   return std::find(items.begin(), items.end(), item) != items.end();
 }
 
-// Levenshtein distance, to suggest the name that was probably meant.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 // " (did you mean 'x'?)" when one known name is close to `name`, else " (known: a, b, c)".
 std::string hint(std::string_view name, const std::vector<std::string>& known,
                  std::string_view known_label = "known") {
-  const std::size_t tolerance = std::max<std::size_t>(2, name.size() / 4);
-  const std::string* best = nullptr;
-  std::size_t best_distance = tolerance + 1;
-  for (const std::string& candidate : known) {
-    const std::size_t distance = edit_distance(name, candidate);
-    if (distance < best_distance) {
-      best = &candidate;
-      best_distance = distance;
-    }
-  }
-  if (best) return " (did you mean '" + *best + "'?)";
+  if (auto suggestion = did_you_mean(name, known); !suggestion.empty()) return suggestion;
   return " (" + std::string(known_label) + ": " + joined(known) + ")";
 }
 

@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "util/read_file.hpp"
+#include "util/suggestion.hpp"
 #include "yaml/parse.hpp"
 #include "yaml/schema.hpp"
 
@@ -156,37 +157,6 @@ Source build(const std::string& file, const YAML::Node& root, Diagnostics& out) 
 // ---------------------------------------------------------------------------------------------
 // The checks a schema cannot express.
 
-// Levenshtein distance, to suggest the name that was probably meant.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-// " (did you mean 'x'?)" when one known name is close to `name`, else nothing.
-std::string suggestion(std::string_view name, const std::vector<std::string>& known) {
-  const std::size_t tolerance = std::max<std::size_t>(2, name.size() / 4);
-  const std::string* best = nullptr;
-  std::size_t best_distance = tolerance + 1;
-  for (const std::string& candidate : known) {
-    const std::size_t distance = edit_distance(name, candidate);
-    if (distance < best_distance) {
-      best = &candidate;
-      best_distance = distance;
-    }
-  }
-  return best ? " (did you mean '" + *best + "'?)" : std::string();
-}
-
 class Checker {
  public:
   Checker(const Source& source, const Registry& registry, Diagnostics& out)
@@ -227,7 +197,7 @@ class Checker {
     } else if (!is_state(def_.initial)) {
       report(source_.initial, "initial state '" + def_.initial +
                                   "' is not declared under 'states'" +
-                                  suggestion(def_.initial, state_names_));
+                                  did_you_mean(def_.initial, state_names_));
     }
   }
 
@@ -236,7 +206,7 @@ class Checker {
     for (std::size_t i = 0; i < names.size(); ++i) {
       if (registry_.action(names[i])) continue;
       report(where[i],
-             "unknown action '" + names[i] + "'" + context + suggestion(names[i], action_names_));
+             "unknown action '" + names[i] + "'" + context + did_you_mean(names[i], action_names_));
     }
   }
 
@@ -246,20 +216,20 @@ class Checker {
       const RowSource& where = source_.rows[i];
       if (!is_state(row.from)) {
         report(where.from,
-               "unknown state '" + row.from + "' in 'from'" + suggestion(row.from, state_names_));
+               "unknown state '" + row.from + "' in 'from'" + did_you_mean(row.from, state_names_));
       }
       if (row.to && *row.to != kTargetPrevious && !is_state(*row.to)) {
         report(where.to, "unknown state '" + *row.to +
                              "' in 'to' (name a declared state, or 'previous')" +
-                             suggestion(*row.to, state_names_));
+                             did_you_mean(*row.to, state_names_));
       }
       if (!where.timeout && !is_event(row.event)) {
         report(where.on, "event '" + row.event + "' is not declared under 'events'" +
-                             suggestion(row.event, event_names_));
+                             did_you_mean(row.event, event_names_));
       }
       if (!row.guard.empty() && !registry_.guard(row.guard)) {
         report(where.guard,
-               "unknown guard '" + row.guard + "'" + suggestion(row.guard, guard_names_));
+               "unknown guard '" + row.guard + "'" + did_you_mean(row.guard, guard_names_));
       }
       check_actions(row.actions, where.actions, "");
     }
