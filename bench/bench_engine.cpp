@@ -28,7 +28,7 @@
 #include "sandbox/consent_client.hpp"
 #include "sandbox/sandbox.hpp"
 #include "sparks/engine.hpp"
-#include "store/database.hpp"
+#include "store/sqlite/connection.hpp"
 
 namespace {
 
@@ -182,8 +182,8 @@ json::object bench_disconnect() {
   constexpr int kFlows = 10'000;
   Rig rig("disconnect");
   {
-    sparks::store::Database db(rig.options.database);
-    auto& c = db.connection();
+    sparks::store::sqlite::Connection db(rig.options.database);
+    auto& c = db.database();
     SQLite::Transaction tx(c);
     SQLite::Statement flow(c, "INSERT INTO automations VALUES ('ws-bench', ?, ?, 'live', NULL, 1)");
     SQLite::Statement needs(c,
@@ -204,8 +204,8 @@ json::object bench_disconnect() {
   });
   const double elapsed = ms_since(start);
   engine.stop();
-  sparks::store::Database db(rig.options.database);
-  SQLite::Statement paused(db.connection(),
+  sparks::store::sqlite::Connection db(rig.options.database);
+  SQLite::Statement paused(db.database(),
                            "SELECT count(*) FROM automations WHERE paused_by = 'tiktok'");
   paused.executeStep();
   return {{"name", "disconnect_pauses_dependents"}, {"live_flows", kFlows},
@@ -219,9 +219,9 @@ json::object bench_restart() {
   Rig rig("restart");
   const auto seeding = Clock::now();
   {
-    sparks::store::Database db(rig.options.database);
+    sparks::store::sqlite::Connection db(rig.options.database);
     auto box = sparks::crypto::SealedBox::from_key_file(rig.options.key_file);
-    auto& c = db.connection();
+    auto& c = db.database();
     SQLite::Transaction tx(c);
     SQLite::Statement integration(c,
                                   "INSERT INTO integrations VALUES (?, 'tiktok', 'connected', "

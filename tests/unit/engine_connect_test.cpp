@@ -16,7 +16,7 @@
 #include "sandbox/consent_client.hpp"
 #include "sparks/engine.hpp"
 #include "store/automation_store.hpp"
-#include "store/database.hpp"
+#include "store/sqlite/connection.hpp"
 #include "support/loopback_sandbox.hpp"
 
 namespace {
@@ -173,8 +173,8 @@ class EngineConnectTest : public ::testing::Test {
   }
 
   std::string automation(const std::string& id) {
-    sparks::store::Database db(options_.database);
-    auto row = sparks::store::load_automation(db.connection(), "w1", id);
+    sparks::store::sqlite::Connection db(options_.database);
+    auto row = db.records().load_automation("w1", id);
     return std::string(sparks::store::to_string(row->status)) + "/" + row->paused_by.value_or("-");
   }
 
@@ -299,15 +299,12 @@ TEST_F(EngineConnectTest, PersonalAccountsAndAnotherBusinessAreRefused) {
 TEST_F(EngineConnectTest, DisconnectPausesDependentsAndReconnectResumesExactlyThose) {
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
   {
-    sparks::store::Database db(options_.database);
-    sparks::store::save_automation(
-        db.connection(),
+    sparks::store::sqlite::Connection db(options_.database);
+    db.records().save_automation(
         {"w1", "live", "live", AutomationStatus::live, std::nullopt, 1, {"tiktok"}});
-    sparks::store::save_automation(
-        db.connection(),
+    db.records().save_automation(
         {"w1", "draft", "draft", AutomationStatus::draft, std::nullopt, 1, {"tiktok"}});
-    sparks::store::save_automation(
-        db.connection(),
+    db.records().save_automation(
         {"w1", "by-hand", "by-hand", AutomationStatus::paused, "person", 1, {"tiktok"}});
   }
   auto refused = wait_reply([&](auto done) { engine_->disconnect({"w1", "tiktok"}, kBen, done); });
@@ -347,8 +344,8 @@ TEST_F(EngineConnectTest, DisconnectPausesDependentsAndReconnectResumesExactlyTh
 TEST_F(EngineConnectTest, CredentialsAreSealedAtRestAndSurviveARestart) {
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
   {
-    sparks::store::Database db(options_.database);
-    SQLite::Statement select(db.connection(), "SELECT sealed FROM credentials");
+    sparks::store::sqlite::Connection db(options_.database);
+    SQLite::Statement select(db.database(), "SELECT sealed FROM credentials");
     ASSERT_TRUE(select.executeStep());
     const std::string sealed(static_cast<const char*>(select.getColumn(0).getBlob()),
                              select.getColumn(0).getBytes());
@@ -460,8 +457,8 @@ TEST_F(EngineConnectTest, AWaitingStepSurvivesARestart) {
   stop_engine();  // the step is in the outbox, due in a second
 
   auto outbox = [&](const std::string& status) {
-    sparks::store::Database db(options_.database);
-    SQLite::Statement count(db.connection(), "SELECT count(*) FROM outbox WHERE status = ?");
+    sparks::store::sqlite::Connection db(options_.database);
+    SQLite::Statement count(db.database(), "SELECT count(*) FROM outbox WHERE status = ?");
     count.bind(1, status);
     count.executeStep();
     return count.getColumn(0).getInt();

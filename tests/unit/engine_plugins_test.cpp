@@ -14,8 +14,8 @@
 #include "http/server.hpp"
 #include "sparks/engine.hpp"
 #include "store/automation_store.hpp"
-#include "store/database.hpp"
 #include "store/event_log_store.hpp"
+#include "store/sqlite/connection.hpp"
 
 namespace {
 
@@ -133,8 +133,8 @@ class EnginePluginsTest : public ::testing::Test {
   }
 
   std::string automation(const std::string& id) {
-    sparks::store::Database db(options_.database);
-    auto row = sparks::store::load_automation(db.connection(), "w1", id);
+    sparks::store::sqlite::Connection db(options_.database);
+    auto row = db.records().load_automation("w1", id);
     return std::string(sparks::store::to_string(row->status)) + "/" + row->paused_by.value_or("-");
   }
 
@@ -152,14 +152,12 @@ TEST_F(EnginePluginsTest, PluginTriggersMoveTheLifecycleAndItsAutomations) {
 
   ASSERT_EQ(connect(), "connected");
   {
-    sparks::store::Database db(options_.database);
-    sparks::store::save_automation(
-        db.connection(), {"w1", "live", "live", AutomationStatus::live, std::nullopt, 1, {"echo"}});
-    sparks::store::save_automation(
-        db.connection(),
+    sparks::store::sqlite::Connection db(options_.database);
+    db.records().save_automation(
+        {"w1", "live", "live", AutomationStatus::live, std::nullopt, 1, {"echo"}});
+    db.records().save_automation(
         {"w1", "draft", "draft", AutomationStatus::draft, std::nullopt, 1, {"echo"}});
-    sparks::store::save_automation(
-        db.connection(),
+    db.records().save_automation(
         {"w1", "by-hand", "by-hand", AutomationStatus::paused, "person", 1, {"echo"}});
   }
 
@@ -175,12 +173,12 @@ TEST_F(EnginePluginsTest, PluginTriggersMoveTheLifecycleAndItsAutomations) {
   EXPECT_EQ(automation("by-hand"), "paused/person");
 
   // Every trigger went through the event log before it moved anything.
-  sparks::store::Database db(options_.database);
-  EXPECT_EQ(sparks::store::count_events(db.connection(), "w1", "token_refresh_failed"), 1);
-  EXPECT_EQ(sparks::store::count_events(db.connection(), "w1", "token_refreshed"), 1);
-  EXPECT_EQ(sparks::store::count_events(db.connection(), "w1", "refresh_token_rejected"), 1);
+  sparks::store::sqlite::Connection db(options_.database);
+  EXPECT_EQ(db.records().count_events("w1", "token_refresh_failed"), 1);
+  EXPECT_EQ(db.records().count_events("w1", "token_refreshed"), 1);
+  EXPECT_EQ(db.records().count_events("w1", "refresh_token_rejected"), 1);
   SQLite::Statement actors(
-      db.connection(), "SELECT actor FROM lifecycle_transitions WHERE event = 'token_refreshed'");
+      db.database(), "SELECT actor FROM lifecycle_transitions WHERE event = 'token_refreshed'");
   ASSERT_TRUE(actors.executeStep());
   EXPECT_EQ(actors.getColumn(0).getString(), "plugin:echo");
 }

@@ -12,7 +12,7 @@
 #include <fstream>
 
 #include "store/automation_store.hpp"
-#include "store/database.hpp"
+#include "store/sqlite/connection.hpp"
 
 namespace {
 
@@ -89,13 +89,12 @@ class EngineTest : public ::testing::Test {
   // Automations are written beside the engine, as the flows API will do.
   void save_automation(const std::string& id, sparks::store::AutomationStatus status,
                        std::optional<std::string> paused_by = std::nullopt) {
-    sparks::store::Database db(options_.database);
-    sparks::store::save_automation(db.connection(),
-                                   {"w1", id, id, status, paused_by, 1, {"tiktok"}});
+    sparks::store::sqlite::Connection db(options_.database);
+    db.records().save_automation({"w1", id, id, status, paused_by, 1, {"tiktok"}});
   }
   std::string automation_status(const std::string& id) {
-    sparks::store::Database db(options_.database);
-    auto row = sparks::store::load_automation(db.connection(), "w1", id);
+    sparks::store::sqlite::Connection db(options_.database);
+    auto row = db.records().load_automation("w1", id);
     return std::string(sparks::store::to_string(row->status)) + "/" + row->paused_by.value_or("-");
   }
 

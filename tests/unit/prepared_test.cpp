@@ -6,21 +6,21 @@
 
 #include <thread>
 
-#include "store/prepared.hpp"
-#include "store/sql_binding.hpp"
+#include "store/sqlite/prepared.hpp"
+#include "store/sqlite/sql_binding.hpp"
 
 namespace {
 
-using sparks::store::Prepared;
-using sparks::store::StatementCache;
-using sparks::store::UseStatementCache;
+using sparks::store::sqlite::Prepared;
+using sparks::store::sqlite::StatementCache;
+using sparks::store::sqlite::UseStatementCache;
 
 constexpr const char* kInsert = "INSERT INTO t (a, b) VALUES (?, ?)";
 constexpr const char* kCount = "SELECT count(*), count(b) FROM t WHERE a >= ?";
 
 std::pair<int, int> counts(SQLite::Database& db, std::int64_t from) {
   Prepared count(db, kCount);
-  sparks::store::bind_all(count, from);
+  sparks::store::sqlite::bind_all(count, from);
   count.executeStep();
   return {count.getColumn(0).getInt(), count.getColumn(1).getInt()};
 }
@@ -32,7 +32,7 @@ TEST(Prepared, ReusedStatementsStartWithoutBindingsOrResults) {
   UseStatementCache use(cache);
   {
     Prepared insert(db, kInsert);
-    sparks::store::bind_all(insert, std::int64_t{1}, std::string("x"));
+    sparks::store::sqlite::bind_all(insert, std::int64_t{1}, std::string("x"));
     insert.exec();
   }
   {
@@ -50,7 +50,7 @@ TEST(Prepared, ANestedUseOfTheSameTextGetsItsOwnStatement) {
   StatementCache cache(db);
   UseStatementCache use(cache);
   Prepared outer(db, kCount);
-  sparks::store::bind_all(outer, std::int64_t{2});
+  sparks::store::sqlite::bind_all(outer, std::int64_t{2});
   EXPECT_EQ(counts(db, 0), std::make_pair(2, 2));  // the same text while `outer` is bound
   ASSERT_TRUE(outer.executeStep());
   EXPECT_EQ(outer.getColumn(0).getInt(), 1);

@@ -10,7 +10,7 @@
 #include "crypto/random.hpp"
 #include "crypto/sealed_box.hpp"
 #include "oauth/state_token.hpp"
-#include "store/database.hpp"
+#include "store/connection.hpp"
 #include "store/oauth_store.hpp"
 
 namespace {
@@ -59,8 +59,8 @@ TEST(SealedBox, KeyFileIsCreatedPrivateAndReused) {
 TEST(Base64Url, MatchesRfc4648Vectors) {
   // RFC 4648 §10, in the URL alphabet without padding.
   const std::pair<std::string, std::string> vectors[] = {
-      {"", ""}, {"f", "Zg"}, {"fo", "Zm8"}, {"foo", "Zm9v"}, {"foob", "Zm9vYg"},
-      {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "-_8"}};
+      {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
+      {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "-_8"}};
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(sparks::crypto::base64url_encode(plain), encoded);
     std::string decoded;
@@ -102,27 +102,26 @@ TEST(OAuthState, PkceS256MatchesRfc7636AppendixB) {
 
 TEST(OAuthSessions, TakenOnceAndNotAfterExpiry) {
   const auto folder = temp_folder("sessions");
-  sparks::store::Database database(folder / "sparks.db");
-  auto& db = database.connection();
-  sparks::store::save_oauth_session(
-      db, {"n1", "demo", "tiktok", "ana", "http://127.0.0.1/cb", std::string("sealed"), 1000});
-  sparks::store::save_oauth_session(db, {"n2", "demo", "tiktok", "ana", "http://127.0.0.1/cb",
-                                         std::nullopt, 1000});
-  auto taken = sparks::store::take_oauth_session(db, "n1", 500);
+  auto connection = sparks::store::open((folder / "sparks.db").string());
+  auto& db = connection->records();
+  db.save_oauth_session(
+      {"n1", "demo", "tiktok", "ana", "http://127.0.0.1/cb", std::string("sealed"), 1000});
+  db.save_oauth_session({"n2", "demo", "tiktok", "ana", "http://127.0.0.1/cb", std::nullopt, 1000});
+  auto taken = db.take_oauth_session("n1", 500);
   ASSERT_TRUE(taken);
   EXPECT_EQ(taken->sealed_verifier, "sealed");
-  EXPECT_FALSE(sparks::store::take_oauth_session(db, "n1", 500)) << "single use";
-  EXPECT_FALSE(sparks::store::take_oauth_session(db, "n2", 1000)) << "expired";
+  EXPECT_FALSE(db.take_oauth_session("n1", 500)) << "single use";
+  EXPECT_FALSE(db.take_oauth_session("n2", 1000)) << "expired";
   fs::remove_all(folder);
 }
 
 TEST(AuditLog, NewestFirst) {
   const auto folder = temp_folder("audit");
-  sparks::store::Database database(folder / "sparks.db");
-  auto& db = database.connection();
-  sparks::store::append_audit(db, {"demo", "ben", "connect", "tiktok", "not_owner", std::nullopt, 1});
-  sparks::store::append_audit(db, {"demo", "ana", "connect", "tiktok", "ok", std::nullopt, 2});
-  auto rows = sparks::store::load_audit(db, "demo");
+  auto connection = sparks::store::open((folder / "sparks.db").string());
+  auto& db = connection->records();
+  db.append_audit({"demo", "ben", "connect", "tiktok", "not_owner", std::nullopt, 1});
+  db.append_audit({"demo", "ana", "connect", "tiktok", "ok", std::nullopt, 2});
+  auto rows = db.load_audit("demo");
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].actor, "ana");
   EXPECT_EQ(rows[1].outcome, "not_owner");

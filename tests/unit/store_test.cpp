@@ -1,5 +1,6 @@
-// The store layer: opening and migrating the database, refusing files it must not touch, the
-// group-committing writer, and the SQL behind the lifecycle and automations.
+// The SQLite backend: opening and migrating the database, refusing files it must not touch; and the
+// group-committing writer on it. What every backend must do with the records is
+// store_conformance_test.cpp.
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -21,14 +22,12 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "store/automation_store.hpp"
-#include "store/credential_store.hpp"
-#include "store/database.hpp"
-#include "store/lifecycle_store.hpp"
-#include "store/migrations.hpp"
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/database.hpp"
+#include "store/sqlite/migrations.hpp"
 #include "store/writer.hpp"
 
-namespace sparks::store {
+namespace sparks::store::sqlite {
 namespace {
 
 namespace fs = std::filesystem;
@@ -73,7 +72,7 @@ class WriterGate {
   // Returns once the writer is inside the gate's batch, that is, once its group has been taken.
   void close(Writer& writer) {
     writer.submit(
-        [this](SQLite::Database&) {
+        [this](Transaction&) {
           entered_.set_value();
           opened_.get_future().wait();
         },
@@ -116,13 +115,13 @@ TEST_F(StoreTest, MigrationsAreNumberedInOrder) {
 
 TEST_F(StoreTest, ReopeningKeepsDataAndSchema) {
   {
-    Database database(database_path());
-    save_integration(database.connection(),
-                     {"ws-1", "tiktok", "connected", "authorizing", "disconnected", std::nullopt, 10});
+    Connection connection(database_path());
+    connection.records().save_integration(
+        {"ws-1", "tiktok", "connected", "authorizing", "disconnected", std::nullopt, 10});
   }
   Database reopened(database_path());
   EXPECT_EQ(reopened.schema_version(), newest_schema_version());
-  ASSERT_EQ(load_integrations(reopened.connection()).size(), 1u);
+  ASSERT_EQ(Records(reopened.connection()).load_integrations().size(), 1u);
 }
 
 TEST_F(StoreTest, RefusesANewerSchemaWithoutTouchingTheFile) {
@@ -160,7 +159,7 @@ TEST_F(StoreTest, RefusesANewerSchemaThatIsStillOnlyInTheWal) {
     newer.exec("PRAGMA user_version = 7");
   }
   const std::string bytes_before = file_bytes(database_path());
-  const char newest = static_cast<char>(sparks::store::newest_schema_version());
+  const char newest = static_cast<char>(newest_schema_version());
   ASSERT_EQ(bytes_before.substr(60, 4), std::string("\0\0\0", 3) + newest);  // user_version
 
   try {
@@ -207,7 +206,7 @@ TEST_F(StoreTest, WriterGroupsConcurrentBatchesIntoFewTransactions) {
   std::atomic<int> committed{0};
   std::atomic<int> failed{0};
   {
-    Writer writer{Database(database_path())};
+    Writer writer{std::make_unique<Connection>(database_path())};
     WriterGate gate;
     gate.close(writer);
 
@@ -216,8 +215,8 @@ TEST_F(StoreTest, WriterGroupsConcurrentBatchesIntoFewTransactions) {
       submitters.emplace_back([&, t] {
         for (int i = 0; i < kBatchesPerThread; ++i) {
           writer.submit(
-              [t, i](SQLite::Database& db) {
-                append_transition(db, transition("state-" + std::to_string(t), i));
+              [t, i](Transaction& tx) {
+                tx.append_transition(transition("state-" + std::to_string(t), i));
               },
               [&](std::exception_ptr error) { ++(error ? failed : committed); });
         }
@@ -236,12 +235,12 @@ TEST_F(StoreTest, WriterGroupsConcurrentBatchesIntoFewTransactions) {
   }
   EXPECT_EQ(committed.load(), kThreads * kBatchesPerThread);
   EXPECT_EQ(failed.load(), 0);
-  Database reader(database_path());
-  EXPECT_EQ(count_rows(reader.connection(), "lifecycle_transitions"), kThreads * kBatchesPerThread);
+  Connection reader(database_path());
+  EXPECT_EQ(count_rows(reader.database(), "lifecycle_transitions"), kThreads * kBatchesPerThread);
 }
 
 TEST_F(StoreTest, AThrowingBatchIsRolledBackAloneWhileItsGroupCommits) {
-  Writer writer{Database(database_path())};
+  Writer writer{std::make_unique<Connection>(database_path())};
   WriterGate gate;
   gate.close(writer);
 
@@ -249,22 +248,20 @@ TEST_F(StoreTest, AThrowingBatchIsRolledBackAloneWhileItsGroupCommits) {
   auto record = [&](std::size_t slot) {
     return [&outcomes, slot](std::exception_ptr error) { outcomes[slot] = error; };
   };
-  writer.submit([](SQLite::Database& db) { append_transition(db, transition("first", 1)); },
-                record(0));
+  writer.submit([](Transaction& tx) { tx.append_transition(transition("first", 1)); }, record(0));
   writer.submit(
-      [](SQLite::Database& db) {
-        append_transition(db, transition("thrown", 2));
+      [](Transaction& tx) {
+        tx.append_transition(transition("thrown", 2));
         throw std::runtime_error("the batch changed its mind");
       },
       record(1));
   writer.submit(
-      [](SQLite::Database& db) {
-        append_transition(db, transition("constraint", 3));
-        save_automation(db, {"ws-1", "a", "A", AutomationStatus::live, "tiktok", 1, {}});
+      [](Transaction& tx) {
+        tx.append_transition(transition("constraint", 3));
+        tx.save_automation({"ws-1", "a", "A", AutomationStatus::live, "tiktok", 1, {}});
       },
       record(2));  // live with paused_by set violates the CHECK constraint
-  writer.submit([](SQLite::Database& db) { append_transition(db, transition("last", 4)); },
-                record(3));
+  writer.submit([](Transaction& tx) { tx.append_transition(transition("last", 4)); }, record(3));
   gate.open();
   writer.flush();
 
@@ -286,13 +283,13 @@ TEST_F(StoreTest, AThrowingBatchIsRolledBackAloneWhileItsGroupCommits) {
   EXPECT_THROW(std::rethrow_exception(outcomes[2]), SQLite::Exception);
   EXPECT_FALSE(outcomes[3]);
 
-  Database reader(database_path());
+  Connection reader(database_path());
   std::vector<std::string> states;
-  for (const TransitionRow& row : load_transitions(reader.connection(), "ws-1", "tiktok")) {
+  for (const TransitionRow& row : reader.records().load_transitions("ws-1", "tiktok")) {
     states.push_back(row.to_state);
   }
   EXPECT_THAT(states, ElementsAre("first", "last"));
-  EXPECT_EQ(count_rows(reader.connection(), "automations"), 0);
+  EXPECT_EQ(count_rows(reader.database(), "automations"), 0);
 }
 
 TEST_F(StoreTest, AFailedCommitFailsTheWholeGroupAndTheWriterCarriesOn) {
@@ -304,18 +301,20 @@ TEST_F(StoreTest, AFailedCommitFailsTheWholeGroupAndTheWriterCarriesOn) {
         "CREATE TABLE child (parent_id INTEGER REFERENCES parent (id)"
         " DEFERRABLE INITIALLY DEFERRED)");
   }
-  Writer writer{Database(database_path())};
+  auto connection = std::make_unique<Connection>(database_path());
+  SQLite::Database& raw = connection->database();  // the writer's own connection, for raw SQL
+  Writer writer{std::move(connection)};
   WriterGate gate;
   gate.close(writer);
   std::exception_ptr innocent_outcome;
   std::exception_ptr guilty_outcome;
   bool innocent_called = false;
-  writer.submit([](SQLite::Database& db) { append_transition(db, transition("innocent", 1)); },
+  writer.submit([](Transaction& tx) { tx.append_transition(transition("innocent", 1)); },
                 [&](std::exception_ptr error) {
                   innocent_called = true;
                   innocent_outcome = error;
                 });
-  writer.submit([](SQLite::Database& db) { db.exec("INSERT INTO child VALUES (7)"); },
+  writer.submit([&raw](Transaction&) { raw.exec("INSERT INTO child VALUES (7)"); },
                 [&](std::exception_ptr error) { guilty_outcome = error; });
   gate.open();
   writer.flush();
@@ -325,39 +324,39 @@ TEST_F(StoreTest, AFailedCommitFailsTheWholeGroupAndTheWriterCarriesOn) {
   EXPECT_TRUE(guilty_outcome);
 
   std::exception_ptr later_outcome = std::make_exception_ptr(std::logic_error("not called"));
-  writer.submit([](SQLite::Database& db) { append_transition(db, transition("later", 2)); },
+  writer.submit([](Transaction& tx) { tx.append_transition(transition("later", 2)); },
                 [&](std::exception_ptr error) { later_outcome = error; });
   writer.flush();
   EXPECT_FALSE(later_outcome);
 
-  Database reader(database_path());
-  const std::vector<TransitionRow> rows = load_transitions(reader.connection(), "ws-1", "tiktok");
+  Connection reader(database_path());
+  const std::vector<TransitionRow> rows = reader.records().load_transitions("ws-1", "tiktok");
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].to_state, "later");
-  EXPECT_EQ(count_rows(reader.connection(), "child"), 0);
+  EXPECT_EQ(count_rows(reader.database(), "child"), 0);
 }
 
 TEST_F(StoreTest, CompletionRunsOnlyOnceAnotherConnectionCanSeeTheCommit) {
-  Database reader(database_path());
-  Writer writer{Database(database_path())};
+  Connection reader(database_path());
+  Writer writer{std::make_unique<Connection>(database_path())};
   std::promise<std::int64_t> rows_seen;
-  writer.submit([](SQLite::Database& db) { append_transition(db, transition("connected", 1)); },
+  writer.submit([](Transaction& tx) { tx.append_transition(transition("connected", 1)); },
                 [&](std::exception_ptr error) {
                   if (error) {
                     rows_seen.set_exception(error);
                     return;
                   }
-                  rows_seen.set_value(count_rows(reader.connection(), "lifecycle_transitions"));
+                  rows_seen.set_value(count_rows(reader.database(), "lifecycle_transitions"));
                 });
   EXPECT_EQ(rows_seen.get_future().get(), 1);
 }
 
 TEST_F(StoreTest, CompletionCanBePostedToAnExecutor) {
   boost::asio::io_context io;
-  Writer writer{Database(database_path())};
+  Writer writer{std::make_unique<Connection>(database_path())};
   std::thread::id completed_on;
   bool committed = false;
-  writer.submit([](SQLite::Database& db) { append_transition(db, transition("connected", 1)); },
+  writer.submit([](Transaction& tx) { tx.append_transition(transition("connected", 1)); },
                 io.get_executor(),
                 [&](std::exception_ptr error) {
                   completed_on = std::this_thread::get_id();
@@ -373,23 +372,23 @@ TEST_F(StoreTest, CompletionCanBePostedToAnExecutor) {
 TEST_F(StoreTest, DestroyingTheWriterCommitsWhatIsQueued) {
   std::atomic<int> completed{0};
   {
-    Writer writer{Database(database_path())};
+    Writer writer{std::make_unique<Connection>(database_path())};
     for (int i = 0; i < 100; ++i) {
-      writer.submit([i](SQLite::Database& db) { append_transition(db, transition("s", i)); },
+      writer.submit([i](Transaction& tx) { tx.append_transition(transition("s", i)); },
                     [&](std::exception_ptr error) {
                       if (!error) ++completed;
                     });
     }
   }
   EXPECT_EQ(completed.load(), 100);
-  Database reader(database_path());
-  EXPECT_EQ(count_rows(reader.connection(), "lifecycle_transitions"), 100);
+  Connection reader(database_path());
+  EXPECT_EQ(count_rows(reader.database(), "lifecycle_transitions"), 100);
 }
 
 TEST_F(StoreTest, FlushFromTheWriterThreadIsRefused) {
-  Writer writer{Database(database_path())};
+  Writer writer{std::make_unique<Connection>(database_path())};
   std::promise<bool> refused;
-  writer.submit([](SQLite::Database&) {},
+  writer.submit([](Transaction&) {},
                 [&](std::exception_ptr) {
                   try {
                     writer.flush();
@@ -401,202 +400,5 @@ TEST_F(StoreTest, FlushFromTheWriterThreadIsRefused) {
   EXPECT_TRUE(refused.get_future().get());
 }
 
-// --- automations paused and resumed by integrations ---------------------------------------------
-
-class DependentAutomationsTest : public StoreTest {
- protected:
-  void SetUp() override {
-    StoreTest::SetUp();
-    database_.emplace(database_path());
-    for (const char* workspace : {"ws-1", "ws-2"}) {
-      save(workspace, "a-live-tiktok", AutomationStatus::live, std::nullopt, {"tiktok"});
-      save(workspace, "b-live-both", AutomationStatus::live, std::nullopt,
-           {"tiktok", "tiktok_shop"});
-      save(workspace, "c-person-paused", AutomationStatus::paused, std::string(kPausedByPerson),
-           {"tiktok"});
-      save(workspace, "d-draft", AutomationStatus::draft, std::nullopt, {"tiktok"});
-      save(workspace, "e-live-shop", AutomationStatus::live, std::nullopt, {"tiktok_shop"});
-    }
-  }
-
-  void save(const std::string& workspace, const std::string& id, AutomationStatus status,
-            std::optional<std::string> paused_by, std::vector<std::string> platforms) {
-    save_automation(db(), {workspace, id, "name of " + id, status, std::move(paused_by), 1,
-                           std::move(platforms)});
-  }
-
-  // "id=status[/paused_by]" for every automation of the workspace, in id order.
-  std::vector<std::string> snapshot(const std::string& workspace) {
-    std::vector<std::string> out;
-    for (const AutomationRow& row : list_automations(db(), workspace)) {
-      out.push_back(row.id + "=" + std::string(to_string(row.status)) +
-                    (row.paused_by ? "/" + *row.paused_by : ""));
-    }
-    return out;
-  }
-
-  SQLite::Database& db() { return database_->connection(); }
-
-  std::optional<Database> database_;
-};
-
-TEST_F(DependentAutomationsTest, DisconnectPausesOnlyLiveDependents) {
-  EXPECT_EQ(pause_dependent_automations(db(), "ws-1", "tiktok"), 2);
-  EXPECT_THAT(snapshot("ws-1"),
-              ElementsAre("a-live-tiktok=paused/tiktok", "b-live-both=paused/tiktok",
-                          "c-person-paused=paused/person", "d-draft=draft", "e-live-shop=live"));
-  EXPECT_THAT(snapshot("ws-2"),
-              ElementsAre("a-live-tiktok=live", "b-live-both=live", "c-person-paused=paused/person",
-                          "d-draft=draft", "e-live-shop=live"));
-  EXPECT_EQ(count_automations(db(), "ws-1", AutomationStatus::paused), 3);
-  EXPECT_EQ(count_automations(db(), "ws-2", AutomationStatus::live), 3);
-}
-
-TEST_F(DependentAutomationsTest, ReconnectResumesOnlyWhatTheIntegrationPaused) {
-  pause_dependent_automations(db(), "ws-1", "tiktok");
-  EXPECT_EQ(resume_automations_paused_by(db(), "ws-1", "tiktok"), 2);
-  EXPECT_THAT(snapshot("ws-1"),
-              ElementsAre("a-live-tiktok=live", "b-live-both=live", "c-person-paused=paused/person",
-                          "d-draft=draft", "e-live-shop=live"));
-  // Nothing left to resume.
-  EXPECT_EQ(resume_automations_paused_by(db(), "ws-1", "tiktok"), 0);
-}
-
-TEST_F(DependentAutomationsTest, AnAutomationNeedingTwoDownIntegrationsWaitsForBoth) {
-  pause_dependent_automations(db(), "ws-1", "tiktok");
-  EXPECT_EQ(pause_dependent_automations(db(), "ws-1", "tiktok_shop"), 1);  // only e; b is paused
-
-  const std::vector<std::string> still_down{"tiktok_shop"};
-  EXPECT_EQ(resume_automations_paused_by(db(), "ws-1", "tiktok", still_down), 1);
-  EXPECT_THAT(snapshot("ws-1"), ElementsAre("a-live-tiktok=live", "b-live-both=paused/tiktok_shop",
-                                            "c-person-paused=paused/person", "d-draft=draft",
-                                            "e-live-shop=paused/tiktok_shop"));
-
-  EXPECT_EQ(resume_automations_paused_by(db(), "ws-1", "tiktok_shop"), 2);
-  EXPECT_EQ(count_automations(db(), "ws-1", AutomationStatus::live), 3);
-}
-
-TEST_F(DependentAutomationsTest, APersonPausingOverridesTheIntegration) {
-  pause_dependent_automations(db(), "ws-1", "tiktok");
-  ASSERT_TRUE(
-      set_automation_status_by_person(db(), "ws-1", "a-live-tiktok", AutomationStatus::paused));
-  EXPECT_EQ(resume_automations_paused_by(db(), "ws-1", "tiktok"), 1);  // b only
-  EXPECT_EQ(load_automation(db(), "ws-1", "a-live-tiktok")->paused_by, "person");
-
-  ASSERT_TRUE(
-      set_automation_status_by_person(db(), "ws-1", "a-live-tiktok", AutomationStatus::live));
-  EXPECT_EQ(load_automation(db(), "ws-1", "a-live-tiktok")->paused_by, std::nullopt);
-  EXPECT_FALSE(set_automation_status_by_person(db(), "ws-1", "missing", AutomationStatus::live));
-}
-
-TEST_F(DependentAutomationsTest, SavingReplacesRequirements) {
-  save("ws-1", "a-live-tiktok", AutomationStatus::live, std::nullopt, {"tiktok_shop"});
-  const std::optional<AutomationRow> row = load_automation(db(), "ws-1", "a-live-tiktok");
-  ASSERT_TRUE(row);
-  EXPECT_THAT(row->required_platforms, ElementsAre("tiktok_shop"));
-  EXPECT_EQ(pause_dependent_automations(db(), "ws-1", "tiktok"), 1);  // b only
-}
-
-// --- lifecycle rows -----------------------------------------------------------------------------
-
-TEST_F(StoreTest, IntegrationsAreUpserted) {
-  Database database(database_path());
-  SQLite::Database& db = database.connection();
-  save_integration(db, {"ws-1", "tiktok", "authorizing", "disconnected", "disconnected",
-                        std::nullopt, 10});
-  save_integration(db, {"ws-1", "tiktok", "connected", "authorizing", "disconnected",
-                        R"({"id":"creator"})", 20});
-  save_integration(db, {"ws-0", "tiktok_shop", "disconnected", "disconnected", "disconnected",
-                        std::nullopt, 5});
-
-  const std::vector<IntegrationRow> rows = load_integrations(db);
-  ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[0].workspace_id, "ws-0");
-  EXPECT_EQ(rows[1].state, "connected");
-  EXPECT_EQ(rows[1].previous_state, "authorizing");
-  EXPECT_EQ(rows[1].before_previous_state, "disconnected");
-  EXPECT_EQ(rows[1].account_json, R"({"id":"creator"})");
-  EXPECT_EQ(rows[1].updated_at_ms, 20);
-}
-
-TEST_F(StoreTest, TransitionsRoundTripInOrder) {
-  Database database(database_path());
-  SQLite::Database& db = database.connection();
-  append_transition(db, {"ws-1", "tiktok", "disconnected", "authorizing", "connect_requested",
-                         "owner:alice", 100});
-  append_transition(
-      db, {"ws-1", "tiktok", "authorizing", "connected", "authorization_granted", "platform", 200});
-  append_transition(db, {"ws-1", "tiktok_shop", "disconnected", "authorizing", "connect_requested",
-                         "owner:alice", 150});
-
-  const std::vector<TransitionRow> rows = load_transitions(db, "ws-1", "tiktok");
-  ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[0].to_state, "authorizing");
-  EXPECT_EQ(rows[0].actor, "owner:alice");
-  EXPECT_EQ(rows[1].from_state, "authorizing");
-  EXPECT_EQ(rows[1].event, "authorization_granted");
-  EXPECT_EQ(rows[1].at_ms, 200);
-  EXPECT_EQ(rows[1].workspace_id, "ws-1");
-  EXPECT_EQ(rows[1].platform, "tiktok");
-}
-
-TEST_F(StoreTest, TimersSurviveReopeningAndComeBackSoonestFirst) {
-  {
-    Database database(database_path());
-    SQLite::Database& db = database.connection();
-    set_timer(db, {"ws-1", "tiktok", "authorizing", 5000});
-    set_timer(db, {"ws-1", "tiktok", "authorizing", 9000});  // re-armed: replaces
-    set_timer(db, {"ws-2", "tiktok", "paused", 7000});
-    set_timer(db, {"ws-3", "tiktok", "authorizing", 1000});
-    clear_timer(db, "ws-3", "tiktok");
-  }
-  Database reopened(database_path());
-  const std::vector<TimerRow> timers = load_timers(reopened.connection());
-  ASSERT_EQ(timers.size(), 2u);
-  EXPECT_EQ(timers[0].workspace_id, "ws-2");
-  EXPECT_EQ(timers[0].state, "paused");
-  EXPECT_EQ(timers[0].deadline_ms, 7000);
-  EXPECT_EQ(timers[1].workspace_id, "ws-1");
-  EXPECT_EQ(timers[1].deadline_ms, 9000);
-}
-
-TEST_F(StoreTest, IssuesAreRaisedOnceAndCleared) {
-  Database database(database_path());
-  SQLite::Database& db = database.connection();
-  raise_issue(db, "ws-1", "tiktok", {"webhook_silent", "Waiting for events", "Check the URL", 10});
-  raise_issue(db, "ws-1", "tiktok", {"webhook_silent", "Still waiting", "Check the URL", 99});
-  raise_issue(db, "ws-1", "tiktok", {"reconnect", "Reconnect TikTok", "Open settings", 20});
-  raise_issue(db, "ws-1", "tiktok", {"missing_scope", "DMs cannot be sent", "Reconnect", 30});
-
-  std::vector<IssueRow> issues = load_issues(db, "ws-1", "tiktok");
-  ASSERT_EQ(issues.size(), 3u);
-  EXPECT_EQ(issues[0].code, "webhook_silent");
-  EXPECT_EQ(issues[0].message, "Still waiting");
-  EXPECT_EQ(issues[0].raised_at_ms, 10);  // raised first at 10, still open
-
-  clear_issue(db, "ws-1", "tiktok", "webhook_silent");
-  EXPECT_EQ(load_issues(db, "ws-1", "tiktok").size(), 2u);
-  const std::vector<std::string> codes{"reconnect", "not_raised"};
-  clear_issues(db, "ws-1", "tiktok", codes);
-  issues = load_issues(db, "ws-1", "tiktok");
-  ASSERT_EQ(issues.size(), 1u);
-  EXPECT_EQ(issues[0].code, "missing_scope");
-  clear_all_issues(db, "ws-1", "tiktok");
-  EXPECT_TRUE(load_issues(db, "ws-1", "tiktok").empty());
-}
-
-TEST_F(StoreTest, SealedCredentialsRoundTripByteForByte) {
-  Database database(database_path());
-  SQLite::Database& db = database.connection();
-  const std::vector<std::uint8_t> sealed{0x00, 0xff, 0x10, 0x00, 0x7f};
-  EXPECT_EQ(load_credentials(db, "ws-1", "tiktok"), std::nullopt);
-  store_credentials(db, "ws-1", "tiktok", std::vector<std::uint8_t>{1, 2, 3}, 10);
-  store_credentials(db, "ws-1", "tiktok", sealed, 20);
-  EXPECT_EQ(load_credentials(db, "ws-1", "tiktok"), sealed);
-  EXPECT_TRUE(clear_credentials(db, "ws-1", "tiktok"));
-  EXPECT_FALSE(clear_credentials(db, "ws-1", "tiktok"));
-  EXPECT_EQ(load_credentials(db, "ws-1", "tiktok"), std::nullopt);
-}
-
 }  // namespace
-}  // namespace sparks::store
+}  // namespace sparks::store::sqlite

@@ -80,7 +80,7 @@ void Engine::Impl::audit(const std::string& workspace_id, const Actor& actor, st
       std::move(action),   std::move(platform),
       std::move(outcome),  detail.empty() ? std::nullopt : std::optional(std::move(detail)),
       to_ms(options.now())};
-  writer.submit([row](SQLite::Database& db) { store::append_audit(db, row); },
+  writer.submit([row](store::Transaction& tx) { tx.append_audit(row); },
                 [](std::exception_ptr error) {
                   if (error) spdlog::error("an audit log entry could not be stored");
                 });
@@ -189,9 +189,9 @@ void Engine::connect(IntegrationKey key, Actor actor, ReplyHandler done) {
                                       {"code_challenge", pkce.challenge}};
           // The session is durable before anyone can be sent to the platform with its state.
           impl->writer.submit(
-              [session, now_ms = to_ms(now)](SQLite::Database& db) {
-                store::delete_expired_oauth_sessions(db, now_ms);
-                store::save_oauth_session(db, session);
+              [session, now_ms = to_ms(now)](store::Transaction& tx) {
+                tx.delete_expired_oauth_sessions(now_ms);
+                tx.save_oauth_session(session);
               },
               ws->strand,
               [impl, ws, key, actor, connector, request = boost::json::serialize(request),
@@ -287,8 +287,8 @@ void Engine::complete_authorization(std::string platform,
   // Take the session first: whatever happens next, this state cannot be used again.
   auto session = std::make_shared<std::optional<store::OAuthSessionRow>>();
   impl->writer.submit(
-      [session, nonce = claims.nonce, now_ms = to_ms(impl->options.now())](SQLite::Database& db) {
-        *session = store::take_oauth_session(db, nonce, now_ms);
+      [session, nonce = claims.nonce, now_ms = to_ms(impl->options.now())](store::Transaction& tx) {
+        *session = tx.take_oauth_session(nonce, now_ms);
       },
       ws->strand,
       [impl, ws, key, claims, connector, session, query = std::move(query),
@@ -498,7 +498,7 @@ void Engine::close_workspace(std::string workspace, Actor actor, std::string con
       impl->kv_cache.clear();
     }
     impl->writer.submit(
-        [id = ws->id](SQLite::Database& db) { store::delete_workspace(db, id); }, ws->strand,
+        [id = ws->id](store::Transaction& tx) { tx.delete_workspace(id); }, ws->strand,
         [impl, ws, actor, done = std::move(done)](std::exception_ptr error) mutable {
           if (error)
             return impl->reply(std::move(done),
@@ -512,9 +512,9 @@ void Engine::close_workspace(std::string workspace, Actor actor, std::string con
 
 void Engine::audit_log(std::string workspace, ReplyHandler done) {
   impl_->read(
-      [workspace](SQLite::Database& db) -> boost::json::value {
+      [workspace](store::Transaction& tx) -> boost::json::value {
         boost::json::array entries;
-        for (const auto& row : store::load_audit(db, workspace))
+        for (const auto& row : tx.load_audit(workspace))
           entries.push_back(
               {{"at", runtime::rfc3339(runtime::from_ms(row.at_ms))},
                {"actor", row.actor},

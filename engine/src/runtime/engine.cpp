@@ -15,8 +15,6 @@
 #include "runtime/backoff.hpp"
 #include "runtime/engine_impl.hpp"
 #include "runtime/lifecycle_bindings.hpp"
-#include "store/credential_store.hpp"
-#include "store/lifecycle_store.hpp"
 #include "util/resources.hpp"
 
 namespace sparks {
@@ -68,8 +66,9 @@ Engine::Impl::Impl(boost::asio::any_io_executor host_executor, EngineOptions eng
     : executor(std::move(host_executor)),
       options(std::move(engine_options)),
       machine(load_machine(options.lifecycle)),
-      database(options.database),
-      writer(store::Database(options.database)),
+      direct(store::open(options.database)),
+      writer(store::open(options.database)),
+      reader(store::open(options.database)),
       secrets(crypto::SealedBox::from_key_file(options.key_file)),
       state_signer(secrets.derive("oauth-state")) {}
 
@@ -109,28 +108,48 @@ bool Engine::Impl::has_connection(const runtime::Integration& in) const {
   return is_live(in) || machine.state_name(in.machine.state) == "paused";
 }
 
-void Engine::Impl::read(std::function<boost::json::value(SQLite::Database&)> query,
-                        ReplyHandler done) {
-  // Reads go through the writer's queue: they see every write queued before them, and the
-  // executor's threads never wait on SQLite.
+namespace {
+
+// Runs `query` where `submit` sends it and replies with its value, or with the store's error.
+template <typename Submit>
+void reply_with(Submit submit, Engine::Impl::Query query, ReplyHandler done) {
   auto result = std::make_shared<boost::json::value>();
-  writer.submit([query = std::move(query), result](SQLite::Database& db) { *result = query(db); },
-                executor,
-                [result, done = std::move(done)](std::exception_ptr error) {
-                  if (!done) return;
-                  if (!error) return done(Reply::ok(std::move(*result)));
-                  try {
-                    std::rethrow_exception(error);
-                  } catch (const std::exception& e) {
-                    done(Reply::fail(ErrorKind::internal, "store", e.what()));
-                  }
-                });
+  submit([query = std::move(query), result](store::Transaction& tx) { *result = query(tx); },
+         [result, done = std::move(done)](std::exception_ptr error) {
+           if (!done) return;
+           if (!error) return done(Reply::ok(std::move(*result)));
+           try {
+             std::rethrow_exception(error);
+           } catch (const std::exception& e) {
+             done(Reply::fail(ErrorKind::internal, "store", e.what()));
+           }
+         });
+}
+
+}  // namespace
+
+// Reads that must see every write queued before them go through the writer's queue; the
+// executor's threads never wait on the store either way.
+void Engine::Impl::read(Query query, ReplyHandler done) {
+  reply_with(
+      [this](auto batch, auto completion) {
+        writer.submit(std::move(batch), executor, std::move(completion));
+      },
+      std::move(query), std::move(done));
+}
+
+void Engine::Impl::list(Query query, ReplyHandler done) {
+  reply_with(
+      [this](auto batch, auto completion) {
+        reader.submit(std::move(batch), executor, std::move(completion));
+      },
+      std::move(query), std::move(done));
 }
 
 // Restores integrations, their issues, facts, credentials and pending time-outs from the store.
 void Engine::Impl::restore() {
-  auto& db = database.connection();
-  for (const auto& row : store::load_integrations(db)) {
+  auto& tx = direct->records();
+  for (const auto& row : tx.load_integrations()) {
     auto state = machine.state_id(row.state);
     auto previous = machine.state_id(row.previous_state);
     auto before_previous = machine.state_id(row.before_previous_state);
@@ -143,9 +162,9 @@ void Engine::Impl::restore() {
     auto ws = workspace(row.workspace_id);
     auto& in = integration(*ws, row.platform);
     in.machine = {*state, *previous, *before_previous};
-    for (auto& issue : store::load_issues(db, row.workspace_id, row.platform))
+    for (auto& issue : tx.load_issues(row.workspace_id, row.platform))
       in.issues.push_back({issue.code, issue.message, issue.troubleshooting});
-    if (auto sealed = store::load_credentials(db, row.workspace_id, row.platform)) {
+    if (auto sealed = tx.load_credentials(row.workspace_id, row.platform)) {
       auto plain = secrets.open(std::string(sealed->begin(), sealed->end()),
                                 row.workspace_id + "/" + row.platform);
       boost::system::error_code ec;
@@ -157,13 +176,13 @@ void Engine::Impl::restore() {
                       row.workspace_id, row.platform);
     }
   }
-  for (auto& facts : store::load_all_facts(db)) {
+  for (auto& facts : tx.load_all_facts()) {
     auto ws = workspace(facts.workspace_id);
     auto& in = integration(*ws, facts.platform);
     if (facts.account_id) accounts[{facts.platform, *facts.account_id}] = facts.workspace_id;
     in.facts = std::move(facts);
   }
-  for (const auto& timer : store::load_timers(db)) {
+  for (const auto& timer : tx.load_timers()) {
     auto ws = workspace(timer.workspace_id);
     auto& in = integration(*ws, timer.platform);
     if (machine.state_name(in.machine.state) != timer.state) continue;  // stale row
@@ -200,12 +219,12 @@ void Engine::Impl::arm_lifecycle_timer(const WorkspacePtr& ws, runtime::Integrat
 }
 
 void Engine::Impl::save_facts(const WorkspacePtr& ws, const runtime::Integration& in) {
-  writer.submit(
-      [facts = in.facts](SQLite::Database& db) { store::save_facts(db, facts); }, ws->strand,
-      [key = in.key](std::exception_ptr error) {
-        if (error)
-          spdlog::error("{}/{}: could not store the card's facts", key.workspace, key.platform);
-      });
+  writer.submit([facts = in.facts](store::Transaction& tx) { tx.save_facts(facts); }, ws->strand,
+                [key = in.key](std::exception_ptr error) {
+                  if (error)
+                    spdlog::error("{}/{}: could not store the card's facts", key.workspace,
+                                  key.platform);
+                });
 }
 
 void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, std::string event,
@@ -253,31 +272,28 @@ void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, st
     for (const auto& [platform, other] : ws->integrations)
       if (platform != key.platform && !is_live(other)) still_down.push_back(platform);
   auto batch = [row, transition, effects, entered = result.entered, deadline, grant,
-                still_down = std::move(still_down)](SQLite::Database& db) {
-    store::save_integration(db, row);
-    store::append_transition(db, transition);
+                still_down = std::move(still_down)](store::Transaction& tx) {
+    tx.save_integration(row);
+    tx.append_transition(transition);
     if (entered) {
-      store::clear_timer(db, row.workspace_id, row.platform);
-      if (deadline)
-        store::set_timer(db, {row.workspace_id, row.platform, row.state, to_ms(*deadline)});
+      tx.clear_timer(row.workspace_id, row.platform);
+      if (deadline) tx.set_timer({row.workspace_id, row.platform, row.state, to_ms(*deadline)});
     }
-    for (const auto& code : effects.clear)
-      store::clear_issue(db, row.workspace_id, row.platform, code);
+    for (const auto& code : effects.clear) tx.clear_issue(row.workspace_id, row.platform, code);
     for (const auto& issue : effects.raise)
-      store::raise_issue(db, row.workspace_id, row.platform,
-                         {issue.code, issue.message, issue.troubleshooting, transition.at_ms});
-    if (effects.pause_dependents)
-      store::pause_dependent_automations(db, row.workspace_id, row.platform);
+      tx.raise_issue(row.workspace_id, row.platform,
+                     {issue.code, issue.message, issue.troubleshooting, transition.at_ms});
+    if (effects.pause_dependents) tx.pause_dependent_automations(row.workspace_id, row.platform);
     if (effects.resume_dependents)
-      store::resume_automations_paused_by(db, row.workspace_id, row.platform, still_down);
-    if (effects.clear_credentials) store::clear_credentials(db, row.workspace_id, row.platform);
+      tx.resume_automations_paused_by(row.workspace_id, row.platform, still_down);
+    if (effects.clear_credentials) tx.clear_credentials(row.workspace_id, row.platform);
     if (grant) {
       const auto& sealed = grant->sealed_credentials;
-      store::store_credentials(
-          db, row.workspace_id, row.platform,
+      tx.store_credentials(
+          row.workspace_id, row.platform,
           std::span(reinterpret_cast<const std::uint8_t*>(sealed.data()), sealed.size()),
           transition.at_ms);
-      store::save_facts(db, grant->facts);
+      tx.save_facts(grant->facts);
     }
   };
 
@@ -367,7 +383,7 @@ std::optional<std::string> Engine::Impl::kv_get(std::string_view platform,
                                                 std::string_view key) {
   std::lock_guard lock(kv_mutex);
   auto [it, fresh] = kv_cache.try_emplace(kv_key(platform, integration, key));
-  if (fresh) it->second = store::kv_get(database.connection(), platform, integration, key);
+  if (fresh) it->second = direct->records().kv_get(platform, integration, key);
   return it->second;
 }
 
@@ -391,11 +407,11 @@ void Engine::Impl::kv_write(std::string_view platform, std::string_view integrat
   }
   writer.submit(
       [p = std::string(platform), i = std::string(integration), k = std::string(key),
-       value](SQLite::Database& db) {
+       value](store::Transaction& tx) {
         if (value)
-          store::kv_put(db, p, i, k, *value);
+          tx.kv_put(p, i, k, *value);
         else
-          store::kv_delete(db, p, i, k);
+          tx.kv_delete(p, i, k);
       },
       [p = std::string(platform)](std::exception_ptr error) {
         if (error) spdlog::error("plugin {}: its key-value write was not stored", p);
@@ -426,7 +442,8 @@ Engine::Engine(boost::asio::any_io_executor executor, EngineOptions options)
 Engine::~Engine() {
   stop();
   // Handlers still queued on the host's executor may hold the insides for a while; the writer
-  // thread is joined here, by the host's thread, whatever happens to them.
+  // and reader threads are joined here, by the host's thread, whatever happens to them.
+  impl_->reader.stop();
   impl_->writer.stop();
 }
 
@@ -457,8 +474,8 @@ void Engine::transitions(IntegrationKey key,
                          std::function<void(std::vector<TransitionView>)> done) {
   auto rows = std::make_shared<std::vector<store::TransitionRow>>();
   impl_->writer.submit(
-      [rows, key](SQLite::Database& db) {
-        *rows = store::load_transitions(db, key.workspace, key.platform);
+      [rows, key](store::Transaction& tx) {
+        *rows = tx.load_transitions(key.workspace, key.platform);
       },
       impl_->executor,
       [rows, done = std::move(done)](std::exception_ptr) mutable {

@@ -27,9 +27,10 @@
 #include "runtime/transition_context.hpp"
 #include "runtime/workspace.hpp"
 #include "sparks/engine.hpp"
-#include "store/database.hpp"
+#include "store/connection.hpp"
 #include "store/event_log_store.hpp"
 #include "store/flow_run_store.hpp"
+#include "store/reader.hpp"
 #include "store/writer.hpp"
 
 namespace sparks::runtime {
@@ -69,15 +70,18 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
   boost::asio::any_io_executor executor;
   EngineOptions options;
   const lifecycle::Machine machine;
-  store::Database database;  // migrated at open; used for reads while starting
-  store::Writer writer;      // the one writer connection, on its own thread
+  // Opened first, so that the store is migrated before anything else connects. Serves the reads
+  // made while starting and the plugins' key-value reads (under kv_mutex).
+  std::unique_ptr<store::Connection> direct;
+  store::Writer writer;  // the one writer connection, on its own thread
+  store::Reader reader;  // the API's listings, on their own connection and thread
   crypto::SealedBox secrets;
   oauth::StateSigner state_signer;
   std::unique_ptr<plugins::PluginHost> plugin_host;
   runtime::Metrics metrics;
   std::atomic<bool> stopped{false};
 
-  std::mutex kv_mutex;  // guards kv_cache and `database`, which serves the plugins' reads
+  std::mutex kv_mutex;  // guards kv_cache and `direct`, which serves the plugins' reads
   std::map<std::string, std::optional<std::string>> kv_cache;
 
   std::mutex workspaces_mutex;  // guards the map only; a workspace's contents belong to its strand
@@ -100,8 +104,12 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
       });
   }
   void reply(ReplyHandler done, Reply r) { complete(std::move(done), std::move(r)); }
+  using Query = std::function<boost::json::value(store::Transaction&)>;
   // Runs `query` on the writer's connection (after every write queued before it) and replies.
-  void read(std::function<boost::json::value(SQLite::Database&)> query, ReplyHandler done);
+  void read(Query query, ReplyHandler done);
+  // Runs `query` on the reader's connection: it sees what was committed before it started, and a
+  // long listing does not hold up the writer.
+  void list(Query query, ReplyHandler done);
 
   // --- engine.cpp: start-up and the lifecycle core ---
   void restore();
@@ -153,7 +161,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
   std::unique_ptr<boost::asio::steady_timer> outbox_timer;  // on its own strand
   // Writes that belong with the event (its contact, its inbox line): done in the run's own trip
   // through the writer.
-  using StoreStep = std::function<void(SQLite::Database&)>;
+  using StoreStep = std::function<void(store::Transaction&)>;
   void run_flows(const WorkspacePtr& ws, store::EventRow row, boost::json::object payload,
                  StoreStep prelude = nullptr);
   void start_outbox();

@@ -93,11 +93,11 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
     // Disconnected: recorded as not run.
     if (!prelude && state == "paused") return;
     writer.submit(
-        [row, state, now, prelude](SQLite::Database& db) {
-          if (prelude) prelude(db);
+        [row, state, now, prelude](store::Transaction& tx) {
+          if (prelude) prelude(tx);
           if (state != "paused")
-            store::record_flow_run(db, {row.workspace_id, row.id, "", 0, "not_running",
-                                        row.platform + " is " + state, now});
+            tx.record_flow_run({row.workspace_id, row.id, "", 0, "not_running",
+                                row.platform + " is " + state, now});
         },
         [](std::exception_ptr) {});
     return;
@@ -107,24 +107,23 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
   // One trip through the writer: what the event records, then what matching reads; an event no
   // live flow listens to is recorded as such right there.
   writer.submit(
-      [inputs, row, user, video = text(payload, "video_id"), prelude, now](SQLite::Database& db) {
-        if (prelude) prelude(db);
-        inputs->flows = store::live_flows(db, row.workspace_id);
+      [inputs, row, user, video = text(payload, "video_id"), prelude, now](store::Transaction& tx) {
+        if (prelude) prelude(tx);
+        inputs->flows = tx.live_flows(row.workspace_id);
         // A cheap look at the stored JSON; the flows that pass are parsed and checked properly.
         const auto listens = [&](const store::LiveFlowRow& f) {
           return f.definition.find("\"on\":\"" + row.kind + "\"") != std::string::npos;
         };
         if (std::none_of(inputs->flows.begin(), inputs->flows.end(), listens)) {
-          store::record_flow_run(db, {row.workspace_id, row.id, "", 0, "skipped",
-                                      "no live flow listens to " + row.kind, now});
+          tx.record_flow_run({row.workspace_id, row.id, "", 0, "skipped",
+                              "no live flow listens to " + row.kind, now});
           inputs->settled = true;
           return;
         }
-        inputs->contact = store::contact_facts(db, row.workspace_id, user);
+        inputs->contact = tx.contact_facts(row.workspace_id, user);
         if (row.kind == "tiktok.comment")
-          inputs->commented_before =
-              store::commented_before(db, row.workspace_id, user, video, row.id);
-        inputs->catalog = store::load_catalog(db, row.workspace_id);
+          inputs->commented_before = tx.commented_before(row.workspace_id, user, video, row.id);
+        inputs->catalog = tx.load_catalog(row.workspace_id);
       },
       ws->strand,
       [self = shared_from_this(), ws, row, payload = std::move(payload), user,
@@ -282,15 +281,15 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
         }
 
         self->writer.submit(
-            [runs, stats, steps, skipped_dms](SQLite::Database& db) mutable {
+            [runs, stats, steps, skipped_dms](store::Transaction& tx) mutable {
               // A replayed event already has its rows: nothing is counted or enqueued twice.
               bool fresh = false;
-              for (const auto& r : runs) fresh |= store::record_flow_run(db, r);
+              for (const auto& r : runs) fresh |= tx.record_flow_run(r);
               if (!fresh) return;
               for (const auto& [flow, counter] : stats)
-                store::add_flow_stat(db, runs.front().workspace_id, flow, counter, 1);
-              for (auto& step : steps) store::enqueue(db, step);
-              for (const auto& m : skipped_dms) store::append_inbox_message(db, m);
+                tx.add_flow_stat(runs.front().workspace_id, flow, counter, 1);
+              for (auto& step : steps) tx.enqueue(step);
+              for (const auto& m : skipped_dms) tx.append_inbox_message(m);
             },
             ws->strand,
             [self, ws](std::exception_ptr error) {
@@ -318,7 +317,7 @@ void Engine::Impl::dispatch_outbox() {
   if (stopped) return;
   auto due = std::make_shared<std::vector<store::OutboxRow>>();
   writer.submit([due, now = to_ms(options.now())](
-                    SQLite::Database& db) { *due = store::due_outbox(db, now, kOutboxBatch); },
+                    store::Transaction& tx) { *due = tx.due_outbox(now, kOutboxBatch); },
                 executor,
                 [weak = weak_from_this(), due](std::exception_ptr error) {
                   auto self = weak.lock();
@@ -339,11 +338,11 @@ void Engine::Impl::dispatch_outbox() {
 void Engine::Impl::execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow row) {
   auto finish = [self = shared_from_this(), ws, row](
                     std::string status, std::optional<std::string> error, std::int64_t attempts,
-                    std::int64_t due, std::function<void(SQLite::Database&)> also) {
+                    std::int64_t due, std::function<void(store::Transaction&)> also) {
     self->writer.submit(
-        [row, status, error, attempts, due, also = std::move(also)](SQLite::Database& db) {
-          store::update_outbox(db, row.id, status, attempts, due, error);
-          if (also) also(db);
+        [row, status, error, attempts, due, also = std::move(also)](store::Transaction& tx) {
+          tx.update_outbox(row.id, status, attempts, due, error);
+          if (also) also(tx);
         },
         ws->strand,
         [self, id = row.id](std::exception_ptr) {
@@ -356,10 +355,10 @@ void Engine::Impl::execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow r
 
   if (row.action == "contact.tag") {
     return finish("sent", std::nullopt, row.attempts + 1, row.due_at_ms,
-                  [row, params](SQLite::Database& db) {
+                  [row, params](store::Transaction& tx) {
                     const auto& p = params.is_object() ? params.get_object() : json::object();
-                    store::update_contact_tags(
-                        db, row.workspace_id, row.user_id,
+                    tx.update_contact_tags(
+                        row.workspace_id, row.user_id,
                         strings(p.contains("add") ? p.at("add") : json::value()),
                         strings(p.contains("remove") ? p.at("remove") : json::value()));
                   });
@@ -391,14 +390,13 @@ void Engine::Impl::execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow r
           const auto message_id =
               answer.is_object() ? text(answer.get_object(), "message_id") : std::string();
           return finish(
-              "sent", std::nullopt, row.attempts + 1, row.due_at_ms, [=](SQLite::Database& db) {
+              "sent", std::nullopt, row.attempts + 1, row.due_at_ms, [=](store::Transaction& tx) {
                 if (!dm) return;
-                store::append_inbox_message(
-                    db,
+                tx.append_inbox_message(
                     {row.workspace_id, conversation.empty() ? "user:" + row.user_id : conversation,
                      row.user_id, "out", dm_text, "sent", row.flow_id,
                      message_id.empty() ? std::nullopt : std::optional(message_id), skus, now_ms});
-                store::add_flow_stat(db, row.workspace_id, row.flow_id, "dms_sent", 1);
+                tx.add_flow_stat(row.workspace_id, row.flow_id, "dms_sent", 1);
               });
         }
         const bool passing = status == SPARKS_ERR_RATE_LIMITED ||
@@ -412,12 +410,12 @@ void Engine::Impl::execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow r
           return finish("pending", result, row.attempts + 1, now_ms + delay.count(), nullptr);
         }
         spdlog::warn("{}: {} for {} failed: {}", ws->id, row.action, row.user_id, result);
-        finish("failed", result, row.attempts + 1, row.due_at_ms, [=](SQLite::Database& db) {
-          store::add_flow_stat(db, row.workspace_id, row.flow_id, "failed", 1);
+        finish("failed", result, row.attempts + 1, row.due_at_ms, [=](store::Transaction& tx) {
+          tx.add_flow_stat(row.workspace_id, row.flow_id, "failed", 1);
           if (dm)
-            store::append_inbox_message(
-                db, {row.workspace_id, "user:" + row.user_id, row.user_id, "out", dm_text,
-                     "failed: " + result, row.flow_id, std::nullopt, skus, now_ms});
+            tx.append_inbox_message({row.workspace_id, "user:" + row.user_id, row.user_id, "out",
+                                     dm_text, "failed: " + result, row.flow_id, std::nullopt, skus,
+                                     now_ms});
         });
       });
 }
@@ -426,8 +424,8 @@ void Engine::Impl::replay_held(const WorkspacePtr& ws, const std::string& platfo
   auto held = std::make_shared<std::vector<store::EventRow>>();
   const auto since = to_ms(options.now() - options.held_event_max_age);
   writer.submit(
-      [held, id = ws->id, platform, since](SQLite::Database& db) {
-        *held = store::unhandled_events(db, id, platform, since);
+      [held, id = ws->id, platform, since](store::Transaction& tx) {
+        *held = tx.unhandled_events(id, platform, since);
       },
       ws->strand,
       [self = shared_from_this(), ws, held](std::exception_ptr error) {
@@ -475,15 +473,14 @@ void Engine::Impl::receive_order(const WorkspacePtr& ws, store::EventRow row,
     if (o.currency) payload["currency"] = *o.currency;
     const auto since = to_ms(self->options.now() - self->options.attribution_window);
     self->writer.submit(
-        [o, skus, since](SQLite::Database& db) {
-          if (!store::upsert_order(db, o) || !o.buyer_user_id) return;
-          auto attribution =
-              store::find_attribution(db, o.workspace_id, *o.buyer_user_id, since, skus);
+        [o, skus, since](store::Transaction& tx) {
+          if (!tx.upsert_order(o) || !o.buyer_user_id) return;
+          auto attribution = tx.find_attribution(o.workspace_id, *o.buyer_user_id, since, skus);
           if (!attribution) return;
-          store::attribute_order(db, o.workspace_id, o.order_id, *attribution);
-          store::add_flow_stat(db, o.workspace_id, attribution->flow_id, "orders", 1);
-          store::add_flow_stat(db, o.workspace_id, attribution->flow_id, "revenue_cents",
-                               cents(o.total.value_or("0")));
+          tx.attribute_order(o.workspace_id, o.order_id, *attribution);
+          tx.add_flow_stat(o.workspace_id, attribution->flow_id, "orders", 1);
+          tx.add_flow_stat(o.workspace_id, attribution->flow_id, "revenue_cents",
+                           cents(o.total.value_or("0")));
         },
         ws->strand,
         [self, ws, row, payload](std::exception_ptr error) mutable {

@@ -59,13 +59,13 @@ struct IntegrationSnapshot {
 }  // namespace
 
 struct FlowOps {
-  using Batch = std::function<Reply(SQLite::Database&)>;
+  using Batch = std::function<Reply(store::Transaction&)>;
 
   // Runs `batch` on the writer (its answer decides the reply; it must decide before it writes).
   static void write(Engine::Impl& impl, Batch batch, ReplyHandler done) {
     auto result = std::make_shared<Reply>();
     impl.writer.submit(
-        [batch = std::move(batch), result](SQLite::Database& db) { *result = batch(db); },
+        [batch = std::move(batch), result](store::Transaction& tx) { *result = batch(tx); },
         impl.executor,
         [result, done = std::move(done)](std::exception_ptr error) {
           if (!done) return;
@@ -135,8 +135,8 @@ void Engine::create_flow(std::string workspace, Actor, std::string yaml, ReplyHa
   const auto now = to_ms(impl_->options.now());
   FlowOps::write(
       *impl_,
-      [workspace, flow = *flow, yaml, now](SQLite::Database& db) -> Reply {
-        if (store::load_automation(db, workspace, flow.id))
+      [workspace, flow = *flow, yaml, now](store::Transaction& tx) -> Reply {
+        if (tx.load_automation(workspace, flow.id))
           return Reply::fail(
               ErrorKind::conflict, "flow_exists",
               "a flow '" + flow.id + "' already exists; PUT …/flows/" + flow.id + " to edit it");
@@ -149,8 +149,8 @@ void Engine::create_flow(std::string workspace, Actor, std::string yaml, ReplyHa
                           flow.required_platforms};
         store::FlowVersionRow version{
             workspace, flow.id, 1, yaml, boost::json::serialize(flow.to_json()), "[]", now};
-        store::save_automation(db, row);
-        store::save_flow_version(db, version);
+        tx.save_automation(row);
+        tx.save_flow_version(version);
         return Reply::ok(flow_json(row, version));
       },
       std::move(done));
@@ -168,8 +168,8 @@ void Engine::update_flow(std::string workspace, std::string flow_id, Actor, std:
   const auto now = to_ms(impl_->options.now());
   FlowOps::write(
       *impl_,
-      [workspace, flow = *flow, yaml, now](SQLite::Database& db) -> Reply {
-        auto row = store::load_automation(db, workspace, flow.id);
+      [workspace, flow = *flow, yaml, now](store::Transaction& tx) -> Reply {
+        auto row = tx.load_automation(workspace, flow.id);
         if (!row) return not_found(flow.id);
         row->name = flow.name;
         row->version += 1;
@@ -177,8 +177,8 @@ void Engine::update_flow(std::string workspace, std::string flow_id, Actor, std:
         store::FlowVersionRow version{
             workspace, flow.id, row->version, yaml, boost::json::serialize(flow.to_json()),
             "[]",      now};
-        store::save_automation(db, *row);
-        store::save_flow_version(db, version);
+        tx.save_automation(*row);
+        tx.save_flow_version(version);
         return Reply::ok(flow_json(*row, version));
       },
       std::move(done));
@@ -187,8 +187,8 @@ void Engine::update_flow(std::string workspace, std::string flow_id, Actor, std:
 void Engine::delete_flow(std::string workspace, std::string flow_id, Actor, ReplyHandler done) {
   FlowOps::write(
       *impl_,
-      [workspace, flow_id](SQLite::Database& db) -> Reply {
-        if (!store::delete_flow(db, workspace, flow_id)) return not_found(flow_id);
+      [workspace, flow_id](store::Transaction& tx) -> Reply {
+        if (!tx.delete_flow(workspace, flow_id)) return not_found(flow_id);
         return Reply::ok({{"deleted", flow_id}});
       },
       std::move(done));
@@ -197,10 +197,10 @@ void Engine::delete_flow(std::string workspace, std::string flow_id, Actor, Repl
 void Engine::flows(std::string workspace, ReplyHandler done) {
   FlowOps::write(
       *impl_,
-      [workspace](SQLite::Database& db) -> Reply {
+      [workspace](store::Transaction& tx) -> Reply {
         boost::json::array out;
-        for (const auto& row : store::list_automations(db, workspace))
-          if (auto version = store::latest_flow_version(db, workspace, row.id))
+        for (const auto& row : tx.list_automations(workspace))
+          if (auto version = tx.latest_flow_version(workspace, row.id))
             out.push_back(flow_json(row, *version));
         return Reply::ok({{"flows", std::move(out)}});
       },
@@ -210,9 +210,9 @@ void Engine::flows(std::string workspace, ReplyHandler done) {
 void Engine::flow(std::string workspace, std::string flow_id, ReplyHandler done) {
   FlowOps::write(
       *impl_,
-      [workspace, flow_id](SQLite::Database& db) -> Reply {
-        auto row = store::load_automation(db, workspace, flow_id);
-        auto version = store::latest_flow_version(db, workspace, flow_id);
+      [workspace, flow_id](store::Transaction& tx) -> Reply {
+        auto row = tx.load_automation(workspace, flow_id);
+        auto version = tx.latest_flow_version(workspace, flow_id);
         if (!row || !version) return not_found(flow_id);
         auto out = flow_json(*row, *version);
         out["yaml"] = version->yaml;
@@ -231,9 +231,9 @@ void Engine::publish_flow(std::string workspace, std::string flow_id, Actor, Rep
         FlowOps::write(
             *impl,
             [installed = FlowOps::installed(*impl), workspace, flow_id,
-             snapshot](SQLite::Database& db) -> Reply {
-              auto row = store::load_automation(db, workspace, flow_id);
-              auto version = store::latest_flow_version(db, workspace, flow_id);
+             snapshot](store::Transaction& tx) -> Reply {
+              auto row = tx.load_automation(workspace, flow_id);
+              auto version = tx.latest_flow_version(workspace, flow_id);
               if (!row || !version) return not_found(flow_id);
               if (row->status != AutomationStatus::draft)
                 return Reply::fail(
@@ -248,8 +248,8 @@ void Engine::publish_flow(std::string workspace, std::string flow_id, Actor, Rep
                     ErrorKind::conflict, "marked_draft",
                     "flow '" + flow_id + "' says `status: draft`; remove that line to publish it");
               boost::json::array warnings;
-              for (auto& w : flows::publish_warnings(
-                       *flow, store::catalog_seller_skus(db, workspace), snapshot.granted))
+              for (auto& w : flows::publish_warnings(*flow, tx.catalog_seller_skus(workspace),
+                                                     snapshot.granted))
                 warnings.emplace_back(w);
               if (auto down = FlowOps::blocking(*flow, snapshot)) {
                 row->status = AutomationStatus::paused;
@@ -260,8 +260,8 @@ void Engine::publish_flow(std::string workspace, std::string flow_id, Actor, Rep
                 row->paused_by.reset();
               }
               version->warnings = boost::json::serialize(warnings);
-              store::save_automation(db, *row);
-              store::set_flow_warnings(db, workspace, flow_id, version->version, version->warnings);
+              tx.save_automation(*row);
+              tx.set_flow_warnings(workspace, flow_id, version->version, version->warnings);
               return Reply::ok(flow_json(*row, *version));
             },
             std::move(done));
@@ -271,16 +271,16 @@ void Engine::publish_flow(std::string workspace, std::string flow_id, Actor, Rep
 void Engine::pause_flow(std::string workspace, std::string flow_id, Actor, ReplyHandler done) {
   FlowOps::write(
       *impl_,
-      [workspace, flow_id](SQLite::Database& db) -> Reply {
-        auto row = store::load_automation(db, workspace, flow_id);
-        auto version = store::latest_flow_version(db, workspace, flow_id);
+      [workspace, flow_id](store::Transaction& tx) -> Reply {
+        auto row = tx.load_automation(workspace, flow_id);
+        auto version = tx.latest_flow_version(workspace, flow_id);
         if (!row || !version) return not_found(flow_id);
         if (row->status == AutomationStatus::draft)
           return Reply::fail(ErrorKind::conflict, "not_live",
                              "flow '" + flow_id + "' is a draft; publish it first");
         // Paused by a person, even if an integration had paused it: only a person resumes it now.
-        store::set_automation_status_by_person(db, workspace, flow_id, AutomationStatus::paused);
-        row = store::load_automation(db, workspace, flow_id);
+        tx.set_automation_status_by_person(workspace, flow_id, AutomationStatus::paused);
+        row = tx.load_automation(workspace, flow_id);
         return Reply::ok(flow_json(*row, *version));
       },
       std::move(done));
@@ -293,9 +293,9 @@ void Engine::resume_flow(std::string workspace, std::string flow_id, Actor, Repl
        done = std::move(done)](IntegrationSnapshot snapshot) mutable {
         FlowOps::write(
             *impl,
-            [workspace, flow_id, snapshot](SQLite::Database& db) -> Reply {
-              auto row = store::load_automation(db, workspace, flow_id);
-              auto version = store::latest_flow_version(db, workspace, flow_id);
+            [workspace, flow_id, snapshot](store::Transaction& tx) -> Reply {
+              auto row = tx.load_automation(workspace, flow_id);
+              auto version = tx.latest_flow_version(workspace, flow_id);
               if (!row || !version) return not_found(flow_id);
               if (row->status != AutomationStatus::paused)
                 return Reply::fail(
@@ -309,11 +309,10 @@ void Engine::resume_flow(std::string workspace, std::string flow_id, Actor, Repl
               if (down) {
                 // Handed to the integration that is down: its reconnect resumes the flow.
                 row->paused_by = *down;
-                store::save_automation(db, *row);
+                tx.save_automation(*row);
               } else {
-                store::set_automation_status_by_person(db, workspace, flow_id,
-                                                       AutomationStatus::live);
-                row = store::load_automation(db, workspace, flow_id);
+                tx.set_automation_status_by_person(workspace, flow_id, AutomationStatus::live);
+                row = tx.load_automation(workspace, flow_id);
               }
               return Reply::ok(flow_json(*row, *version));
             },

@@ -85,9 +85,9 @@ void Engine::Impl::ingest_events(std::vector<store::EventRow> rows,
   auto shared = std::make_shared<std::vector<store::EventRow>>(std::move(rows));
   auto inserted = std::make_shared<std::vector<bool>>(shared->size(), false);
   writer.submit(
-      [shared, inserted](SQLite::Database& db) {
+      [shared, inserted](store::Transaction& tx) {
         for (std::size_t i = 0; i < shared->size(); ++i)
-          (*inserted)[i] = store::append_event(db, (*shared)[i]);
+          (*inserted)[i] = tx.append_event((*shared)[i]);
       },
       executor,
       [weak = weak_from_this(), shared, inserted,
@@ -139,14 +139,14 @@ void Engine::Impl::act_on_event(const WorkspacePtr& ws, const store::EventRow& r
   StoreStep record_contact;
   if (!user.empty())
     record_contact = [row, user, username = text(payload, "username"),
-                      payload](SQLite::Database& db) {
-      store::upsert_contact(db, row.workspace_id, user, username, row.received_at_ms);
+                      payload](store::Transaction& tx) {
+      tx.upsert_contact(row.workspace_id, user, username, row.received_at_ms);
       if (row.kind == "tiktok.comment")
-        store::note_commenter(db, row.workspace_id, text(payload, "video_id"), user, row.id);
+        tx.note_commenter(row.workspace_id, text(payload, "video_id"), user, row.id);
       if (row.kind == "tiktok.dm")
-        store::append_inbox_message(db, {row.workspace_id, text(payload, "conversation_id"), user,
-                                         "in", text(payload, "text"), "received", std::nullopt,
-                                         text(payload, "message_id"), "[]", row.received_at_ms});
+        tx.append_inbox_message({row.workspace_id, text(payload, "conversation_id"), user, "in",
+                                 text(payload, "text"), "received", std::nullopt,
+                                 text(payload, "message_id"), "[]", row.received_at_ms});
     };
   if (row.kind == "tiktok_shop.order") return receive_order(ws, row, std::move(payload));
   run_flows(ws, row, std::move(payload), std::move(record_contact));

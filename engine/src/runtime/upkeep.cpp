@@ -163,12 +163,12 @@ void Engine::Impl::refresh_now(const WorkspacePtr& ws, runtime::Integration& in,
         auto sealed = self->seal_credentials(in.key, *in.credentials);
         self->writer.submit(
             [key = in.key, sealed = std::move(sealed), facts = in.facts,
-             at = to_ms(self->options.now())](SQLite::Database& db) {
-              store::store_credentials(
-                  db, key.workspace, key.platform,
+             at = to_ms(self->options.now())](store::Transaction& tx) {
+              tx.store_credentials(
+                  key.workspace, key.platform,
                   std::span(reinterpret_cast<const std::uint8_t*>(sealed.data()), sealed.size()),
                   at);
-              store::save_facts(db, facts);
+              tx.save_facts(facts);
             },
             [key = in.key](std::exception_ptr error) {
               if (error)
@@ -231,21 +231,17 @@ void Engine::Impl::sync_now(const WorkspacePtr& ws, runtime::Integration& in) {
           auto& in = self->integration(*ws, platform);
           const auto at = to_ms(self->options.now());
           if (what == "catalog") {
-            self->writer.submit(
-                [id = ws->id, rows = catalog_rows(items), at](SQLite::Database& db) {
-                  store::replace_catalog(db, id, rows, at);
-                },
-                [](std::exception_ptr) {});
+            self->writer.submit([id = ws->id, rows = catalog_rows(items),
+                                 at](store::Transaction& tx) { tx.replace_catalog(id, rows, at); },
+                                [](std::exception_ptr) {});
           } else if (what == "posts") {
             std::vector<store::PostRow> posts;
             for (const auto& item : items)
               if (item.is_object())
                 posts.push_back({text(item.get_object(), "id"), text(item.get_object(), "title")});
-            self->writer.submit(
-                [id = ws->id, posts = std::move(posts), at](SQLite::Database& db) {
-                  store::replace_posts(db, id, posts, at);
-                },
-                [](std::exception_ptr) {});
+            self->writer.submit([id = ws->id, posts = std::move(posts),
+                                 at](store::Transaction& tx) { tx.replace_posts(id, posts, at); },
+                                [](std::exception_ptr) {});
           } else if (what == "comments") {
             // Activity the API shows but no webhook reported: the newest comment, once it is
             // older than a webhook's usual delay, newer than the last webhook and than going live.

@@ -7,6 +7,7 @@
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/card.hpp"
 #include "runtime/engine_impl.hpp"
+#include "runtime/kept_data_json.hpp"
 #include "store/workspace_data_store.hpp"
 #include "util/json_fields.hpp"
 
@@ -85,38 +86,33 @@ std::string Engine::metrics() const {
 }
 
 void Engine::contacts(std::string workspace, ReplyHandler done) {
-  impl_->read(
-      [workspace](SQLite::Database& db) -> boost::json::value {
-        return {{"contacts", store::list_contacts(db, workspace)}};
+  impl_->list(
+      [workspace](store::Transaction& tx) -> boost::json::value {
+        return {{"contacts", runtime::contacts_json(tx.list_contacts(workspace))}};
       },
       std::move(done));
 }
 
 void Engine::inbox(std::string workspace, ReplyHandler done) {
-  impl_->read(
-      [workspace](SQLite::Database& db) -> boost::json::value {
-        return {{"conversations", store::list_conversations(db, workspace)}};
+  impl_->list(
+      [workspace](store::Transaction& tx) -> boost::json::value {
+        return {{"conversations", runtime::conversations_json(tx.list_inbox_messages(workspace))}};
       },
       std::move(done));
 }
 
 void Engine::orders(std::string workspace, ReplyHandler done) {
-  impl_->read(
-      [workspace](SQLite::Database& db) -> boost::json::value {
-        return {{"orders", store::list_orders(db, workspace)}};
+  impl_->list(
+      [workspace](store::Transaction& tx) -> boost::json::value {
+        return {{"orders", runtime::orders_json(tx.list_orders(workspace))}};
       },
       std::move(done));
 }
 
 void Engine::analytics(std::string workspace, ReplyHandler done) {
-  impl_->read(
-      [workspace](SQLite::Database& db) -> boost::json::value {
-        auto flows = store::list_flow_stats(db, workspace);
-        boost::json::object totals;
-        for (const auto& flow : flows)
-          for (const auto& [name, value] : flow.at("counters").as_object())
-            totals[name] = (totals.contains(name) ? totals[name].as_int64() : 0) + value.as_int64();
-        return {{"flows", std::move(flows)}, {"totals", std::move(totals)}};
+  impl_->list(
+      [workspace](store::Transaction& tx) -> boost::json::value {
+        return runtime::analytics_json(tx.list_flow_stats(workspace));
       },
       std::move(done));
 }

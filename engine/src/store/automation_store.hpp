@@ -1,14 +1,11 @@
 #pragma once
-// The SQL for automation records: what an automation is called, whether it runs, who paused it and
-// which integrations it needs. Every function takes the connection to run on, so that it can run
-// inside a Writer batch or on a read connection at start.
+// Automation records: what an automation is called, whether it runs, who paused it and which
+// integrations it needs.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <SQLiteCpp/Database.h>
 
 namespace sparks::store {
 
@@ -31,22 +28,30 @@ struct AutomationRow {
   std::vector<std::string> required_platforms;
 };
 
-// Inserts or replaces the automation and its whole list of required platforms.
-void save_automation(SQLite::Database& db, const AutomationRow& automation);
+// What the store does with these rows, whichever backend holds them (one Transaction has them all).
+class AutomationRecords {
+ public:
+  // Inserts or replaces the automation and its whole list of required platforms.
+  virtual void save_automation(const AutomationRow& automation) = 0;
 
-std::optional<AutomationRow> load_automation(SQLite::Database& db, std::string_view workspace_id,
-                                             std::string_view automation_id);
+  virtual std::optional<AutomationRow> load_automation(std::string_view workspace_id,
+                                                       std::string_view automation_id) = 0;
 
-// A workspace's automations ordered by id, with their required platforms.
-std::vector<AutomationRow> list_automations(SQLite::Database& db, std::string_view workspace_id);
+  // A workspace's automations ordered by id, with their required platforms.
+  virtual std::vector<AutomationRow> list_automations(std::string_view workspace_id) = 0;
 
-// A person starts, pauses or returns an automation to draft. Pausing records kPausedByPerson, so no
-// integration will resume it; any other status clears paused_by. Returns false if there is no such
-// automation.
-bool set_automation_status_by_person(SQLite::Database& db, std::string_view workspace_id,
-                                     std::string_view automation_id, AutomationStatus status);
+  // A person starts, pauses or returns an automation to draft. Pausing records kPausedByPerson, so
+  // no integration will resume it; any other status clears paused_by. Returns false if there is no
+  // such automation.
+  virtual bool set_automation_status_by_person(std::string_view workspace_id,
+                                               std::string_view automation_id,
+                                               AutomationStatus status) = 0;
 
-std::int64_t count_automations(SQLite::Database& db, std::string_view workspace_id,
-                               AutomationStatus status);
+  virtual std::int64_t count_automations(std::string_view workspace_id,
+                                         AutomationStatus status) = 0;
+
+ protected:
+  ~AutomationRecords() = default;
+};
 
 }  // namespace sparks::store

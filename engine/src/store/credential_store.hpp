@@ -1,5 +1,5 @@
 #pragma once
-// The SQL for tokens at rest. The store keeps sealed (already encrypted) bytes only: sealing and
+// Tokens at rest. The store keeps sealed (already encrypted) bytes only: sealing and
 // opening them is the caller's job, so no plain token ever reaches the database file.
 #include <cstdint>
 #include <optional>
@@ -7,21 +7,24 @@
 #include <string_view>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 namespace sparks::store {
 
-// Inserts or replaces the integration's sealed credentials.
-void store_credentials(SQLite::Database& db, std::string_view workspace_id,
-                       std::string_view platform, std::span<const std::uint8_t> sealed,
-                       std::int64_t updated_at_ms);
+// What the store does with these rows, whichever backend holds them (one Transaction has them all).
+class CredentialRecords {
+ public:
+  // Inserts or replaces the integration's sealed credentials.
+  virtual void store_credentials(std::string_view workspace_id, std::string_view platform,
+                                 std::span<const std::uint8_t> sealed,
+                                 std::int64_t updated_at_ms) = 0;
 
-// Returns false if there were none.
-bool clear_credentials(SQLite::Database& db, std::string_view workspace_id,
-                       std::string_view platform);
+  // Returns false if there were none.
+  virtual bool clear_credentials(std::string_view workspace_id, std::string_view platform) = 0;
 
-std::optional<std::vector<std::uint8_t>> load_credentials(SQLite::Database& db,
-                                                          std::string_view workspace_id,
-                                                          std::string_view platform);
+  virtual std::optional<std::vector<std::uint8_t>> load_credentials(std::string_view workspace_id,
+                                                                    std::string_view platform) = 0;
+
+ protected:
+  ~CredentialRecords() = default;
+};
 
 }  // namespace sparks::store

@@ -1,12 +1,10 @@
 #pragma once
-// The SQL for the event log (every inbound event, stored before it is acknowledged) and for the
+// The event log (every inbound event, stored before it is acknowledged) and for the
 // plugins' key-value store.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <SQLiteCpp/Database.h>
 
 namespace sparks::store {
 
@@ -21,16 +19,26 @@ struct EventRow {
   std::int64_t received_at_ms = 0;
 };
 
-// False when an event with the same platform and dedupe key is already stored; else sets event.id.
-bool append_event(SQLite::Database& db, EventRow& event);
-std::int64_t count_events(SQLite::Database& db, std::string_view workspace_id,
-                          std::string_view kind);
+// What the store does with these rows, whichever backend holds them (one Transaction has them all).
+class EventLogRecords {
+ public:
+  // False when an event with the same platform and dedupe key is already stored; else sets
+  // event.id.
+  virtual bool append_event(EventRow& event) = 0;
 
-std::optional<std::string> kv_get(SQLite::Database& db, std::string_view platform,
-                                  std::string_view integration, std::string_view key);
-void kv_put(SQLite::Database& db, std::string_view platform, std::string_view integration,
-            std::string_view key, std::string_view value);
-void kv_delete(SQLite::Database& db, std::string_view platform, std::string_view integration,
-               std::string_view key);
+  virtual std::int64_t count_events(std::string_view workspace_id, std::string_view kind) = 0;
+
+  virtual std::optional<std::string> kv_get(std::string_view platform, std::string_view integration,
+                                            std::string_view key) = 0;
+
+  virtual void kv_put(std::string_view platform, std::string_view integration, std::string_view key,
+                      std::string_view value) = 0;
+
+  virtual void kv_delete(std::string_view platform, std::string_view integration,
+                         std::string_view key) = 0;
+
+ protected:
+  ~EventLogRecords() = default;
+};
 
 }  // namespace sparks::store

@@ -1,13 +1,11 @@
 #pragma once
-// The SQL for what an integration's card shows beyond its lifecycle state (account, scopes, sync
+// What an integration's card shows beyond its lifecycle state (account, scopes, sync
 // and webhook times). The account id is what routes an inbound webhook to its workspace.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <SQLiteCpp/Database.h>
 
 namespace sparks::store {
 
@@ -26,7 +24,15 @@ struct IntegrationFactsRow {
   std::optional<std::int64_t> token_expires_at_ms;
 };
 
-void save_facts(SQLite::Database& db, const IntegrationFactsRow& facts);
-std::vector<IntegrationFactsRow> load_all_facts(SQLite::Database& db);
+// What the store does with these rows, whichever backend holds them (one Transaction has them all).
+class IntegrationFactsRecords {
+ public:
+  virtual void save_facts(const IntegrationFactsRow& facts) = 0;
+
+  virtual std::vector<IntegrationFactsRow> load_all_facts() = 0;
+
+ protected:
+  ~IntegrationFactsRecords() = default;
+};
 
 }  // namespace sparks::store

@@ -1,8 +1,7 @@
 #pragma once
-// The SQL behind the integration lifecycle: each integration's current state, the history of its
+// What the integration lifecycle stores: each integration's current state, the history of its
 // transitions, its pending `after:` deadline, the issues shown on its card, and the pausing and
-// resuming of the automations that depend on it. Every function takes the connection to run on,
-// so that it can run inside a Writer batch or on a read connection at start.
+// resuming of the automations that depend on it.
 //
 // States are stored by name; mapping them to a compiled machine's ids is the runtime's job.
 #include <cstdint>
@@ -11,8 +10,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <SQLiteCpp/Database.h>
 
 namespace sparks::store {
 
@@ -50,58 +47,62 @@ struct IssueRow {
   std::int64_t raised_at_ms = 0;
 };
 
-// --- integrations --------------------------------------------------------------------------------
+// What the store does with these rows, whichever backend holds them (one Transaction has them all).
+class LifecycleRecords {
+ public:
+  // Every integration of every workspace, ordered by workspace and platform.
+  virtual std::vector<IntegrationRow> load_integrations() = 0;
 
-// Every integration of every workspace, ordered by workspace and platform.
-std::vector<IntegrationRow> load_integrations(SQLite::Database& db);
-// Inserts the integration or overwrites its state, account and time.
-void save_integration(SQLite::Database& db, const IntegrationRow& integration);
+  // Inserts the integration or overwrites its state, account and time.
+  virtual void save_integration(const IntegrationRow& integration) = 0;
 
-// --- transitions ---------------------------------------------------------------------------------
+  virtual void append_transition(const TransitionRow& transition) = 0;
 
-void append_transition(SQLite::Database& db, const TransitionRow& transition);
-// One integration's transitions, oldest first.
-std::vector<TransitionRow> load_transitions(SQLite::Database& db, std::string_view workspace_id,
-                                            std::string_view platform);
+  // One integration's transitions, oldest first.
+  virtual std::vector<TransitionRow> load_transitions(std::string_view workspace_id,
+                                                      std::string_view platform) = 0;
 
-// --- timers --------------------------------------------------------------------------------------
+  // Sets the integration's one pending deadline, replacing any earlier one.
+  virtual void set_timer(const TimerRow& timer) = 0;
 
-// Sets the integration's one pending deadline, replacing any earlier one.
-void set_timer(SQLite::Database& db, const TimerRow& timer);
-void clear_timer(SQLite::Database& db, std::string_view workspace_id, std::string_view platform);
-// Every pending deadline, soonest first.
-std::vector<TimerRow> load_timers(SQLite::Database& db);
+  virtual void clear_timer(std::string_view workspace_id, std::string_view platform) = 0;
 
-// --- issues --------------------------------------------------------------------------------------
+  // Every pending deadline, soonest first.
+  virtual std::vector<TimerRow> load_timers() = 0;
 
-// Raises the issue, or updates the text of one already raised under the same code while keeping
-// the time it was first raised.
-void raise_issue(SQLite::Database& db, std::string_view workspace_id, std::string_view platform,
-                 const IssueRow& issue);
-void clear_issue(SQLite::Database& db, std::string_view workspace_id, std::string_view platform,
-                 std::string_view code);
-void clear_issues(SQLite::Database& db, std::string_view workspace_id, std::string_view platform,
-                  std::span<const std::string> codes);
-void clear_all_issues(SQLite::Database& db, std::string_view workspace_id,
-                      std::string_view platform);
-// One integration's open issues, oldest first.
-std::vector<IssueRow> load_issues(SQLite::Database& db, std::string_view workspace_id,
-                                  std::string_view platform);
+  // Raises the issue, or updates the text of one already raised under the same code while keeping
+  // the time it was first raised.
+  virtual void raise_issue(std::string_view workspace_id, std::string_view platform,
+                           const IssueRow& issue) = 0;
 
-// --- dependent automations -----------------------------------------------------------------------
+  virtual void clear_issue(std::string_view workspace_id, std::string_view platform,
+                           std::string_view code) = 0;
 
-// Pauses every live automation of the workspace that requires `platform`, recording `platform` as
-// the one that paused it. Drafts and already paused automations are left as they are. Returns how
-// many were paused.
-int pause_dependent_automations(SQLite::Database& db, std::string_view workspace_id,
-                                std::string_view platform);
+  virtual void clear_issues(std::string_view workspace_id, std::string_view platform,
+                            std::span<const std::string> codes) = 0;
 
-// Resumes the automations that `platform` paused, and only those: never one a person paused, never
-// a draft. An automation that also requires one of `platforms_still_down` (other integrations of
-// the workspace that cannot serve it yet) stays paused, now on behalf of that platform, so that
-// its own recovery resumes it. Returns how many went live.
-int resume_automations_paused_by(SQLite::Database& db, std::string_view workspace_id,
-                                 std::string_view platform,
-                                 std::span<const std::string> platforms_still_down = {});
+  virtual void clear_all_issues(std::string_view workspace_id, std::string_view platform) = 0;
+
+  // One integration's open issues, oldest first.
+  virtual std::vector<IssueRow> load_issues(std::string_view workspace_id,
+                                            std::string_view platform) = 0;
+
+  // Pauses every live automation of the workspace that requires `platform`, recording `platform` as
+  // the one that paused it. Drafts and already paused automations are left as they are. Returns how
+  // many were paused.
+  virtual int pause_dependent_automations(std::string_view workspace_id,
+                                          std::string_view platform) = 0;
+
+  // Resumes the automations that `platform` paused, and only those: never one a person paused,
+  // never a draft. An automation that also requires one of `platforms_still_down` (other
+  // integrations of the workspace that cannot serve it yet) stays paused, now on behalf of that
+  // platform, so that its own recovery resumes it. Returns how many went live.
+  virtual int resume_automations_paused_by(
+      std::string_view workspace_id, std::string_view platform,
+      std::span<const std::string> platforms_still_down = {}) = 0;
+
+ protected:
+  ~LifecycleRecords() = default;
+};
 
 }  // namespace sparks::store

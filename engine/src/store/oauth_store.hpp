@@ -1,12 +1,10 @@
 #pragma once
-// The SQL for OAuth sessions in progress and for the audit log.
+// OAuth sessions in progress and for the audit log.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <SQLiteCpp/Database.h>
 
 namespace sparks::store {
 
@@ -20,13 +18,6 @@ struct OAuthSessionRow {
   std::int64_t expires_at_ms = 0;
 };
 
-void save_oauth_session(SQLite::Database& db, const OAuthSessionRow& session);
-// Removes and returns the session: a second call with the same nonce finds nothing. Expired
-// sessions are removed and not returned.
-std::optional<OAuthSessionRow> take_oauth_session(SQLite::Database& db, std::string_view nonce,
-                                                  std::int64_t now_ms);
-int delete_expired_oauth_sessions(SQLite::Database& db, std::int64_t now_ms);
-
 struct AuditRow {
   std::string workspace_id;
   std::string actor;
@@ -37,9 +28,25 @@ struct AuditRow {
   std::int64_t at_ms = 0;
 };
 
-void append_audit(SQLite::Database& db, const AuditRow& row);
-// Newest first.
-std::vector<AuditRow> load_audit(SQLite::Database& db, std::string_view workspace_id,
-                                 int limit = 100);
+// What the store does with these rows, whichever backend holds them (one Transaction has them all).
+class OAuthRecords {
+ public:
+  virtual void save_oauth_session(const OAuthSessionRow& session) = 0;
+
+  // Removes and returns the session: a second call with the same nonce finds nothing. Expired
+  // sessions are removed and not returned.
+  virtual std::optional<OAuthSessionRow> take_oauth_session(std::string_view nonce,
+                                                            std::int64_t now_ms) = 0;
+
+  virtual int delete_expired_oauth_sessions(std::int64_t now_ms) = 0;
+
+  virtual void append_audit(const AuditRow& row) = 0;
+
+  // Newest first.
+  virtual std::vector<AuditRow> load_audit(std::string_view workspace_id, int limit = 100) = 0;
+
+ protected:
+  ~OAuthRecords() = default;
+};
 
 }  // namespace sparks::store

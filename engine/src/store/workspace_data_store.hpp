@@ -1,21 +1,13 @@
 #pragma once
-// The SQL for what a workspace keeps (contacts, inbox, orders, analytics counters, the synced
+// What a workspace keeps (contacts, inbox, orders, analytics counters, the synced
 // catalog and posts) and for closing a workspace, the only thing that deletes any of it.
-// Listings come back as JSON arrays, the shape the API serves.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-#include <boost/json/array.hpp>
-
 namespace sparks::store {
-
-// Creates the contact or refreshes its username and last-seen time.
-void upsert_contact(SQLite::Database& db, std::string_view workspace_id, std::string_view user_id,
-                    std::string_view username, std::int64_t at_ms);
 
 struct InboxMessageRow {
   std::string workspace_id;
@@ -29,36 +21,76 @@ struct InboxMessageRow {
   std::string skus = "[]";
   std::int64_t at_ms = 0;
 };
-void append_inbox_message(SQLite::Database& db, const InboxMessageRow& message);
 
 struct CatalogSkuRow {
   std::string sku_id, product_id, seller_sku, title, price, currency;
 };
-// Replaces the workspace's catalog with `skus` (a completed sync is the truth).
-void replace_catalog(SQLite::Database& db, std::string_view workspace_id,
-                     const std::vector<CatalogSkuRow>& skus, std::int64_t at_ms);
-std::vector<std::string> catalog_seller_skus(SQLite::Database& db, std::string_view workspace_id);
+
+struct ContactRow {
+  std::string user_id, username;
+  std::string tags = "[]", fields = "{}";  // JSON
+  std::int64_t first_seen_ms = 0, last_seen_ms = 0;
+};
+
+struct StoredOrderRow {
+  std::string order_id, status;
+  std::optional<std::string> buyer_user_id, total, currency;
+  std::string line_items = "[]";                        // JSON
+  std::optional<std::string> flow_id, conversation_id;  // set once attributed
+  std::int64_t created_at_ms = 0, updated_at_ms = 0;
+};
+
+struct FlowStatRow {
+  std::string flow_id, counter;
+  std::int64_t value = 0;
+};
 
 struct PostRow {
   std::string video_id, title;
 };
-void replace_posts(SQLite::Database& db, std::string_view workspace_id,
-                   const std::vector<PostRow>& posts, std::int64_t at_ms);
-
-boost::json::array list_contacts(SQLite::Database& db, std::string_view workspace_id);
-// Conversations, newest activity first, each with its messages oldest first.
-boost::json::array list_conversations(SQLite::Database& db, std::string_view workspace_id);
-boost::json::array list_orders(SQLite::Database& db, std::string_view workspace_id);
-// [{flow_id, counters: {name: value}}]
-boost::json::array list_flow_stats(SQLite::Database& db, std::string_view workspace_id);
 
 // How many rows of each kept kind a workspace has: {contacts, messages, orders, flows}.
 struct KeptCounts {
   std::int64_t contacts = 0, messages = 0, orders = 0, flows = 0;
 };
-KeptCounts count_kept(SQLite::Database& db, std::string_view workspace_id);
 
-// Deletes every row of the workspace, in every table.
-void delete_workspace(SQLite::Database& db, std::string_view workspace_id);
+// What the store does with these rows, whichever backend holds them (one Transaction has them all).
+class WorkspaceDataRecords {
+ public:
+  // Creates the contact or refreshes its username and last-seen time.
+  virtual void upsert_contact(std::string_view workspace_id, std::string_view user_id,
+                              std::string_view username, std::int64_t at_ms) = 0;
+
+  virtual void append_inbox_message(const InboxMessageRow& message) = 0;
+
+  // Replaces the workspace's catalog with `skus` (a completed sync is the truth).
+  virtual void replace_catalog(std::string_view workspace_id,
+                               const std::vector<CatalogSkuRow>& skus, std::int64_t at_ms) = 0;
+
+  virtual std::vector<std::string> catalog_seller_skus(std::string_view workspace_id) = 0;
+
+  virtual void replace_posts(std::string_view workspace_id, const std::vector<PostRow>& posts,
+                             std::int64_t at_ms) = 0;
+
+  // Oldest first.
+  virtual std::vector<ContactRow> list_contacts(std::string_view workspace_id) = 0;
+
+  // Every inbox message, oldest first.
+  virtual std::vector<InboxMessageRow> list_inbox_messages(std::string_view workspace_id) = 0;
+
+  // Newest first.
+  virtual std::vector<StoredOrderRow> list_orders(std::string_view workspace_id) = 0;
+
+  // By flow, then counter name.
+  virtual std::vector<FlowStatRow> list_flow_stats(std::string_view workspace_id) = 0;
+
+  virtual KeptCounts count_kept(std::string_view workspace_id) = 0;
+
+  // Deletes every row of the workspace, in every table.
+  virtual void delete_workspace(std::string_view workspace_id) = 0;
+
+ protected:
+  ~WorkspaceDataRecords() = default;
+};
 
 }  // namespace sparks::store

@@ -1,9 +1,5 @@
 #include "store/writer.hpp"
 
-#include "store/prepared.hpp"
-
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <iterator>
 #include <stdexcept>
@@ -15,23 +11,13 @@
 #include <boost/asio/post.hpp>
 
 namespace sparks::store {
-namespace {
 
-// Distinctive, so that a batch's own savepoints cannot be mistaken for it.
-constexpr const char* kBeginBatch = "SAVEPOINT sparks_writer_batch";
-constexpr const char* kEndBatch = "RELEASE sparks_writer_batch";
-constexpr const char* kUndoBatch = "ROLLBACK TO sparks_writer_batch";
-
-bool in_transaction(SQLite::Database& connection) {
-  return sqlite3_get_autocommit(connection.getHandle()) == 0;
-}
-
-}  // namespace
-
-Writer::Writer(Database database, std::size_t max_batches_per_transaction)
-    : database_(std::move(database)),
+Writer::Writer(std::unique_ptr<Connection> connection, std::size_t max_batches_per_transaction,
+               bool write)
+    : connection_(std::move(connection)),
       max_batches_per_transaction_(max_batches_per_transaction == 0 ? 1
                                                                     : max_batches_per_transaction),
+      write_(write),
       thread_([this] { run(); }) {}
 
 Writer::~Writer() {
@@ -84,9 +70,6 @@ Writer::Counters Writer::counters() const {
 }
 
 void Writer::run() {
-  // This thread alone uses the connection: its statements stay prepared (store/prepared.hpp).
-  StatementCache statements(database_.connection());
-  UseStatementCache use_statements(statements);
   std::vector<Pending> group;
   for (;;) {
     {
@@ -111,32 +94,28 @@ void Writer::run() {
 }
 
 void Writer::commit_group(std::vector<Pending>& group) {
-  SQLite::Database& connection = database_.connection();
+  Connection& connection = *connection_;
   std::vector<std::exception_ptr> outcomes(group.size());
   std::size_t failed = 0;
 
   try {
-    // IMMEDIATE takes the write lock now, so that no batch fails half-way for want of it.
-    Prepared(connection, "BEGIN IMMEDIATE").exec();
+    connection.begin(write_);
     for (std::size_t i = 0; i < group.size(); ++i) {
-      Prepared(connection, kBeginBatch).exec();
+      connection.begin_part();
       try {
-        group[i].batch(connection);
-        Prepared(connection, kEndBatch).exec();
+        group[i].batch(connection.records());
+        connection.end_part();
       } catch (...) {
         outcomes[i] = std::current_exception();
-        // Undo this batch only, then drop its savepoint. If SQLite has already rolled back the
-        // whole transaction (it does on some I/O errors), these throw and the group fails below.
-        connection.exec(kUndoBatch);
-        connection.exec(kEndBatch);
+        connection.undo_part();  // this batch only; throws if the whole transaction was lost
       }
     }
-    Prepared(connection, "COMMIT").exec();
+    connection.commit();
   } catch (...) {
     // Nothing of the group is durable: BEGIN or COMMIT failed (a deferred constraint, a full disk),
     // or the transaction was lost. Every batch is told so; one that failed keeps its own reason.
     const std::exception_ptr group_error = std::current_exception();
-    if (in_transaction(connection)) connection.tryExec("ROLLBACK");
+    connection.rollback();
     for (std::exception_ptr& outcome : outcomes) {
       if (!outcome) outcome = group_error;
     }

@@ -1,5 +1,5 @@
 #pragma once
-// The one connection that writes, on a thread of its own: SQLite blocks, and the engine's Asio
+// The one connection that writes, on a thread of its own: the store blocks, and the engine's Asio
 // executor must never wait on a disk.
 //
 // Work arrives as batches. The thread takes every batch queued when it wakes and commits them all
@@ -18,7 +18,9 @@
 #include <thread>
 #include <vector>
 
-#include "store/database.hpp"
+#include <memory>
+
+#include "store/connection.hpp"
 
 // Declared, not included, so that includers of this header do not pay for Asio. A caller passing
 // another executor type (a strand, an io_context's executor) includes
@@ -32,9 +34,9 @@ namespace sparks::store {
 
 class Writer {
  public:
-  // Runs SQL on the writer's connection, inside the group's transaction. May throw to undo its own
-  // writes. Must not COMMIT, ROLLBACK or call back into the Writer.
-  using Batch = std::function<void(SQLite::Database&)>;
+  // Runs store operations on the writer's connection, inside the group's transaction. May throw to
+  // undo its own writes. Must not call back into the Writer.
+  using Batch = std::function<void(Transaction&)>;
   // Told how the batch ended: nullptr once committed, else why it was not.
   using Completion = std::function<void(std::exception_ptr)>;
 
@@ -47,8 +49,10 @@ class Writer {
   // The default cap keeps one transaction, and the wait of its first caller, bounded under load.
   static constexpr std::size_t kDefaultMaxBatchesPerTransaction = 1024;
 
-  explicit Writer(Database database,
-                  std::size_t max_batches_per_transaction = kDefaultMaxBatchesPerTransaction);
+  // `write` false runs each group in a read transaction instead: the Reader (reader.hpp) is one.
+  explicit Writer(std::unique_ptr<Connection> connection,
+                  std::size_t max_batches_per_transaction = kDefaultMaxBatchesPerTransaction,
+                  bool write = true);
   // Commits everything still queued, calls its completions, then stops the thread.
   ~Writer();
   // What the destructor does, earlier: call it from the thread that owns the writer, so that the
@@ -79,8 +83,9 @@ class Writer {
   void run();
   void commit_group(std::vector<Pending>& group);
 
-  Database database_;  // touched only by the writer thread once it has started
+  std::unique_ptr<Connection> connection_;  // touched only by the writer thread once started
   const std::size_t max_batches_per_transaction_;
+  const bool write_;
 
   mutable std::mutex mutex_;
   std::condition_variable work_arrived_;

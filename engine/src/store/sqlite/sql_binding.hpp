@@ -10,7 +10,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
-namespace sparks::store {
+namespace sparks::store::sqlite {
 
 inline void bind_value(SQLite::Statement& statement, int index, const std::string& text) {
   statement.bind(index, text);
@@ -46,4 +46,4 @@ void bind_all(SQLite::Statement& statement, const Values&... values) {
   (bind_value(statement, ++index, values), ...);
 }
 
-}  // namespace sparks::store
+}  // namespace sparks::store::sqlite

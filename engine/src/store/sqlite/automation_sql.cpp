@@ -1,13 +1,12 @@
-#include "store/automation_store.hpp"
-
 #include <stdexcept>
 
 #include <SQLiteCpp/Statement.h>
 
-#include "store/prepared.hpp"
-#include "store/sql_binding.hpp"
+#include "store/sqlite/prepared.hpp"
+#include "store/sqlite/records.hpp"
+#include "store/sqlite/sql_binding.hpp"
 
-namespace sparks::store {
+namespace sparks::store::sqlite {
 namespace {
 
 AutomationStatus status_column(const SQLite::Column& column) {
@@ -45,28 +44,8 @@ AutomationRow read_automation(SQLite::Statement& select) {
 
 }  // namespace
 
-std::string_view to_string(AutomationStatus status) {
-  switch (status) {
-    case AutomationStatus::draft:
-      return "draft";
-    case AutomationStatus::live:
-      return "live";
-    case AutomationStatus::paused:
-      return "paused";
-  }
-  return "draft";  // unreachable; keeps -Wreturn-type quiet
-}
-
-std::optional<AutomationStatus> automation_status_from_string(std::string_view text) {
-  for (AutomationStatus status :
-       {AutomationStatus::draft, AutomationStatus::live, AutomationStatus::paused}) {
-    if (to_string(status) == text) return status;
-  }
-  return std::nullopt;
-}
-
-void save_automation(SQLite::Database& db, const AutomationRow& automation) {
-  Prepared upsert(db,
+void Records::save_automation(const AutomationRow& automation) {
+  Prepared upsert(db_,
                   "INSERT INTO automations"
                   " (workspace_id, id, name, status, paused_by, version)"
                   " VALUES (?, ?, ?, ?, ?, ?)"
@@ -78,11 +57,11 @@ void save_automation(SQLite::Database& db, const AutomationRow& automation) {
   upsert.exec();
 
   Prepared forget(
-      db, "DELETE FROM automation_requirements WHERE workspace_id = ? AND automation_id = ?");
+      db_, "DELETE FROM automation_requirements WHERE workspace_id = ? AND automation_id = ?");
   bind_all(forget, automation.workspace_id, automation.id);
   forget.exec();
 
-  Prepared require(db,
+  Prepared require(db_,
                    "INSERT OR IGNORE INTO automation_requirements"
                    " (workspace_id, automation_id, platform) VALUES (?, ?, ?)");
   for (const std::string& platform : automation.required_platforms) {
@@ -92,25 +71,25 @@ void save_automation(SQLite::Database& db, const AutomationRow& automation) {
   }
 }
 
-std::optional<AutomationRow> load_automation(SQLite::Database& db, std::string_view workspace_id,
-                                             std::string_view automation_id) {
-  Prepared select(db, std::string(kSelectAutomation) + " WHERE workspace_id = ? AND id = ?");
+std::optional<AutomationRow> Records::load_automation(std::string_view workspace_id,
+                                                      std::string_view automation_id) {
+  Prepared select(db_, std::string(kSelectAutomation) + " WHERE workspace_id = ? AND id = ?");
   bind_all(select, workspace_id, automation_id);
   if (!select.executeStep()) return std::nullopt;
   AutomationRow row = read_automation(select);
-  row.required_platforms = load_required_platforms(db, workspace_id, automation_id);
+  row.required_platforms = load_required_platforms(db_, workspace_id, automation_id);
   return row;
 }
 
-std::vector<AutomationRow> list_automations(SQLite::Database& db, std::string_view workspace_id) {
-  Prepared select(db, std::string(kSelectAutomation) + " WHERE workspace_id = ? ORDER BY id");
+std::vector<AutomationRow> Records::list_automations(std::string_view workspace_id) {
+  Prepared select(db_, std::string(kSelectAutomation) + " WHERE workspace_id = ? ORDER BY id");
   bind_all(select, workspace_id);
   std::vector<AutomationRow> rows;
   while (select.executeStep()) rows.push_back(read_automation(select));
 
   // One pass over the workspace's requirements, in the same order as the rows, rather than one
   // query per automation: a restart lists many automations.
-  Prepared requirements(db,
+  Prepared requirements(db_,
                         "SELECT automation_id, platform FROM automation_requirements"
                         " WHERE workspace_id = ? ORDER BY automation_id, platform");
   bind_all(requirements, workspace_id);
@@ -125,9 +104,10 @@ std::vector<AutomationRow> list_automations(SQLite::Database& db, std::string_vi
   return rows;
 }
 
-bool set_automation_status_by_person(SQLite::Database& db, std::string_view workspace_id,
-                                     std::string_view automation_id, AutomationStatus status) {
-  Prepared update(db,
+bool Records::set_automation_status_by_person(std::string_view workspace_id,
+                                              std::string_view automation_id,
+                                              AutomationStatus status) {
+  Prepared update(db_,
                   "UPDATE automations SET status = ?, paused_by = ?"
                   " WHERE workspace_id = ? AND id = ?");
   const std::optional<std::string> paused_by = status == AutomationStatus::paused
@@ -137,12 +117,11 @@ bool set_automation_status_by_person(SQLite::Database& db, std::string_view work
   return update.exec() > 0;
 }
 
-std::int64_t count_automations(SQLite::Database& db, std::string_view workspace_id,
-                               AutomationStatus status) {
-  Prepared count(db, "SELECT count(*) FROM automations WHERE workspace_id = ? AND status = ?");
+std::int64_t Records::count_automations(std::string_view workspace_id, AutomationStatus status) {
+  Prepared count(db_, "SELECT count(*) FROM automations WHERE workspace_id = ? AND status = ?");
   bind_all(count, workspace_id, to_string(status));
   count.executeStep();
   return count.getColumn(0).getInt64();
 }
 
-}  // namespace sparks::store
+}  // namespace sparks::store::sqlite

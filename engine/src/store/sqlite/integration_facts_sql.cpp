@@ -1,11 +1,11 @@
-#include "store/integration_facts_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
-#include "store/prepared.hpp"
-#include "store/sql_binding.hpp"
+#include "store/sqlite/prepared.hpp"
+#include "store/sqlite/records.hpp"
+#include "store/sqlite/sql_binding.hpp"
 
-namespace sparks::store {
+namespace sparks::store::sqlite {
 
 namespace {
 
@@ -28,9 +28,9 @@ std::optional<std::string> optional_text(const SQLite::Column& column) {
 
 }  // namespace
 
-void save_facts(SQLite::Database& db, const IntegrationFactsRow& f) {
+void Records::save_facts(const IntegrationFactsRow& f) {
   Prepared upsert(
-      db,
+      db_,
       "INSERT OR REPLACE INTO integration_facts (workspace_id, platform, account_id, account_json,"
       " granted_scopes, missing_scopes, ever_connected, connected_at_ms, last_sync_ms,"
       " last_webhook_ms, unreported_activity_ms, token_expires_at_ms)"
@@ -45,9 +45,9 @@ void save_facts(SQLite::Database& db, const IntegrationFactsRow& f) {
   upsert.exec();
 }
 
-std::vector<IntegrationFactsRow> load_all_facts(SQLite::Database& db) {
+std::vector<IntegrationFactsRow> Records::load_all_facts() {
   Prepared select(
-      db,
+      db_,
       "SELECT workspace_id, platform, account_id, account_json, granted_scopes, missing_scopes,"
       " ever_connected, connected_at_ms, last_sync_ms, last_webhook_ms, unreported_activity_ms,"
       " token_expires_at_ms FROM integration_facts ORDER BY workspace_id, platform");
@@ -71,4 +71,4 @@ std::vector<IntegrationFactsRow> load_all_facts(SQLite::Database& db) {
   return out;
 }
 
-}  // namespace sparks::store
+}  // namespace sparks::store::sqlite

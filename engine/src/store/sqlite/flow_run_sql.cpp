@@ -1,14 +1,14 @@
-#include "store/flow_run_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
 
-#include "store/prepared.hpp"
-#include "store/sql_binding.hpp"
+#include "store/sqlite/prepared.hpp"
+#include "store/sqlite/records.hpp"
+#include "store/sqlite/sql_binding.hpp"
 
-namespace sparks::store {
+namespace sparks::store::sqlite {
 
 namespace {
 
@@ -47,9 +47,9 @@ OutboxRow read_outbox(SQLite::Statement& s) {
 
 }  // namespace
 
-std::vector<LiveFlowRow> live_flows(SQLite::Database& db, std::string_view workspace_id) {
+std::vector<LiveFlowRow> Records::live_flows(std::string_view workspace_id) {
   Prepared select(
-      db,
+      db_,
       "SELECT a.id, a.version, v.definition FROM automations a JOIN flow_versions v"
       " ON v.workspace_id = a.workspace_id AND v.flow_id = a.id AND v.version = a.version"
       " WHERE a.workspace_id = ? AND a.status = 'live' ORDER BY a.id");
@@ -61,18 +61,17 @@ std::vector<LiveFlowRow> live_flows(SQLite::Database& db, std::string_view works
   return out;
 }
 
-ContactFacts contact_facts(SQLite::Database& db, std::string_view workspace_id,
-                           std::string_view user_id) {
+ContactFacts Records::contact_facts(std::string_view workspace_id, std::string_view user_id) {
   ContactFacts facts;
   Prepared select(
-      db, "SELECT username, tags, fields FROM contacts WHERE workspace_id = ? AND user_id = ?");
+      db_, "SELECT username, tags, fields FROM contacts WHERE workspace_id = ? AND user_id = ?");
   bind_all(select, workspace_id, user_id);
   if (select.executeStep()) {
     facts.username = select.getColumn(0).getString();
     facts.tags = select.getColumn(1).getString();
     facts.fields = select.getColumn(2).getString();
   }
-  Prepared last(db,
+  Prepared last(db_,
                 "SELECT max(at_ms) FROM inbox_messages WHERE workspace_id = ? AND user_id = ?"
                 " AND direction = 'out' AND status = 'sent' AND flow_id IS NOT NULL");
   bind_all(last, workspace_id, user_id);
@@ -81,10 +80,10 @@ ContactFacts contact_facts(SQLite::Database& db, std::string_view workspace_id,
   return facts;
 }
 
-void update_contact_tags(SQLite::Database& db, std::string_view workspace_id,
-                         std::string_view user_id, const std::vector<std::string>& add,
-                         const std::vector<std::string>& remove) {
-  auto tags = string_array(contact_facts(db, workspace_id, user_id).tags);
+void Records::update_contact_tags(std::string_view workspace_id, std::string_view user_id,
+                                  const std::vector<std::string>& add,
+                                  const std::vector<std::string>& remove) {
+  auto tags = string_array(contact_facts(workspace_id, user_id).tags);
   for (const auto& t : add)
     if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
   std::erase_if(tags, [&](const std::string& t) {
@@ -92,30 +91,30 @@ void update_contact_tags(SQLite::Database& db, std::string_view workspace_id,
   });
   boost::json::array json;
   for (const auto& t : tags) json.emplace_back(t);
-  Prepared update(db, "UPDATE contacts SET tags = ? WHERE workspace_id = ? AND user_id = ?");
+  Prepared update(db_, "UPDATE contacts SET tags = ? WHERE workspace_id = ? AND user_id = ?");
   bind_all(update, boost::json::serialize(json), workspace_id, user_id);
   update.exec();
 }
 
-void note_commenter(SQLite::Database& db, std::string_view workspace_id, std::string_view video_id,
-                    std::string_view user_id, std::int64_t event_id) {
-  Prepared insert(db, "INSERT OR IGNORE INTO video_commenters VALUES (?, ?, ?, ?)");
+void Records::note_commenter(std::string_view workspace_id, std::string_view video_id,
+                             std::string_view user_id, std::int64_t event_id) {
+  Prepared insert(db_, "INSERT OR IGNORE INTO video_commenters VALUES (?, ?, ?, ?)");
   bind_all(insert, workspace_id, video_id, user_id, event_id);
   insert.exec();
 }
 
-bool commented_before(SQLite::Database& db, std::string_view workspace_id, std::string_view user_id,
-                      std::string_view video_id, std::int64_t event_id) {
+bool Records::commented_before(std::string_view workspace_id, std::string_view user_id,
+                               std::string_view video_id, std::int64_t event_id) {
   Prepared select(
-      db,
+      db_,
       "SELECT first_event_id FROM video_commenters WHERE workspace_id = ? AND video_id = ?"
       " AND user_id = ?");
   bind_all(select, workspace_id, video_id, user_id);
   return select.executeStep() && select.getColumn(0).getInt64() < event_id;
 }
 
-std::vector<CatalogSkuRow> load_catalog(SQLite::Database& db, std::string_view workspace_id) {
-  Prepared select(db,
+std::vector<CatalogSkuRow> Records::load_catalog(std::string_view workspace_id) {
+  Prepared select(db_,
                   "SELECT sku_id, product_id, seller_sku, title, price, currency FROM catalog_skus"
                   " WHERE workspace_id = ? ORDER BY seller_sku");
   bind_all(select, workspace_id);
@@ -127,9 +126,9 @@ std::vector<CatalogSkuRow> load_catalog(SQLite::Database& db, std::string_view w
   return out;
 }
 
-bool record_flow_run(SQLite::Database& db, const FlowRunRow& run) {
+bool Records::record_flow_run(const FlowRunRow& run) {
   Prepared insert(
-      db,
+      db_,
       "INSERT OR IGNORE INTO flow_runs (workspace_id, event_id, flow_id, flow_version, outcome,"
       " reason, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
   bind_all(insert, run.workspace_id, run.event_id, run.flow_id, run.flow_version, run.outcome,
@@ -137,20 +136,20 @@ bool record_flow_run(SQLite::Database& db, const FlowRunRow& run) {
   return insert.exec() == 1;
 }
 
-void add_flow_stat(SQLite::Database& db, std::string_view workspace_id, std::string_view flow_id,
-                   std::string_view counter, std::int64_t delta) {
+void Records::add_flow_stat(std::string_view workspace_id, std::string_view flow_id,
+                            std::string_view counter, std::int64_t delta) {
   Prepared upsert(
-      db,
+      db_,
       "INSERT INTO flow_stats (workspace_id, flow_id, counter, value) VALUES (?1, ?2, ?3, ?4)"
       " ON CONFLICT (workspace_id, flow_id, counter) DO UPDATE SET value = value + ?4");
   bind_all(upsert, workspace_id, flow_id, counter, delta);
   upsert.exec();
 }
 
-std::vector<EventRow> unhandled_events(SQLite::Database& db, std::string_view workspace_id,
-                                       std::string_view platform, std::int64_t since_ms) {
+std::vector<EventRow> Records::unhandled_events(std::string_view workspace_id,
+                                                std::string_view platform, std::int64_t since_ms) {
   Prepared select(
-      db,
+      db_,
       "SELECT e.id, e.source, e.dedupe_key, e.kind, e.payload, e.received_at_ms FROM event_log e"
       " WHERE e.workspace_id = ?1 AND e.platform = ?2 AND e.received_at_ms >= ?3"
       " AND e.kind LIKE '%.%'"  // flow triggers are named platform.event
@@ -166,9 +165,9 @@ std::vector<EventRow> unhandled_events(SQLite::Database& db, std::string_view wo
   return out;
 }
 
-bool enqueue(SQLite::Database& db, OutboxRow& r) {
+bool Records::enqueue(OutboxRow& r) {
   Prepared insert(
-      db,
+      db_,
       "INSERT OR IGNORE INTO outbox (workspace_id, platform, action, params, idempotency_key,"
       " flow_id, flow_version, user_id, status, attempts, due_at_ms, last_error, created_at_ms)"
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -176,13 +175,13 @@ bool enqueue(SQLite::Database& db, OutboxRow& r) {
            r.flow_version, r.user_id, r.status, r.attempts, r.due_at_ms, r.last_error,
            r.created_at_ms);
   if (insert.exec() != 1) return false;
-  r.id = db.getLastInsertRowid();
+  r.id = db_.getLastInsertRowid();
   return true;
 }
 
-std::vector<OutboxRow> due_outbox(SQLite::Database& db, std::int64_t now_ms, int limit) {
+std::vector<OutboxRow> Records::due_outbox(std::int64_t now_ms, int limit) {
   Prepared select(
-      db,
+      db_,
       "SELECT id, workspace_id, platform, action, params, idempotency_key, flow_id, flow_version,"
       " user_id, status, attempts, due_at_ms, last_error, created_at_ms FROM outbox"
       " WHERE status = 'pending' AND due_at_ms <= ? ORDER BY due_at_ms, id LIMIT ?");
@@ -192,36 +191,36 @@ std::vector<OutboxRow> due_outbox(SQLite::Database& db, std::int64_t now_ms, int
   return out;
 }
 
-void update_outbox(SQLite::Database& db, std::int64_t id, std::string_view status,
-                   std::int64_t attempts, std::int64_t due_at_ms,
-                   const std::optional<std::string>& last_error) {
+void Records::update_outbox(std::int64_t id, std::string_view status, std::int64_t attempts,
+                            std::int64_t due_at_ms, const std::optional<std::string>& last_error) {
   Prepared update(
-      db, "UPDATE outbox SET status = ?, attempts = ?, due_at_ms = ?, last_error = ? WHERE id = ?");
+      db_,
+      "UPDATE outbox SET status = ?, attempts = ?, due_at_ms = ?, last_error = ? WHERE id = ?");
   bind_all(update, status, attempts, due_at_ms, last_error, id);
   update.exec();
 }
 
-bool upsert_order(SQLite::Database& db, const OrderRow& o) {
+bool Records::upsert_order(const OrderRow& o) {
   Prepared insert(
-      db,
+      db_,
       "INSERT OR IGNORE INTO orders (workspace_id, order_id, status, buyer_user_id, total,"
       " currency, line_items, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   bind_all(insert, o.workspace_id, o.order_id, o.status, o.buyer_user_id, o.total, o.currency,
            o.line_items, o.at_ms, o.at_ms);
   if (insert.exec() == 1) return true;
   Prepared update(
-      db,
+      db_,
       "UPDATE orders SET status = ?, updated_at_ms = ? WHERE workspace_id = ? AND order_id = ?");
   bind_all(update, o.status, o.at_ms, o.workspace_id, o.order_id);
   update.exec();
   return false;
 }
 
-std::optional<Attribution> find_attribution(SQLite::Database& db, std::string_view workspace_id,
-                                            std::string_view buyer, std::int64_t since_ms,
-                                            const std::vector<std::string>& skus) {
+std::optional<Attribution> Records::find_attribution(std::string_view workspace_id,
+                                                     std::string_view buyer, std::int64_t since_ms,
+                                                     const std::vector<std::string>& skus) {
   Prepared select(
-      db,
+      db_,
       "SELECT flow_id, conversation_id, skus FROM inbox_messages WHERE workspace_id = ?"
       " AND user_id = ? AND direction = 'out' AND status = 'sent' AND flow_id IS NOT NULL"
       " AND at_ms >= ? ORDER BY at_ms DESC, id DESC");
@@ -236,13 +235,13 @@ std::optional<Attribution> find_attribution(SQLite::Database& db, std::string_vi
   return latest;
 }
 
-void attribute_order(SQLite::Database& db, std::string_view workspace_id, std::string_view order_id,
-                     const Attribution& a) {
+void Records::attribute_order(std::string_view workspace_id, std::string_view order_id,
+                              const Attribution& a) {
   Prepared update(
-      db,
+      db_,
       "UPDATE orders SET flow_id = ?, conversation_id = ? WHERE workspace_id = ? AND order_id = ?");
   bind_all(update, a.flow_id, a.conversation_id, workspace_id, order_id);
   update.exec();
 }
 
-}  // namespace sparks::store
+}  // namespace sparks::store::sqlite

@@ -5,7 +5,7 @@
 #include <span>
 #include <string_view>
 
-namespace sparks::store {
+namespace sparks::store::sqlite {
 
 struct Migration {
   int version;                   // 1, 2, 3, … without gaps
@@ -19,4 +19,4 @@ std::span<const Migration> migrations();
 // The schema version a database has once every migration is applied.
 int newest_schema_version();
 
-}  // namespace sparks::store
+}  // namespace sparks::store::sqlite

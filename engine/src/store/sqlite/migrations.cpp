@@ -1,8 +1,8 @@
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
 #include <array>
 
-namespace sparks::store {
+namespace sparks::store::sqlite {
 namespace {
 
 // Conventions for every table:
@@ -323,4 +323,4 @@ int newest_schema_version() {
   return kMigrations.back().version;
 }
 
-}  // namespace sparks::store
+}  // namespace sparks::store::sqlite

@@ -1,6 +1,6 @@
-#include "store/prepared.hpp"
+#include "store/sqlite/prepared.hpp"
 
-namespace sparks::store {
+namespace sparks::store::sqlite {
 
 namespace {
 thread_local StatementCache* current_cache = nullptr;
@@ -50,4 +50,4 @@ Prepared::~Prepared() {
   if (cache_) cache_->give_back(statement_);
 }
 
-}  // namespace sparks::store
+}  // namespace sparks::store::sqlite

@@ -1,14 +1,14 @@
-#include "store/oauth_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
-#include "store/prepared.hpp"
-#include "store/sql_binding.hpp"
+#include "store/sqlite/prepared.hpp"
+#include "store/sqlite/records.hpp"
+#include "store/sqlite/sql_binding.hpp"
 
-namespace sparks::store {
+namespace sparks::store::sqlite {
 
-void save_oauth_session(SQLite::Database& db, const OAuthSessionRow& s) {
-  Prepared insert(db,
+void Records::save_oauth_session(const OAuthSessionRow& s) {
+  Prepared insert(db_,
                   "INSERT INTO oauth_sessions (nonce, workspace_id, platform, member,"
                   " redirect_uri, sealed_verifier, expires_at_ms)"
                   " VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -17,10 +17,10 @@ void save_oauth_session(SQLite::Database& db, const OAuthSessionRow& s) {
   insert.exec();
 }
 
-std::optional<OAuthSessionRow> take_oauth_session(SQLite::Database& db, std::string_view nonce,
-                                                  std::int64_t now_ms) {
-  delete_expired_oauth_sessions(db, now_ms);
-  Prepared take(db,
+std::optional<OAuthSessionRow> Records::take_oauth_session(std::string_view nonce,
+                                                           std::int64_t now_ms) {
+  delete_expired_oauth_sessions(now_ms);
+  Prepared take(db_,
                 "DELETE FROM oauth_sessions WHERE nonce = ? RETURNING nonce, workspace_id,"
                 " platform, member, redirect_uri, sealed_verifier, expires_at_ms");
   bind_all(take, nonce);
@@ -35,22 +35,22 @@ std::optional<OAuthSessionRow> take_oauth_session(SQLite::Database& db, std::str
   return row;
 }
 
-int delete_expired_oauth_sessions(SQLite::Database& db, std::int64_t now_ms) {
-  Prepared purge(db, "DELETE FROM oauth_sessions WHERE expires_at_ms <= ?");
+int Records::delete_expired_oauth_sessions(std::int64_t now_ms) {
+  Prepared purge(db_, "DELETE FROM oauth_sessions WHERE expires_at_ms <= ?");
   bind_all(purge, now_ms);
   return purge.exec();
 }
 
-void append_audit(SQLite::Database& db, const AuditRow& r) {
-  Prepared insert(db,
+void Records::append_audit(const AuditRow& r) {
+  Prepared insert(db_,
                   "INSERT INTO audit_log (workspace_id, actor, action, platform, outcome,"
                   " detail, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
   bind_all(insert, r.workspace_id, r.actor, r.action, r.platform, r.outcome, r.detail, r.at_ms);
   insert.exec();
 }
 
-std::vector<AuditRow> load_audit(SQLite::Database& db, std::string_view workspace_id, int limit) {
-  Prepared select(db,
+std::vector<AuditRow> Records::load_audit(std::string_view workspace_id, int limit) {
+  Prepared select(db_,
                   "SELECT workspace_id, actor, action, platform, outcome, detail, at_ms"
                   " FROM audit_log WHERE workspace_id = ? ORDER BY id DESC LIMIT ?");
   bind_all(select, workspace_id, static_cast<std::int64_t>(limit));
@@ -68,4 +68,4 @@ std::vector<AuditRow> load_audit(SQLite::Database& db, std::string_view workspac
   return rows;
 }
 
-}  // namespace sparks::store
+}  // namespace sparks::store::sqlite

@@ -1,4 +1,4 @@
-#include "store/database.hpp"
+#include "store/sqlite/database.hpp"
 
 #include <sqlite3.h>
 
@@ -12,9 +12,9 @@
 
 #include <SQLiteCpp/Transaction.h>
 
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
-namespace sparks::store {
+namespace sparks::store::sqlite {
 namespace {
 
 namespace fs = std::filesystem;
@@ -163,4 +163,4 @@ int Database::schema_version() {
   return connection_.execAndGet("PRAGMA user_version").getInt();
 }
 
-}  // namespace sparks::store
+}  // namespace sparks::store::sqlite

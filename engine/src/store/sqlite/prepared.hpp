@@ -16,7 +16,7 @@
 #include <unordered_map>
 #include <utility>
 
-namespace sparks::store {
+namespace sparks::store::sqlite {
 
 // The statements of one connection, for the one thread that uses it.
 class StatementCache {
@@ -73,4 +73,4 @@ class Prepared {
   StatementCache* cache_ = nullptr;  // set when statement_ is the cache's
 };
 
-}  // namespace sparks::store
+}  // namespace sparks::store::sqlite

@@ -1,15 +1,15 @@
-#include "store/lifecycle_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
 #include "store/automation_store.hpp"
-#include "store/prepared.hpp"
-#include "store/sql_binding.hpp"
+#include "store/sqlite/prepared.hpp"
+#include "store/sqlite/records.hpp"
+#include "store/sqlite/sql_binding.hpp"
 
-namespace sparks::store {
+namespace sparks::store::sqlite {
 
-std::vector<IntegrationRow> load_integrations(SQLite::Database& db) {
-  Prepared select(db,
+std::vector<IntegrationRow> Records::load_integrations() {
+  Prepared select(db_,
                   "SELECT workspace_id, platform, state, previous_state, before_previous_state,"
                   " account_json, updated_at_ms FROM integrations ORDER BY workspace_id, platform");
   std::vector<IntegrationRow> rows;
@@ -26,9 +26,9 @@ std::vector<IntegrationRow> load_integrations(SQLite::Database& db) {
   return rows;
 }
 
-void save_integration(SQLite::Database& db, const IntegrationRow& integration) {
+void Records::save_integration(const IntegrationRow& integration) {
   Prepared upsert(
-      db,
+      db_,
       "INSERT INTO integrations (workspace_id, platform, state, previous_state,"
       " before_previous_state, account_json, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"
       " ON CONFLICT (workspace_id, platform) DO UPDATE SET"
@@ -42,8 +42,8 @@ void save_integration(SQLite::Database& db, const IntegrationRow& integration) {
   upsert.exec();
 }
 
-void append_transition(SQLite::Database& db, const TransitionRow& transition) {
-  Prepared insert(db,
+void Records::append_transition(const TransitionRow& transition) {
+  Prepared insert(db_,
                   "INSERT INTO lifecycle_transitions (workspace_id, platform, from_state,"
                   " to_state, event, actor, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
   bind_all(insert, transition.workspace_id, transition.platform, transition.from_state,
@@ -51,9 +51,9 @@ void append_transition(SQLite::Database& db, const TransitionRow& transition) {
   insert.exec();
 }
 
-std::vector<TransitionRow> load_transitions(SQLite::Database& db, std::string_view workspace_id,
-                                            std::string_view platform) {
-  Prepared select(db,
+std::vector<TransitionRow> Records::load_transitions(std::string_view workspace_id,
+                                                     std::string_view platform) {
+  Prepared select(db_,
                   "SELECT from_state, to_state, event, actor, at_ms"
                   " FROM lifecycle_transitions WHERE workspace_id = ? AND platform = ?"
                   " ORDER BY id");
@@ -72,8 +72,8 @@ std::vector<TransitionRow> load_transitions(SQLite::Database& db, std::string_vi
   return rows;
 }
 
-void set_timer(SQLite::Database& db, const TimerRow& timer) {
-  Prepared upsert(db,
+void Records::set_timer(const TimerRow& timer) {
+  Prepared upsert(db_,
                   "INSERT INTO lifecycle_timers (workspace_id, platform, state, deadline_ms)"
                   " VALUES (?, ?, ?, ?) ON CONFLICT (workspace_id, platform) DO UPDATE SET"
                   " state = excluded.state, deadline_ms = excluded.deadline_ms");
@@ -81,14 +81,14 @@ void set_timer(SQLite::Database& db, const TimerRow& timer) {
   upsert.exec();
 }
 
-void clear_timer(SQLite::Database& db, std::string_view workspace_id, std::string_view platform) {
-  Prepared remove(db, "DELETE FROM lifecycle_timers WHERE workspace_id = ? AND platform = ?");
+void Records::clear_timer(std::string_view workspace_id, std::string_view platform) {
+  Prepared remove(db_, "DELETE FROM lifecycle_timers WHERE workspace_id = ? AND platform = ?");
   bind_all(remove, workspace_id, platform);
   remove.exec();
 }
 
-std::vector<TimerRow> load_timers(SQLite::Database& db) {
-  Prepared select(db,
+std::vector<TimerRow> Records::load_timers() {
+  Prepared select(db_,
                   "SELECT workspace_id, platform, state, deadline_ms FROM lifecycle_timers"
                   " ORDER BY deadline_ms, workspace_id, platform");
   std::vector<TimerRow> rows;
@@ -102,9 +102,9 @@ std::vector<TimerRow> load_timers(SQLite::Database& db) {
   return rows;
 }
 
-void raise_issue(SQLite::Database& db, std::string_view workspace_id, std::string_view platform,
-                 const IssueRow& issue) {
-  Prepared upsert(db,
+void Records::raise_issue(std::string_view workspace_id, std::string_view platform,
+                          const IssueRow& issue) {
+  Prepared upsert(db_,
                   "INSERT INTO integration_issues (workspace_id, platform, code, message,"
                   " troubleshooting, raised_at_ms) VALUES (?, ?, ?, ?, ?, ?)"
                   " ON CONFLICT (workspace_id, platform, code) DO UPDATE SET"
@@ -115,18 +115,18 @@ void raise_issue(SQLite::Database& db, std::string_view workspace_id, std::strin
   upsert.exec();
 }
 
-void clear_issue(SQLite::Database& db, std::string_view workspace_id, std::string_view platform,
-                 std::string_view code) {
-  Prepared remove(db,
+void Records::clear_issue(std::string_view workspace_id, std::string_view platform,
+                          std::string_view code) {
+  Prepared remove(db_,
                   "DELETE FROM integration_issues"
                   " WHERE workspace_id = ? AND platform = ? AND code = ?");
   bind_all(remove, workspace_id, platform, code);
   remove.exec();
 }
 
-void clear_issues(SQLite::Database& db, std::string_view workspace_id, std::string_view platform,
-                  std::span<const std::string> codes) {
-  Prepared remove(db,
+void Records::clear_issues(std::string_view workspace_id, std::string_view platform,
+                           std::span<const std::string> codes) {
+  Prepared remove(db_,
                   "DELETE FROM integration_issues"
                   " WHERE workspace_id = ? AND platform = ? AND code = ?");
   for (const std::string& code : codes) {
@@ -136,16 +136,15 @@ void clear_issues(SQLite::Database& db, std::string_view workspace_id, std::stri
   }
 }
 
-void clear_all_issues(SQLite::Database& db, std::string_view workspace_id,
-                      std::string_view platform) {
-  Prepared remove(db, "DELETE FROM integration_issues WHERE workspace_id = ? AND platform = ?");
+void Records::clear_all_issues(std::string_view workspace_id, std::string_view platform) {
+  Prepared remove(db_, "DELETE FROM integration_issues WHERE workspace_id = ? AND platform = ?");
   bind_all(remove, workspace_id, platform);
   remove.exec();
 }
 
-std::vector<IssueRow> load_issues(SQLite::Database& db, std::string_view workspace_id,
-                                  std::string_view platform) {
-  Prepared select(db,
+std::vector<IssueRow> Records::load_issues(std::string_view workspace_id,
+                                           std::string_view platform) {
+  Prepared select(db_,
                   "SELECT code, message, troubleshooting, raised_at_ms"
                   " FROM integration_issues WHERE workspace_id = ? AND platform = ?"
                   " ORDER BY raised_at_ms, code");
@@ -161,11 +160,10 @@ std::vector<IssueRow> load_issues(SQLite::Database& db, std::string_view workspa
   return rows;
 }
 
-int pause_dependent_automations(SQLite::Database& db, std::string_view workspace_id,
-                                std::string_view platform) {
+int Records::pause_dependent_automations(std::string_view workspace_id, std::string_view platform) {
   // One statement for all dependents, driven by the requirements index: disconnecting an
   // integration that 10,000 automations need is one UPDATE, not 10,000.
-  Prepared pause(db,
+  Prepared pause(db_,
                  "UPDATE automations SET status = 'paused', paused_by = ?2"
                  " WHERE workspace_id = ?1 AND status = 'live' AND id IN"
                  " (SELECT automation_id FROM automation_requirements"
@@ -174,12 +172,11 @@ int pause_dependent_automations(SQLite::Database& db, std::string_view workspace
   return pause.exec();
 }
 
-int resume_automations_paused_by(SQLite::Database& db, std::string_view workspace_id,
-                                 std::string_view platform,
-                                 std::span<const std::string> platforms_still_down) {
+int Records::resume_automations_paused_by(std::string_view workspace_id, std::string_view platform,
+                                          std::span<const std::string> platforms_still_down) {
   // First hand over what cannot run yet: an automation that also needs another integration that is
   // still down becomes that integration's to resume.
-  Prepared hand_over(db,
+  Prepared hand_over(db_,
                      "UPDATE automations SET paused_by = ?3"
                      " WHERE workspace_id = ?1 AND status = 'paused' AND paused_by = ?2"
                      " AND id IN (SELECT automation_id FROM automation_requirements"
@@ -192,11 +189,11 @@ int resume_automations_paused_by(SQLite::Database& db, std::string_view workspac
   }
 
   // `paused_by = platform` is what keeps person-paused automations and drafts out.
-  Prepared resume(db,
+  Prepared resume(db_,
                   "UPDATE automations SET status = 'live', paused_by = NULL"
                   " WHERE workspace_id = ? AND status = 'paused' AND paused_by = ?");
   bind_all(resume, workspace_id, platform);
   return resume.exec();
 }
 
-}  // namespace sparks::store
+}  // namespace sparks::store::sqlite

@@ -1,0 +1,519 @@
+// What every store backend must do with the records, run against each backend through the
+// backend-neutral interface (store/transaction.hpp). A new backend adds itself to kBackends at the
+// bottom; backend-specific behaviour (opening, migrating, refusing files) has its own test file.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "store/connection.hpp"
+
+namespace sparks::store {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+
+struct Backend {
+  std::string name;
+  // Opens a connection to the store kept in `folder` (the same store on every call).
+  std::function<std::unique_ptr<Connection>(const fs::path& folder)> open;
+};
+
+void PrintTo(const Backend& backend, std::ostream* out) {
+  *out << backend.name;
+}
+
+// A fresh, empty store per test, removed afterwards.
+class StoreConformanceTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = std::string(test->name()) + "-" + GetParam().name;
+    for (char& c : name)
+      if (c == '/') c = '-';
+    folder_ = fs::temp_directory_path() /
+              ("sparks-store-conformance-" + std::to_string(::getpid()) + "-" + name);
+    fs::remove_all(folder_);
+    fs::create_directories(folder_);
+  }
+  void TearDown() override { fs::remove_all(folder_); }
+
+  std::unique_ptr<Connection> open_store() { return GetParam().open(folder_); }
+
+  fs::path folder_;
+};
+
+// --- automations paused and resumed by integrations ---------------------------------------------
+
+class DependentAutomationsTest : public StoreConformanceTest {
+ protected:
+  void SetUp() override {
+    StoreConformanceTest::SetUp();
+    connection_ = open_store();
+    for (const char* workspace : {"ws-1", "ws-2"}) {
+      save(workspace, "a-live-tiktok", AutomationStatus::live, std::nullopt, {"tiktok"});
+      save(workspace, "b-live-both", AutomationStatus::live, std::nullopt,
+           {"tiktok", "tiktok_shop"});
+      save(workspace, "c-person-paused", AutomationStatus::paused, std::string(kPausedByPerson),
+           {"tiktok"});
+      save(workspace, "d-draft", AutomationStatus::draft, std::nullopt, {"tiktok"});
+      save(workspace, "e-live-shop", AutomationStatus::live, std::nullopt, {"tiktok_shop"});
+    }
+  }
+
+  void save(const std::string& workspace, const std::string& id, AutomationStatus status,
+            std::optional<std::string> paused_by, std::vector<std::string> platforms) {
+    db().save_automation(
+        {workspace, id, "name of " + id, status, std::move(paused_by), 1, std::move(platforms)});
+  }
+
+  // "id=status[/paused_by]" for every automation of the workspace, in id order.
+  std::vector<std::string> snapshot(const std::string& workspace) {
+    std::vector<std::string> out;
+    for (const AutomationRow& row : db().list_automations(workspace)) {
+      out.push_back(row.id + "=" + std::string(to_string(row.status)) +
+                    (row.paused_by ? "/" + *row.paused_by : ""));
+    }
+    return out;
+  }
+
+  Transaction& db() { return connection_->records(); }
+
+  std::unique_ptr<Connection> connection_;
+};
+
+TEST_P(DependentAutomationsTest, DisconnectPausesOnlyLiveDependents) {
+  EXPECT_EQ(db().pause_dependent_automations("ws-1", "tiktok"), 2);
+  EXPECT_THAT(snapshot("ws-1"),
+              ElementsAre("a-live-tiktok=paused/tiktok", "b-live-both=paused/tiktok",
+                          "c-person-paused=paused/person", "d-draft=draft", "e-live-shop=live"));
+  EXPECT_THAT(snapshot("ws-2"),
+              ElementsAre("a-live-tiktok=live", "b-live-both=live", "c-person-paused=paused/person",
+                          "d-draft=draft", "e-live-shop=live"));
+  EXPECT_EQ(db().count_automations("ws-1", AutomationStatus::paused), 3);
+  EXPECT_EQ(db().count_automations("ws-2", AutomationStatus::live), 3);
+}
+
+TEST_P(DependentAutomationsTest, ReconnectResumesOnlyWhatTheIntegrationPaused) {
+  db().pause_dependent_automations("ws-1", "tiktok");
+  EXPECT_EQ(db().resume_automations_paused_by("ws-1", "tiktok"), 2);
+  EXPECT_THAT(snapshot("ws-1"),
+              ElementsAre("a-live-tiktok=live", "b-live-both=live", "c-person-paused=paused/person",
+                          "d-draft=draft", "e-live-shop=live"));
+  // Nothing left to resume.
+  EXPECT_EQ(db().resume_automations_paused_by("ws-1", "tiktok"), 0);
+}
+
+TEST_P(DependentAutomationsTest, AnAutomationNeedingTwoDownIntegrationsWaitsForBoth) {
+  db().pause_dependent_automations("ws-1", "tiktok");
+  EXPECT_EQ(db().pause_dependent_automations("ws-1", "tiktok_shop"), 1);  // only e; b is paused
+
+  const std::vector<std::string> still_down{"tiktok_shop"};
+  EXPECT_EQ(db().resume_automations_paused_by("ws-1", "tiktok", still_down), 1);
+  EXPECT_THAT(snapshot("ws-1"), ElementsAre("a-live-tiktok=live", "b-live-both=paused/tiktok_shop",
+                                            "c-person-paused=paused/person", "d-draft=draft",
+                                            "e-live-shop=paused/tiktok_shop"));
+
+  EXPECT_EQ(db().resume_automations_paused_by("ws-1", "tiktok_shop"), 2);
+  EXPECT_EQ(db().count_automations("ws-1", AutomationStatus::live), 3);
+}
+
+TEST_P(DependentAutomationsTest, APersonPausingOverridesTheIntegration) {
+  db().pause_dependent_automations("ws-1", "tiktok");
+  ASSERT_TRUE(
+      db().set_automation_status_by_person("ws-1", "a-live-tiktok", AutomationStatus::paused));
+  EXPECT_EQ(db().resume_automations_paused_by("ws-1", "tiktok"), 1);  // b only
+  EXPECT_EQ(db().load_automation("ws-1", "a-live-tiktok")->paused_by, "person");
+
+  ASSERT_TRUE(
+      db().set_automation_status_by_person("ws-1", "a-live-tiktok", AutomationStatus::live));
+  EXPECT_EQ(db().load_automation("ws-1", "a-live-tiktok")->paused_by, std::nullopt);
+  EXPECT_FALSE(db().set_automation_status_by_person("ws-1", "missing", AutomationStatus::live));
+}
+
+TEST_P(DependentAutomationsTest, SavingReplacesRequirements) {
+  save("ws-1", "a-live-tiktok", AutomationStatus::live, std::nullopt, {"tiktok_shop"});
+  const std::optional<AutomationRow> row = db().load_automation("ws-1", "a-live-tiktok");
+  ASSERT_TRUE(row);
+  EXPECT_THAT(row->required_platforms, ElementsAre("tiktok_shop"));
+  EXPECT_EQ(db().pause_dependent_automations("ws-1", "tiktok"), 1);  // b only
+}
+
+// --- lifecycle rows -----------------------------------------------------------------------------
+
+TEST_P(StoreConformanceTest, IntegrationsAreUpserted) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  db.save_integration(
+      {"ws-1", "tiktok", "authorizing", "disconnected", "disconnected", std::nullopt, 10});
+  db.save_integration(
+      {"ws-1", "tiktok", "connected", "authorizing", "disconnected", R"({"id":"creator"})", 20});
+  db.save_integration(
+      {"ws-0", "tiktok_shop", "disconnected", "disconnected", "disconnected", std::nullopt, 5});
+
+  const std::vector<IntegrationRow> rows = db.load_integrations();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].workspace_id, "ws-0");
+  EXPECT_EQ(rows[1].state, "connected");
+  EXPECT_EQ(rows[1].previous_state, "authorizing");
+  EXPECT_EQ(rows[1].before_previous_state, "disconnected");
+  EXPECT_EQ(rows[1].account_json, R"({"id":"creator"})");
+  EXPECT_EQ(rows[1].updated_at_ms, 20);
+}
+
+TEST_P(StoreConformanceTest, TransitionsRoundTripInOrder) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  db.append_transition(
+      {"ws-1", "tiktok", "disconnected", "authorizing", "connect_requested", "owner:alice", 100});
+  db.append_transition(
+      {"ws-1", "tiktok", "authorizing", "connected", "authorization_granted", "platform", 200});
+  db.append_transition({"ws-1", "tiktok_shop", "disconnected", "authorizing", "connect_requested",
+                        "owner:alice", 150});
+
+  const std::vector<TransitionRow> rows = db.load_transitions("ws-1", "tiktok");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].to_state, "authorizing");
+  EXPECT_EQ(rows[0].actor, "owner:alice");
+  EXPECT_EQ(rows[1].from_state, "authorizing");
+  EXPECT_EQ(rows[1].event, "authorization_granted");
+  EXPECT_EQ(rows[1].at_ms, 200);
+  EXPECT_EQ(rows[1].workspace_id, "ws-1");
+  EXPECT_EQ(rows[1].platform, "tiktok");
+}
+
+TEST_P(StoreConformanceTest, TimersSurviveReopeningAndComeBackSoonestFirst) {
+  {
+    auto connection = open_store();
+    Transaction& db = connection->records();
+    db.set_timer({"ws-1", "tiktok", "authorizing", 5000});
+    db.set_timer({"ws-1", "tiktok", "authorizing", 9000});  // re-armed: replaces
+    db.set_timer({"ws-2", "tiktok", "paused", 7000});
+    db.set_timer({"ws-3", "tiktok", "authorizing", 1000});
+    db.clear_timer("ws-3", "tiktok");
+  }
+  const std::vector<TimerRow> timers = open_store()->records().load_timers();
+  ASSERT_EQ(timers.size(), 2u);
+  EXPECT_EQ(timers[0].workspace_id, "ws-2");
+  EXPECT_EQ(timers[0].state, "paused");
+  EXPECT_EQ(timers[0].deadline_ms, 7000);
+  EXPECT_EQ(timers[1].workspace_id, "ws-1");
+  EXPECT_EQ(timers[1].deadline_ms, 9000);
+}
+
+TEST_P(StoreConformanceTest, IssuesAreRaisedOnceAndCleared) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  db.raise_issue("ws-1", "tiktok", {"webhook_silent", "Waiting for events", "Check the URL", 10});
+  db.raise_issue("ws-1", "tiktok", {"webhook_silent", "Still waiting", "Check the URL", 99});
+  db.raise_issue("ws-1", "tiktok", {"reconnect", "Reconnect TikTok", "Open settings", 20});
+  db.raise_issue("ws-1", "tiktok", {"missing_scope", "DMs cannot be sent", "Reconnect", 30});
+
+  std::vector<IssueRow> issues = db.load_issues("ws-1", "tiktok");
+  ASSERT_EQ(issues.size(), 3u);
+  EXPECT_EQ(issues[0].code, "webhook_silent");
+  EXPECT_EQ(issues[0].message, "Still waiting");
+  EXPECT_EQ(issues[0].raised_at_ms, 10);  // raised first at 10, still open
+
+  db.clear_issue("ws-1", "tiktok", "webhook_silent");
+  EXPECT_EQ(db.load_issues("ws-1", "tiktok").size(), 2u);
+  const std::vector<std::string> codes{"reconnect", "not_raised"};
+  db.clear_issues("ws-1", "tiktok", codes);
+  issues = db.load_issues("ws-1", "tiktok");
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].code, "missing_scope");
+  db.clear_all_issues("ws-1", "tiktok");
+  EXPECT_TRUE(db.load_issues("ws-1", "tiktok").empty());
+}
+
+TEST_P(StoreConformanceTest, SealedCredentialsRoundTripByteForByte) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  const std::vector<std::uint8_t> sealed{0x00, 0xff, 0x10, 0x00, 0x7f};
+  EXPECT_EQ(db.load_credentials("ws-1", "tiktok"), std::nullopt);
+  db.store_credentials("ws-1", "tiktok", std::vector<std::uint8_t>{1, 2, 3}, 10);
+  db.store_credentials("ws-1", "tiktok", sealed, 20);
+  EXPECT_EQ(db.load_credentials("ws-1", "tiktok"), sealed);
+  EXPECT_TRUE(db.clear_credentials("ws-1", "tiktok"));
+  EXPECT_FALSE(db.clear_credentials("ws-1", "tiktok"));
+  EXPECT_EQ(db.load_credentials("ws-1", "tiktok"), std::nullopt);
+}
+
+// --- the event log and the plugins' key-value store ----------------------------------------------
+
+TEST_P(StoreConformanceTest, EventsAreStoredOnceByPlatformAndDedupeKey) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  EventRow first{0, "ws-1", "tiktok", "webhook", "evt-1", "tiktok.comment", R"({"text":"hi"})", 10};
+  ASSERT_TRUE(db.append_event(first));
+  EXPECT_GT(first.id, 0);
+  EventRow again = first;
+  again.id = 0;
+  EXPECT_FALSE(db.append_event(again));
+  EventRow other_platform{0,    "ws-1", "tiktok_shop", "webhook", "evt-1", "tiktok_shop.order",
+                          "{}", 11};
+  EXPECT_TRUE(db.append_event(other_platform));
+  EXPECT_GT(other_platform.id, first.id);
+  EXPECT_EQ(db.count_events("ws-1", "tiktok.comment"), 1);
+  EXPECT_EQ(db.count_events("ws-1", "tiktok_shop.order"), 1);
+}
+
+TEST_P(StoreConformanceTest, KeyValuesAreKeptPerPlatformAndIntegration) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  EXPECT_EQ(db.kv_get("tiktok", "ws-1", "cursor"), std::nullopt);
+  db.kv_put("tiktok", "ws-1", "cursor", "a");
+  db.kv_put("tiktok", "ws-1", "cursor", "b");
+  db.kv_put("tiktok", "ws-2", "cursor", "c");
+  EXPECT_EQ(db.kv_get("tiktok", "ws-1", "cursor"), "b");
+  EXPECT_EQ(db.kv_get("tiktok_shop", "ws-1", "cursor"), std::nullopt);
+  db.kv_delete("tiktok", "ws-1", "cursor");
+  EXPECT_EQ(db.kv_get("tiktok", "ws-1", "cursor"), std::nullopt);
+  EXPECT_EQ(db.kv_get("tiktok", "ws-2", "cursor"), "c");
+}
+
+// --- flows: runs, the outbox, contacts, orders ---------------------------------------------------
+
+TEST_P(StoreConformanceTest, AFlowRunIsRecordedOnceAndHeldEventsAreThoseWithoutOne) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  EventRow ran{0, "ws-1", "tiktok", "webhook", "e1", "tiktok.comment", "{}", 100};
+  EventRow held{0, "ws-1", "tiktok", "webhook", "e2", "tiktok.comment", "{}", 200};
+  EventRow old{0, "ws-1", "tiktok", "webhook", "e0", "tiktok.comment", "{}", 10};
+  ASSERT_TRUE(db.append_event(old));
+  ASSERT_TRUE(db.append_event(ran));
+  ASSERT_TRUE(db.append_event(held));
+  EXPECT_TRUE(db.record_flow_run({"ws-1", ran.id, "price-dm", 1, "ran", "", 101}));
+  EXPECT_FALSE(db.record_flow_run({"ws-1", ran.id, "price-dm", 1, "ran", "", 102}));
+  std::vector<std::string> unhandled;
+  for (const auto& e : db.unhandled_events("ws-1", "tiktok", 50)) unhandled.push_back(e.dedupe_key);
+  EXPECT_THAT(unhandled, ElementsAre("e2"));
+}
+
+TEST_P(StoreConformanceTest, TheOutboxEnqueuesOnceByKeyAndHandsOutDueStepsInOrder) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  OutboxRow later;
+  later.workspace_id = "ws-1";
+  later.platform = "tiktok";
+  later.action = "tiktok.send_dm";
+  later.params = R"({"text":"later"})";
+  later.idempotency_key = "event:1:f:0";
+  later.flow_id = "f";
+  later.user_id = "u1";
+  later.due_at_ms = 500;
+  OutboxRow sooner = later;
+  sooner.idempotency_key = "event:2:f:0";
+  sooner.due_at_ms = 100;
+  ASSERT_TRUE(db.enqueue(later));
+  ASSERT_TRUE(db.enqueue(sooner));
+  OutboxRow repeat = later;
+  EXPECT_FALSE(db.enqueue(repeat));
+
+  auto due = db.due_outbox(1000, 10);
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0].idempotency_key, "event:2:f:0");
+  EXPECT_EQ(due[1].params, R"({"text":"later"})");
+  EXPECT_EQ(db.due_outbox(200, 10).size(), 1u);
+
+  db.update_outbox(due[0].id, "sent", 1, 100, std::nullopt);
+  db.update_outbox(due[1].id, "pending", 1, 5000, std::string("429"));
+  EXPECT_TRUE(db.due_outbox(1000, 10).empty());
+  due = db.due_outbox(5000, 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].attempts, 1);
+  EXPECT_EQ(due[0].last_error, "429");
+}
+
+TEST_P(StoreConformanceTest, ContactsKeepTheirTagsAndTheLastDm) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  db.upsert_contact("ws-1", "u1", "ana", 10);
+  db.upsert_contact("ws-1", "u1", "ana_new", 20);
+  db.update_contact_tags("ws-1", "u1", {"vip", "lead"}, {});
+  db.update_contact_tags("ws-1", "u1", {"vip"}, {"lead"});
+  const auto facts = db.contact_facts("ws-1", "u1");
+  EXPECT_EQ(facts.username, "ana_new");
+  EXPECT_EQ(facts.tags, R"(["vip"])");
+  EXPECT_EQ(facts.last_dm_ms, std::nullopt);
+
+  db.append_inbox_message({"ws-1", "c1", "u1", "out", "here is the link", "sent", "price-dm",
+                           std::string("m1"), R"(["SKU-1"])", 30});
+  EXPECT_EQ(db.contact_facts("ws-1", "u1").last_dm_ms, 30);
+  const auto contacts = db.list_contacts("ws-1");
+  ASSERT_EQ(contacts.size(), 1u);
+  EXPECT_EQ(contacts[0].first_seen_ms, 10);
+  EXPECT_EQ(contacts[0].last_seen_ms, 20);
+  EXPECT_TRUE(db.list_contacts("ws-2").empty());
+}
+
+TEST_P(StoreConformanceTest, ACommenterIsRememberedPerVideo) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  db.note_commenter("ws-1", "v1", "u1", 5);
+  db.note_commenter("ws-1", "v1", "u1", 9);  // the first event stays
+  EXPECT_FALSE(db.commented_before("ws-1", "u1", "v1", 5));
+  EXPECT_TRUE(db.commented_before("ws-1", "u1", "v1", 9));
+  EXPECT_FALSE(db.commented_before("ws-1", "u1", "v2", 9));
+}
+
+TEST_P(StoreConformanceTest, AnOrderIsAttributedToTheDmThatNamedItsSku) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  db.append_inbox_message({"ws-1", "c1", "buyer", "out", "see SKU-1", "sent", "price-dm",
+                           std::nullopt, R"(["SKU-1"])", 100});
+  db.append_inbox_message(
+      {"ws-1", "c2", "buyer", "out", "hello", "sent", "welcome", std::nullopt, "[]", 200});
+  OrderRow order{"ws-1",
+                 "o1",
+                 "AWAITING_SHIPMENT",
+                 std::string("buyer"),
+                 std::string("19.90"),
+                 std::string("USD"),
+                 R"([{"seller_sku":"SKU-1"}])",
+                 300};
+  EXPECT_TRUE(db.upsert_order(order));
+  order.status = "SHIPPED";
+  EXPECT_FALSE(db.upsert_order(order));
+
+  const auto by_sku = db.find_attribution("ws-1", "buyer", 50, {"SKU-1"});
+  ASSERT_TRUE(by_sku);
+  EXPECT_EQ(by_sku->flow_id, "price-dm");
+  EXPECT_EQ(by_sku->conversation_id, "c1");
+  const auto latest = db.find_attribution("ws-1", "buyer", 50, {"SKU-9"});
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->flow_id, "welcome");
+  EXPECT_FALSE(db.find_attribution("ws-1", "buyer", 250, {"SKU-1"}));
+
+  db.attribute_order("ws-1", "o1", *by_sku);
+  const auto orders = db.list_orders("ws-1");
+  ASSERT_EQ(orders.size(), 1u);
+  EXPECT_EQ(orders[0].status, "SHIPPED");
+  EXPECT_EQ(orders[0].flow_id, "price-dm");
+  EXPECT_EQ(orders[0].total, "19.90");
+}
+
+TEST_P(StoreConformanceTest, FlowStatsAddUp) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  db.add_flow_stat("ws-1", "b", "triggered", 1);
+  db.add_flow_stat("ws-1", "a", "triggered", 1);
+  db.add_flow_stat("ws-1", "a", "triggered", 2);
+  db.add_flow_stat("ws-1", "a", "dms_sent", 1);
+  std::vector<std::string> rows;
+  for (const auto& s : db.list_flow_stats("ws-1"))
+    rows.push_back(s.flow_id + "." + s.counter + "=" + std::to_string(s.value));
+  EXPECT_THAT(rows, ElementsAre("a.dms_sent=1", "a.triggered=3", "b.triggered=1"));
+}
+
+TEST_P(StoreConformanceTest, InboxMessagesComeBackInTheOrderTheyWereWritten) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  db.append_inbox_message(
+      {"ws-1", "c1", "u1", "in", "price?", "received", std::nullopt, std::string("m1"), "[]", 10});
+  db.append_inbox_message(
+      {"ws-1", "c2", "u2", "in", "hi", "received", std::nullopt, std::nullopt, "[]", 5});
+  db.append_inbox_message({"ws-1", "c1", "u1", "out", "19.90", "sent", std::string("price-dm"),
+                           std::nullopt, R"(["SKU-1"])", 20});
+  std::vector<std::string> texts;
+  for (const auto& m : db.list_inbox_messages("ws-1"))
+    texts.push_back(m.conversation_id + ":" + m.text);
+  EXPECT_THAT(texts, ElementsAre("c1:price?", "c2:hi", "c1:19.90"));
+  EXPECT_EQ(db.list_inbox_messages("ws-1")[2].flow_id, "price-dm");
+}
+
+// --- flow versions, the catalog, OAuth sessions, closing a workspace -----------------------------
+
+TEST_P(StoreConformanceTest, TheLatestFlowVersionWinsAndLiveFlowsRunIt) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  db.save_automation({"ws-1", "f", "F", AutomationStatus::live, std::nullopt, 2, {"tiktok"}});
+  db.save_flow_version({"ws-1", "f", 1, "v1", R"({"v":1})", "[]", 10});
+  db.save_flow_version({"ws-1", "f", 2, "v2", R"({"v":2})", "[]", 20});
+  db.set_flow_warnings("ws-1", "f", 2, R"(["careful"])");
+  const auto latest = db.latest_flow_version("ws-1", "f");
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->version, 2);
+  EXPECT_EQ(latest->warnings, R"(["careful"])");
+  const auto live = db.live_flows("ws-1");
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live[0].definition, R"({"v":2})");
+  EXPECT_TRUE(db.delete_flow("ws-1", "f"));
+  EXPECT_FALSE(db.delete_flow("ws-1", "f"));
+  EXPECT_FALSE(db.latest_flow_version("ws-1", "f"));
+}
+
+TEST_P(StoreConformanceTest, ACompletedSyncReplacesTheCatalog) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  db.replace_catalog("ws-1",
+                     {{"s1", "p1", "SKU-1", "Mug", "9.90", "USD"},
+                      {"s2", "p1", "SKU-2", "Mug XL", "12.90", "USD"}},
+                     10);
+  db.replace_catalog("ws-1", {{"s2", "p1", "SKU-2", "Mug XL", "11.90", "USD"}}, 20);
+  EXPECT_THAT(db.catalog_seller_skus("ws-1"), ElementsAre("SKU-2"));
+  const auto catalog = db.load_catalog("ws-1");
+  ASSERT_EQ(catalog.size(), 1u);
+  EXPECT_EQ(catalog[0].price, "11.90");
+}
+
+TEST_P(StoreConformanceTest, AnOAuthSessionIsTakenOnce) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  db.save_oauth_session({"n1", "ws-1", "tiktok", "ana", "https://x/cb/", std::nullopt, 1000});
+  db.save_oauth_session({"n2", "ws-1", "tiktok", "ana", "https://x/cb/", std::nullopt, 100});
+  EXPECT_EQ(db.delete_expired_oauth_sessions(500), 1);
+  const auto taken = db.take_oauth_session("n1", 500);
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(taken->redirect_uri, "https://x/cb/");
+  EXPECT_FALSE(db.take_oauth_session("n1", 500));
+}
+
+TEST_P(StoreConformanceTest, ClosingAWorkspaceDeletesItsRowsAndNoOtherWorkspaces) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  for (const char* ws : {"ws-1", "ws-2"}) {
+    db.save_automation({ws, "f", "F", AutomationStatus::draft, std::nullopt, 1, {"tiktok"}});
+    db.upsert_contact(ws, "u1", "ana", 10);
+    db.append_inbox_message(
+        {ws, "c1", "u1", "in", "hi", "received", std::nullopt, std::nullopt, "[]", 10});
+    db.save_facts({ws, "tiktok", std::string("acct-") + ws});
+    db.append_audit({ws, "ana", "connect", std::string("tiktok"), "ok", std::nullopt, 1});
+  }
+  EXPECT_EQ(db.count_kept("ws-1").contacts, 1);
+  db.delete_workspace("ws-1");
+  const auto gone = db.count_kept("ws-1");
+  EXPECT_EQ(gone.contacts + gone.messages + gone.orders + gone.flows, 0);
+  EXPECT_TRUE(db.load_audit("ws-1").empty());
+  const auto kept = db.count_kept("ws-2");
+  EXPECT_EQ(kept.contacts, 1);
+  EXPECT_EQ(kept.messages, 1);
+  EXPECT_EQ(kept.flows, 1);
+  ASSERT_EQ(db.load_all_facts().size(), 1u);
+  EXPECT_EQ(db.load_all_facts()[0].account_id, "acct-ws-2");
+}
+
+// --- the backends --------------------------------------------------------------------------------
+
+const Backend kBackends[] = {
+    {"sqlite", [](const fs::path& folder) { return open((folder / "sparks.db").string()); }},
+};
+
+std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param.name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest, ::testing::ValuesIn(kBackends),
+                         backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, DependentAutomationsTest, ::testing::ValuesIn(kBackends),
+                         backend_name);
+
+}  // namespace
+}  // namespace sparks::store
