@@ -1,6 +1,6 @@
 // The integration card's rules, from the help page: status words, dot colours, webhook health and
 // the troubleshooting pointer after 10 minutes of waiting.
-#include "runtime/card.hpp"
+#include "integrations/card.hpp"
 
 #include <gtest/gtest.h>
 

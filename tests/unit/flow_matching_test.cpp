@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "flows/flow_loader.hpp"
-#include "runtime/flow_matching.hpp"
+#include "flows/matching.hpp"
 
 namespace {
 

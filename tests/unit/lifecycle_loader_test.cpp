@@ -10,7 +10,7 @@
 #include "check/check.hpp"
 #include "lifecycle/loader.hpp"
 #include "lifecycle/machine.hpp"
-#include "runtime/lifecycle_bindings.hpp"
+#include "integrations/lifecycle_bindings.hpp"
 #include "util/resources.hpp"
 
 namespace sparks::lifecycle {

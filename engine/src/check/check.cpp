@@ -10,7 +10,7 @@
 #include "flows/flow_loader.hpp"
 #include "lifecycle/loader.hpp"
 #include "plugins/manifest_file.hpp"
-#include "runtime/lifecycle_bindings.hpp"
+#include "integrations/lifecycle_bindings.hpp"
 #include "util/read_file.hpp"
 #include "yaml/parse.hpp"
 

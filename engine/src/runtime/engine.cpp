@@ -14,7 +14,7 @@
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/backoff.hpp"
 #include "runtime/engine_impl.hpp"
-#include "runtime/lifecycle_bindings.hpp"
+#include "integrations/lifecycle_bindings.hpp"
 #include "util/resources.hpp"
 
 namespace sparks {

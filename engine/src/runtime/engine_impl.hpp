@@ -1,13 +1,17 @@
 #pragma once
-// The engine's insides, shared by the files that implement its parts:
-//   engine.cpp       start-up, the lifecycle core (fire, commit, time-outs), the plugin bridge
-//   connections.cpp  connect, the OAuth callback, disconnect, closing a workspace, the audit log
-//   upkeep.cpp       token refresh ahead of expiry with back-off, and periodic sync
-//   inbound.cpp      webhooks and plugin triggers: verify, store in the event log, act
-//   views.cpp        cards, metrics, and what a workspace kept (contacts, inbox, orders, analytics)
-//   flows_api.cpp    automation records: create, edit, publish, pause, resume
-//   flow_runner.cpp  running flows on trigger events, the outbox, orders and their attribution
-// Everything about one workspace runs on its strand; the store is reached through the one writer.
+// The engine's insides, shared by the files that implement its parts, one folder a concern
+// (docs/architecture.md walks the path of an event through them):
+//   runtime/engine.cpp                 start-up, the lifecycle core (fire, commit, time-outs), the
+//                                      plugin bridge
+//   inbound/webhooks.cpp               webhooks and plugin triggers: verify, store, act
+//   integrations/connect.cpp           connect, the OAuth callback, disconnect, closing, the audit log
+//   integrations/upkeep.cpp            token refresh ahead of expiry with back-off, periodic sync
+//   flows/records.cpp                  automation records: create, edit, publish, pause, resume
+//   flows/runner.cpp                   running flows on trigger events, the outbox, orders and their
+//                                      attribution
+//   views/cards_and_metrics.cpp        cards, metrics, and what a workspace kept
+// Everything about one workspace runs on its strand; the store is reached through the one writer
+// (and the reader, for listings).
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -24,7 +28,7 @@
 #include "oauth/state_token.hpp"
 #include "plugins/host_bridge.hpp"
 #include "plugins/plugin_host.hpp"
-#include "runtime/transition_context.hpp"
+#include "integrations/transition_context.hpp"
 #include "runtime/workspace.hpp"
 #include "sparks/engine.hpp"
 #include "store/connection.hpp"
@@ -111,7 +115,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
   // long listing does not hold up the writer.
   void list(Query query, ReplyHandler done);
 
-  // --- engine.cpp: start-up and the lifecycle core ---
+  // --- runtime/engine.cpp: start-up and the lifecycle core ---
   void restore();
   void load_plugins();
   void fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, std::string event, Actor actor,
@@ -127,7 +131,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
   bool is_live(const runtime::Integration& in) const;         // connected or partial-scopes
   bool has_connection(const runtime::Integration& in) const;  // live or paused
 
-  // --- connections.cpp ---
+  // --- integrations/connect.cpp ---
   void audit(const std::string& workspace, const Actor& actor, std::string action,
              std::optional<std::string> platform, std::string outcome, std::string detail = {});
   void run_follow_ups(const WorkspacePtr& ws, runtime::Integration& in,
@@ -140,7 +144,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
   std::string seal_credentials(const IntegrationKey& key,
                                const boost::json::object& credentials) const;
 
-  // --- upkeep.cpp ---
+  // --- integrations/upkeep.cpp ---
   using UpkeepStep = void (Impl::*)(const WorkspacePtr&, runtime::Integration&);
   void arm_upkeep(const WorkspacePtr& ws, runtime::Integration& in,
                   runtime::StrandTimer runtime::Integration::*timer,
@@ -155,7 +159,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
                      std::chrono::milliseconds delay);
   void stop_upkeep(runtime::Integration& in);
 
-  // --- flow_runner.cpp ---
+  // --- flows/runner.cpp ---
   std::mutex outbox_mutex;                                  // guards outbox_busy
   std::set<std::int64_t> outbox_busy;                       // rows being executed right now
   std::unique_ptr<boost::asio::steady_timer> outbox_timer;  // on its own strand
@@ -170,7 +174,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
   void replay_held(const WorkspacePtr& ws, const std::string& platform);
   void receive_order(const WorkspacePtr& ws, store::EventRow row, boost::json::object payload);
 
-  // --- inbound.cpp ---
+  // --- inbound/webhooks.cpp ---
   void ingest_events(std::vector<store::EventRow> rows,
                      std::function<void(std::size_t stored)> done);
   void act_on_event(const WorkspacePtr& ws, const store::EventRow& row);

@@ -5,9 +5,9 @@
 #include <sstream>
 
 #include "plugins/loaded_plugin.hpp"
-#include "runtime/card.hpp"
+#include "integrations/card.hpp"
 #include "runtime/engine_impl.hpp"
-#include "runtime/kept_data_json.hpp"
+#include "views/kept_data_json.hpp"
 #include "store/workspace_data_store.hpp"
 #include "util/json_fields.hpp"
 

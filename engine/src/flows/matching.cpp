@@ -1,4 +1,4 @@
-#include "runtime/flow_matching.hpp"
+#include "flows/matching.hpp"
 
 #include <algorithm>
 #include <cctype>

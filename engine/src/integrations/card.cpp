@@ -1,9 +1,9 @@
-#include "runtime/card.hpp"
+#include "integrations/card.hpp"
 
 #include <boost/json.hpp>
 #include <ctime>
 
-#include "runtime/issue_texts.hpp"
+#include "integrations/issue_texts.hpp"
 #include "util/json_fields.hpp"
 
 namespace sparks::runtime {

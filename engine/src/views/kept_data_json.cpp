@@ -1,4 +1,4 @@
-#include "runtime/kept_data_json.hpp"
+#include "views/kept_data_json.hpp"
 
 #include <algorithm>
 #include <map>

@@ -1,9 +1,9 @@
-#include "runtime/lifecycle_bindings.hpp"
+#include "integrations/lifecycle_bindings.hpp"
 
 #include <boost/json.hpp>
 
-#include "runtime/issue_texts.hpp"
-#include "runtime/transition_context.hpp"
+#include "integrations/issue_texts.hpp"
+#include "integrations/transition_context.hpp"
 
 namespace sparks::runtime {
 

@@ -15,9 +15,9 @@
 
 #include "crypto/random.hpp"
 #include "plugins/loaded_plugin.hpp"
-#include "runtime/card.hpp"
+#include "integrations/card.hpp"
 #include "runtime/engine_impl.hpp"
-#include "runtime/issue_texts.hpp"
+#include "integrations/issue_texts.hpp"
 #include "store/oauth_store.hpp"
 #include "store/workspace_data_store.hpp"
 #include "util/json_fields.hpp"

@@ -16,9 +16,9 @@
 #include "flows/flow_loader.hpp"
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/backoff.hpp"
-#include "runtime/card.hpp"
+#include "integrations/card.hpp"
 #include "runtime/engine_impl.hpp"
-#include "runtime/flow_matching.hpp"
+#include "flows/matching.hpp"
 #include "util/json_fields.hpp"
 
 namespace sparks {

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/transition_context.hpp"
+#include "integrations/transition_context.hpp"
 
 namespace sparks::runtime::issue_texts {
 

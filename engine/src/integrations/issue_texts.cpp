@@ -1,4 +1,4 @@
-#include "runtime/issue_texts.hpp"
+#include "integrations/issue_texts.hpp"
 
 #include <algorithm>
 #include <utility>
