@@ -1,4 +1,4 @@
-// Load drivers for the engine figures of DESIGN.md "How good is good", printed as JSON:
+// Load drivers for the engine figures of docs/performance.md, printed as JSON:
 //   ingest      signed TikTok comment webhooks through Engine::receive_webhook (verify, route,
 //   store
 //               in the event log, run flows) with many in flight: events/s and ack latency
@@ -179,7 +179,7 @@ json::object bench_ingest() {
           {"events_per_second", kEvents / seconds},
           {"ack_p50_ms", latencies[kEvents / 2]},
           {"ack_p99_ms", latencies[kEvents * 99 / 100]},
-          {"target", "≥ 60,000/s, p99 ack < 5 ms (DESIGN.md; measured there over HTTP)"}};
+          {"target", "≥ 60,000/s, p99 ack < 5 ms (docs/performance.md; measured there over HTTP)"}};
 }
 
 json::object bench_disconnect() {

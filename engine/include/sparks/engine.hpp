@@ -183,8 +183,8 @@ class Engine {
   // unauthorized. `done` runs once the events are durable.
   void receive_webhook(std::string platform, InboundWebhook webhook, ReplyHandler done);
 
-  // The workspace's integration cards (CONTRACT.md): → {"integrations": [card…]}, one per
-  // installed platform.
+  // The workspace's integration cards (docs/http-api.md "A card"): → {"integrations": [card…]}, one
+  // per installed platform.
   void cards(std::string workspace, ReplyHandler done);
 
   // The workspace's audit log, newest first: → {"entries": [{at, actor, action, platform, outcome,

@@ -1,6 +1,6 @@
 #pragma once
-// The HTTP API of CONTRACT.md on an http::Router: who is asking (api/auth.hpp), which engine call
-// answers, and how an engine Error becomes a status code. No Beast here: the routes see
+// The HTTP API (docs/http-api.md) on an http::Router: who is asking (api/auth.hpp), which engine
+// call answers, and how an engine Error becomes a status code. No Beast here: the routes see
 // http::Request / http::Response only, so they can be driven without a socket.
 #include <memory>
 #include <string_view>

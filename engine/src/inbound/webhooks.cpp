@@ -1,7 +1,7 @@
-// One path for every inbound event (DESIGN.md): a webhook is verified and normalized by its
-// connector, each event routed to the workspace whose integration owns the account it names, and
-// stored in the event log — a repeated event id is dropped there — before the webhook is answered.
-// Only then, on the workspace's strand, does the event act: a lifecycle event moves the
+// One path for every inbound event (docs/architecture.md): a webhook is verified and normalized by
+// its connector, each event routed to the workspace whose integration owns the account it names,
+// and stored in the event log — a repeated event id is dropped there — before the webhook is
+// answered. Only then, on the workspace's strand, does the event act: a lifecycle event moves the
 // integration; a flow trigger records its contact (and a DM lands in the inbox) for the flows to
 // run on.
 #include <spdlog/spdlog.h>

@@ -1,5 +1,5 @@
 #pragma once
-// The integration card (CONTRACT.md "A card"): what a person sees on Settings → Integrations,
+// The integration card (docs/http-api.md "A card"): what a person sees on Settings → Integrations,
 // computed from an integration's stored facts. A pure function, so every rule of the help page
 // (status words, dot colours, webhook health) is tested without a clock or a server.
 #include <boost/json/object.hpp>
