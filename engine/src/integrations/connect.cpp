@@ -14,10 +14,10 @@
 #include <boost/json.hpp>
 
 #include "crypto/random.hpp"
-#include "plugins/loaded_plugin.hpp"
 #include "integrations/card.hpp"
-#include "runtime/engine_impl.hpp"
 #include "integrations/issue_texts.hpp"
+#include "plugins/loaded_plugin.hpp"
+#include "runtime/engine_impl.hpp"
 #include "store/oauth_store.hpp"
 #include "store/workspace_data_store.hpp"
 #include "util/json_fields.hpp"
@@ -493,10 +493,7 @@ void Engine::close_workspace(std::string workspace, Actor actor, std::string con
       std::lock_guard lock(impl->accounts_mutex);
       std::erase_if(impl->accounts, [&](const auto& entry) { return entry.second == ws->id; });
     }
-    {
-      std::lock_guard lock(impl->kv_mutex);
-      impl->kv_cache.clear();
-    }
+    impl->plugin_bridge.forget_cached_values();
     impl->writer.submit(
         [id = ws->id](store::Transaction& tx) { tx.delete_workspace(id); }, ws->strand,
         [impl, ws, actor, done = std::move(done)](std::exception_ptr error) mutable {

@@ -10,11 +10,11 @@
 #include <stdexcept>
 
 #include "crypto/random.hpp"
+#include "integrations/lifecycle_bindings.hpp"
 #include "lifecycle/loader.hpp"
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/backoff.hpp"
 #include "runtime/engine_impl.hpp"
-#include "integrations/lifecycle_bindings.hpp"
 #include "util/resources.hpp"
 
 namespace sparks {
@@ -66,11 +66,17 @@ Engine::Impl::Impl(boost::asio::any_io_executor host_executor, EngineOptions eng
     : executor(std::move(host_executor)),
       options(std::move(engine_options)),
       machine(load_machine(options.lifecycle)),
-      direct(store::open(options.database)),
-      writer(store::open(options.database)),
+      writer(store::open(options.database)),  // the first connection migrates the store
       reader(store::open(options.database)),
       secrets(crypto::SealedBox::from_key_file(options.key_file)),
-      state_signer(secrets.derive("oauth-state")) {}
+      state_signer(secrets.derive("oauth-state")),
+      plugin_bridge(
+          store::open(options.database), writer,
+          {.strand_of = [this](std::string_view ws) -> boost::asio::any_io_executor {
+             return workspace(ws)->strand;
+           },
+           .receive = [this](store::EventRow event) { ingest_events({std::move(event)}, nullptr); },
+           .now_ms = [this] { return to_ms(options.now()); }}) {}
 
 std::shared_ptr<runtime::Workspace> Engine::Impl::workspace(std::string_view id) {
   std::lock_guard lock(workspaces_mutex);
@@ -148,7 +154,8 @@ void Engine::Impl::list(Query query, ReplyHandler done) {
 
 // Restores integrations, their issues, facts, credentials and pending time-outs from the store.
 void Engine::Impl::restore() {
-  auto& tx = direct->records();
+  auto connection = store::open(options.database);
+  auto& tx = connection->records();
   for (const auto& row : tx.load_integrations()) {
     auto state = machine.state_id(row.state);
     auto previous = machine.state_id(row.previous_state);
@@ -191,7 +198,7 @@ void Engine::Impl::restore() {
 }
 
 void Engine::Impl::load_plugins() {
-  plugin_host = std::make_unique<plugins::PluginHost>(executor, *this);
+  plugin_host = std::make_unique<plugins::PluginHost>(executor, plugin_bridge);
   if (!options.plugin_dir) return;
   for (const auto& report : plugin_host->load_directory(*options.plugin_dir)) {
     if (!report.loaded()) continue;  // the host logged the reason
@@ -352,70 +359,6 @@ void Engine::Impl::on_committed(const WorkspacePtr& ws, const IntegrationKey& ke
                outcome.refusal ? " (refused: " + *outcome.refusal + ")" : std::string());
   run_follow_ups(ws, in, effects, outcome.from, outcome.to);
   complete(std::move(done), std::move(outcome));
-}
-
-// --- the plugin bridge ---
-
-boost::asio::any_io_executor Engine::Impl::executor_for(std::string_view,
-                                                        std::string_view integration) {
-  return workspace(integration)->strand;
-}
-
-bool Engine::Impl::emit_trigger(std::string_view platform, std::string_view integration,
-                                std::string_view trigger, std::string_view payload_json) {
-  ingest_events(
-      {store::EventRow{0, std::string(integration), std::string(platform), "plugin",
-                       crypto::base64url_encode(crypto::random_bytes(12)), std::string(trigger),
-                       std::string(payload_json), to_ms(options.now())}},
-      nullptr);
-  return true;
-}
-
-// Plugin storage: writes go through the one writer like everything else; a cache in front of it
-// lets a read that follows a write see it before the write has committed.
-static std::string kv_key(std::string_view platform, std::string_view integration,
-                          std::string_view key) {
-  return std::string(platform) + '\0' + std::string(integration) + '\0' + std::string(key);
-}
-
-std::optional<std::string> Engine::Impl::kv_get(std::string_view platform,
-                                                std::string_view integration,
-                                                std::string_view key) {
-  std::lock_guard lock(kv_mutex);
-  auto [it, fresh] = kv_cache.try_emplace(kv_key(platform, integration, key));
-  if (fresh) it->second = direct->records().kv_get(platform, integration, key);
-  return it->second;
-}
-
-bool Engine::Impl::kv_put(std::string_view platform, std::string_view integration,
-                          std::string_view key, std::string_view value) {
-  kv_write(platform, integration, key, std::string(value));
-  return true;
-}
-
-bool Engine::Impl::kv_delete(std::string_view platform, std::string_view integration,
-                             std::string_view key) {
-  kv_write(platform, integration, key, std::nullopt);
-  return true;
-}
-
-void Engine::Impl::kv_write(std::string_view platform, std::string_view integration,
-                            std::string_view key, std::optional<std::string> value) {
-  {
-    std::lock_guard lock(kv_mutex);
-    kv_cache[kv_key(platform, integration, key)] = value;
-  }
-  writer.submit(
-      [p = std::string(platform), i = std::string(integration), k = std::string(key),
-       value](store::Transaction& tx) {
-        if (value)
-          tx.kv_put(p, i, k, *value);
-        else
-          tx.kv_delete(p, i, k);
-      },
-      [p = std::string(platform)](std::exception_ptr error) {
-        if (error) spdlog::error("plugin {}: its key-value write was not stored", p);
-      });
 }
 
 // --- the public API: lifecycle ---

@@ -4,10 +4,11 @@
 //   runtime/engine.cpp                 start-up, the lifecycle core (fire, commit, time-outs), the
 //                                      plugin bridge
 //   inbound/webhooks.cpp               webhooks and plugin triggers: verify, store, act
-//   integrations/connect.cpp           connect, the OAuth callback, disconnect, closing, the audit log
-//   integrations/upkeep.cpp            token refresh ahead of expiry with back-off, periodic sync
-//   flows/records.cpp                  automation records: create, edit, publish, pause, resume
-//   flows/runner.cpp                   running flows on trigger events, the outbox, orders and their
+//   integrations/connect.cpp           connect, the OAuth callback, disconnect, closing, the audit
+//   log integrations/upkeep.cpp            token refresh ahead of expiry with back-off, periodic
+//   sync flows/records.cpp                  automation records: create, edit, publish, pause,
+//   resume flows/runner.cpp                   running flows on trigger events, the outbox, orders
+//   and their
 //                                      attribution
 //   views/cards_and_metrics.cpp        cards, metrics, and what a workspace kept
 // Everything about one workspace runs on its strand; the store is reached through the one writer
@@ -24,11 +25,11 @@
 #include <string>
 
 #include "crypto/sealed_box.hpp"
+#include "integrations/transition_context.hpp"
 #include "lifecycle/machine.hpp"
 #include "oauth/state_token.hpp"
-#include "plugins/host_bridge.hpp"
 #include "plugins/plugin_host.hpp"
-#include "integrations/transition_context.hpp"
+#include "runtime/plugin_bridge.hpp"
 #include "runtime/workspace.hpp"
 #include "sparks/engine.hpp"
 #include "store/connection.hpp"
@@ -65,28 +66,20 @@ namespace sparks {
 
 using FireDone = std::function<void(FireOutcome)>;
 
-// The engine is also the plugins' host bridge: their triggers enter its event path, their storage
-// is its store, and their callbacks run on the strand of the workspace they concern (a plugin's
-// "integration" string is the workspace id).
-struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBridge {
+struct Engine::Impl : std::enable_shared_from_this<Impl> {
   Impl(boost::asio::any_io_executor host_executor, EngineOptions engine_options);
 
   boost::asio::any_io_executor executor;
   EngineOptions options;
   const lifecycle::Machine machine;
-  // Opened first, so that the store is migrated before anything else connects. Serves the reads
-  // made while starting and the plugins' key-value reads (under kv_mutex).
-  std::unique_ptr<store::Connection> direct;
   store::Writer writer;  // the one writer connection, on its own thread
   store::Reader reader;  // the API's listings, on their own connection and thread
   crypto::SealedBox secrets;
   oauth::StateSigner state_signer;
+  runtime::PluginBridge plugin_bridge;  // what the plugins reach of the engine
   std::unique_ptr<plugins::PluginHost> plugin_host;
   runtime::Metrics metrics;
   std::atomic<bool> stopped{false};
-
-  std::mutex kv_mutex;  // guards kv_cache and `direct`, which serves the plugins' reads
-  std::map<std::string, std::optional<std::string>> kv_cache;
 
   std::mutex workspaces_mutex;  // guards the map only; a workspace's contents belong to its strand
   std::map<std::string, std::shared_ptr<runtime::Workspace>, std::less<>> workspaces;
@@ -178,20 +171,6 @@ struct Engine::Impl : std::enable_shared_from_this<Impl>, plugins::PluginHostBri
   void ingest_events(std::vector<store::EventRow> rows,
                      std::function<void(std::size_t stored)> done);
   void act_on_event(const WorkspacePtr& ws, const store::EventRow& row);
-
-  // --- plugins::PluginHostBridge ---
-  boost::asio::any_io_executor executor_for(std::string_view,
-                                            std::string_view integration) override;
-  bool emit_trigger(std::string_view platform, std::string_view integration,
-                    std::string_view trigger, std::string_view payload_json) override;
-  std::optional<std::string> kv_get(std::string_view platform, std::string_view integration,
-                                    std::string_view key) override;
-  bool kv_put(std::string_view platform, std::string_view integration, std::string_view key,
-              std::string_view value) override;
-  bool kv_delete(std::string_view platform, std::string_view integration,
-                 std::string_view key) override;
-  void kv_write(std::string_view platform, std::string_view integration, std::string_view key,
-                std::optional<std::string> value);
 };
 
 }  // namespace sparks
