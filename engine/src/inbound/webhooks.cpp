@@ -46,12 +46,7 @@ void Engine::receive_webhook(std::string platform, InboundWebhook webhook, Reply
     std::size_t unrouted = 0;
     const auto now = to_ms(impl->options.now());
     for (auto& event : events) {
-      std::optional<std::string> workspace;
-      {
-        std::lock_guard lock(impl->accounts_mutex);
-        if (auto it = impl->accounts.find({platform, event.account}); it != impl->accounts.end())
-          workspace = it->second;
-      }
+      const auto workspace = impl->account_routes.workspace_of(platform, event.account);
       if (!workspace) {
         // No workspace ever connected this account: nothing to store it under. Acknowledged, so
         // that the platform does not retry it forever.

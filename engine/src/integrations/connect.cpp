@@ -489,10 +489,7 @@ void Engine::close_workspace(std::string workspace, Actor actor, std::string con
       impl->revoke_at_platform(ws, in);
     }
     ws->integrations.clear();
-    {
-      std::lock_guard lock(impl->accounts_mutex);
-      std::erase_if(impl->accounts, [&](const auto& entry) { return entry.second == ws->id; });
-    }
+    impl->account_routes.forget_workspace(ws->id);
     impl->plugin_bridge.forget_cached_values();
     impl->writer.submit(
         [id = ws->id](store::Transaction& tx) { tx.delete_workspace(id); }, ws->strand,

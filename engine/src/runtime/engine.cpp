@@ -186,7 +186,8 @@ void Engine::Impl::restore() {
   for (auto& facts : tx.load_all_facts()) {
     auto ws = workspace(facts.workspace_id);
     auto& in = integration(*ws, facts.platform);
-    if (facts.account_id) accounts[{facts.platform, *facts.account_id}] = facts.workspace_id;
+    if (facts.account_id)
+      account_routes.assign(facts.platform, *facts.account_id, facts.workspace_id);
     in.facts = std::move(facts);
   }
   for (const auto& timer : tx.load_timers()) {
@@ -346,10 +347,8 @@ void Engine::Impl::on_committed(const WorkspacePtr& ws, const IntegrationKey& ke
   if (grant) {
     in.credentials = std::move(grant->credentials);
     in.facts = std::move(grant->facts);
-    if (in.facts.account_id) {
-      std::lock_guard lock(accounts_mutex);
-      accounts[{key.platform, *in.facts.account_id}] = key.workspace;
-    }
+    if (in.facts.account_id)
+      account_routes.assign(key.platform, *in.facts.account_id, key.workspace);
   }
   if (entered) {
     in.lifecycle_timer.cancel();

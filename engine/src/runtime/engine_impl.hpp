@@ -25,6 +25,7 @@
 #include <string>
 
 #include "crypto/sealed_box.hpp"
+#include "inbound/account_routes.hpp"
 #include "integrations/transition_context.hpp"
 #include "lifecycle/machine.hpp"
 #include "oauth/state_token.hpp"
@@ -84,8 +85,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   std::mutex workspaces_mutex;  // guards the map only; a workspace's contents belong to its strand
   std::map<std::string, std::shared_ptr<runtime::Workspace>, std::less<>> workspaces;
 
-  std::mutex accounts_mutex;  // guards `accounts`: (platform, account id) → workspace
-  std::map<std::pair<std::string, std::string>, std::string> accounts;
+  inbound::AccountRoutes account_routes;  // (platform, account id) → workspace
 
   using WorkspacePtr = std::shared_ptr<runtime::Workspace>;
 
