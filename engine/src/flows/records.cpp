@@ -82,12 +82,10 @@ struct FlowOps {
     auto ws = impl->workspace(workspace);
     boost::asio::post(ws->strand, [impl, ws, next = std::move(next)] {
       IntegrationSnapshot snapshot;
+      snapshot.down = impl->platforms_down(*ws);
       for (auto* connector : impl->plugin_host->plugins()) {
         auto& in = impl->integration(*ws, connector->platform());
-        if (!impl->is_live(in)) {
-          snapshot.down.push_back(in.key.platform);
-          continue;
-        }
+        if (!impl->is_live(in)) continue;
         auto& scopes = snapshot.granted[in.key.platform];
         if (auto parsed = parse_or_null(in.facts.granted_scopes); parsed.is_array())
           for (const auto& s : parsed.get_array())

@@ -110,6 +110,13 @@ bool Engine::Impl::is_live(const runtime::Integration& in) const {
   return state == "connected" || state == "partial-scopes";
 }
 
+std::vector<std::string> Engine::Impl::platforms_down(runtime::Workspace& ws) {
+  std::vector<std::string> down;
+  for (auto* connector : plugin_host->plugins())
+    if (!is_live(integration(ws, connector->platform()))) down.push_back(connector->platform());
+  return down;
+}
+
 bool Engine::Impl::has_connection(const runtime::Integration& in) const {
   return is_live(in) || machine.state_name(in.machine.state) == "paused";
 }
@@ -277,8 +284,8 @@ void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, st
   // A flow that also needs another integration that is down stays paused, handed to that one.
   std::vector<std::string> still_down;
   if (effects.resume_dependents)
-    for (const auto& [platform, other] : ws->integrations)
-      if (platform != key.platform && !is_live(other)) still_down.push_back(platform);
+    for (auto& platform : platforms_down(*ws))
+      if (platform != key.platform) still_down.push_back(std::move(platform));
   auto batch = [row, transition, effects, entered = result.entered, deadline, grant,
                 still_down = std::move(still_down)](store::Transaction& tx) {
     tx.save_integration(row);

@@ -123,6 +123,9 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void save_facts(const WorkspacePtr& ws, const runtime::Integration& in);
   bool is_live(const runtime::Integration& in) const;         // connected or partial-scopes
   bool has_connection(const runtime::Integration& in) const;  // live or paused
+  // The installed platforms whose integration in `ws` cannot serve automations now: a flow that
+  // needs one of them does not run (published, it waits paused on its behalf).
+  std::vector<std::string> platforms_down(runtime::Workspace& ws);
 
   // --- integrations/connect.cpp ---
   void audit(const std::string& workspace, const Actor& actor, std::string action,
