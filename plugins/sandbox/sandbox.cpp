@@ -1,6 +1,7 @@
 #include "sandbox/sandbox.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/json.hpp>
 
 #include "sandbox/context.hpp"
 
@@ -57,6 +58,21 @@ std::string tiktok_webhook_url(std::string_view base_url) {
 
 std::string shop_webhook_url(std::string_view base_url) {
   return join_url(base_url, "/webhooks/tiktok_shop");
+}
+
+std::map<std::string, std::string> platform_config(std::string_view base_url,
+                                                   const SandboxOptions& options) {
+  namespace json = boost::json;
+  std::string base(base_url);
+  while (base.ends_with('/')) base.pop_back();  // the connectors append paths that start with '/'
+  return {{"tiktok", json::serialize(json::object{{"client_key", options.client_key},
+                                                  {"client_secret", options.client_secret},
+                                                  {"auth_base_url", base},
+                                                  {"api_base_url", base}})},
+          {"tiktok_shop", json::serialize(json::object{{"app_key", options.app_key},
+                                                       {"app_secret", options.app_secret},
+                                                       {"auth_base_url", base},
+                                                       {"api_base_url", base}})}};
 }
 
 }  // namespace sparks::sandbox

@@ -14,6 +14,7 @@
 //                               "http://127.0.0.1:8080/webhooks/tiktok_shop");
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -78,5 +79,11 @@ class Sandbox {
 // base + "/webhooks/tiktok_shop" (what `--webhook-target URL` means).
 std::string tiktok_webhook_url(std::string_view base_url);
 std::string shop_webhook_url(std::string_view base_url);
+
+// What the TikTok and TikTok Shop connectors are configured with to talk to a sandbox served at
+// `base_url` with `options`' keys, in the form EngineOptions::platform_config takes: platform id →
+// JSON object text, every base URL at `base_url` (the fields are in docs/connectors.md).
+std::map<std::string, std::string> platform_config(std::string_view base_url,
+                                                   const SandboxOptions& options = {});
 
 }  // namespace sparks::sandbox

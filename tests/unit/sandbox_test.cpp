@@ -736,6 +736,33 @@ TEST_F(SandboxTest, VideoListNeedsItsScope) {
       403);
 }
 
+// The connectors' configuration for a sandbox: its keys, and every base URL at the one given.
+TEST(SandboxPlatformConfig, PointsBothConnectorsAtTheBaseUrlWithTheSandboxKeys) {
+  auto config = sparks::sandbox::platform_config("http://127.0.0.1:4242");
+  ASSERT_EQ(config.size(), 2u);
+  EXPECT_EQ(
+      json::parse(config.at("tiktok")),
+      json::parse(
+          R"({"client_key":"sandbox-client-key","client_secret":"sandbox-client-secret",)"
+          R"("auth_base_url":"http://127.0.0.1:4242","api_base_url":"http://127.0.0.1:4242"})"));
+  EXPECT_EQ(
+      json::parse(config.at("tiktok_shop")),
+      json::parse(
+          R"({"app_key":"sandbox-app-key","app_secret":"sandbox-app-secret",)"
+          R"("auth_base_url":"http://127.0.0.1:4242","api_base_url":"http://127.0.0.1:4242"})"));
+
+  sparks::sandbox::SandboxOptions keys;
+  keys.client_key = "ck", keys.client_secret = "cs", keys.app_key = "ak", keys.app_secret = "as";
+  config = sparks::sandbox::platform_config("http://127.0.0.1:4242/", keys);
+  EXPECT_EQ(
+      json::parse(config.at("tiktok")),
+      json::parse(
+          R"({"client_key":"ck","client_secret":"cs",)"
+          R"("auth_base_url":"http://127.0.0.1:4242","api_base_url":"http://127.0.0.1:4242"})"))
+      << "a trailing slash is dropped: the connectors append paths that start with one";
+  EXPECT_EQ(json::parse(config.at("tiktok_shop")).at("app_secret"), "as");
+}
+
 // `sparks sandbox --listen 127.0.0.1:0` prints its real address and serves there.
 TEST(SandboxCommand, PrintsTheListeningAddressAndServes) {
   sparks::testing::ChildProcess sandbox(SPARKS_BINARY_DIR "/sparks",
