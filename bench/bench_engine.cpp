@@ -64,17 +64,7 @@ struct Rig {
     options.database = folder / "sparks.db";
     options.key_file = folder / "secret.key";
     options.plugin_dir = SPARKS_PLUGIN_DIR;
-    const std::string base = platform.base_url();
-    options.platform_config["tiktok"] =
-        json::serialize(json::object{{"client_key", "sandbox-client-key"},
-                                     {"client_secret", "sandbox-client-secret"},
-                                     {"auth_base_url", base},
-                                     {"api_base_url", base}});
-    options.platform_config["tiktok_shop"] =
-        json::serialize(json::object{{"app_key", "sandbox-app-key"},
-                                     {"app_secret", "sandbox-app-secret"},
-                                     {"auth_base_url", base},
-                                     {"api_base_url", base}});
+    options.platform_config = sparks::sandbox::platform_config(platform.base_url());
   }
   ~Rig() {
     platform.stop();

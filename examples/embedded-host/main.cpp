@@ -92,17 +92,9 @@ int main(int argc, char** argv) {
     options.key_file = data / "secret.key";
     options.plugin_dir = SPARKS_PLUGIN_DIR;
     options.public_url = "http://127.0.0.1:8080";  // where this host would serve the callback
-    const std::string base = platform.base_url();
-    options.platform_config["tiktok"] =
-        json::serialize(json::object{{"client_key", "sandbox-client-key"},
-                                     {"client_secret", "sandbox-client-secret"},
-                                     {"auth_base_url", base},
-                                     {"api_base_url", base}});
-    options.platform_config["tiktok_shop"] =
-        json::serialize(json::object{{"app_key", "sandbox-app-key"},
-                                     {"app_secret", "sandbox-app-secret"},
-                                     {"auth_base_url", base},
-                                     {"api_base_url", base}});
+    // Both connectors pointed at the sandbox, with its keys. Real platforms take theirs
+    // (docs/connectors.md).
+    options.platform_config = sparks::sandbox::platform_config(platform.base_url());
     sparks::Engine engine(io.get_executor(), options);
 
     try {

@@ -128,16 +128,9 @@ class ConnectorsTest : public ::testing::Test {
     base_ = platform_->base_url();
 
     host_ = std::make_unique<sparks::plugins::PluginHost>(io_.get_executor(), bridge_);
-    tiktok_ = load("libsparks_tiktok.so", "tiktok",
-                   {{"client_key", "sandbox-client-key"},
-                    {"client_secret", "sandbox-client-secret"},
-                    {"auth_base_url", base_},
-                    {"api_base_url", base_}});
-    shop_ = load("libsparks_tiktok_shop.so", "tiktok_shop",
-                 {{"app_key", "sandbox-app-key"},
-                  {"app_secret", "sandbox-app-secret"},
-                  {"auth_base_url", base_},
-                  {"api_base_url", base_}});
+    const auto config = sparks::sandbox::platform_config(base_);
+    tiktok_ = load("libsparks_tiktok.so", "tiktok", config.at("tiktok"));
+    shop_ = load("libsparks_tiktok_shop.so", "tiktok_shop", config.at("tiktok_shop"));
     thread_ = std::thread([this] { io_.run(); });
   }
 
@@ -157,13 +150,13 @@ class ConnectorsTest : public ::testing::Test {
   }
 
   LoadedPlugin* load(const std::string& file, const std::string& platform,
-                     const json::object& config) {
+                     const std::string& config) {
     auto report = host_->load_file(kPluginDir + "/" + file);
     EXPECT_TRUE(report.loaded()) << (report.refusal ? report.refusal->to_string() : "");
     LoadedPlugin* plugin = host_->find(platform);
     if (plugin == nullptr) return nullptr;
     std::string error;
-    EXPECT_TRUE(plugin->configure(json::serialize(config), error)) << error;
+    EXPECT_TRUE(plugin->configure(config, error)) << error;
     return plugin;
   }
 

@@ -14,6 +14,7 @@
 #include "http/client.hpp"
 #include "http/form.hpp"
 #include "sandbox/consent_client.hpp"
+#include "sandbox/sandbox.hpp"
 #include "sparks/engine.hpp"
 #include "store/automation_store.hpp"
 #include "store/sqlite/connection.hpp"
@@ -45,17 +46,7 @@ class EngineConnectTest : public ::testing::Test {
     options_.key_file = folder_ / "secret.key";
     options_.plugin_dir = std::string(SPARKS_BINARY_DIR) + "/plugins";
     options_.public_url = "http://127.0.0.1:9";  // the callback is called directly, not fetched
-    const std::string base = sandbox_->base_url();
-    options_.platform_config["tiktok"] =
-        json::serialize(json::object{{"client_key", "sandbox-client-key"},
-                                     {"client_secret", "sandbox-client-secret"},
-                                     {"auth_base_url", base},
-                                     {"api_base_url", base}});
-    options_.platform_config["tiktok_shop"] =
-        json::serialize(json::object{{"app_key", "sandbox-app-key"},
-                                     {"app_secret", "sandbox-app-secret"},
-                                     {"auth_base_url", base},
-                                     {"api_base_url", base}});
+    options_.platform_config = sparks::sandbox::platform_config(sandbox_->base_url());
     start_engine();
   }
 
