@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <filesystem>
@@ -17,6 +16,7 @@
 #include "http/form.hpp"
 #include "http/router.hpp"
 #include "sparks/engine.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
@@ -81,7 +81,7 @@ class ApiRoutesTest : public ::testing::Test {
     fs::remove_all(folder_);
   }
 
-  // One request through the router, the io_context run until it is answered (10 s at most).
+  // One request through the router, the io_context run until it is answered.
   Response call(const std::string& method, const std::string& target,
                 const std::string& api_key = "", const std::string& body = "",
                 const std::string& content_type = "") {
@@ -108,12 +108,8 @@ class ApiRoutesTest : public ::testing::Test {
       std::lock_guard lock(answered->first);
       return answered->second.has_value();
     };
-    io_.restart();
-    auto work = boost::asio::make_work_guard(io_);
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!done() && std::chrono::steady_clock::now() < deadline) io_.run_one_for(20ms);
+    sparks::testing::run_until(io_, "the answer to " + method + " " + target, done);
     std::lock_guard lock(answered->first);
-    if (!answered->second) return sparks::http::error_response(599, "test_timeout", "no answer");
     return *answered->second;
   }
 

@@ -4,7 +4,6 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
@@ -19,6 +18,7 @@
 #include "store/automation_store.hpp"
 #include "store/sqlite/connection.hpp"
 #include "support/loopback_sandbox.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
@@ -65,19 +65,21 @@ class EngineConnectTest : public ::testing::Test {
   }
 
   template <typename Done>
-  void run_until(Done&& done, std::chrono::milliseconds limit = 10s) {
-    io_.restart();
-    auto work = boost::asio::make_work_guard(io_);
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done() && std::chrono::steady_clock::now() < deadline) io_.run_one_for(20ms);
+  void run_until(std::string_view awaited, Done&& done) {
+    sparks::testing::run_until(io_, awaited, std::forward<Done>(done));
+  }
+  // For conditions that take a round trip to look at: looked at every 20 ms.
+  template <typename Ready>
+  void run_until_seen(std::string_view awaited, Ready&& ready) {
+    sparks::testing::run_until(io_, awaited, std::forward<Ready>(ready),
+                               sparks::testing::kWaitLimit, 20ms);
   }
 
   template <typename Call>
   sparks::Reply wait_reply(Call&& call) {
     std::optional<sparks::Reply> reply;
     call([&](sparks::Reply r) { reply = std::move(r); });
-    run_until([&] { return reply.has_value(); });
-    if (!reply) return sparks::Reply::fail(sparks::ErrorKind::internal, "timeout", "no answer");
+    run_until("the engine's reply", [&] { return reply.has_value(); });
     return *reply;
   }
 
@@ -91,9 +93,9 @@ class EngineConnectTest : public ::testing::Test {
     sparks::sandbox::answer_consent(
         io_.get_executor(), last_authorize_url_, {account, scopes, true},
         [&](sparks::sandbox::ConsentResult r) { consent = std::move(r); });
-    run_until([&] { return consent.has_value(); });
-    EXPECT_TRUE(consent && consent->error.empty()) << (consent ? consent->error : "no answer");
-    last_callback_ = callback_query(consent ? consent->redirect_url : "");
+    run_until("the consent page's redirect", [&] { return consent.has_value(); });
+    EXPECT_TRUE(consent->error.empty()) << consent->error;
+    last_callback_ = callback_query(consent->redirect_url);
     return callback(platform, last_callback_);
   }
 
@@ -131,11 +133,8 @@ class EngineConnectTest : public ::testing::Test {
   template <typename Ready>
   json::object card_when(const std::string& platform, Ready&& ready) {
     json::object c;
-    for (int i = 0; i < 200; ++i) {
-      c = card(platform);
-      if (ready(c)) break;
-      run_until([] { return false; }, 20ms);
-    }
+    run_until_seen("the " + platform + " card to change",
+                   [&] { return ready(c = card(platform)); });
     return c;
   }
 
@@ -147,15 +146,16 @@ class EngineConnectTest : public ::testing::Test {
                                 {{"Content-Type", "application/json"}},
                                 json::serialize(body)},
                                [&](sparks::http::ClientResponse r) { response = std::move(r); });
-    run_until([&] { return response.has_value(); });
-    if (!response || response->status >= 300) return {};
+    run_until("the sandbox's answer to " + target, [&] { return response.has_value(); });
+    if (response->status >= 300) return {};
     return json::parse(response->body).as_object();
   }
 
   // The sandbox's webhooks went to the test's receiver; hand the next one to the engine.
   sparks::Reply deliver_webhook(std::size_t index) {
     // The sandbox sends from this thread's io_context: run it while waiting.
-    run_until([&] { return sandbox_->inbox.wait_for_count(index + 1, 0ms); });
+    run_until("the sandbox's webhook",
+              [&] { return sandbox_->inbox.wait_for_count(index + 1, 0ms); });
     auto request = sandbox_->inbox.at(index);
     sparks::InboundWebhook webhook{"POST", request.path, request.query_string, {}, request.body};
     for (const auto& [name, value] : request.headers) webhook.headers.emplace_back(name, value);
@@ -237,7 +237,7 @@ TEST_F(EngineConnectTest, ADeniedConsentReturnsWithTheReasonOnTheCard) {
   sparks::sandbox::answer_consent(
       io_.get_executor(), std::string(started.value.at("authorize_url").as_string()),
       {"creator", {}, false}, [&](sparks::sandbox::ConsentResult r) { consent = std::move(r); });
-  run_until([&] { return consent.has_value(); });
+  run_until("the consent page's redirect", [&] { return consent.has_value(); });
   ASSERT_TRUE(consent && consent->error.empty());
   auto denied = callback("tiktok", callback_query(consent->redirect_url));
   ASSERT_FALSE(denied.error) << denied.error->message;
@@ -346,7 +346,7 @@ TEST_F(EngineConnectTest, CredentialsAreSealedAtRestAndSurviveARestart) {
   start_engine();
   auto refreshed = std::optional<std::string>();
   engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { refreshed = std::move(e); });
-  run_until([&] { return refreshed.has_value(); });
+  run_until("the refresh's answer", [&] { return refreshed.has_value(); });
   EXPECT_EQ(refreshed.value_or("no answer"), "") << "the stored refresh token opens and works";
 }
 
@@ -355,7 +355,7 @@ TEST_F(EngineConnectTest, ARejectedRefreshTokenDisconnectsWithAnIssue) {
   control("/sandbox/v1/faults", {{"kind", "refresh_rejected"}, {"account", "creator"}});
   std::optional<std::string> error;
   engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
-  run_until([&] { return error.has_value(); });
+  run_until("the refresh's answer", [&] { return error.has_value(); });
   EXPECT_FALSE(error.value_or("").empty());
   auto c = card_when("tiktok",
                      [&](const json::object& c) { return has_issue(c, "reconnect_required"); });
@@ -372,22 +372,20 @@ TEST_F(EngineConnectTest, ATransientRefreshFailurePausesAndABackedOffRetryRecove
           {{"kind", "http_error"}, {"path", "/v2/oauth/token/"}, {"status", 503}, {"count", 1}});
   std::optional<std::string> error;
   engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
-  run_until([&] { return error.has_value(); });
+  run_until("the refresh's answer", [&] { return error.has_value(); });
   EXPECT_FALSE(error.value_or("").empty());
   // Paused, then the retry (after the back-off) refreshes and the lifecycle returns.
   auto history = [&] {
     std::optional<std::vector<sparks::TransitionView>> rows;
     engine_->transitions({"w1", "tiktok"}, [&](auto r) { rows = std::move(r); });
-    run_until([&] { return rows.has_value(); });
+    run_until("the stored history", [&] { return rows.has_value(); });
     std::string path;
-    for (const auto& t : rows.value_or(std::vector<sparks::TransitionView>{})) path += t.to + " ";
+    for (const auto& t : *rows) path += t.to + " ";
     return path;
   };
   std::string path;
-  for (int i = 0; i < 200 && path.find("paused connected") == std::string::npos; ++i) {
-    path = history();
-    run_until([] { return false; }, 20ms);
-  }
+  run_until_seen("the retry to reconnect",
+                 [&] { return (path = history()).find("paused connected") != std::string::npos; });
   EXPECT_NE(path.find("connected paused connected"), std::string::npos) << path;
 }
 
@@ -407,7 +405,7 @@ TEST_F(EngineConnectTest, EventsHeldWhilePausedRunWhenTheIntegrationIsBack) {
           {{"kind", "http_error"}, {"path", "/v2/oauth/token/"}, {"status", 503}, {"count", 1}});
   std::optional<std::string> error;
   engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
-  run_until([&] { return error.has_value(); });
+  run_until("the refresh's answer", [&] { return error.has_value(); });
   ASSERT_EQ(card_when("tiktok", [](const json::object& c) { return c.at("state") == "paused"; })
                 .at("state")
                 .as_string(),
@@ -423,10 +421,10 @@ TEST_F(EngineConnectTest, EventsHeldWhilePausedRunWhenTheIntegrationIsBack) {
         io_.get_executor(),
         {"GET", sandbox_->base_url() + "/sandbox/v1/sent-messages?account=creator", {}, ""},
         [&](sparks::http::ClientResponse x) { r = std::move(x); });
-    run_until([&] { return r.has_value(); });
-    return r ? json::parse(r->body).at("messages").as_array().size() : 0u;
+    run_until("the sandbox's sent messages", [&] { return r.has_value(); });
+    return json::parse(r->body).at("messages").as_array().size();
   };
-  for (int i = 0; i < 200 && sent() == 0; ++i) run_until([] { return false; }, 20ms);
+  run_until_seen("the held comment's DM", [&] { return sent() > 0; });
   EXPECT_EQ(sent(), 1u);
   EXPECT_EQ(card("tiktok").at("state").as_string(), "connected");
 }
@@ -443,10 +441,6 @@ TEST_F(EngineConnectTest, AWaitingStepSurvivesARestart) {
   ASSERT_FALSE(wait_reply([&](auto d) { engine_->publish_flow("w1", "later", kAna, d); }).error);
   control("/sandbox/v1/comments",
           {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-8"}, {"text", "hi"}});
-  ASSERT_FALSE(deliver_webhook(0).error);
-  run_until([] { return false; }, 100ms);
-  stop_engine();  // the step is in the outbox, due in a second
-
   auto outbox = [&](const std::string& status) {
     sparks::store::sqlite::Connection db(options_.database);
     SQLite::Statement count(db.database(), "SELECT count(*) FROM outbox WHERE status = ?");
@@ -454,9 +448,13 @@ TEST_F(EngineConnectTest, AWaitingStepSurvivesARestart) {
     count.executeStep();
     return count.getColumn(0).getInt();
   };
+  ASSERT_FALSE(deliver_webhook(0).error);
+  run_until_seen("the flow's steps in the outbox", [&] { return outbox("pending") > 0; });
+  stop_engine();  // the step is in the outbox, due in a second
+
   EXPECT_EQ(outbox("pending"), 1);
   start_engine();
-  for (int i = 0; i < 150 && outbox("sent") == 0; ++i) run_until([] { return false; }, 20ms);
+  run_until_seen("the waiting step sent after the restart", [&] { return outbox("sent") > 0; });
   EXPECT_EQ(outbox("sent"), 1);
   EXPECT_EQ(outbox("pending"), 0);
 }

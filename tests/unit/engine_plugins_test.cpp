@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <filesystem>
 
@@ -16,6 +15,7 @@
 #include "store/automation_store.hpp"
 #include "store/event_log_store.hpp"
 #include "store/sqlite/connection.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
@@ -72,19 +72,16 @@ class EnginePluginsTest : public ::testing::Test {
   }
 
   template <typename Done>
-  void run_until(Done&& done, std::chrono::milliseconds limit = 10s) {
-    io_.restart();
-    auto work = boost::asio::make_work_guard(io_);
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done() && std::chrono::steady_clock::now() < deadline) io_.run_one_for(50ms);
+  void run_until(std::string_view awaited, Done&& done) {
+    sparks::testing::run_until(io_, awaited, std::forward<Done>(done));
   }
 
   // The owner's whole connect: Connect, then the platform's redirect back with a code.
   std::string connect() {
     std::optional<sparks::Reply> started, finished;
     engine_->connect({"w1", "echo"}, kAna, [&](sparks::Reply r) { started = std::move(r); });
-    run_until([&] { return started.has_value(); });
-    if (!started || started->error) return "connect refused";
+    run_until("the answer to Connect", [&] { return started.has_value(); });
+    if (started->error) return "connect refused";
     const std::string url(started->value.at("authorize_url").as_string());
     const auto at = url.find("&state=") + 7;
     std::string state;
@@ -98,8 +95,8 @@ class EnginePluginsTest : public ::testing::Test {
     }
     engine_->complete_authorization("echo", {{"code", "c1"}, {"state", state}},
                                     [&](sparks::Reply r) { finished = std::move(r); });
-    run_until([&] { return finished.has_value(); });
-    if (!finished || finished->error) return "callback refused";
+    run_until("the answer to the callback", [&] { return finished.has_value(); });
+    if (finished->error) return "callback refused";
     return std::string(finished->value.at("state").as_string());
   }
 
@@ -110,8 +107,8 @@ class EnginePluginsTest : public ::testing::Test {
         if (v.key.platform == "echo") result = v.state;
       if (!result) result = "none";
     });
-    run_until([&] { return result.has_value(); });
-    return result.value_or("no answer");
+    run_until("the integration cards", [&] { return result.has_value(); });
+    return *result;
   }
 
   // Refreshes through the plugin and waits until the lifecycle has reached `expected`.
@@ -119,16 +116,16 @@ class EnginePluginsTest : public ::testing::Test {
     refresh_status_ = http_status;
     std::optional<std::string> error;
     engine_->refresh_credentials({"w1", "echo"}, [&](std::string e) { error = std::move(e); });
-    run_until([&] { return error.has_value(); });
+    run_until("the refresh's answer", [&] { return error.has_value(); });
     std::string now;
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while ((now = state()) != expected && std::chrono::steady_clock::now() < deadline)
-      run_until([] { return false; }, 20ms);
+    sparks::testing::run_until(
+        io_, "the lifecycle to reach " + expected, [&] { return (now = state()) == expected; },
+        sparks::testing::kWaitLimit, 20ms);
     // The card shows a transition as soon as it is made; its effects are in the store once the
     // writer has reached it. A history read queues behind them, so its answer means they are in.
     std::optional<std::size_t> stored;
     engine_->transitions({"w1", "echo"}, [&](auto rows) { stored = rows.size(); });
-    run_until([&] { return stored.has_value(); });
+    run_until("the stored history", [&] { return stored.has_value(); });
     return now;
   }
 
@@ -186,7 +183,7 @@ TEST_F(EnginePluginsTest, PluginTriggersMoveTheLifecycleAndItsAutomations) {
 TEST_F(EnginePluginsTest, APlatformWithoutAPluginSaysSo) {
   std::optional<std::string> error;
   engine_->refresh_credentials({"w1", "nowhere"}, [&](std::string e) { error = std::move(e); });
-  run_until([&] { return error.has_value(); });
+  run_until("the refresh's answer", [&] { return error.has_value(); });
   ASSERT_TRUE(error);
   EXPECT_NE(error->find("no connector plugin"), std::string::npos);
 }

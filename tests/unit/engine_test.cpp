@@ -6,17 +6,16 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <filesystem>
 #include <fstream>
 
 #include "store/automation_store.hpp"
 #include "store/sqlite/connection.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
-using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using sparks::Actor;
 using sparks::Role;
@@ -52,15 +51,10 @@ class EngineTest : public ::testing::Test {
     fs::remove_all(folder_);
   }
 
-  // Runs the io_context until `done` is set, at most 10 s.
+  // Runs the io_context until the engine's answer is in `result`.
   template <typename T>
   T wait(std::optional<T>& result) {
-    // The engine's answers come from its writer thread: keep the io_context waiting for them.
-    io_.restart();
-    auto work = boost::asio::make_work_guard(io_);
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!result && std::chrono::steady_clock::now() < deadline) io_.run_one_for(100ms);
-    if (!result) throw std::runtime_error("engine did not answer within 10 s");
+    sparks::testing::run_until(io_, "the engine's answer", [&] { return result.has_value(); });
     return std::move(*result);
   }
 
