@@ -11,7 +11,6 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <condition_variable>
-#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -23,6 +22,7 @@
 #include "sandbox/sandbox.hpp"
 #include "support/loopback_sandbox.hpp"
 #include "support/platform_test_helpers.hpp"
+#include "support/wait.hpp"
 #include "tiktok_shop/signing.hpp"
 
 namespace {
@@ -136,12 +136,16 @@ class ConnectorsTest : public ::testing::Test {
 
   void TearDown() override {
     // Unloaded on the io thread, so that no plugin callback runs concurrently with it.
-    std::promise<void> unloaded;
-    net::post(io_, [&] {
-      host_->unload_all();
-      unloaded.set_value();
-    });
-    unloaded.get_future().wait_for(10s);
+    try {
+      sparks::testing::await_result<bool>("the plugins to unload", [&](auto unloaded) {
+        net::post(io_, [this, unloaded] {
+          host_->unload_all();
+          unloaded(true);
+        });
+      });
+    } catch (const sparks::testing::WaitTimedOut& e) {
+      ADD_FAILURE() << e.what();  // and on: the io thread must still be stopped and joined
+    }
     platform_->stop();
     work_.reset();
     io_.stop();
@@ -162,16 +166,13 @@ class ConnectorsTest : public ::testing::Test {
 
   // One operation, started on the io thread as the engine would, and its answer.
   Answer call(LoadedPlugin* plugin, Operation operation, const json::object& request) {
-    std::promise<Answer> promise;
-    auto answer = promise.get_future();
-    net::post(io_, [&] {
-      plugin->call(operation, "ws-1", json::serialize(request),
-                   [&promise](sparks_status_t status, std::string text) {
-                     promise.set_value({status, std::move(text)});
-                   });
+    return sparks::testing::await_result<Answer>("the plugin's answer", [&](auto done) {
+      net::post(io_, [plugin, operation, text = json::serialize(request), done] {
+        plugin->call(operation, "ws-1", text, [done](sparks_status_t status, std::string result) {
+          done({status, std::move(result)});
+        });
+      });
     });
-    if (answer.wait_for(10s) != std::future_status::ready) return {SPARKS_ERR_TIMEOUT, "no answer"};
-    return answer.get();
   }
 
   Verified verify(LoadedPlugin* plugin, const sparks::http::Request& webhook) {
@@ -181,28 +182,24 @@ class ConnectorsTest : public ::testing::Test {
     return verify(plugin, request);
   }
   Verified verify(LoadedPlugin* plugin, const sparks::plugins::WebhookRequest& request) {
-    std::promise<Verified> promise;
-    auto answer = promise.get_future();
-    net::post(io_, [&] {
-      plugin->verify_webhook(request, [&promise](sparks_status_t status, std::string error,
-                                                 std::vector<WebhookEvent> events) {
-        promise.set_value({status, std::move(error), std::move(events)});
+    return sparks::testing::await_result<Verified>("the webhook's verdict", [&](auto done) {
+      net::post(io_, [plugin, request, done] {
+        plugin->verify_webhook(request, [done](sparks_status_t status, std::string error,
+                                               std::vector<WebhookEvent> events) {
+          done({status, std::move(error), std::move(events)});
+        });
       });
     });
-    if (answer.wait_for(10s) != std::future_status::ready) return {SPARKS_ERR_TIMEOUT, "no answer"};
-    return answer.get();
   }
 
   ClientResponse request(std::string method, std::string target, std::string body = {},
                          sparks::http::Headers headers = {}) {
-    std::promise<ClientResponse> promise;
-    auto answer = promise.get_future();
-    sparks::http::send_request(
-        io_.get_executor(),
-        {std::move(method), base_ + target, std::move(headers), std::move(body)},
-        [&promise](ClientResponse r) { promise.set_value(std::move(r)); });
-    if (answer.wait_for(10s) != std::future_status::ready) return {"test timed out"};
-    return answer.get();
+    return sparks::testing::await_result<ClientResponse>(
+        "the sandbox's answer to " + method + " " + target, [&](auto done) {
+          sparks::http::send_request(
+              io_.get_executor(),
+              {std::move(method), base_ + target, std::move(headers), std::move(body)}, done);
+        });
   }
 
   json::object control(const std::string& target, const json::value& body, int expected = 201) {

@@ -1,18 +1,19 @@
 // The HTTP server, router, form decoding and client, over real sockets on 127.0.0.1.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <future>
 #include <thread>
 
 #include "http/client.hpp"
 #include "http/form.hpp"
 #include "http/server.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
@@ -44,7 +45,10 @@ class HttpServerTest : public ::testing::Test {
     router_->add("GET", "/never", [this](Request, Responder respond) {
       // Answers only after ClientTimesOut's deadline.
       auto timer = std::make_shared<net::steady_timer>(io_, 300ms);
-      timer->async_wait([timer, respond](auto) { respond(Response::text(200, "too late")); });
+      timer->async_wait([this, timer, respond](auto) {
+        respond(Response::text(200, "too late"));
+        late_answer_given_ = true;
+      });
     });
     router_->add("GET", "/dropped", [](Request, Responder) {});
     router_->add_sync("GET", "/trailing/",
@@ -71,14 +75,12 @@ class HttpServerTest : public ::testing::Test {
   ClientResponse fetch_url(std::string method, std::string url, std::string body = {},
                            sparks::http::Headers headers = {},
                            std::chrono::milliseconds timeout = 5s) {
-    std::promise<ClientResponse> promise;
-    auto answer = promise.get_future();
     ClientRequest request{std::move(method), std::move(url), std::move(headers), std::move(body),
                           timeout};
-    sparks::http::send_request(io_.get_executor(), std::move(request),
-                               [&promise](ClientResponse r) { promise.set_value(std::move(r)); });
-    if (answer.wait_for(10s) != std::future_status::ready) return {"test timed out"};
-    return answer.get();
+    return sparks::testing::await_result<ClientResponse>(
+        "the answer from " + request.url, [&](auto done) {
+          sparks::http::send_request(io_.get_executor(), std::move(request), done);
+        });
   }
 
   net::io_context io_;
@@ -86,6 +88,7 @@ class HttpServerTest : public ::testing::Test {
   std::shared_ptr<sparks::http::Router> router_ = std::make_shared<sparks::http::Router>();
   std::unique_ptr<sparks::http::Server> server_;
   std::thread thread_;
+  std::atomic<bool> late_answer_given_{false};
 };
 
 TEST_F(HttpServerTest, RoutesByPathParameterAndDecodesQuery) {
@@ -152,7 +155,9 @@ TEST_F(HttpServerTest, IdleConnectionsAreClosed) {
   beast::error_code result = net::error::would_block;
   stream.async_read_some(net::buffer(&byte, 1),
                          [&](beast::error_code ec, std::size_t) { result = ec; });
-  client_io.run_for(10s);  // the server's idle timeout is 2 s
+  // The server's idle timeout is 2 s.
+  sparks::testing::run_until(client_io, "the server to close the idle connection",
+                             [&] { return result != net::error::would_block; });
   EXPECT_EQ(result, net::error::eof);
   EXPECT_GE(std::chrono::steady_clock::now() - start, 1500ms);
 }
@@ -173,7 +178,8 @@ TEST_F(HttpServerTest, ClientReportsRefusedConnectionsAndBadUrls) {
 TEST_F(HttpServerTest, ClientTimesOut) {
   auto r = fetch_url("GET", server_->base_url() + "/never", {}, {}, 100ms);
   EXPECT_FALSE(r.ok());
-  std::this_thread::sleep_for(400ms);  // let the late answer go out before the server stops
+  // The late answer is handed to the server before it stops.
+  sparks::testing::poll_until("the late answer", [&] { return late_answer_given_.load(); });
 }
 
 TEST(Form, DecodesPlusPercentAndRepeatedKeys) {

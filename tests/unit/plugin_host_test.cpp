@@ -10,6 +10,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -24,6 +25,7 @@
 
 #include "plugins/manifest_file.hpp"
 #include "plugins/plugin_host.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
@@ -41,16 +43,7 @@ const std::string kTestPluginDir = SPARKS_TEST_PLUGIN_DIR;
 const std::string kEchoPlugin = SPARKS_ECHO_PLUGIN;
 const std::string kCli = SPARKS_CLI;
 
-// Runs `io` until `done()` holds or `limit` passes.
-template <typename Predicate>
-bool run_until(asio::io_context& io, Predicate done, std::chrono::milliseconds limit = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done() && std::chrono::steady_clock::now() < deadline) {
-    io.restart();
-    io.run_for(5ms);
-  }
-  return done();
-}
+using sparks::testing::run_until;
 
 // The engine's side, reduced to what a test can look at.
 class TestBridge final : public sparks::plugins::PluginHostBridge {
@@ -203,7 +196,7 @@ class PluginHostTest : public ::testing::Test {
     Answer answer;
     plugin.call(op, "ws-1", json::serialize(request), answer.completion());
     EXPECT_FALSE(answer.status) << "completions never run inside the call";
-    EXPECT_TRUE(run_until(io, [&] { return answer.status.has_value(); }));
+    run_until(io, "the plugin's answer", [&] { return answer.status.has_value(); });
     return answer;
   }
 };
@@ -379,7 +372,7 @@ TEST_F(PluginHostTest, EchoVerifiesAndNormalizesWebhooks) {
           status = s;
           events = std::move(e);
         });
-    EXPECT_TRUE(run_until(io, [&] { return status.has_value(); }));
+    run_until(io, "the webhook's verdict", [&] { return status.has_value(); });
     return std::make_pair(*status, events);
   };
 
@@ -415,8 +408,11 @@ TEST_F(PluginHostTest, MisbehavingPluginIsCheckedAtEveryTurn) {
   EXPECT_NE(lying.result.find("1099511627776 bytes"), std::string::npos) << lying.result;
 
   Answer twice = call(plugin, Operation::sync, {});
-  run_until(
-      io, [] { return false; }, 50ms);  // room for a second answer to (wrongly) arrive
+  // The plugin answered twice inside the call, so a second answer (wrongly) let through was queued
+  // on `io` before this marker: once the marker has run, it would have arrived.
+  bool marker_ran = false;
+  asio::post(io, [&] { marker_ran = true; });
+  run_until(io, "a handler queued after the plugin's answers", [&] { return marker_ran; });
   EXPECT_EQ(twice.status, SPARKS_OK);
   EXPECT_EQ(twice.calls, 1);
 
@@ -437,14 +433,14 @@ TEST_F(PluginHostTest, UnloadingCancelsWorkInFlight) {
   LoadedPlugin& echo = load_echo_with_server();
   Answer stalled;
   echo.call(Operation::exchange_code, "ws-1", R"({"code":"stall"})", stalled.completion());
-  ASSERT_TRUE(run_until(io, [&] { return !server->requests.empty(); }));
+  run_until(io, "the stalled request at the server", [&] { return !server->requests.empty(); });
 
   Answer timer;
   echo.call(Operation::execute_action, "ws-1",
             R"({"action":"echo.reply","params":{"user":"u","text":"t","delay_ms":60000}})",
             timer.completion());
   host->unload_all();
-  ASSERT_TRUE(run_until(io, [&] { return stalled.status && timer.status; }));
+  run_until(io, "both cancelled answers", [&] { return stalled.status && timer.status; });
   EXPECT_EQ(stalled.status, SPARKS_ERR_CANCELLED);
   EXPECT_EQ(timer.status, SPARKS_ERR_CANCELLED);
   EXPECT_TRUE(bridge.emitted.empty());
@@ -464,7 +460,7 @@ TEST(PluginHttpClient, TimesOutAndRefusesBadUrls) {
   // TLS against a plain-HTTP port: the handshake fails, verification never passes silently.
   std::string https = "https" + server.base_url().substr(4) + "/oauth/token";
   client.start(io.get_executor(), {"POST", https, {}, "{}", 2s}, 1024, keep);
-  ASSERT_TRUE(run_until(io, [&] { return results.size() == 3; }));
+  run_until(io, "the three results", [&] { return results.size() == 3; });
 
   using Outcome = sparks::plugins::HttpResult::Outcome;
   std::map<Outcome, int> seen;

@@ -8,7 +8,6 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <condition_variable>
-#include <future>
 #include <map>
 #include <mutex>
 #include <set>
@@ -21,6 +20,7 @@
 #include "support/child_process.hpp"
 #include "support/loopback_sandbox.hpp"
 #include "support/platform_test_helpers.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
@@ -54,14 +54,13 @@ class SandboxTest : public ::testing::Test {
 
   ClientResponse request(std::string method, std::string target, std::string body = {},
                          Headers headers = {}) {
-    std::promise<ClientResponse> promise;
-    auto answer = promise.get_future();
-    sparks::http::send_request(
-        io_.get_executor(),
-        {std::move(method), platform_->base_url() + target, std::move(headers), std::move(body)},
-        [&promise](ClientResponse r) { promise.set_value(std::move(r)); });
-    if (answer.wait_for(10s) != std::future_status::ready) return {"test timed out"};
-    return answer.get();
+    return sparks::testing::await_result<ClientResponse>(
+        "the sandbox's answer to " + method + " " + target, [&](auto done) {
+          sparks::http::send_request(io_.get_executor(),
+                                     {std::move(method), platform_->base_url() + target,
+                                      std::move(headers), std::move(body)},
+                                     done);
+        });
   }
 
   ClientResponse post_form(const std::string& target, const Fields& fields) {
@@ -645,13 +644,11 @@ TEST_F(SandboxTest, WebhooksAreRetriedAfterAFailure) {
     std::lock_guard lock(platform_->inbox.mutex);
     EXPECT_EQ(platform_->inbox.answered_500, 2);
   }
-  // Bounded wait for the sandbox to record the 2xx.
   json::object delivery;
-  for (int i = 0; i < 100; ++i) {
+  sparks::testing::poll_until("the sandbox to record the 2xx", [&] {
     delivery = get_json("/sandbox/v1/webhooks")["webhooks"].as_array().at(0).as_object();
-    if (delivery["delivered"].as_bool()) break;
-    std::this_thread::sleep_for(20ms);
-  }
+    return delivery["delivered"].as_bool();
+  });
   EXPECT_EQ(delivery["delivered"], true);
   EXPECT_EQ(delivery["attempts"], 3);
 }
@@ -774,7 +771,7 @@ TEST(SandboxCommand, PrintsTheListeningAddressAndServes) {
   std::optional<ClientResponse> answer;
   sparks::http::send_request(io.get_executor(), {"GET", base + "/sandbox/v1/accounts"},
                              [&](ClientResponse r) { answer = std::move(r); });
-  io.run_for(10s);
+  sparks::testing::run_until(io, "the sandbox's answer", [&] { return answer.has_value(); });
   ASSERT_TRUE(answer && answer->ok()) << (answer ? answer->error : "no answer");
   EXPECT_EQ(answer->status, 200);
   EXPECT_EQ(parse_object(answer->body)["accounts"].as_array().size(), 4u);
