@@ -6,10 +6,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
-#include <thread>
 
 #include "support/child_process.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
@@ -37,13 +38,15 @@ fs::path write_short_timeout_lifecycle(const fs::path& folder) {
 }
 
 TEST(LifecycleRestart, PendingTimeoutFiresOnScheduleAfterKill) {
-  const fs::path folder = fs::temp_directory_path() / ("sparks-restart-" + std::to_string(getpid()));
+  const fs::path folder =
+      fs::temp_directory_path() / ("sparks-restart-" + std::to_string(getpid()));
   fs::remove_all(folder);
   fs::create_directories(folder);
   const auto lifecycle = write_short_timeout_lifecycle(folder);
   const auto db_path = folder / "sparks.db";
   const std::string host = LIFECYCLE_HOST;
-  const std::vector<std::string> common{"--db", db_path.string(), "--lifecycle", lifecycle.string()};
+  const std::vector<std::string> common{"--db", db_path.string(), "--lifecycle",
+                                        lifecycle.string()};
 
   {
     auto args = common;
@@ -58,10 +61,13 @@ TEST(LifecycleRestart, PendingTimeoutFiresOnScheduleAfterKill) {
   std::int64_t deadline_ms = 0;
   {
     SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
-    SQLite::Statement state(db, "SELECT state FROM integrations WHERE workspace_id='w1' AND platform='tiktok'");
+    SQLite::Statement state(
+        db, "SELECT state FROM integrations WHERE workspace_id='w1' AND platform='tiktok'");
     ASSERT_TRUE(state.executeStep());
     EXPECT_EQ(state.getColumn(0).getString(), "authorizing");
-    SQLite::Statement timer(db, "SELECT deadline_ms FROM lifecycle_timers WHERE workspace_id='w1' AND platform='tiktok'");
+    SQLite::Statement timer(
+        db,
+        "SELECT deadline_ms FROM lifecycle_timers WHERE workspace_id='w1' AND platform='tiktok'");
     ASSERT_TRUE(timer.executeStep()) << "the time-out deadline was not persisted";
     deadline_ms = timer.getColumn(0).getInt64();
   }
@@ -72,19 +78,24 @@ TEST(LifecycleRestart, PendingTimeoutFiresOnScheduleAfterKill) {
 
   // Poll the store until the time-out's transition appears, at most 10 s past the deadline.
   std::optional<std::int64_t> fired_at;
-  while (!fired_at && now_ms() < deadline_ms + 10'000) {
-    std::this_thread::sleep_for(50ms);
-    SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
-    SQLite::Statement row(db,
-                          "SELECT from_state, to_state, actor, at_ms FROM lifecycle_transitions "
-                          "WHERE workspace_id='w1' AND platform='tiktok' AND event='after'");
-    if (row.executeStep()) {
-      EXPECT_EQ(row.getColumn(0).getString(), "authorizing");
-      EXPECT_EQ(row.getColumn(1).getString(), "disconnected");
-      EXPECT_EQ(row.getColumn(2).getString(), "timer");
-      fired_at = row.getColumn(3).getInt64();
-    }
-  }
+  const std::chrono::milliseconds until_10s_past_deadline(deadline_ms + 10'000 - now_ms());
+  sparks::testing::poll_until(
+      "the time-out's transition in the store",
+      [&] {
+        SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
+        SQLite::Statement row(
+            db,
+            "SELECT from_state, to_state, actor, at_ms FROM lifecycle_transitions "
+            "WHERE workspace_id='w1' AND platform='tiktok' AND event='after'");
+        if (row.executeStep()) {
+          EXPECT_EQ(row.getColumn(0).getString(), "authorizing");
+          EXPECT_EQ(row.getColumn(1).getString(), "disconnected");
+          EXPECT_EQ(row.getColumn(2).getString(), "timer");
+          fired_at = row.getColumn(3).getInt64();
+        }
+        return fired_at.has_value();
+      },
+      until_10s_past_deadline, 50ms);
   ASSERT_TRUE(fired_at) << "the time-out never fired after the restart";
   EXPECT_GE(*fired_at, deadline_ms);
   EXPECT_LT(*fired_at - deadline_ms, 2'000) << "the time-out fired late";

@@ -9,9 +9,11 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "http/client.hpp"
 #include "support/child_process.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
@@ -75,12 +77,12 @@ class ServeSmoke : public ::testing::Test {
     boost::asio::io_context io;
     sparks::http::ClientRequest request{"GET", url_ + path, {}, ""};
     if (!key.empty()) request.headers["Authorization"] = "Bearer " + key;
-    sparks::http::ClientResponse response;
-    response.error = "no answer in time";
+    std::optional<sparks::http::ClientResponse> response;
     sparks::http::send_request(io.get_executor(), request,
                                [&](sparks::http::ClientResponse r) { response = std::move(r); });
-    io.run_for(15s);
-    return response;
+    sparks::testing::run_until(
+        io, "the answer to GET " + path, [&] { return response.has_value(); }, 15s);
+    return *response;
   }
 
   // Runs `sparks <args>` to its end (30 s at most): its stdout lines and its exit code.
