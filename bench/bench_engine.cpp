@@ -18,7 +18,6 @@
 #include <boost/url/parse.hpp>
 #include <chrono>
 #include <filesystem>
-#include <future>
 #include <iostream>
 #include <thread>
 
@@ -32,6 +31,7 @@
 #include "sandbox/sandbox.hpp"
 #include "sparks/engine.hpp"
 #include "store/sqlite/connection.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
@@ -39,13 +39,10 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
 
-template <typename Result, typename Start>
-Result wait_for(Start&& start) {
-  std::promise<Result> promise;
-  auto answer = promise.get_future();
-  start([&promise](Result r) { promise.set_value(std::move(r)); });
-  return answer.get();
-}
+using sparks::testing::await_result;
+
+// Generous: the restart seeds a million rows; an answer that takes longer than this is a hang.
+constexpr std::chrono::minutes kAnswerLimit{2};
 
 double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -77,19 +74,28 @@ struct Rig {
   // The owner connects TikTok for `workspace` with every scope.
   void connect(sparks::Engine& engine, const std::string& workspace) {
     auto owner = sparks::Actor::member("owner", sparks::Role::owner);
-    auto started = wait_for<sparks::Reply>([&](auto done) {
-      engine.connect({workspace, "tiktok"}, owner, done);
-    });
-    auto consent = wait_for<sparks::sandbox::ConsentResult>([&](auto done) {
-      sparks::sandbox::answer_consent(
-          io.get_executor(), std::string(started.value.at("authorize_url").as_string()),
-          {"creator", {"user.info.basic", "comment.list", "message.list.send", "video.list"}, true},
-          done);
-    });
+    auto started = await_result<sparks::Reply>(
+        "the answer to Connect",
+        [&](auto done) {
+          engine.connect({workspace, "tiktok"}, owner, done);
+        },
+        kAnswerLimit);
+    auto consent = await_result<sparks::sandbox::ConsentResult>(
+        "the consent page's redirect",
+        [&](auto done) {
+          sparks::sandbox::answer_consent(
+              io.get_executor(), std::string(started.value.at("authorize_url").as_string()),
+              {"creator",
+               {"user.info.basic", "comment.list", "message.list.send", "video.list"},
+               true},
+              done);
+        },
+        kAnswerLimit);
     auto url = boost::urls::parse_uri(consent.redirect_url);
     auto query = sparks::http::decode_form(url->encoded_query()).value_or(sparks::http::Fields{});
-    auto done =
-        wait_for<sparks::Reply>([&](auto d) { engine.complete_authorization("tiktok", query, d); });
+    auto done = await_result<sparks::Reply>(
+        "the answer to the callback",
+        [&](auto d) { engine.complete_authorization("tiktok", query, d); }, kAnswerLimit);
     if (done.error || done.value.at("state") != "connected")
       throw std::runtime_error("the bench could not connect TikTok");
   }
@@ -143,7 +149,7 @@ json::object bench_ingest() {
 
   std::vector<double> latencies(kEvents);
   std::atomic<int> next{0}, done{0}, failed{0};
-  std::promise<void> finished;
+  std::function<void(bool)> finished;
   std::function<void()> send_one = [&] {
     const int i = next++;
     if (i >= kEvents) return;
@@ -152,13 +158,18 @@ json::object bench_ingest() {
     engine.receive_webhook("tiktok", comment_webhook(i, unix_now()), [&, i, sent](sparks::Reply r) {
       latencies[i] = ms_since(sent);
       if (r.error || r.value.at("stored").as_int64() != 1) ++failed;
-      if (++done == kEvents) finished.set_value();
+      if (++done == kEvents) finished(true);
       send_one();
     });
   };
   const auto start = Clock::now();
-  for (int i = 0; i < kInFlight; ++i) send_one();
-  finished.get_future().wait();
+  await_result<bool>(
+      "the answers to every webhook",
+      [&](auto all_answered) {
+        finished = all_answered;
+        for (int i = 0; i < kInFlight; ++i) send_one();
+      },
+      kAnswerLimit);
   const double seconds = ms_since(start) / 1000;
   std::sort(latencies.begin(), latencies.end());
   engine.stop();
@@ -192,10 +203,13 @@ json::object bench_disconnect() {
   sparks::Engine engine(rig.io.get_executor(), rig.options);
   rig.connect(engine, "ws-bench");
   const auto start = Clock::now();
-  auto reply = wait_for<sparks::Reply>([&](auto d) {
-    engine.disconnect({"ws-bench", "tiktok"}, sparks::Actor::member("owner", sparks::Role::owner),
-                      d);
-  });
+  auto reply = await_result<sparks::Reply>(
+      "the answer to Disconnect",
+      [&](auto d) {
+        engine.disconnect({"ws-bench", "tiktok"},
+                          sparks::Actor::member("owner", sparks::Role::owner), d);
+      },
+      kAnswerLimit);
   const double elapsed = ms_since(start);
   engine.stop();
   sparks::store::sqlite::Connection db(rig.options.database);
@@ -248,7 +262,8 @@ json::object bench_restart() {
   rig.options.sync_interval = std::chrono::hours(24);
   const auto start = Clock::now();
   sparks::Engine engine(rig.io.get_executor(), rig.options);
-  auto cards = wait_for<sparks::Reply>([&](auto d) { engine.cards("ws-99999", d); });
+  auto cards = await_result<sparks::Reply>(
+      "the first cards", [&](auto d) { engine.cards("ws-99999", d); }, kAnswerLimit);
   const double serving = ms_since(start);
   const bool restored =
       !cards.error && cards.value.at("integrations").at(0).at("state") == "connected";
@@ -275,21 +290,26 @@ json::object bench_trips() {
   const std::string flow =
       "flow:\n  id: question-dm\n  name: Question DM\n  trigger:\n    on: tiktok.comment\n"
       "    question: true\n  actions:\n    - tiktok.send_dm:\n        text: \"Hi!\"\n";
-  auto created =
-      wait_for<sparks::Reply>([&](auto d) { engine.create_flow("ws-bench", owner, flow, d); });
-  auto published = wait_for<sparks::Reply>(
-      [&](auto d) { engine.publish_flow("ws-bench", "question-dm", owner, d); });
+  auto created = await_result<sparks::Reply>(
+      "the flow created", [&](auto d) { engine.create_flow("ws-bench", owner, flow, d); },
+      kAnswerLimit);
+  auto published = await_result<sparks::Reply>(
+      "the flow published",
+      [&](auto d) { engine.publish_flow("ws-bench", "question-dm", owner, d); }, kAnswerLimit);
   if (created.error || published.error) throw std::runtime_error("the bench flow was refused");
 
   // The fan wrote to the account first: TikTok lets a business answer only then.
-  auto opened = wait_for<sparks::http::ClientResponse>([&](auto d) {
-    sparks::http::send_request(rig.io.get_executor(),
-                               {"POST",
-                                rig.platform.base_url() + "/sandbox/v1/messages",
-                                {{"Content-Type", "application/json"}},
-                                R"({"account":"creator","user":"fan-0","text":"hello"})"},
-                               d);
-  });
+  auto opened = await_result<sparks::http::ClientResponse>(
+      "the sandbox's answer to the fan's message",
+      [&](auto d) {
+        sparks::http::send_request(rig.io.get_executor(),
+                                   {"POST",
+                                    rig.platform.base_url() + "/sandbox/v1/messages",
+                                    {{"Content-Type", "application/json"}},
+                                    R"({"account":"creator","user":"fan-0","text":"hello"})"},
+                                   d);
+      },
+      kAnswerLimit);
   if (!opened.ok() || opened.status / 100 != 2)
     throw std::runtime_error("the sandbox did not take the fan's message: " + opened.body);
 
@@ -299,16 +319,24 @@ json::object bench_trips() {
                                            std::chrono::system_clock::now().time_since_epoch())
                                            .count(),
                                        "how much is it?");
-  auto reply =
-      wait_for<sparks::Reply>([&](auto d) { engine.receive_webhook("tiktok", webhook, d); });
+  auto reply = await_result<sparks::Reply>(
+      "the webhook's answer", [&](auto d) { engine.receive_webhook("tiktok", webhook, d); },
+      kAnswerLimit);
   // Listings are served by the reader, so asking does not add writer batches.
   bool sent = false;
-  for (int i = 0; i < 500 && !sent; ++i) {  // at most about 5 s
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    auto stats = wait_for<sparks::Reply>([&](auto d) { engine.analytics("ws-bench", d); });
-    const auto* dms =
-        stats.error ? nullptr : stats.value.at("totals").as_object().if_contains("dms_sent");
-    sent = dms && dms->as_int64() >= 1;
+  try {
+    sparks::testing::poll_until(
+        "the DM",
+        [&] {
+          auto stats = await_result<sparks::Reply>(
+              "the analytics", [&](auto d) { engine.analytics("ws-bench", d); }, kAnswerLimit);
+          const auto* dms =
+              stats.error ? nullptr : stats.value.at("totals").as_object().if_contains("dms_sent");
+          return sent = dms && dms->as_int64() >= 1;
+        },
+        std::chrono::seconds(5), std::chrono::milliseconds(10));
+  } catch (const sparks::testing::WaitTimedOut&) {
+    // Reported as dm_sent: false.
   }
   const auto after = metric(engine, "sparks_store_batches_total");
   engine.stop();
@@ -326,19 +354,24 @@ int main(int argc, char** argv) {
   std::vector<std::string> which(argv + 1, argv + argc);
   if (which.empty()) which = {"ingest", "disconnect", "restart"};
   json::array results;
-  for (const auto& name : which) {
-    if (name == "ingest")
-      results.push_back(bench_ingest());
-    else if (name == "disconnect")
-      results.push_back(bench_disconnect());
-    else if (name == "restart")
-      results.push_back(bench_restart());
-    else if (name == "trips")
-      results.push_back(bench_trips());
-    else {
-      std::cerr << "unknown benchmark '" << name << "' (ingest, disconnect, restart, trips)\n";
-      return 1;
+  try {
+    for (const auto& name : which) {
+      if (name == "ingest")
+        results.push_back(bench_ingest());
+      else if (name == "disconnect")
+        results.push_back(bench_disconnect());
+      else if (name == "restart")
+        results.push_back(bench_restart());
+      else if (name == "trips")
+        results.push_back(bench_trips());
+      else {
+        std::cerr << "unknown benchmark '" << name << "' (ingest, disconnect, restart, trips)\n";
+        return 1;
+      }
     }
+  } catch (const std::exception& e) {  // a wait that timed out, a connect that failed
+    std::cerr << "sparks_bench_engine: " << e.what() << "\n";
+    return 1;
   }
   std::cout << json::serialize(json::object{{"benchmarks", std::move(results)}}) << std::endl;
   return 0;

@@ -3,6 +3,7 @@
 // served here on 127.0.0.1 — and prints the integration cards. docs/embedding.md walks through it.
 //
 //   build/sparks_embedded_host [DATA_DIR]
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
@@ -22,12 +23,16 @@ namespace json = boost::json;
 
 namespace {
 
-// The engine answers through callbacks on the host's executor; this host simply waits for them.
+// The engine answers through callbacks on the host's executor; this host simply waits for them,
+// for a while.
 template <typename Result, typename Start>
 Result wait_for(Start&& start) {
-  std::promise<Result> promise;
-  auto answer = promise.get_future();
-  start([&promise](Result r) { promise.set_value(std::move(r)); });
+  // Shared with the callback, which may still come after this host has stopped waiting.
+  auto promise = std::make_shared<std::promise<Result>>();
+  auto answer = promise->get_future();
+  start([promise](Result r) { promise->set_value(std::move(r)); });
+  if (answer.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
+    throw std::runtime_error("no answer within 10 s");
   return answer.get();
 }
 
@@ -63,6 +68,24 @@ void connect(sparks::Engine& engine, boost::asio::io_context& io, const std::str
                         "callback " + platform);
   std::cout << "← " << platform << ": " << result.at("state").as_string().c_str() << " — "
             << result.at("message").as_string().c_str() << "\n";
+}
+
+// The cards once every integration has had its first sync, which lands after the connect's answer
+// (or as they are after 5 s).
+json::array cards_after_first_sync(sparks::Engine& engine) {
+  json::array cards;
+  for (int look = 0; look < 50; ++look) {
+    cards =
+        or_fail(wait_for<sparks::Reply>([&](auto done) { engine.cards("acme", done); }), "cards")
+            .at("integrations")
+            .as_array();
+    const bool synced = std::all_of(cards.begin(), cards.end(), [](const json::value& card) {
+      return !card.at("last_sync").is_null();
+    });
+    if (synced) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return cards;
 }
 
 }  // namespace
@@ -101,10 +124,7 @@ int main(int argc, char** argv) {
       connect(engine, io, "tiktok", "creator",
               {"user.info.basic", "comment.list", "message.list.send", "video.list"});
       connect(engine, io, "tiktok_shop", "shop", {"order.read", "product.read"});
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let the first sync land
-      auto cards =
-          or_fail(wait_for<sparks::Reply>([&](auto done) { engine.cards("acme", done); }), "cards");
-      for (const auto& card : cards.at("integrations").as_array())
+      for (const auto& card : cards_after_first_sync(engine))
         std::cout << card.at("platform").as_string().c_str() << ": "
                   << card.at("status").as_string().c_str() << " ("
                   << card.at("dot").as_string().c_str() << " dot), last sync "
