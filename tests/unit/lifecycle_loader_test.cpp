@@ -3,7 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -116,6 +118,12 @@ const BrokenFile kBrokenFiles[] = {
     {"schema_bad_name.yaml",
      {{7, 5, "'Open Wide' in lifecycle.states is not a name"},
       {11, 47, "lifecycle.transitions[0].to: 'Open Wide' is not a name"}}},
+    {"schema_bad_card.yaml",
+     {{7, 13, "lifecycle.states.closed.card: missing required field 'dot'"},
+      {9, 14, "lifecycle.states.open.means: must be a list, not the string 'live'"},
+      {10, 43,
+       "unknown field 'colour' in lifecycle.states.open.card (allowed: 'status', 'dot', "
+       "'dot_if_ever_connected')"}}},
 
     // Meaning
     {"missing_initial.yaml",
@@ -149,6 +157,23 @@ const BrokenFile kBrokenFiles[] = {
        "row can never run: the unguarded row at line 11 above already handles event 'toggle' in "
        "'closed'"},
       {13, 7, "row can never run: the unguarded row at line 11 above"}}},
+    {"unknown_meaning.yaml",
+     {{7, 38, "unknown dot colour 'gren' (did you mean 'green'?)"},
+      {9, 15, "unknown meaning 'liv' in state 'open' (did you mean 'live'?)"},
+      {9, 39,
+       "unknown meaning 'windy' in state 'open' (known: 'live', 'holds_events', "
+       "'awaiting_authorization', 'keeps_credentials')"},
+      {10, 66, "unknown dot colour 'purple' (known: 'green', 'yellow', 'red', 'grey')"}}},
+    {"contradicting_meanings.yaml",
+     {{7, 15,
+       "the initial state 'closed' cannot mean 'keeps_credentials': a new integration has no "
+       "connection, credentials or OAuth session"},
+      {7, 34, "the initial state 'closed' cannot mean 'awaiting_authorization'"},
+      {9, 15,
+       "state 'open' is live but does not keep credentials: add 'keeps_credentials' (a live "
+       "state sends actions with them)"},
+      {11, 40,
+       "state 'ajar' cannot both be live and hold events: held events wait for a live state"}}},
     {"timeout_lengths.yaml",
      {{14, 28,
        "state 'open' has timeouts of different lengths (30s at line 13, 1m here): a state has "
@@ -237,6 +262,64 @@ TEST(LifecycleLoader, ShippedLifecycleLoadsCleanWithTheEngineRegistry) {
   EXPECT_EQ(result.definition->initial, "disconnected");
   EXPECT_EQ(result.definition->states.size(), 5u);
   EXPECT_EQ(result.definition->events.size(), 10u);
+}
+
+TEST(LifecycleLoader, ShippedLifecycleSaysWhatEachStateMeans) {
+  const LoadResult result = load_lifecycle_file(shipped_lifecycle(), runtime::lifecycle_registry());
+  ASSERT_TRUE(result.definition.has_value()) << listing(result.diagnostics);
+  const Machine machine = Machine::compile(*result.definition, runtime::lifecycle_registry());
+  // For each state: live, holds_events, awaiting_authorization, keeps_credentials.
+  const std::map<std::string, std::array<bool, 4>> expected{
+      {"disconnected", {false, false, false, false}},
+      {"authorizing", {false, false, true, false}},
+      {"partial-scopes", {true, false, false, true}},
+      {"connected", {true, false, false, true}},
+      {"paused", {false, true, false, true}}};
+  const std::array kOrder{Meaning::live, Meaning::holds_events, Meaning::awaiting_authorization,
+                          Meaning::keeps_credentials};
+  for (const auto& [name, meanings] : expected) {
+    const StateId state = machine.state_id(name).value();
+    for (std::size_t i = 0; i < kOrder.size(); ++i)
+      EXPECT_EQ(machine.means(state, kOrder[i]), meanings[i])
+          << name << " / " << info_of(kOrder[i]).name;
+  }
+  const CardLook& disconnected = machine.card(*machine.state_id("disconnected"));
+  EXPECT_EQ(disconnected.status, "Disconnected");
+  EXPECT_EQ(disconnected.dot_for(false), Dot::grey);
+  EXPECT_EQ(disconnected.dot_for(true), Dot::red);
+  EXPECT_EQ(machine.card(*machine.state_id("partial-scopes")).status, "Partially connected");
+}
+
+TEST(LifecycleLoader, WhatTheHostRequiresIsChecked) {
+  // The engine needs a live state, a state awaiting authorization, and a card for every state.
+  Registry registry = door_registry();
+  registry.require_meaning(Meaning::live);
+  registry.require_meaning(Meaning::awaiting_authorization);
+  registry.require_cards();
+  const LoadResult result = load_lifecycle_file(data_file("unmet_requirements.yaml"), registry);
+  EXPECT_FALSE(result.definition.has_value());
+  ASSERT_EQ(result.diagnostics.size(), 3u) << listing(result.diagnostics);
+  EXPECT_EQ(result.diagnostics[0].line, 6);
+  EXPECT_THAT(result.diagnostics[0].message,
+              HasSubstr("no state means 'live' (flows run, actions are sent"));
+  EXPECT_EQ(result.diagnostics[1].line, 6);
+  EXPECT_THAT(result.diagnostics[1].message, HasSubstr("no state means 'awaiting_authorization'"));
+  EXPECT_EQ(result.diagnostics[2].to_string(),
+            data_file("unmet_requirements.yaml") +
+                ":8:5: error: state 'open' has no 'card': say how the integration card shows it, "
+                "e.g. card: { status: \"Connected\", dot: green }");
+
+  // Without those requirements (a door is not an integration) the same file loads.
+  EXPECT_TRUE(load_lifecycle_file(data_file("unmet_requirements.yaml"), door_registry())
+                  .diagnostics.empty());
+}
+
+TEST(LifecycleLoader, AMisspeltMeaningIsNotAlsoReportedAsMissing) {
+  Registry registry = door_registry();
+  registry.require_meaning(Meaning::live);
+  const LoadResult result = load_lifecycle_file(data_file("unknown_meaning.yaml"), registry);
+  for (const Diagnostic& d : result.diagnostics)
+    EXPECT_THAT(d.message, ::testing::Not(HasSubstr("no state means"))) << d.to_string();
 }
 
 TEST(LifecycleLoader, EmbeddedCopyOfTheShippedLifecycleLoadsClean) {

@@ -259,7 +259,7 @@ TEST(YamlSchema, ValidateYamlPlacesEachErrorAtItsNode) {
             "d.yaml:3:12: error: lifecycle.version: must be at least 1");
   EXPECT_EQ(diagnostics[1].to_string(),
             "d.yaml:6:7: error: unknown field 'colour' in lifecycle.states.closed (allowed: "
-            "'entry', 'exit', 'final', 'description')");
+            "'means', 'card', 'entry', 'exit', 'final', 'description')");
   EXPECT_EQ(diagnostics[2].to_string(),
             "d.yaml:8:7: error: lifecycle.transitions[0]: give only one of 'on' or 'after'");
   EXPECT_EQ(diagnostics[3].to_string(),

@@ -75,6 +75,11 @@ void follow_up(const lifecycle::Firing& f, FollowUp what) {
 const lifecycle::Registry& lifecycle_registry() {
   static const lifecycle::Registry registry = [] {
     lifecycle::Registry r;
+    // Flows need a state to run in, and Connect a state in which the OAuth callback lands.
+    r.require_meaning(lifecycle::Meaning::live);
+    r.require_meaning(lifecycle::Meaning::awaiting_authorization);
+    r.require_cards();
+
     r.add_guard("actor_is_owner", actor_is_owner);
     r.add_guard("account_is_personal", account_is_personal);
     r.add_guard("business_mismatch", business_mismatch);

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "lifecycle/meaning.hpp"
+
 namespace sparks::lifecycle {
 
 struct SourcePos {
@@ -21,6 +23,8 @@ struct StateDef {
   std::vector<std::string> entry;  // action names, run in order when the state is entered
   std::vector<std::string> exit;   // action names, run in order when the state is left
   bool final = false;              // a final state needs no way out
+  Meanings means;                  // what the state means to the engine (`means:`)
+  std::optional<CardLook> card;    // how the integration card shows it (`card:`)
   SourcePos pos;
 };
 
@@ -32,11 +36,11 @@ struct EventDef {
 
 struct TransitionDef {
   std::string from;
-  std::string event;                             // empty for a timeout row
+  std::string event;                               // empty for a timeout row
   std::optional<std::chrono::milliseconds> after;  // set for a timeout row (`after: 10m`)
-  std::string guard;                             // empty: unguarded
-  std::optional<std::string> to;                 // a state, "previous", or none (stay)
-  std::vector<std::string> actions;              // `do:`, run between exit and entry
+  std::string guard;                               // empty: unguarded
+  std::optional<std::string> to;                   // a state, "previous", or none (stay)
+  std::vector<std::string> actions;                // `do:`, run between exit and entry
   SourcePos pos;
 };
 

@@ -42,6 +42,7 @@ struct RowSource {
 
 struct StateSource {
   std::vector<SourcePos> entry, exit;
+  std::vector<std::pair<Meaning, SourcePos>> means;  // the known meanings, where each was written
 };
 
 // The Definition plus where each of its names was written.
@@ -50,6 +51,8 @@ struct Source {
   SourcePos lifecycle;  // the `lifecycle:` mapping, for what is missing from it
   SourcePos initial;
   bool has_initial = false;
+  SourcePos states_at;              // the `states:` mapping, for what no state declares
+  bool unknown_meaning = false;     // one was reported: what no state declares may be that one
   std::vector<StateSource> states;  // parallel to definition.states
   std::vector<RowSource> rows;      // parallel to definition.transitions
 };
@@ -63,7 +66,56 @@ void read_actions(const YAML::Node& list, std::vector<std::string>& names,
   }
 }
 
-void read_states(const YAML::Node& states, Source& source) {
+// " (did you mean 'x'?)", or the whole vocabulary when no known name is close.
+std::string suggestion(std::string_view name, const std::vector<std::string>& known) {
+  std::string hint = did_you_mean(name, known);
+  if (!hint.empty()) return hint;
+  for (const std::string& candidate : known)
+    hint += (hint.empty() ? "" : ", ") + ("'" + candidate + "'");
+  return " (known: " + hint + ")";
+}
+
+// `means: [live, keeps_credentials]`: names from the engine's vocabulary (meaning.hpp).
+void read_means(const std::string& file, const YAML::Node& list, StateDef& state,
+                StateSource& where, bool& unknown, Diagnostics& out) {
+  if (!list || !list.IsSequence()) return;  // absent (an invalid node) or empty
+  for (const auto& item : list) {
+    const SourcePos pos = pos_of(item.Mark());
+    if (const auto meaning = meaning_named(item.Scalar())) {
+      state.means.add(*meaning);
+      where.means.emplace_back(*meaning, pos);
+      continue;
+    }
+    unknown = true;
+    out.push_back({file, pos.line, pos.column,
+                   "unknown meaning '" + item.Scalar() + "' in state '" + state.name + "'" +
+                       suggestion(item.Scalar(), meaning_names())});
+  }
+}
+
+std::optional<Dot> read_dot(const std::string& file, const YAML::Node& value, Diagnostics& out) {
+  if (const auto dot = dot_named(value.Scalar())) return dot;
+  const SourcePos pos = pos_of(value.Mark());
+  out.push_back(
+      {file, pos.line, pos.column,
+       "unknown dot colour '" + value.Scalar() + "'" + suggestion(value.Scalar(), dot_names())});
+  return std::nullopt;
+}
+
+// `card: { status: "Connected", dot: green, dot_if_ever_connected: red }`.
+void read_card(const std::string& file, const YAML::Node& card, StateDef& state, Diagnostics& out) {
+  if (!card || !card.IsMap()) return;  // absent (an invalid node)
+  CardLook look;
+  look.status = card["status"].Scalar();
+  if (const auto dot = read_dot(file, card["dot"], out)) look.dot = *dot;
+  if (const YAML::Node ever = card["dot_if_ever_connected"])
+    look.dot_if_ever_connected = read_dot(file, ever, out);
+  state.card = std::move(look);
+}
+
+void read_states(const std::string& file, const YAML::Node& states, Source& source,
+                 Diagnostics& out) {
+  source.states_at = pos_of(states.Mark());
   for (const auto& entry : states) {
     StateDef state;
     StateSource where;
@@ -71,6 +123,8 @@ void read_states(const YAML::Node& states, Source& source) {
     state.pos = pos_of(entry.first.Mark());
     const YAML::Node& body = entry.second;
     if (body.IsMap()) {  // `name:` with nothing after it is a state without actions
+      read_means(file, body["means"], state, where, source.unknown_meaning, out);
+      read_card(file, body["card"], state, out);
       read_actions(body["entry"], state.entry, where.entry);
       read_actions(body["exit"], state.exit, where.exit);
       if (const YAML::Node is_final = body["final"]) state.final = is_final.as<bool>();
@@ -148,7 +202,7 @@ Source build(const std::string& file, const YAML::Node& root, Diagnostics& out) 
     source.initial = pos_of(initial.Mark());
     source.has_initial = true;
   }
-  read_states(lifecycle["states"], source);
+  read_states(file, lifecycle["states"], source, out);
   read_events(lifecycle["events"], source);
   read_rows(file, lifecycle["transitions"], source, out);
   return source;
@@ -176,6 +230,8 @@ class Checker {
     check_events_handled();
     check_alternatives();
     check_one_timeout_per_state();
+    check_meanings();
+    check_required();
   }
 
  private:
@@ -352,6 +408,57 @@ class Checker {
                                         std::to_string(first.pos.line) + ", " +
                                         source_.rows[i].after_text +
                                         " here): a state has one timeout");
+    }
+  }
+
+  // What states mean must make sense to the engine that acts on it (meaning.hpp).
+  void check_meanings() {
+    for (std::size_t i = 0; i < def_.states.size(); ++i) {
+      const StateDef& state = def_.states[i];
+      const auto& where = source_.states[i].means;
+      const auto at = [&](Meaning meaning) {
+        for (const auto& [m, pos] : where)
+          if (m == meaning) return pos;
+        return state.pos;
+      };
+      const std::string name = "state '" + state.name + "'";
+      if (state.name == def_.initial) {
+        for (const auto& [meaning, pos] : where)
+          report(pos, "the initial " + name + " cannot mean '" +
+                          std::string(info_of(meaning).name) +
+                          "': a new integration has no connection, credentials or OAuth session");
+      }
+      if (state.means.has(Meaning::live) && !state.means.has(Meaning::keeps_credentials)) {
+        report(at(Meaning::live), name + " is live but does not keep credentials: add " +
+                                      "'keeps_credentials' (a live state sends actions with them)");
+      }
+      if (state.means.has(Meaning::live) && state.means.has(Meaning::holds_events)) {
+        report(at(Meaning::holds_events),
+               name + " cannot both be live and hold events: held events wait for a live state");
+      }
+    }
+  }
+
+  // What the host running this lifecycle needs from it (Registry::require_*).
+  void check_required() {
+    // After a misspelt meaning, the one missing is most likely that one: reported already.
+    const auto required =
+        source_.unknown_meaning ? std::vector<Meaning>{} : registry_.required_meanings();
+    for (const Meaning meaning : required) {
+      const bool declared = std::any_of(def_.states.begin(), def_.states.end(),
+                                        [&](const StateDef& s) { return s.means.has(meaning); });
+      if (declared) continue;
+      const MeaningInfo& info = info_of(meaning);
+      report(source_.states_at, "no state means '" + std::string(info.name) + "' (" +
+                                    std::string(info.what) +
+                                    "), and the engine needs one: add it to a state's 'means'");
+    }
+    if (!registry_.cards_required()) return;
+    for (const StateDef& state : def_.states) {
+      if (state.card) continue;
+      report(state.pos, "state '" + state.name +
+                            "' has no 'card': say how the integration card shows it, e.g. "
+                            "card: { status: \"Connected\", dot: green }");
     }
   }
 

@@ -40,6 +40,8 @@ Machine Machine::compile(const Definition& definition, const Registry& registry)
     info.entry = m.append_actions(state.entry, registry);
     info.exit = m.append_actions(state.exit, registry);
     m.states_.push_back(info);
+    m.meanings_.push_back(state.means);
+    m.cards_.push_back(state.card.value_or(CardLook{state.name, Dot::grey, std::nullopt}));
   }
 
   // Group rows by (state, event) keeping their order in the file: alternatives are tried top down.

@@ -2,6 +2,7 @@
 // A lifecycle definition compiled into flat tables: firing an event is an index lookup
 // (state × event → a short run of candidate rows), guards and actions are function pointers.
 // The compiled Machine is immutable and shared; each integration owns only an Instance (3 bytes).
+// Beside the tables, each state keeps what it means to the engine and how the card shows it.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "lifecycle/definition.hpp"
+#include "lifecycle/meaning.hpp"
 #include "lifecycle/registry.hpp"
 
 namespace sparks::lifecycle {
@@ -46,6 +48,11 @@ class Machine {
   // Time-outs (`after:`) arrive as this event, fired by the engine's timers.
   EventId timeout_event() const { return static_cast<EventId>(event_names_.size()); }
   std::optional<std::chrono::milliseconds> timeout_of(StateId state) const;
+
+  // What a state means to the engine, and how the integration card shows it: the engine asks
+  // these, never a state's name. A state without `card:` shows its name on a grey dot.
+  bool means(StateId state, Meaning meaning) const { return meanings_.at(state).has(meaning); }
+  const CardLook& card(StateId state) const { return cards_.at(state); }
 
   std::optional<StateId> state_id(std::string_view name) const;
   std::optional<EventId> event_id(std::string_view name) const;  // also "after" for time-outs
@@ -93,6 +100,9 @@ class Machine {
   std::vector<Candidate> candidates_;
   std::vector<ActionFn> actions_;
   std::vector<StateInfo> states_;
+  // Apart from states_, which `fire` reads: these are for the engine's questions only.
+  std::vector<Meanings> meanings_;
+  std::vector<CardLook> cards_;
   std::vector<std::string> state_names_;
   std::vector<std::string> event_names_;
 };

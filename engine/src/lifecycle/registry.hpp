@@ -1,19 +1,23 @@
 #pragma once
-// Guards and actions that lifecycle YAML may name. The engine registers its own (runtime/), plugins
-// and tests add theirs; the loader refuses a file that names one the registry does not know.
+// Guards and actions that lifecycle YAML may name, and what the host needs every lifecycle it runs
+// to declare. The engine registers its own (runtime/), plugins and tests add theirs; the loader
+// refuses a file that names one the registry does not know, or lacks what it requires.
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "lifecycle/meaning.hpp"
+
 namespace sparks::lifecycle {
 
 using StateId = std::uint8_t;
 using EventId = std::uint8_t;
 
-// What a guard or action sees when it runs. `context` is whatever the caller of Machine::fire passed
-// (the engine passes the integration being moved and the transaction collecting its effects).
+// What a guard or action sees when it runs. `context` is whatever the caller of Machine::fire
+// passed (the engine passes the integration being moved and the transaction collecting its
+// effects).
 struct Firing {
   EventId event;
   StateId from;
@@ -37,6 +41,13 @@ class Registry {
   std::vector<std::string> guard_names() const { return names(guards_); }
   std::vector<std::string> action_names() const { return names(actions_); }
 
+  // Some state must mean `meaning` (the host cannot work without one), and, with require_cards,
+  // every state must say how the integration card shows it.
+  void require_meaning(Meaning meaning) { required_meanings_.push_back(meaning); }
+  void require_cards() { cards_required_ = true; }
+  const std::vector<Meaning>& required_meanings() const { return required_meanings_; }
+  bool cards_required() const { return cards_required_; }
+
  private:
   template <typename Fn>
   static Fn find(const std::map<std::string, Fn, std::less<>>& map, std::string_view name) {
@@ -52,6 +63,8 @@ class Registry {
 
   std::map<std::string, GuardFn, std::less<>> guards_;
   std::map<std::string, ActionFn, std::less<>> actions_;
+  std::vector<Meaning> required_meanings_;
+  bool cards_required_ = false;
 };
 
 }  // namespace sparks::lifecycle
