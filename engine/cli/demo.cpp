@@ -193,7 +193,8 @@ int run_demo(const std::filesystem::path& folder) {
   auto card = client.card("tiktok");
   say.step(
       "Ana connects TikTok but unticks 'send DMs': Partially connected, the missing scope named",
-      field(partial.body, "state") == "partial-scopes" && field(card, "dot") == "yellow" &&
+      partial.status == 200 && field(card, "status") == "Partially connected" &&
+          field(card, "dot") == "yellow" &&
           issue_text(card, "missing_scopes").find("message.list.send") != std::string::npos,
       issue_text(card, "missing_scopes"));
 
@@ -201,14 +202,15 @@ int run_demo(const std::filesystem::path& folder) {
   card = client.card_when("tiktok",
                           [](const json::object& c) { return !c.at("last_sync").is_null(); });
   say.step("Ana reconnects approving every scope: Connected, green dot, synced, webhook waiting",
-           field(full.body, "state") == "connected" && field(card, "dot") == "green" &&
-               !card.at("last_sync").is_null() && field(card, "webhook") == "waiting",
+           full.status == 200 && field(card, "status") == "Connected" &&
+               field(card, "dot") == "green" && !card.at("last_sync").is_null() &&
+               field(card, "webhook") == "waiting",
            "last sync " + field(card, "last_sync"));
 
   auto personal = client.connect("tiktok", "personal", kAllTikTok);
   say.step("Ana tries her personal TikTok account: refused, TikTok stays connected as it was",
            field(personal.body, "refusal") == "personal_account" &&
-               field(client.card("tiktok"), "state") == "connected",
+               field(client.card("tiktok"), "status") == "Connected",
            field(personal.body, "message"));
 
   say.chapter("Connecting TikTok Shop");
@@ -219,7 +221,8 @@ int run_demo(const std::filesystem::path& folder) {
   card = client.card_when("tiktok_shop",
                           [](const json::object& c) { return !c.at("last_sync").is_null(); });
   say.step("Ana connects the creator's own Shop: Connected, the product catalog synced",
-           field(shop.body, "state") == "connected" && !card.at("last_sync").is_null());
+           shop.status == 200 && field(card, "status") == "Connected" &&
+               !card.at("last_sync").is_null());
 
   say.chapter("Automations");
   const std::string price_dm =
@@ -322,7 +325,8 @@ int run_demo(const std::filesystem::path& folder) {
       sent_to("fan-2").empty());
   auto again = client.connect("tiktok", "creator", kAllTikTok);
   say.step("Ana reconnects: exactly price-dm resumes",
-           field(again.body, "state") == "connected" && flow_state(client, "price-dm") == "live" &&
+           again.status == 200 && field(client.card("tiktok"), "status") == "Connected" &&
+               flow_state(client, "price-dm") == "live" &&
                flow_state(client, "held-by-hand") == "paused by person" &&
                flow_state(client, "giveaway-draft") == "draft");
 
@@ -332,7 +336,7 @@ int run_demo(const std::filesystem::path& folder) {
   say.step(
       "The creator removes the app on TikTok: Disconnected (red), the card says why, price-dm "
       "paused",
-      field(card, "state") == "disconnected" && field(card, "dot") == "red" &&
+      field(card, "status") == "Disconnected" && field(card, "dot") == "red" &&
           has_issue(card, "authorization_removed") &&
           flow_state(client, "price-dm") == "paused by tiktok",
       issue_text(card, "authorization_removed"));

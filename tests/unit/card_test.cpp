@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include "integrations/lifecycle_bindings.hpp"
+#include "lifecycle/loader.hpp"
+#include "util/resources.hpp"
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -13,10 +17,42 @@ using sparks::runtime::make_card;
 
 const Clock::time_point t0 = Clock::from_time_t(1'795'000'000);
 
-CardFacts connected() {
+// The shipped lifecycle, as the engine runs it: the card's words and colours come from it.
+const sparks::lifecycle::Machine& shipped() {
+  static const sparks::lifecycle::Machine machine = [] {
+    const char* path = "flows/lifecycle/integration.yaml";
+    const auto text = sparks::resources::find(path);
+    if (!text) throw std::logic_error("the shipped lifecycle is not embedded");
+    auto loaded =
+        sparks::lifecycle::load_lifecycle(path, *text, sparks::runtime::lifecycle_registry());
+    if (!loaded.definition) throw std::logic_error("the shipped lifecycle does not load");
+    return sparks::lifecycle::Machine::compile(*loaded.definition,
+                                               sparks::runtime::lifecycle_registry());
+  }();
+  return machine;
+}
+
+sparks::lifecycle::StateId state(std::string_view name) {
+  return shipped().state_id(name).value();
+}
+
+std::string_view status_text(std::string_view name) {
+  return sparks::runtime::status_text(shipped(), state(name));
+}
+
+std::string_view dot_colour(std::string_view name, bool ever_connected) {
+  return sparks::runtime::dot_colour(shipped(), state(name), ever_connected);
+}
+
+CardFacts in_state(std::string_view name) {
   CardFacts facts;
+  sparks::runtime::describe_state(facts, shipped(), state(name));
+  return facts;
+}
+
+CardFacts connected() {
+  CardFacts facts = in_state("connected");
   facts.platform = "tiktok";
-  facts.state = "connected";
   facts.ever_connected = true;
   facts.connected_at = t0;
   facts.last_sync = t0 + 5s;
@@ -32,17 +68,17 @@ bool has_issue(const boost::json::object& card, std::string_view code) {
 }
 
 TEST(Card, StatusAndDotFollowTheState) {
-  EXPECT_EQ(sparks::runtime::status_text("connected"), "Connected");
-  EXPECT_EQ(sparks::runtime::dot_colour("connected", true), "green");
-  EXPECT_EQ(sparks::runtime::status_text("partial-scopes"), "Partially connected");
-  EXPECT_EQ(sparks::runtime::dot_colour("partial-scopes", true), "yellow");
-  EXPECT_EQ(sparks::runtime::status_text("authorizing"), "Authorizing");
-  EXPECT_EQ(sparks::runtime::dot_colour("authorizing", false), "grey");
-  EXPECT_EQ(sparks::runtime::status_text("paused"), "Paused");
-  EXPECT_EQ(sparks::runtime::dot_colour("paused", true), "yellow");
-  EXPECT_EQ(sparks::runtime::status_text("disconnected"), "Disconnected");
-  EXPECT_EQ(sparks::runtime::dot_colour("disconnected", true), "red") << "a connection was lost";
-  EXPECT_EQ(sparks::runtime::dot_colour("disconnected", false), "grey") << "never connected";
+  EXPECT_EQ(status_text("connected"), "Connected");
+  EXPECT_EQ(dot_colour("connected", true), "green");
+  EXPECT_EQ(status_text("partial-scopes"), "Partially connected");
+  EXPECT_EQ(dot_colour("partial-scopes", true), "yellow");
+  EXPECT_EQ(status_text("authorizing"), "Authorizing");
+  EXPECT_EQ(dot_colour("authorizing", false), "grey");
+  EXPECT_EQ(status_text("paused"), "Paused");
+  EXPECT_EQ(dot_colour("paused", true), "yellow");
+  EXPECT_EQ(status_text("disconnected"), "Disconnected");
+  EXPECT_EQ(dot_colour("disconnected", true), "red") << "a connection was lost";
+  EXPECT_EQ(dot_colour("disconnected", false), "grey") << "never connected";
 }
 
 TEST(Card, ConnectedCardShowsEverythingTheHelpPageLists) {
@@ -83,9 +119,8 @@ TEST(Card, ActivitySeenBySyncButNotByWebhookStartsTheWait) {
 }
 
 TEST(Card, NeverConnectedCardIsGreyWithNulls) {
-  CardFacts facts;
+  CardFacts facts = in_state("disconnected");
   facts.platform = "tiktok_shop";
-  facts.state = "disconnected";
   auto card = make_card(facts, t0);
   EXPECT_EQ(card.at("dot").as_string(), "grey");
   EXPECT_TRUE(card.at("account").is_null());

@@ -14,11 +14,11 @@
 
 #include "flows/capabilities.hpp"
 #include "flows/flow_loader.hpp"
+#include "flows/matching.hpp"
+#include "integrations/card.hpp"
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/backoff.hpp"
-#include "integrations/card.hpp"
 #include "runtime/engine_impl.hpp"
-#include "flows/matching.hpp"
 #include "util/json_fields.hpp"
 
 namespace sparks {
@@ -89,13 +89,14 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
   const std::string state(machine.state_name(in.machine.state));
   const auto now = to_ms(options.now());
   if (!is_live(in)) {
-    // Paused: held (no flow_runs row), replay_held runs it when the integration is back.
-    // Disconnected: recorded as not run.
-    if (!prelude && state == "paused") return;
+    // Holding events (paused): held (no flow_runs row), replay_held runs it when the integration
+    // is back. Otherwise (disconnected): recorded as not run.
+    const bool held = holds_events(in);
+    if (!prelude && held) return;
     writer.submit(
-        [row, state, now, prelude](store::Transaction& tx) {
+        [row, state, held, now, prelude](store::Transaction& tx) {
           if (prelude) prelude(tx);
-          if (state != "paused")
+          if (!held)
             tx.record_flow_run({row.workspace_id, row.id, "", 0, "not_running",
                                 row.platform + " is " + state, now});
         },
@@ -366,7 +367,7 @@ void Engine::Impl::execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow r
   auto& in = integration(*ws, row.platform);
   auto* connector = plugin(row.platform);
   const std::string state(machine.state_name(in.machine.state));
-  if (state == "paused")
+  if (holds_events(in))  // the step waits for the integration to be live again
     return finish("pending", row.last_error, row.attempts, now_ms + 5'000, nullptr);
   if (!connector || !is_live(in) || !in.credentials)
     return finish("skipped", row.platform + " is " + state, row.attempts, row.due_at_ms, nullptr);

@@ -14,25 +14,21 @@ boost::json::value time_or_null(const std::optional<Clock::time_point>& t) {
   return t ? boost::json::value(rfc3339(*t)) : boost::json::value(nullptr);
 }
 
-bool is_live(std::string_view state) {
-  return state == "connected" || state == "partial-scopes";
-}
-
 }  // namespace
 
-std::string_view status_text(std::string_view state) {
-  if (state == "connected") return "Connected";
-  if (state == "partial-scopes") return "Partially connected";
-  if (state == "authorizing") return "Authorizing";
-  if (state == "paused") return "Paused";
-  return "Disconnected";
+void describe_state(CardFacts& facts, const lifecycle::Machine& machine, lifecycle::StateId state) {
+  facts.state = machine.state_name(state);
+  facts.look = machine.card(state);
+  facts.live = machine.means(state, lifecycle::Meaning::live);
 }
 
-std::string_view dot_colour(std::string_view state, bool ever_connected) {
-  if (state == "connected") return "green";
-  if (state == "partial-scopes" || state == "paused") return "yellow";
-  if (state == "disconnected" && ever_connected) return "red";
-  return "grey";
+std::string_view status_text(const lifecycle::Machine& machine, lifecycle::StateId state) {
+  return machine.card(state).status;
+}
+
+std::string_view dot_colour(const lifecycle::Machine& machine, lifecycle::StateId state,
+                            bool ever_connected) {
+  return lifecycle::name_of(machine.card(state).dot_for(ever_connected));
 }
 
 std::string rfc3339(Clock::time_point t) {
@@ -48,8 +44,8 @@ boost::json::object make_card(const CardFacts& facts, Clock::time_point now) {
   boost::json::object card;
   card["platform"] = facts.platform;
   card["state"] = facts.state;
-  card["status"] = status_text(facts.state);
-  card["dot"] = dot_colour(facts.state, facts.ever_connected);
+  card["status"] = facts.look.status;
+  card["dot"] = lifecycle::name_of(facts.look.dot_for(facts.ever_connected));
   card["account"] =
       facts.account ? boost::json::value(*facts.account) : boost::json::value(nullptr);
   card["granted_scopes"] = json_fields::array_of(facts.granted_scopes);
@@ -59,7 +55,7 @@ boost::json::object make_card(const CardFacts& facts, Clock::time_point now) {
   // Receiving: an event arrived since the integration went live. Waiting: none yet, counted from
   // going live — or from activity that the platform's API showed but no webhook reported.
   std::optional<Clock::time_point> waiting_since;
-  if (is_live(facts.state)) {
+  if (facts.live) {
     const bool received =
         facts.last_webhook && facts.connected_at && *facts.last_webhook >= *facts.connected_at;
     if (!received) waiting_since = facts.connected_at;
@@ -68,7 +64,7 @@ boost::json::object make_card(const CardFacts& facts, Clock::time_point now) {
       waiting_since = waiting_since ? std::min(*waiting_since, *facts.unreported_activity)
                                     : *facts.unreported_activity;
   }
-  card["webhook"] = waiting_since || !is_live(facts.state) ? "waiting" : "receiving";
+  card["webhook"] = waiting_since || !facts.live ? "waiting" : "receiving";
   card["webhook_waiting_since"] = time_or_null(waiting_since);
 
   boost::json::array issues;

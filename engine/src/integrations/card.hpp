@@ -1,13 +1,15 @@
 #pragma once
 // The integration card (docs/http-api.md "A card"): what a person sees on Settings → Integrations,
-// computed from an integration's stored facts. A pure function, so every rule of the help page
-// (status words, dot colours, webhook health) is tested without a clock or a server.
+// computed from an integration's stored facts and what the lifecycle says of its state. A pure
+// function, so every rule of the help page (status words, dot colours, webhook health) is tested
+// without a clock or a server.
 #include <boost/json/object.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "lifecycle/machine.hpp"
 #include "sparks/engine.hpp"
 
 namespace sparks::runtime {
@@ -17,7 +19,9 @@ inline constexpr std::chrono::minutes kWebhookPatience{10};
 
 struct CardFacts {
   std::string platform;
-  std::string state;  // a lifecycle state name
+  std::string state;         // the lifecycle state's name, reported as it is
+  lifecycle::CardLook look;  // how the lifecycle shows that state: status words, dot colours
+  bool live = false;         // the state means `live`: webhook health counts from going live
   bool ever_connected =
       false;  // distinguishes "connection lost" (red) from "never connected" (grey)
   std::optional<boost::json::object> account;  // {id, name, type, business_id}
@@ -32,10 +36,14 @@ struct CardFacts {
 
 boost::json::object make_card(const CardFacts& facts, Clock::time_point now);
 
-// "Connected", "Partially connected", "Authorizing", "Paused", "Disconnected".
-std::string_view status_text(std::string_view state);
-// "green", "yellow", "grey", "red".
-std::string_view dot_colour(std::string_view state, bool ever_connected);
+// Fills the facts that come from the lifecycle: the state's name, its look, whether it is live.
+void describe_state(CardFacts& facts, const lifecycle::Machine& machine, lifecycle::StateId state);
+
+// The status words the lifecycle gives `state` ("Connected", "Partially connected", …).
+std::string_view status_text(const lifecycle::Machine& machine, lifecycle::StateId state);
+// "green", "yellow", "grey", "red", as the lifecycle colours `state`.
+std::string_view dot_colour(const lifecycle::Machine& machine, lifecycle::StateId state,
+                            bool ever_connected);
 
 std::string rfc3339(Clock::time_point t);  // "2026-11-24T19:41:38Z"
 

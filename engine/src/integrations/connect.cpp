@@ -1,13 +1,13 @@
 // Connecting (the owner's Connect, the platform's OAuth callback), disconnecting, closing a
 // workspace, and the audit log of who did or was refused what.
 //
-// Connect: the lifecycle decides (owner only, → authorizing); the engine then opens an OAuth
-// session under a signed, single-use, 10-minute `state` with a PKCE verifier sealed at rest, and
-// asks the connector for the authorize URL. Callback: the state is verified and its session taken
+// Connect: the lifecycle decides (owner only, → the state awaiting authorization); the engine then
+// opens an OAuth session under a signed, single-use, 10-minute `state` with a PKCE verifier sealed
+// at rest, and asks the connector for the authorize URL. Callback: the state is verified and its session taken
 // (a second use finds nothing), the code exchanged, the account read, the granted scopes compared
 // with the connector's required ones, and authorization_granted fired with all of that: the
-// lifecycle's guards refuse a personal account or another business, or pick connected /
-// partial-scopes. The tokens are sealed and stored in the same transaction as that transition.
+// lifecycle's guards refuse a personal account or another business, or pick the live state it
+// goes to. The tokens are sealed and stored in the same transaction as that transition.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
@@ -55,6 +55,13 @@ Reply from_outcome_error(const FireOutcome& outcome) {
   return Reply::fail(ErrorKind::internal, "store", outcome.error);
 }
 
+// Whether the event was handled and left the integration in a state that means `meaning`.
+bool enters(const lifecycle::Machine& machine, const FireOutcome& outcome,
+            lifecycle::Meaning meaning) {
+  const auto to = machine.state_id(outcome.to);
+  return outcome.handled && to && machine.means(*to, meaning);
+}
+
 std::string first(const std::vector<std::pair<std::string, std::string>>& query,
                   std::string_view key) {
   for (const auto& [k, v] : query)
@@ -92,8 +99,8 @@ std::string Engine::Impl::seal_credentials(const IntegrationKey& key,
 }
 
 void Engine::Impl::run_follow_ups(const WorkspacePtr& ws, runtime::Integration& in,
-                                  const runtime::Effects& effects, const std::string& from,
-                                  const std::string& state) {
+                                  const runtime::Effects& effects, lifecycle::StateId from,
+                                  lifecycle::StateId to) {
   using runtime::FollowUp;
   for (FollowUp follow_up : effects.follow_ups) {
     switch (follow_up) {
@@ -115,10 +122,11 @@ void Engine::Impl::run_follow_ups(const WorkspacePtr& ws, runtime::Integration& 
         break;
     }
   }
-  const bool live = state == "connected" || state == "partial-scopes";
+  const bool live = machine.means(to, lifecycle::Meaning::live);
   if (live && in.credentials && !in.refresh_timer.deadline()) schedule_refresh(ws, in);
   // Back from a passing problem: the trigger events held meanwhile run now.
-  if (live && from == "paused") replay_held(ws, in.key.platform);
+  if (live && machine.means(from, lifecycle::Meaning::holds_events))
+    replay_held(ws, in.key.platform);
 }
 
 // Entering `disconnected`: the platform is told to forget the token (best effort: it may already
@@ -162,7 +170,7 @@ void Engine::connect(IntegrationKey key, Actor actor, ReplyHandler done) {
             impl->audit(key.workspace, actor, "connect", key.platform, *outcome.refusal);
             return impl->reply(std::move(done), not_owner(key, actor, "connect"));
           }
-          if (!outcome.handled || outcome.to != "authorizing")
+          if (!enters(impl->machine, outcome, lifecycle::Meaning::awaiting_authorization))
             return impl->reply(std::move(done), Reply::fail(ErrorKind::conflict, "invalid_state",
                                                             "cannot connect " + key.platform +
                                                                 " from state " + outcome.from));
@@ -232,21 +240,25 @@ void Engine::connect(IntegrationKey key, Actor actor, ReplyHandler done) {
 
 namespace {
 
-// The callback's answer, for the page the owner lands on and for the API.
-Reply authorization_reply(const IntegrationKey& key, const FireOutcome& outcome,
-                          const runtime::Integration& in) {
+std::string issue_message(const runtime::Integration& in, std::string_view code) {
+  for (const auto& issue : in.issues)
+    if (issue.code == code) return issue.message;
+  return {};
+}
+
+// The callback's answer, for the page the owner lands on and for the API: why it was refused, or
+// that it is connected (naming what is missing when some scopes were not granted), or why not.
+Reply authorization_reply(const lifecycle::Machine& machine, const IntegrationKey& key,
+                          const FireOutcome& outcome, const runtime::Integration& in) {
+  namespace texts = runtime::issue_texts;
   std::string message;
   if (outcome.refusal) {
-    for (const auto& issue : in.issues)
-      if (issue.code == *outcome.refusal) message = issue.message;
-  } else if (outcome.to == "connected") {
-    message = runtime::issue_texts::display_name(key.platform) + " is connected";
-  } else if (outcome.to == "partial-scopes") {
-    for (const auto& issue : in.issues)
-      if (issue.code == runtime::issue_texts::kMissingScopes) message = issue.message;
+    message = issue_message(in, *outcome.refusal);
+  } else if (enters(machine, outcome, lifecycle::Meaning::live)) {
+    message = issue_message(in, texts::kMissingScopes);
+    if (message.empty()) message = texts::display_name(key.platform) + " is connected";
   } else {
-    for (const auto& issue : in.issues)
-      if (issue.code == runtime::issue_texts::kConsentDenied) message = issue.message;
+    message = issue_message(in, texts::kConsentDenied);
   }
   boost::json::object body{{"workspace", key.workspace},
                            {"platform", key.platform},
@@ -304,7 +316,7 @@ void Engine::complete_authorization(std::string platform,
                   ErrorKind::invalid, "invalid_state",
                   "this authorization was already completed or has expired; click Connect again"));
         auto& in = impl->integration(*ws, key.platform);
-        if (impl->machine.state_name(in.machine.state) != "authorizing")
+        if (!impl->machine.means(in.machine.state, lifecycle::Meaning::awaiting_authorization))
           return impl->reply(
               std::move(done),
               Reply::fail(ErrorKind::conflict, "not_authorizing",
@@ -319,8 +331,8 @@ void Engine::complete_authorization(std::string platform,
             ++impl->metrics.authorizations_completed;
             impl->audit(key.workspace, actor, "authorize", key.platform,
                         outcome.refusal ? *outcome.refusal : outcome.to);
-            impl->reply(std::move(done),
-                        authorization_reply(key, outcome, impl->integration(*ws, key.platform)));
+            impl->reply(std::move(done), authorization_reply(impl->machine, key, outcome,
+                                                             impl->integration(*ws, key.platform)));
           });
         };
         auto deny = [impl, ws, key, actor, finish](std::string error_code,

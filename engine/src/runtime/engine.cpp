@@ -106,8 +106,7 @@ plugins::LoadedPlugin* Engine::Impl::plugin(std::string_view platform) const {
 }
 
 bool Engine::Impl::is_live(const runtime::Integration& in) const {
-  const auto state = machine.state_name(in.machine.state);
-  return state == "connected" || state == "partial-scopes";
+  return machine.means(in.machine.state, lifecycle::Meaning::live);
 }
 
 std::vector<std::string> Engine::Impl::platforms_down(runtime::Workspace& ws) {
@@ -118,7 +117,11 @@ std::vector<std::string> Engine::Impl::platforms_down(runtime::Workspace& ws) {
 }
 
 bool Engine::Impl::has_connection(const runtime::Integration& in) const {
-  return is_live(in) || machine.state_name(in.machine.state) == "paused";
+  return machine.means(in.machine.state, lifecycle::Meaning::keeps_credentials);
+}
+
+bool Engine::Impl::holds_events(const runtime::Integration& in) const {
+  return machine.means(in.machine.state, lifecycle::Meaning::holds_events);
 }
 
 namespace {
@@ -200,7 +203,7 @@ void Engine::Impl::restore() {
   for (const auto& timer : tx.load_timers()) {
     auto ws = workspace(timer.workspace_id);
     auto& in = integration(*ws, timer.platform);
-    if (machine.state_name(in.machine.state) != timer.state) continue;  // stale row
+    if (machine.state_id(timer.state) != in.machine.state) continue;  // stale row
     arm_lifecycle_timer(ws, in, from_ms(timer.deadline_ms));
   }
 }
@@ -316,18 +319,19 @@ void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, st
   // never be the one to destroy the engine (and with it the writer).
   writer.submit(
       std::move(batch), ws->strand,
-      [weak = weak_from_this(), ws, key, before, deadline, entered = result.entered,
-       effects = std::move(effects), grant = std::move(grant), outcome = std::move(outcome), event,
+      [weak = weak_from_this(), ws, key, before, deadline, result, effects = std::move(effects),
+       grant = std::move(grant), outcome = std::move(outcome), event,
        done = std::move(done)](std::exception_ptr error) mutable {
         if (auto self = weak.lock())
-          self->on_committed(ws, key, before, deadline, entered, effects, std::move(grant),
+          self->on_committed(ws, key, before, deadline, result, effects, std::move(grant),
                              std::move(outcome), std::move(done), error);
       });
 }
 
 void Engine::Impl::on_committed(const WorkspacePtr& ws, const IntegrationKey& key,
                                 lifecycle::Instance before,
-                                std::optional<Clock::time_point> deadline, bool entered,
+                                std::optional<Clock::time_point> deadline,
+                                const lifecycle::FireResult& result,
                                 const runtime::Effects& effects,
                                 std::optional<runtime::Grant> grant, FireOutcome outcome,
                                 FireDone done, std::exception_ptr error) {
@@ -357,13 +361,13 @@ void Engine::Impl::on_committed(const WorkspacePtr& ws, const IntegrationKey& ke
     if (in.facts.account_id)
       account_routes.assign(key.platform, *in.facts.account_id, key.workspace);
   }
-  if (entered) {
+  if (result.entered) {
     in.lifecycle_timer.cancel();
     if (deadline) arm_lifecycle_timer(ws, in, *deadline);
   }
   spdlog::info("{}/{}: {} → {}{}", key.workspace, key.platform, outcome.from, outcome.to,
                outcome.refusal ? " (refused: " + *outcome.refusal + ")" : std::string());
-  run_follow_ups(ws, in, effects, outcome.from, outcome.to);
+  run_follow_ups(ws, in, effects, result.from, result.to);
   complete(std::move(done), std::move(outcome));
 }
 

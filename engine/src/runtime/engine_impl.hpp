@@ -115,14 +115,16 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
                       boost::json::object payload, FireDone done,
                       std::optional<runtime::Grant> grant = std::nullopt);
   void on_committed(const WorkspacePtr& ws, const IntegrationKey& key, lifecycle::Instance before,
-                    std::optional<Clock::time_point> deadline, bool entered,
+                    std::optional<Clock::time_point> deadline, const lifecycle::FireResult& result,
                     const runtime::Effects& effects, std::optional<runtime::Grant> grant,
                     FireOutcome outcome, FireDone done, std::exception_ptr error);
   void arm_lifecycle_timer(const WorkspacePtr& ws, runtime::Integration& in,
                            Clock::time_point deadline);
   void save_facts(const WorkspacePtr& ws, const runtime::Integration& in);
-  bool is_live(const runtime::Integration& in) const;         // connected or partial-scopes
-  bool has_connection(const runtime::Integration& in) const;  // live or paused
+  // What the integration's current state means (lifecycle/meaning.hpp).
+  bool is_live(const runtime::Integration& in) const;         // live
+  bool has_connection(const runtime::Integration& in) const;  // keeps_credentials
+  bool holds_events(const runtime::Integration& in) const;    // holds_events
   // The installed platforms whose integration in `ws` cannot serve automations now: a flow that
   // needs one of them does not run (published, it waits paused on its behalf).
   std::vector<std::string> platforms_down(runtime::Workspace& ws);
@@ -131,8 +133,8 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void audit(const std::string& workspace, const Actor& actor, std::string action,
              std::optional<std::string> platform, std::string outcome, std::string detail = {});
   void run_follow_ups(const WorkspacePtr& ws, runtime::Integration& in,
-                      const runtime::Effects& effects, const std::string& from,
-                      const std::string& state);
+                      const runtime::Effects& effects, lifecycle::StateId from,
+                      lifecycle::StateId to);
   void revoke_at_platform(const WorkspacePtr& ws, runtime::Integration& in);
   void grant_authorization(const WorkspacePtr& ws, const IntegrationKey& key, const Actor& actor,
                            plugins::LoadedPlugin& connector, boost::json::object credentials,

@@ -32,7 +32,7 @@ void Engine::cards(std::string workspace, ReplyHandler done) {
       const auto& f = in.facts;
       runtime::CardFacts facts;
       facts.platform = in.key.platform;
-      facts.state = impl->machine.state_name(in.machine.state);
+      runtime::describe_state(facts, impl->machine, in.machine.state);
       facts.ever_connected = f.ever_connected;
       if (f.account_json) {
         boost::system::error_code ec;
