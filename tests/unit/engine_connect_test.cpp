@@ -8,6 +8,8 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "http/client.hpp"
@@ -48,6 +50,19 @@ class EngineConnectTest : public ::testing::Test {
     options_.public_url = "http://127.0.0.1:9";  // the callback is called directly, not fetched
     options_.platform_config = sparks::sandbox::platform_config(sandbox_->base_url());
     start_engine();
+  }
+
+  // A copy of the shipped lifecycle with every `from` replaced by `to`, for the engine to run.
+  fs::path shipped_lifecycle_with(std::string_view from, std::string_view to) {
+    std::ifstream in(fs::path(SPARKS_SOURCE_DIR) / "flows/lifecycle/integration.yaml");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string yaml = text.str();
+    for (auto at = yaml.find(from); at != std::string::npos; at = yaml.find(from, at + to.size()))
+      yaml.replace(at, from.size(), to);
+    const auto path = folder_ / "lifecycle.yaml";
+    std::ofstream(path) << yaml;
+    return path;
   }
 
   void TearDown() override {
@@ -457,6 +472,21 @@ TEST_F(EngineConnectTest, AWaitingStepSurvivesARestart) {
   run_until_seen("the waiting step sent after the restart", [&] { return outbox("sent") > 0; });
   EXPECT_EQ(outbox("sent"), 1);
   EXPECT_EQ(outbox("pending"), 0);
+}
+
+// --- What the engine does when the lifecycle is not the shipped one ---
+
+TEST_F(EngineConnectTest, ALifecycleWithoutOpenOAuthSessionGivesNoAuthorizeURL) {
+  stop_engine();
+  options_.lifecycle =
+      shipped_lifecycle_with("entry: [open_oauth_session]", "entry: [clear_connection_issues]");
+  start_engine();
+  auto reply = wait_reply([&](auto done) { engine_->connect({"w1", "tiktok"}, kAna, done); });
+  ASSERT_TRUE(reply.error) << "no session was opened, so there is no page to send the owner to";
+  EXPECT_EQ(reply.error->code, "no_oauth_session");
+  EXPECT_NE(reply.error->message.find("open_oauth_session"), std::string::npos)
+      << reply.error->message;
+  EXPECT_TRUE(reply.value.is_null());
 }
 
 }  // namespace

@@ -69,6 +69,31 @@ struct IntegrationKey {
   auto operator<=>(const IntegrationKey&) const = default;
 };
 
+// Why a request was refused. The HTTP API maps each kind to its status code.
+enum class ErrorKind {
+  invalid,       // 400: bad input (a forged or expired OAuth state, a flow that does not check)
+  unauthorized,  // 401: a webhook whose signature does not verify
+  forbidden,     // 403: the member's role does not allow it
+  not_found,     // 404
+  conflict,     // 409: not in this state (publishing a live flow, connecting while disconnected…)
+  unavailable,  // 502: the platform could not be reached or refused the engine
+  internal,     // 500
+};
+
+struct Error {
+  ErrorKind kind = ErrorKind::internal;
+  std::string code;     // machine-readable, e.g. "not_owner", "invalid_state"
+  std::string message;  // one line for a person
+};
+
+// What the lifecycle's open_oauth_session prepared once the transition was durable: the platform's
+// consent page to send the owner to, or why it could not be prepared.
+struct AuthorizationStart {
+  std::string authorize_url;     // empty when `problem` is set
+  Clock::time_point expires_at;  // the signed OAuth state is refused after this
+  std::optional<Error> problem;
+};
+
 // The outcome of one lifecycle event, known once its effects are durable.
 struct FireOutcome {
   bool handled = false;  // false: the state has no row for this event
@@ -76,6 +101,8 @@ struct FireOutcome {
   std::string to;
   std::optional<std::string> refusal;  // e.g. "not_owner", "personal_account", "business_mismatch"
   std::string error;  // non-empty: nothing was changed (unknown event, store failure)
+  // Set when the transition ran open_oauth_session (and only once that finished).
+  std::optional<AuthorizationStart> authorization;
 };
 
 struct TransitionView {
@@ -92,23 +119,6 @@ struct IntegrationView {
   std::string state;
   std::vector<IssueView> issues;
   std::optional<Clock::time_point> deadline;  // a pending `after:` time-out
-};
-
-// Why a request was refused. The HTTP API maps each kind to its status code.
-enum class ErrorKind {
-  invalid,       // 400: bad input (a forged or expired OAuth state, a flow that does not check)
-  unauthorized,  // 401: a webhook whose signature does not verify
-  forbidden,     // 403: the member's role does not allow it
-  not_found,     // 404
-  conflict,     // 409: not in this state (publishing a live flow, connecting while disconnected…)
-  unavailable,  // 502: the platform could not be reached or refused the engine
-  internal,     // 500
-};
-
-struct Error {
-  ErrorKind kind = ErrorKind::internal;
-  std::string code;     // machine-readable, e.g. "not_owner", "invalid_state"
-  std::string message;  // one line for a person
 };
 
 // What every request-shaped call answers: a JSON value (the API's body), or why not.
@@ -163,7 +173,8 @@ class Engine {
   // --- Connecting, verifying, disconnecting (the help page) ---
 
   // The owner starts connecting: → {"authorize_url"}. Anyone else: forbidden ("not_owner"). The
-  // URL carries a signed, single-use `state` (10 minutes) and a PKCE challenge.
+  // URL, prepared by the lifecycle's open_oauth_session, carries a signed, single-use `state`
+  // (10 minutes) and a PKCE challenge.
   void connect(IntegrationKey key, Actor actor, ReplyHandler done);
 
   // The platform's redirect back with `code`, `scopes`, `state` (or `error`, `error_description`):

@@ -1,13 +1,14 @@
 // Connecting (the owner's Connect, the platform's OAuth callback), disconnecting, closing a
 // workspace, and the audit log of who did or was refused what.
 //
-// Connect: the lifecycle decides (owner only, → the state awaiting authorization); the engine then
-// opens an OAuth session under a signed, single-use, 10-minute `state` with a PKCE verifier sealed
-// at rest, and asks the connector for the authorize URL. Callback: the state is verified and its session taken
-// (a second use finds nothing), the code exchanged, the account read, the granted scopes compared
-// with the connector's required ones, and authorization_granted fired with all of that: the
-// lifecycle's guards refuse a personal account or another business, or pick the live state it
-// goes to. The tokens are sealed and stored in the same transaction as that transition.
+// Connect: the lifecycle decides (owner only, → the state awaiting authorization); its
+// open_oauth_session action (oauth_session.cpp), once that transition is durable, opens an OAuth
+// session and asks the connector for the authorize URL, which connect answers with. Callback: the
+// state is verified and its session taken (a second use finds nothing), the code exchanged, the
+// account read, the granted scopes compared with the connector's required ones, and
+// authorization_granted fired with all of that: the lifecycle's guards refuse a personal account or
+// another business, or pick the live state it goes to. The tokens are sealed and stored in the same
+// transaction as that transition.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
@@ -27,8 +28,6 @@ namespace sparks {
 using runtime::to_ms;
 
 namespace {
-
-constexpr std::chrono::minutes kStateLifetime{10};
 
 std::string role_name(const std::optional<Role>& role) {
   if (!role) return "system";
@@ -60,6 +59,26 @@ bool enters(const lifecycle::Machine& machine, const FireOutcome& outcome,
             lifecycle::Meaning meaning) {
   const auto to = machine.state_id(outcome.to);
   return outcome.handled && to && machine.means(*to, meaning);
+}
+
+// Connect's answer: the consent page the lifecycle's open_oauth_session prepared.
+Reply connect_reply(const lifecycle::Machine& machine, const IntegrationKey& key,
+                    const Actor& actor, const FireOutcome& outcome) {
+  if (!outcome.error.empty()) return from_outcome_error(outcome);
+  if (outcome.refusal) return not_owner(key, actor, "connect");
+  if (!enters(machine, outcome, lifecycle::Meaning::awaiting_authorization))
+    return Reply::fail(ErrorKind::conflict, "invalid_state",
+                       "cannot connect " + key.platform + " from state " + outcome.from);
+  if (!outcome.authorization)
+    return Reply::fail(ErrorKind::internal, "no_oauth_session",
+                       "lifecycle '" + machine.name() + "' entered state '" + outcome.to +
+                           "' without opening an OAuth session: that state needs the entry "
+                           "action open_oauth_session");
+  const AuthorizationStart& start = *outcome.authorization;
+  if (start.problem) return {start.problem, nullptr};
+  return Reply::ok({{"authorize_url", start.authorize_url},
+                    {"platform", key.platform},
+                    {"expires_at", runtime::rfc3339(start.expires_at)}});
 }
 
 std::string first(const std::vector<std::pair<std::string, std::string>>& query,
@@ -99,11 +118,16 @@ std::string Engine::Impl::seal_credentials(const IntegrationKey& key,
 }
 
 void Engine::Impl::run_follow_ups(const WorkspacePtr& ws, runtime::Integration& in,
-                                  const runtime::Effects& effects, lifecycle::StateId from,
-                                  lifecycle::StateId to) {
+                                  const Actor& actor, const runtime::Effects& effects,
+                                  const lifecycle::FireResult& result, FireOutcome outcome,
+                                  FireDone done) {
   using runtime::FollowUp;
+  bool opens_session = false;
   for (FollowUp follow_up : effects.follow_ups) {
     switch (follow_up) {
+      case FollowUp::open_oauth_session:  // answered below, once the session is stored
+        opens_session = true;
+        break;
       case FollowUp::revoke_credentials:
         revoke_at_platform(ws, in);
         break;
@@ -117,16 +141,24 @@ void Engine::Impl::run_follow_ups(const WorkspacePtr& ws, runtime::Integration& 
         in.failed_attempts = 0;
         break;
       case FollowUp::store_credentials:    // stored with the transition; refresh from now on
-      case FollowUp::open_oauth_session:   // opened by connect(), once the transition is durable
       case FollowUp::close_oauth_session:  // sessions are single use and expire on their own
         break;
     }
   }
-  const bool live = machine.means(to, lifecycle::Meaning::live);
+  const bool live = machine.means(result.to, lifecycle::Meaning::live);
   if (live && in.credentials && !in.refresh_timer.deadline()) schedule_refresh(ws, in);
   // Back from a passing problem: the trigger events held meanwhile run now.
-  if (live && machine.means(from, lifecycle::Meaning::holds_events))
+  if (live && machine.means(result.from, lifecycle::Meaning::holds_events))
     replay_held(ws, in.key.platform);
+
+  if (!opens_session) return complete(std::move(done), std::move(outcome));
+  open_oauth_session(ws, in.key, actor,
+                     [weak = weak_from_this(), outcome = std::move(outcome),
+                      done = std::move(done)](AuthorizationStart start) mutable {
+                       outcome.authorization = std::move(start);
+                       if (auto self = weak.lock())
+                         self->complete(std::move(done), std::move(outcome));
+                     });
 }
 
 // Entering `disconnected`: the platform is told to forget the token (best effort: it may already
@@ -156,83 +188,22 @@ void Engine::Impl::revoke_at_platform(const WorkspacePtr& ws, runtime::Integrati
 void Engine::connect(IntegrationKey key, Actor actor, ReplyHandler done) {
   auto ws = impl_->workspace(key.workspace);
   boost::asio::post(ws->strand, [impl = impl_, ws, key, actor, done = std::move(done)]() mutable {
-    auto* connector = impl->plugin(key.platform);
-    if (!connector)
+    if (!impl->plugin(key.platform))
       return impl->reply(std::move(done),
                          Reply::fail(ErrorKind::not_found, "unknown_platform",
                                      "no connector is installed for '" + key.platform + "'"));
-    impl->fire_on_strand(
-        ws, key, "connect_requested", actor, {},
-        [impl, ws, key, actor, connector, done = std::move(done)](FireOutcome outcome) mutable {
-          if (!outcome.error.empty())
-            return impl->reply(std::move(done), from_outcome_error(outcome));
-          if (outcome.refusal) {
-            impl->audit(key.workspace, actor, "connect", key.platform, *outcome.refusal);
-            return impl->reply(std::move(done), not_owner(key, actor, "connect"));
-          }
-          if (!enters(impl->machine, outcome, lifecycle::Meaning::awaiting_authorization))
-            return impl->reply(std::move(done), Reply::fail(ErrorKind::conflict, "invalid_state",
-                                                            "cannot connect " + key.platform +
-                                                                " from state " + outcome.from));
-          ++impl->metrics.connects_started;
-          const auto now = impl->options.now();
-          oauth::StateClaims claims{key.workspace, key.platform, actor.id,
-                                    crypto::base64url_encode(crypto::random_bytes(16)),
-                                    to_ms(now + kStateLifetime)};
-          const auto pkce = oauth::make_pkce();
-          const std::string redirect_uri =
-              impl->options.public_url + "/oauth/" + key.platform + "/callback";
-          store::OAuthSessionRow session{
-              claims.nonce,
-              key.workspace,
-              key.platform,
-              actor.id,
-              redirect_uri,
-              crypto::base64url_encode(impl->secrets.seal(pkce.verifier, "pkce/" + claims.nonce)),
-              claims.expires_at_ms};
-          const std::string state = impl->state_signer.sign(claims);
-          boost::json::object request{{"redirect_uri", redirect_uri},
-                                      {"state", state},
-                                      {"scopes", boost::json::array()},
-                                      {"code_challenge", pkce.challenge}};
-          // The session is durable before anyone can be sent to the platform with its state.
-          impl->writer.submit(
-              [session, now_ms = to_ms(now)](store::Transaction& tx) {
-                tx.delete_expired_oauth_sessions(now_ms);
-                tx.save_oauth_session(session);
-              },
-              ws->strand,
-              [impl, ws, key, actor, connector, request = boost::json::serialize(request),
-               expires = claims.expires_at_ms,
-               done = std::move(done)](std::exception_ptr error) mutable {
-                if (error)
-                  return impl->reply(std::move(done),
-                                     Reply::fail(ErrorKind::internal, "store",
-                                                 "could not store the OAuth session"));
-                connector->call(
-                    plugins::Operation::authorize_url, ws->id, request,
-                    [impl, key, actor, expires, done = std::move(done)](
-                        sparks_status_t status, std::string result) mutable {
-                      if (status != SPARKS_OK)
-                        return impl->reply(std::move(done), Reply::fail(ErrorKind::unavailable,
-                                                                        "connector", result));
-                      boost::system::error_code ec;
-                      auto parsed = boost::json::parse(result, ec);
-                      const auto* url =
-                          parsed.is_object() ? parsed.get_object().if_contains("url") : nullptr;
-                      if (!url || !url->is_string())
-                        return impl->reply(std::move(done),
-                                           Reply::fail(ErrorKind::internal, "connector",
-                                                       "the connector returned no authorize URL"));
-                      impl->audit(key.workspace, actor, "connect", key.platform, "started");
-                      impl->reply(
-                          std::move(done),
-                          Reply::ok({{"authorize_url", *url},
-                                     {"platform", key.platform},
-                                     {"expires_at", runtime::rfc3339(runtime::from_ms(expires))}}));
-                    });
-              });
-        });
+    impl->fire_on_strand(ws, key, "connect_requested", actor, {},
+                         [impl, key, actor, done = std::move(done)](FireOutcome outcome) mutable {
+                           if (outcome.refusal)
+                             impl->audit(key.workspace, actor, "connect", key.platform,
+                                         *outcome.refusal);
+                           Reply reply = connect_reply(impl->machine, key, actor, outcome);
+                           if (!reply.error) {
+                             ++impl->metrics.connects_started;
+                             impl->audit(key.workspace, actor, "connect", key.platform, "started");
+                           }
+                           impl->reply(std::move(done), std::move(reply));
+                         });
   });
 }
 

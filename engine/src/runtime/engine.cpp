@@ -319,17 +319,17 @@ void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, st
   // never be the one to destroy the engine (and with it the writer).
   writer.submit(
       std::move(batch), ws->strand,
-      [weak = weak_from_this(), ws, key, before, deadline, result, effects = std::move(effects),
-       grant = std::move(grant), outcome = std::move(outcome), event,
+      [weak = weak_from_this(), ws, key, actor, before, deadline, result,
+       effects = std::move(effects), grant = std::move(grant), outcome = std::move(outcome), event,
        done = std::move(done)](std::exception_ptr error) mutable {
         if (auto self = weak.lock())
-          self->on_committed(ws, key, before, deadline, result, effects, std::move(grant),
+          self->on_committed(ws, key, actor, before, deadline, result, effects, std::move(grant),
                              std::move(outcome), std::move(done), error);
       });
 }
 
 void Engine::Impl::on_committed(const WorkspacePtr& ws, const IntegrationKey& key,
-                                lifecycle::Instance before,
+                                const Actor& actor, lifecycle::Instance before,
                                 std::optional<Clock::time_point> deadline,
                                 const lifecycle::FireResult& result,
                                 const runtime::Effects& effects,
@@ -367,8 +367,7 @@ void Engine::Impl::on_committed(const WorkspacePtr& ws, const IntegrationKey& ke
   }
   spdlog::info("{}/{}: {} → {}{}", key.workspace, key.platform, outcome.from, outcome.to,
                outcome.refusal ? " (refused: " + *outcome.refusal + ")" : std::string());
-  run_follow_ups(ws, in, effects, result.from, result.to);
-  complete(std::move(done), std::move(outcome));
+  run_follow_ups(ws, in, actor, effects, result, std::move(outcome), std::move(done));
 }
 
 // --- the public API: lifecycle ---

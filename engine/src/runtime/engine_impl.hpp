@@ -1,16 +1,16 @@
 #pragma once
 // The engine's insides, shared by the files that implement its parts, one folder a concern
 // (docs/architecture.md walks the path of an event through them):
-//   runtime/engine.cpp                 start-up, the lifecycle core (fire, commit, time-outs), the
-//                                      plugin bridge
-//   inbound/webhooks.cpp               webhooks and plugin triggers: verify, store, act
-//   integrations/connect.cpp           connect, the OAuth callback, disconnect, closing, the audit
-//   log integrations/upkeep.cpp            token refresh ahead of expiry with back-off, periodic
-//   sync flows/records.cpp                  automation records: create, edit, publish, pause,
-//   resume flows/runner.cpp                   running flows on trigger events, the outbox, orders
-//   and their
-//                                      attribution
-//   views/cards_and_metrics.cpp        cards, metrics, and what a workspace kept
+//   runtime/engine.cpp              start-up, the lifecycle core (fire, commit, time-outs), the
+//                                   plugin bridge
+//   inbound/webhooks.cpp            webhooks and plugin triggers: verify, store, act
+//   integrations/connect.cpp        connect, the OAuth callback, disconnect, closing, the audit log
+//   integrations/oauth_session.cpp  the lifecycle's open_oauth_session: OAuth state, PKCE, URL
+//   integrations/upkeep.cpp         token refresh ahead of expiry with back-off, periodic sync
+//   flows/records.cpp               automation records: create, edit, publish, pause, resume
+//   flows/runner.cpp                running flows on trigger events, the outbox, orders and their
+//                                   attribution
+//   views/cards_and_metrics.cpp     cards, metrics, and what a workspace kept
 // Everything about one workspace runs on its strand; the store is reached through the one writer
 // (and the reader, for listings).
 #include <atomic>
@@ -114,10 +114,11 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, std::string event, Actor actor,
                       boost::json::object payload, FireDone done,
                       std::optional<runtime::Grant> grant = std::nullopt);
-  void on_committed(const WorkspacePtr& ws, const IntegrationKey& key, lifecycle::Instance before,
-                    std::optional<Clock::time_point> deadline, const lifecycle::FireResult& result,
-                    const runtime::Effects& effects, std::optional<runtime::Grant> grant,
-                    FireOutcome outcome, FireDone done, std::exception_ptr error);
+  void on_committed(const WorkspacePtr& ws, const IntegrationKey& key, const Actor& actor,
+                    lifecycle::Instance before, std::optional<Clock::time_point> deadline,
+                    const lifecycle::FireResult& result, const runtime::Effects& effects,
+                    std::optional<runtime::Grant> grant, FireOutcome outcome, FireDone done,
+                    std::exception_ptr error);
   void arm_lifecycle_timer(const WorkspacePtr& ws, runtime::Integration& in,
                            Clock::time_point deadline);
   void save_facts(const WorkspacePtr& ws, const runtime::Integration& in);
@@ -132,9 +133,16 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   // --- integrations/connect.cpp ---
   void audit(const std::string& workspace, const Actor& actor, std::string action,
              std::optional<std::string> platform, std::string outcome, std::string detail = {});
-  void run_follow_ups(const WorkspacePtr& ws, runtime::Integration& in,
-                      const runtime::Effects& effects, lifecycle::StateId from,
-                      lifecycle::StateId to);
+  // The work a committed transition's actions asked for; `done` hears the outcome once the part
+  // that answers (open_oauth_session) has finished.
+  void run_follow_ups(const WorkspacePtr& ws, runtime::Integration& in, const Actor& actor,
+                      const runtime::Effects& effects, const lifecycle::FireResult& result,
+                      FireOutcome outcome, FireDone done);
+  // --- integrations/oauth_session.cpp ---
+  // open_oauth_session: a signed, single-use state and a PKCE verifier sealed at rest, the
+  // session stored, then the connector's authorize URL.
+  void open_oauth_session(const WorkspacePtr& ws, const IntegrationKey& key, const Actor& actor,
+                          std::function<void(AuthorizationStart)> done);
   void revoke_at_platform(const WorkspacePtr& ws, runtime::Integration& in);
   void grant_authorization(const WorkspacePtr& ws, const IntegrationKey& key, const Actor& actor,
                            plugins::LoadedPlugin& connector, boost::json::object credentials,
