@@ -14,6 +14,7 @@
 
 #include "http/client.hpp"
 #include "http/form.hpp"
+#include "integrations/issue_texts.hpp"
 #include "sandbox/consent_client.hpp"
 #include "sandbox/sandbox.hpp"
 #include "sparks/engine.hpp"
@@ -487,6 +488,31 @@ TEST_F(EngineConnectTest, ALifecycleWithoutOpenOAuthSessionGivesNoAuthorizeURL) 
   EXPECT_NE(reply.error->message.find("open_oauth_session"), std::string::npos)
       << reply.error->message;
   EXPECT_TRUE(reply.value.is_null());
+}
+
+TEST_F(EngineConnectTest, RefusalsCarryTheReasonTheLifecycleRecorded) {
+  // A lifecycle that refuses members with another reason than not_owner.
+  stop_engine();
+  options_.lifecycle =
+      shipped_lifecycle_with("do: [refuse_not_owner]", "do: [refuse_business_mismatch]");
+  start_engine();
+  const std::string expected = sparks::runtime::issue_texts::business_mismatch("tiktok").message;
+
+  auto connect_refused = wait_reply([&](auto done) {
+    engine_->connect({"w1", "tiktok"}, kBen, done);
+  });
+  ASSERT_TRUE(connect_refused.error);
+  EXPECT_EQ(connect_refused.error->code, "business_mismatch");
+  EXPECT_EQ(connect_refused.error->message, expected);
+  EXPECT_EQ(connect_refused.error->kind, sparks::ErrorKind::conflict);
+
+  ASSERT_FALSE(connect("tiktok", "creator", kAllTikTok).error);
+  auto disconnect_refused = wait_reply([&](auto done) {
+    engine_->disconnect({"w1", "tiktok"}, kBen, done);
+  });
+  ASSERT_TRUE(disconnect_refused.error);
+  EXPECT_EQ(disconnect_refused.error->code, "business_mismatch");
+  EXPECT_EQ(disconnect_refused.error->message, expected);
 }
 
 }  // namespace

@@ -172,9 +172,9 @@ class Engine {
 
   // --- Connecting, verifying, disconnecting (the help page) ---
 
-  // The owner starts connecting: → {"authorize_url"}. Anyone else: forbidden ("not_owner"). The
-  // URL, prepared by the lifecycle's open_oauth_session, carries a signed, single-use `state`
-  // (10 minutes) and a PKCE challenge.
+  // The owner starts connecting: → {"authorize_url"}. Anyone else: forbidden ("not_owner"), or
+  // the other reason the lifecycle refused with. The URL, prepared by the lifecycle's
+  // open_oauth_session, carries a signed, single-use `state` (10 minutes) and a PKCE challenge.
   void connect(IntegrationKey key, Actor actor, ReplyHandler done);
 
   // The platform's redirect back with `code`, `scopes`, `state` (or `error`, `error_description`):

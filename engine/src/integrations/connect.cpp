@@ -8,7 +8,7 @@
 // account read, the granted scopes compared with the connector's required ones, and
 // authorization_granted fired with all of that: the lifecycle's guards refuse a personal account or
 // another business, or pick the live state it goes to. The tokens are sealed and stored in the same
-// transaction as that transition.
+// transaction as that transition. A refusal is answered with the reason the lifecycle recorded.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
@@ -50,6 +50,14 @@ Reply not_owner(const IntegrationKey& key, const Actor& actor, std::string_view 
                          role_name(actor.role));
 }
 
+// A request the lifecycle refused, with the reason its refuse_* action recorded.
+Reply refused(const IntegrationKey& key, const Actor& actor, const std::string& refusal,
+              std::string_view what) {
+  if (refusal == runtime::issue_texts::kNotOwner) return not_owner(key, actor, what);
+  return Reply::fail(ErrorKind::conflict, refusal,
+                     runtime::issue_texts::refusal_message(refusal, key.platform));
+}
+
 Reply from_outcome_error(const FireOutcome& outcome) {
   return Reply::fail(ErrorKind::internal, "store", outcome.error);
 }
@@ -65,7 +73,7 @@ bool enters(const lifecycle::Machine& machine, const FireOutcome& outcome,
 Reply connect_reply(const lifecycle::Machine& machine, const IntegrationKey& key,
                     const Actor& actor, const FireOutcome& outcome) {
   if (!outcome.error.empty()) return from_outcome_error(outcome);
-  if (outcome.refusal) return not_owner(key, actor, "connect");
+  if (outcome.refusal) return refused(key, actor, *outcome.refusal, "connect");
   if (!enters(machine, outcome, lifecycle::Meaning::awaiting_authorization))
     return Reply::fail(ErrorKind::conflict, "invalid_state",
                        "cannot connect " + key.platform + " from state " + outcome.from);
@@ -224,7 +232,7 @@ Reply authorization_reply(const lifecycle::Machine& machine, const IntegrationKe
   namespace texts = runtime::issue_texts;
   std::string message;
   if (outcome.refusal) {
-    message = issue_message(in, *outcome.refusal);
+    message = texts::refusal_message(*outcome.refusal, key.platform);
   } else if (enters(machine, outcome, lifecycle::Meaning::live)) {
     message = issue_message(in, texts::kMissingScopes);
     if (message.empty()) message = texts::display_name(key.platform) + " is connected";
@@ -437,7 +445,8 @@ void Engine::disconnect(IntegrationKey key, Actor actor, ReplyHandler done) {
             return impl->reply(std::move(done), from_outcome_error(outcome));
           if (outcome.refusal) {
             impl->audit(key.workspace, actor, "disconnect", key.platform, *outcome.refusal);
-            return impl->reply(std::move(done), not_owner(key, actor, "disconnect"));
+            return impl->reply(std::move(done),
+                               refused(key, actor, *outcome.refusal, "disconnect"));
           }
           if (!outcome.handled)
             return impl->reply(std::move(done),

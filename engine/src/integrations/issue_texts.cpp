@@ -63,6 +63,14 @@ std::string scope_effect(std::string_view scope, const std::vector<std::string>&
   return phrases.size() > 1 ? out + ")" : out;
 }
 
+std::string refusal_message(std::string_view code, std::string_view platform) {
+  if (code == kPersonalAccount) return personal_account(platform).message;
+  if (code == kBusinessMismatch) return business_mismatch(platform).message;
+  if (code == kNotOwner)
+    return "Only an owner of the workspace can do that for " + display_name(platform);
+  return "The " + display_name(platform) + " integration refused this (" + std::string(code) + ")";
+}
+
 IssueToRaise personal_account(std::string_view platform) {
   return issue(kPersonalAccount,
                "That is a personal " + display_name(platform) +

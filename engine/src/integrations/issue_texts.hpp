@@ -1,6 +1,6 @@
 #pragma once
-// The words on an integration card's issues: one function per issue code, so the texts a person
-// reads live in one place.
+// The words on an integration card's issues and on refusals: one function per code, so the texts
+// a person reads live in one place.
 #include <array>
 #include <string>
 #include <string_view>
@@ -9,6 +9,9 @@
 #include "integrations/transition_context.hpp"
 
 namespace sparks::runtime::issue_texts {
+
+// Refusals (what a refuse_* lifecycle action records); the last two are also issue codes.
+inline constexpr std::string_view kNotOwner = "not_owner";
 
 inline constexpr std::string_view kMissingScopes = "missing_scopes";
 inline constexpr std::string_view kPersonalAccount = "personal_account";
@@ -33,6 +36,10 @@ IssueToRaise missing_scopes(std::string_view platform, const std::vector<std::st
 // "DMs cannot be sent: message.list.send was not approved", from what the scope enables.
 std::string scope_effect(std::string_view scope, const std::vector<std::string>& enables,
                          std::string_view description);
+// What a person reads when the lifecycle refused a request with `code`: the words of the issue
+// that refusal raises, or a line naming the code for a refusal without one.
+std::string refusal_message(std::string_view code, std::string_view platform);
+
 IssueToRaise personal_account(std::string_view platform);
 IssueToRaise business_mismatch(std::string_view platform);
 IssueToRaise consent_denied(std::string_view platform, std::string_view description);

@@ -116,14 +116,15 @@ const lifecycle::Registry& lifecycle_registry() {
     r.add_action("clear_connection_issues", [](const lifecycle::Firing& f) {
       for (auto code : issue_texts::kConnectionIssueCodes) ctx(f).effects.clear.emplace_back(code);
     });
-    r.add_action("refuse_not_owner",
-                 [](const lifecycle::Firing& f) { ctx(f).effects.refusal = "not_owner"; });
+    r.add_action("refuse_not_owner", [](const lifecycle::Firing& f) {
+      ctx(f).effects.refusal = std::string(issue_texts::kNotOwner);
+    });
     r.add_action("refuse_personal_account", [](const lifecycle::Firing& f) {
-      ctx(f).effects.refusal = "personal_account";
+      ctx(f).effects.refusal = std::string(issue_texts::kPersonalAccount);
       raise(f, issue_texts::personal_account(ctx(f).key.platform));
     });
     r.add_action("refuse_business_mismatch", [](const lifecycle::Firing& f) {
-      ctx(f).effects.refusal = "business_mismatch";
+      ctx(f).effects.refusal = std::string(issue_texts::kBusinessMismatch);
       raise(f, issue_texts::business_mismatch(ctx(f).key.platform));
     });
     r.add_action("record_consent_denied", [](const lifecycle::Firing& f) {
