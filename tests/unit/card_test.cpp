@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include "integrations/lifecycle_bindings.hpp"
 #include "lifecycle/loader.hpp"
 #include "util/resources.hpp"
@@ -127,6 +129,39 @@ TEST(Card, NeverConnectedCardIsGreyWithNulls) {
   EXPECT_TRUE(card.at("last_sync").is_null());
   EXPECT_EQ(card.at("webhook").as_string(), "waiting");
   EXPECT_TRUE(card.at("webhook_waiting_since").is_null());
+}
+
+// The card comes from what each state declares, not from its name: the shipped lifecycle with
+// every state renamed shows every card exactly as before, but for the state's name.
+TEST(Card, ARenamedLifecycleShowsTheSameCards) {
+  const auto renamed_file = std::string(SPARKS_TEST_DATA_DIR) + "/lifecycle/renamed-states.yaml";
+  auto loaded =
+      sparks::lifecycle::load_lifecycle_file(renamed_file, sparks::runtime::lifecycle_registry());
+  ASSERT_TRUE(loaded.definition.has_value());
+  const auto renamed = sparks::lifecycle::Machine::compile(*loaded.definition,
+                                                           sparks::runtime::lifecycle_registry());
+  const std::pair<std::string_view, std::string_view> kRenames[] = {
+      {"disconnected", "offline"},
+      {"authorizing", "at-consent-page"},
+      {"partial-scopes", "some-scopes"},
+      {"connected", "online"},
+      {"paused", "on-hold"}};
+  for (const auto& [name, new_name] : kRenames) {
+    for (const bool ever_connected : {false, true}) {
+      CardFacts before = connected();
+      before.ever_connected = ever_connected;
+      CardFacts after = before;
+      sparks::runtime::describe_state(before, shipped(), state(name));
+      sparks::runtime::describe_state(after, renamed, renamed.state_id(new_name).value());
+      auto expected = make_card(before, t0 + 30min);
+      auto got = make_card(after, t0 + 30min);
+      EXPECT_EQ(got.at("state").as_string(), new_name);
+      expected.erase("state");
+      got.erase("state");
+      EXPECT_EQ(boost::json::serialize(got), boost::json::serialize(expected))
+          << name << (ever_connected ? ", ever connected" : ", never connected");
+    }
+  }
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // The help page's connect / verify / disconnect story at the engine's API, with the real TikTok and
 // TikTok Shop connectors against the sandbox on 127.0.0.1: consent pages answered like a browser
-// would, callbacks, scopes, account checks, webhooks, refresh, disconnect and reconnect.
+// would, callbacks, scopes, account checks, webhooks, refresh, disconnect and reconnect. The story
+// runs once more against a copy of the shipped lifecycle with every state renamed: the engine acts
+// on what states mean, so everything a person sees is the same.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
@@ -50,8 +52,12 @@ class EngineConnectTest : public ::testing::Test {
     options_.plugin_dir = std::string(SPARKS_BINARY_DIR) + "/plugins";
     options_.public_url = "http://127.0.0.1:9";  // the callback is called directly, not fetched
     options_.platform_config = sparks::sandbox::platform_config(sandbox_->base_url());
+    options_.lifecycle = lifecycle_file();
     start_engine();
   }
+
+  // The lifecycle the engine runs; none: the shipped one built in.
+  virtual std::optional<fs::path> lifecycle_file() const { return std::nullopt; }
 
   // A copy of the shipped lifecycle with every `from` replaced by `to`, for the engine to run.
   fs::path shipped_lifecycle_with(std::string_view from, std::string_view to) {
@@ -177,6 +183,34 @@ class EngineConnectTest : public ::testing::Test {
     for (const auto& [name, value] : request.headers) webhook.headers.emplace_back(name, value);
     const std::string platform = request.path == "/webhooks/tiktok" ? "tiktok" : "tiktok_shop";
     return wait_reply([&](auto done) { engine_->receive_webhook(platform, webhook, done); });
+  }
+
+  // The card's status words and dot, as a person sees them: "Connected/green".
+  std::string look(const json::object& card) {
+    return std::string(card.at("status").as_string()) + "/" +
+           std::string(card.at("dot").as_string());
+  }
+
+  // The DMs the sandbox's creator account sent.
+  std::size_t sent_messages() {
+    std::optional<sparks::http::ClientResponse> r;
+    sparks::http::send_request(
+        io_.get_executor(),
+        {"GET", sandbox_->base_url() + "/sandbox/v1/sent-messages?account=creator", {}, ""},
+        [&](sparks::http::ClientResponse x) { r = std::move(x); });
+    run_until("the sandbox's sent messages", [&] { return r.has_value(); });
+    return json::parse(r->body).at("messages").as_array().size();
+  }
+
+  // A live automation, a draft and one a person paused, all needing TikTok.
+  void save_automations() {
+    sparks::store::sqlite::Connection db(options_.database);
+    db.records().save_automation(
+        {"w1", "live", "live", AutomationStatus::live, std::nullopt, 1, {"tiktok"}});
+    db.records().save_automation(
+        {"w1", "draft", "draft", AutomationStatus::draft, std::nullopt, 1, {"tiktok"}});
+    db.records().save_automation(
+        {"w1", "by-hand", "by-hand", AutomationStatus::paused, "person", 1, {"tiktok"}});
   }
 
   std::string automation(const std::string& id) {
@@ -514,5 +548,129 @@ TEST_F(EngineConnectTest, RefusalsCarryTheReasonTheLifecycleRecorded) {
   EXPECT_EQ(disconnect_refused.error->code, "business_mismatch");
   EXPECT_EQ(disconnect_refused.error->message, expected);
 }
+
+// --- The story, against the shipped lifecycle and a copy with every state renamed ---
+
+struct LifecycleFile {
+  std::string name;
+  std::optional<fs::path> path;  // none: the shipped lifecycle built into the engine
+};
+
+void PrintTo(const LifecycleFile& file, std::ostream* os) {
+  *os << file.name;
+}
+
+class LifecycleStoryTest : public EngineConnectTest,
+                           public ::testing::WithParamInterface<LifecycleFile> {
+ protected:
+  std::optional<fs::path> lifecycle_file() const override { return GetParam().path; }
+};
+
+TEST_P(LifecycleStoryTest, ConnectPartiallyReconnectDisconnectAndReconnect) {
+  auto ben = wait_reply([&](auto done) { engine_->connect({"w1", "tiktok"}, kBen, done); });
+  ASSERT_TRUE(ben.error);
+  EXPECT_EQ(ben.error->kind, sparks::ErrorKind::forbidden);
+  EXPECT_EQ(ben.error->code, "not_owner");
+  EXPECT_EQ(look(card("tiktok")), "Disconnected/grey");
+
+  // Some scopes: connected partially, the card names what is missing.
+  auto partial = connect("tiktok", "creator", {"user.info.basic", "comment.list", "video.list"});
+  ASSERT_FALSE(partial.error) << partial.error->message;
+  EXPECT_TRUE(partial.value.at("refusal").is_null());
+  EXPECT_NE(std::string(partial.value.at("message").as_string()).find("DMs cannot be sent"),
+            std::string::npos);
+  auto c = card("tiktok");
+  EXPECT_EQ(look(c), "Partially connected/yellow");
+  EXPECT_TRUE(has_issue(c, "missing_scopes"));
+
+  // Every scope: connected, synced.
+  auto full = connect("tiktok", "creator", kAllTikTok);
+  ASSERT_FALSE(full.error) << full.error->message;
+  EXPECT_EQ(full.value.at("message").as_string(), "TikTok is connected");
+  c = card_when("tiktok", [](const json::object& c) { return !c.at("last_sync").is_null(); });
+  EXPECT_EQ(look(c), "Connected/green");
+  EXPECT_FALSE(c.at("last_sync").is_null());
+  EXPECT_FALSE(has_issue(c, "missing_scopes"));
+
+  // A personal account is refused, and the connection stays as it was.
+  auto personal = connect("tiktok", "personal", kAllTikTok);
+  ASSERT_FALSE(personal.error) << personal.error->message;
+  EXPECT_EQ(personal.value.at("refusal").as_string(), "personal_account");
+  EXPECT_EQ(personal.value.at("message").as_string(),
+            sparks::runtime::issue_texts::personal_account("tiktok").message);
+  EXPECT_EQ(look(card("tiktok")), "Connected/green");
+
+  // Disconnect: the owner only; the automations that depend on TikTok pause.
+  save_automations();
+  auto refused = wait_reply([&](auto done) { engine_->disconnect({"w1", "tiktok"}, kBen, done); });
+  ASSERT_TRUE(refused.error);
+  EXPECT_EQ(refused.error->code, "not_owner");
+  auto gone = wait_reply([&](auto done) { engine_->disconnect({"w1", "tiktok"}, kAna, done); });
+  ASSERT_FALSE(gone.error) << gone.error->message;
+  EXPECT_EQ(automation("live"), "paused/tiktok");
+  EXPECT_EQ(automation("draft"), "draft/-");
+  EXPECT_EQ(automation("by-hand"), "paused/person");
+  c = card("tiktok");
+  EXPECT_EQ(look(c), "Disconnected/red") << "a connection was lost";
+  EXPECT_TRUE(c.at("granted_scopes").as_array().empty());
+
+  // Reconnect: exactly the automations the disconnect paused resume.
+  ASSERT_FALSE(connect("tiktok", "creator", kAllTikTok).error);
+  EXPECT_EQ(look(card("tiktok")), "Connected/green");
+  EXPECT_EQ(automation("live"), "live/-");
+  EXPECT_EQ(automation("draft"), "draft/-");
+  EXPECT_EQ(automation("by-hand"), "paused/person");
+}
+
+TEST_P(LifecycleStoryTest, ThePlatformRevokingAccessDisconnectsWithTheReason) {
+  ASSERT_FALSE(connect("tiktok", "creator", kAllTikTok).error);
+  save_automations();
+  control("/sandbox/v1/revoke", {{"account", "creator"}});
+  auto revoked = deliver_webhook(0);
+  ASSERT_FALSE(revoked.error) << revoked.error->message;
+  auto c = card_when("tiktok",
+                     [&](const json::object& c) { return has_issue(c, "authorization_removed"); });
+  EXPECT_EQ(look(c), "Disconnected/red");
+  EXPECT_TRUE(has_issue(c, "authorization_removed"));
+  EXPECT_EQ(automation("live"), "paused/tiktok");
+  EXPECT_EQ(automation("by-hand"), "paused/person");
+}
+
+TEST_P(LifecycleStoryTest, PausedHoldsEventsAndRunsThemWhenRecovered) {
+  stop_engine();
+  options_.retry_first_delay = 300ms;
+  start_engine();
+  ASSERT_FALSE(connect("tiktok", "creator", kAllTikTok).error);
+  const std::string flow =
+      "flow:\n  id: thanks\n  name: thanks\n  trigger: { on: tiktok.comment }\n"
+      "  actions:\n    - tiktok.send_dm: { text: \"thanks {{contact.username}}\" }\n";
+  ASSERT_FALSE(wait_reply([&](auto d) { engine_->create_flow("w1", kAna, flow, d); }).error);
+  ASSERT_FALSE(wait_reply([&](auto d) { engine_->publish_flow("w1", "thanks", kAna, d); }).error);
+
+  // A refresh fails for a passing reason: paused, and the retry comes ~300 ms later.
+  control("/sandbox/v1/faults",
+          {{"kind", "http_error"}, {"path", "/v2/oauth/token/"}, {"status", 503}, {"count", 1}});
+  std::optional<std::string> error;
+  engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
+  run_until("the refresh's answer", [&] { return error.has_value(); });
+  auto paused =
+      card_when("tiktok", [&](const json::object& c) { return c.at("status") == "Paused"; });
+  EXPECT_EQ(look(paused), "Paused/yellow");
+  control("/sandbox/v1/comments",
+          {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-9"}, {"text", "hi"}});
+  ASSERT_FALSE(deliver_webhook(0).error);
+
+  // Recovered: the comment held meanwhile runs, and its DM is sent.
+  run_until_seen("the held comment's DM", [&] { return sent_messages() > 0; });
+  EXPECT_EQ(sent_messages(), 1u);
+  EXPECT_EQ(look(card("tiktok")), "Connected/green");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Lifecycles, LifecycleStoryTest,
+    ::testing::Values(LifecycleFile{"shipped", std::nullopt},
+                      LifecycleFile{"renamed_states", fs::path(SPARKS_TEST_DATA_DIR) /
+                                                          "lifecycle/renamed-states.yaml"}),
+    [](const ::testing::TestParamInfo<LifecycleFile>& info) { return info.param.name; });
 
 }  // namespace

@@ -290,6 +290,24 @@ TEST(LifecycleLoader, ShippedLifecycleSaysWhatEachStateMeans) {
   EXPECT_EQ(machine.card(*machine.state_id("partial-scopes")).status, "Partially connected");
 }
 
+TEST(LifecycleLoader, RenamedCopyOfTheShippedLifecycleLoadsWithTheSameMeanings) {
+  const LoadResult shipped =
+      load_lifecycle_file(shipped_lifecycle(), runtime::lifecycle_registry());
+  const LoadResult renamed =
+      load_lifecycle_file(data_file("renamed-states.yaml"), runtime::lifecycle_registry());
+  ASSERT_TRUE(shipped.definition && renamed.definition) << listing(renamed.diagnostics);
+  ASSERT_EQ(renamed.definition->states.size(), shipped.definition->states.size());
+  for (std::size_t i = 0; i < shipped.definition->states.size(); ++i) {
+    const StateDef& before = shipped.definition->states[i];
+    const StateDef& after = renamed.definition->states[i];
+    EXPECT_NE(after.name, before.name) << "every state is renamed";
+    for (const MeaningInfo& meaning : kMeanings)
+      EXPECT_EQ(after.means.has(meaning.meaning), before.means.has(meaning.meaning)) << after.name;
+    ASSERT_TRUE(after.card && before.card);
+    EXPECT_EQ(after.card->status, before.card->status);
+  }
+}
+
 TEST(LifecycleLoader, WhatTheHostRequiresIsChecked) {
   // The engine needs a live state, a state awaiting authorization, and a card for every state.
   Registry registry = door_registry();
