@@ -25,6 +25,7 @@
 #include <string>
 
 #include "crypto/sealed_box.hpp"
+#include "flows/planner.hpp"
 #include "inbound/account_routes.hpp"
 #include "integrations/transition_context.hpp"
 #include "lifecycle/machine.hpp"
@@ -165,7 +166,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
                      std::chrono::milliseconds delay);
   void stop_upkeep(runtime::Integration& in);
 
-  // --- flows/runner.cpp ---
+  // --- flows/runner.cpp, flows/outbox.cpp, orders/orders.cpp ---
   std::mutex outbox_mutex;                                  // guards outbox_busy
   std::set<std::int64_t> outbox_busy;                       // rows being executed right now
   std::unique_ptr<boost::asio::steady_timer> outbox_timer;  // on its own strand
@@ -174,6 +175,9 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   using StoreStep = std::function<void(store::Transaction&)>;
   void run_flows(const WorkspacePtr& ws, store::EventRow row, boost::json::object payload,
                  StoreStep prelude = nullptr);
+  // What each installed platform's integration in `ws` can do now, for the planner.
+  std::map<std::string, flows::PlatformFacts, std::less<>> platform_facts(runtime::Workspace& ws);
+  void record_plan(const WorkspacePtr& ws, flows::Plan plan);
   void start_outbox();
   void dispatch_outbox();
   void execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow row);

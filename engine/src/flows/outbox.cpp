@@ -1,0 +1,150 @@
+// The outbox: a flow's steps are rows in the store, due now or after a `wait`, each under an
+// idempotency key. Due rows are handed to their workspace's strand and executed through the
+// connector; passing failures (429, 5xx, time-outs) come back later with capped, jittered
+// back-off, and a platform's refusal (such as TikTok's 10-messages-in-48-hours rule) is recorded
+// as failed and not retried.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/json.hpp>
+
+#include "plugins/loaded_plugin.hpp"
+#include "runtime/backoff.hpp"
+#include "runtime/engine_impl.hpp"
+#include "util/json_fields.hpp"
+
+namespace sparks {
+
+using json_fields::strings;
+using json_fields::text;
+
+using runtime::to_ms;
+namespace json = boost::json;
+
+namespace {
+
+constexpr int kMaxAttempts = 8;
+constexpr int kOutboxBatch = 64;
+
+}  // namespace
+
+void Engine::Impl::start_outbox() {
+  if (!outbox_timer)
+    outbox_timer = std::make_unique<boost::asio::steady_timer>(boost::asio::make_strand(executor));
+  outbox_timer->expires_after(options.outbox_poll);
+  outbox_timer->async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->stopped) return;
+    self->dispatch_outbox();
+    self->start_outbox();
+  });
+}
+
+void Engine::Impl::dispatch_outbox() {
+  if (stopped) return;
+  auto due = std::make_shared<std::vector<store::OutboxRow>>();
+  writer.submit([due, now = to_ms(options.now())](
+                    store::Transaction& tx) { *due = tx.due_outbox(now, kOutboxBatch); },
+                executor,
+                [weak = weak_from_this(), due](std::exception_ptr error) {
+                  auto self = weak.lock();
+                  if (!self || error) return;
+                  for (auto& row : *due) {
+                    {
+                      std::lock_guard lock(self->outbox_mutex);
+                      if (!self->outbox_busy.insert(row.id).second) continue;  // already on its way
+                    }
+                    auto ws = self->workspace(row.workspace_id);
+                    boost::asio::post(ws->strand, [self, ws, row = std::move(row)]() mutable {
+                      self->execute_outbox_row(ws, std::move(row));
+                    });
+                  }
+                });
+}
+
+void Engine::Impl::execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow row) {
+  auto finish = [self = shared_from_this(), ws, row](
+                    std::string status, std::optional<std::string> error, std::int64_t attempts,
+                    std::int64_t due, std::function<void(store::Transaction&)> also) {
+    self->writer.submit(
+        [row, status, error, attempts, due, also = std::move(also)](store::Transaction& tx) {
+          tx.update_outbox(row.id, status, attempts, due, error);
+          if (also) also(tx);
+        },
+        ws->strand,
+        [self, id = row.id](std::exception_ptr) {
+          std::lock_guard lock(self->outbox_mutex);
+          self->outbox_busy.erase(id);
+        });
+  };
+  const auto params = json_fields::parse_or_null(row.params);
+  const auto now_ms = to_ms(options.now());
+
+  if (row.action == "contact.tag") {
+    return finish("sent", std::nullopt, row.attempts + 1, row.due_at_ms,
+                  [row, params](store::Transaction& tx) {
+                    const auto& p = params.is_object() ? params.get_object() : json::object();
+                    tx.update_contact_tags(
+                        row.workspace_id, row.user_id,
+                        strings(p.contains("add") ? p.at("add") : json::value()),
+                        strings(p.contains("remove") ? p.at("remove") : json::value()));
+                  });
+  }
+  auto& in = integration(*ws, row.platform);
+  auto* connector = plugin(row.platform);
+  const std::string state(machine.state_name(in.machine.state));
+  if (holds_events(in))  // the step waits for the integration to be live again
+    return finish("pending", row.last_error, row.attempts, now_ms + 5'000, nullptr);
+  if (!connector || !is_live(in) || !in.credentials)
+    return finish("skipped", row.platform + " is " + state, row.attempts, row.due_at_ms, nullptr);
+
+  json::object request{
+      {"credentials", *in.credentials}, {"action", row.action}, {"params", params}};
+  connector->call(
+      plugins::Operation::execute_action, ws->id, json::serialize(request),
+      [self = shared_from_this(), ws, row, params, finish](sparks_status_t status,
+                                                           std::string result) mutable {
+        const auto now_ms = to_ms(self->options.now());
+        const bool dm = row.action == "tiktok.send_dm";
+        const auto skus = params.is_object() && params.get_object().contains("skus")
+                              ? json::serialize(params.at("skus"))
+                              : std::string("[]");
+        const auto dm_text = params.is_object() ? text(params.get_object(), "text") : std::string();
+        if (status == SPARKS_OK) {
+          auto answer = json_fields::parse_or_null(result);
+          const auto conversation =
+              answer.is_object() ? text(answer.get_object(), "conversation_id") : std::string();
+          const auto message_id =
+              answer.is_object() ? text(answer.get_object(), "message_id") : std::string();
+          return finish(
+              "sent", std::nullopt, row.attempts + 1, row.due_at_ms, [=](store::Transaction& tx) {
+                if (!dm) return;
+                tx.append_inbox_message(
+                    {row.workspace_id, conversation.empty() ? "user:" + row.user_id : conversation,
+                     row.user_id, "out", dm_text, "sent", row.flow_id,
+                     message_id.empty() ? std::nullopt : std::optional(message_id), skus, now_ms});
+                tx.add_flow_stat(row.workspace_id, row.flow_id, "dms_sent", 1);
+              });
+        }
+        const bool passing = status == SPARKS_ERR_RATE_LIMITED ||
+                             status == SPARKS_ERR_UNAVAILABLE || status == SPARKS_ERR_TIMEOUT;
+        if (passing && row.attempts + 1 < kMaxAttempts) {
+          const auto delay = runtime::backoff_delay(static_cast<int>(row.attempts),
+                                                    self->options.retry_first_delay,
+                                                    self->options.retry_max_delay);
+          spdlog::info("{}: {} for {} retried in {} ms: {}", ws->id, row.action, row.user_id,
+                       delay.count(), result);
+          return finish("pending", result, row.attempts + 1, now_ms + delay.count(), nullptr);
+        }
+        spdlog::warn("{}: {} for {} failed: {}", ws->id, row.action, row.user_id, result);
+        finish("failed", result, row.attempts + 1, row.due_at_ms, [=](store::Transaction& tx) {
+          tx.add_flow_stat(row.workspace_id, row.flow_id, "failed", 1);
+          if (dm)
+            tx.append_inbox_message({row.workspace_id, "user:" + row.user_id, row.user_id, "out",
+                                     dm_text, "failed: " + result, row.flow_id, std::nullopt, skus,
+                                     now_ms});
+        });
+      });
+}
+
+}  // namespace sparks

@@ -1,0 +1,54 @@
+#pragma once
+// What a trigger event does, decided without I/O: the workspace's live flows are tried by priority,
+// the first that matches runs and every other one records why it did not, and the winner's actions
+// become outbox steps — due now, or later after a `wait`, or recorded as skipped with the reason
+// (a scope not granted, a platform not connected, a SKU not in the catalog). The runner
+// (runner.cpp) gathers the inputs from the store and writes the plan in one batch.
+#include <boost/json/object.hpp>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "flows/capabilities.hpp"
+#include "flows/flow_definition.hpp"
+#include "flows/matching.hpp"
+#include "store/event_log_store.hpp"
+#include "store/flow_run_store.hpp"
+#include "store/workspace_data_store.hpp"
+
+namespace sparks::flows {
+
+struct LiveFlow {
+  FlowDefinition definition;
+  std::int64_t version = 1;
+};
+
+// What one of the workspace's integrations can do right now.
+struct PlatformFacts {
+  bool live = false;  // its lifecycle state means live
+  std::vector<std::string> granted_scopes;
+};
+
+struct PlanInputs {
+  const store::EventRow& event;
+  const boost::json::object& payload;
+  std::vector<LiveFlow> flows;  // every live flow of the workspace, in any order
+  store::ContactFacts contact;
+  bool commented_before = false;  // the event's user commented on its video before
+  std::vector<runtime::CatalogItem> catalog;
+  std::map<std::string, PlatformFacts, std::less<>> platforms;  // by platform id
+  const Capabilities& capabilities;
+  Clock::time_point now;
+};
+
+struct Plan {
+  std::vector<store::FlowRunRow> runs;                     // one per flow tried, or one "none"
+  std::vector<std::pair<std::string, std::string>> stats;  // (flow, counter) to add one to
+  std::vector<store::OutboxRow> steps;
+  std::vector<store::InboxMessageRow> skipped_dms;  // DMs not sent, shown in the inbox as such
+};
+
+Plan plan_run(const PlanInputs& inputs);
+
+}  // namespace sparks::flows

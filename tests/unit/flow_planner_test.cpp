@@ -1,0 +1,166 @@
+// The flow planner without a store, a clock or a platform: which flow a trigger event runs, what
+// the others record, and which steps go to the outbox or are skipped, and why.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "flows/flow_loader.hpp"
+#include "flows/planner.hpp"
+
+namespace sparks::flows {
+namespace {
+
+namespace json = boost::json;
+using ::testing::ElementsAre;
+
+LiveFlow flow(const std::string& yaml, std::int64_t version = 1) {
+  auto loaded = load_flow("test.yaml", yaml, Capabilities::builtin());
+  EXPECT_TRUE(loaded.flow) << (loaded.diagnostics.empty() ? "" : loaded.diagnostics[0].to_string());
+  return {loaded.flow.value_or(FlowDefinition{}), version};
+}
+
+const std::string kPriceDm = R"(flow:
+  id: price-dm
+  name: Price DM
+  priority: 10
+  trigger: { on: tiktok.comment, keywords: [price] }
+  actions:
+    - tiktok.send_dm:
+        text: "{{product.title}} is {{product.price}}: {{product.link}}"
+        product: { seller_sku: MUG-1 }
+    - wait: { for: 10m }
+    - contact.tag: { add: [asked-price] }
+)";
+
+const std::string kAnyComment = R"(flow:
+  id: any-comment
+  name: Any comment
+  priority: 50
+  trigger: { on: tiktok.comment }
+  actions:
+    - tiktok.send_dm: { text: "Thanks {{contact.username}}!" }
+)";
+
+const Clock::time_point kNow{std::chrono::hours(1'000'000)};
+
+class PlannerTest : public ::testing::Test {
+ protected:
+  PlannerTest() {
+    event_.id = 42;
+    event_.workspace_id = "ws";
+    event_.platform = "tiktok";
+    event_.kind = "tiktok.comment";
+    platforms_["tiktok"] = {true, {"comment.list", "message.list.send"}};
+    catalog_.push_back({"MUG-1", "Mug", "9.90", "USD", "prod-7"});
+  }
+
+  Plan plan(std::vector<LiveFlow> flows) {
+    return plan_run(
+        {event_, payload_, std::move(flows), {}, false, catalog_, platforms_, capabilities_, kNow});
+  }
+
+  static std::vector<std::string> runs(const Plan& p) {
+    std::vector<std::string> out;
+    for (const auto& r : p.runs)
+      out.push_back(r.flow_id + ":" + r.outcome + (r.reason.empty() ? "" : ":" + r.reason));
+    return out;
+  }
+
+  store::EventRow event_;
+  json::object payload_{{"comment_id", "c-1"},
+                        {"video_id", "v-1"},
+                        {"text", "price please"},
+                        {"user", "fan-1"},
+                        {"username", "ana"}};
+  std::vector<runtime::CatalogItem> catalog_;
+  std::map<std::string, PlatformFacts, std::less<>> platforms_;
+  const Capabilities capabilities_ = Capabilities::builtin();
+};
+
+TEST_F(PlannerTest, AnEventNoFlowListensToIsRecordedAsSuch) {
+  event_.kind = "tiktok.dm";
+  const auto p = plan({flow(kPriceDm)});
+  EXPECT_THAT(runs(p), ElementsAre(":skipped:no live flow listens to tiktok.dm"));
+  EXPECT_TRUE(p.steps.empty());
+}
+
+TEST_F(PlannerTest, TheFirstMatchingFlowByPriorityRunsAndTheOthersSayWhy) {
+  const auto p = plan({flow(kAnyComment), flow(kPriceDm, 3)});
+  EXPECT_THAT(runs(p), ElementsAre("price-dm:ran",
+                                   "any-comment:skipped:another flow matched first: price-dm"));
+  EXPECT_EQ(p.runs[0].flow_version, 3);
+  EXPECT_THAT(p.stats, ElementsAre(std::pair<std::string, std::string>("price-dm", "triggered"),
+                                   std::pair<std::string, std::string>(
+                                       "any-comment", "skipped:another_flow_matched")));
+}
+
+TEST_F(PlannerTest, AFlowThatDoesNotMatchSaysWhichRuleFailed) {
+  payload_["text"] = "nice video";
+  const auto p = plan({flow(kPriceDm), flow(kAnyComment)});
+  ASSERT_EQ(p.runs.size(), 2u);
+  EXPECT_EQ(p.runs[0].flow_id, "price-dm");
+  EXPECT_EQ(p.runs[0].outcome, "skipped");
+  EXPECT_FALSE(p.runs[0].reason.empty());
+  EXPECT_EQ(p.runs[1].outcome, "ran");
+}
+
+TEST_F(PlannerTest, TheWinnersStepsAreRenderedKeyedAndDueAfterTheirWaits) {
+  const auto p = plan({flow(kPriceDm)});
+  ASSERT_EQ(p.steps.size(), 2u);  // the wait is a due time, not a step
+  const auto& dm = p.steps[0];
+  EXPECT_EQ(dm.action, "tiktok.send_dm");
+  EXPECT_EQ(dm.platform, "tiktok");
+  EXPECT_EQ(dm.status, "pending");
+  EXPECT_EQ(dm.idempotency_key, "event:42:price-dm:0");
+  EXPECT_EQ(dm.user_id, "fan-1");
+  const auto params = json::parse(dm.params).as_object();
+  EXPECT_EQ(params.at("text").as_string(),
+            "Mug is 9.90 USD: https://shop.tiktok.com/view/product/prod-7");
+  EXPECT_EQ(params.at("skus"), json::array{"MUG-1"});
+
+  const auto& tag = p.steps[1];
+  EXPECT_EQ(tag.action, "contact.tag");
+  EXPECT_EQ(tag.idempotency_key, "event:42:price-dm:2");
+  EXPECT_EQ(tag.due_at_ms - dm.due_at_ms, 10 * 60 * 1000);
+  EXPECT_TRUE(p.skipped_dms.empty());
+}
+
+TEST_F(PlannerTest, ATriggerWhoseScopeWasNotGrantedStartsNothing) {
+  platforms_["tiktok"].granted_scopes = {"message.list.send"};
+  const auto p = plan({flow(kPriceDm)});
+  EXPECT_THAT(runs(p), ElementsAre("price-dm:skipped:missing scope comment.list"));
+  EXPECT_TRUE(p.steps.empty());
+}
+
+TEST_F(PlannerTest, AStepWhoseScopeWasNotGrantedIsSkippedAndTheDmShownAsNotSent) {
+  platforms_["tiktok"].granted_scopes = {"comment.list"};
+  const auto p = plan({flow(kAnyComment)});
+  ASSERT_EQ(p.steps.size(), 1u);
+  EXPECT_EQ(p.steps[0].status, "skipped");
+  EXPECT_EQ(p.steps[0].last_error, "missing scope message.list.send");
+  ASSERT_EQ(p.skipped_dms.size(), 1u);
+  EXPECT_EQ(p.skipped_dms[0].status, "skipped: missing scope message.list.send");
+  EXPECT_EQ(p.skipped_dms[0].text, "Thanks ana!");
+  EXPECT_THAT(p.stats, ::testing::Contains(std::pair<std::string, std::string>(
+                           "any-comment", "skipped:missing scope message.list.send")));
+}
+
+TEST_F(PlannerTest, AProductMissingFromTheCatalogSkipsItsStep) {
+  catalog_.clear();
+  const auto p = plan({flow(kPriceDm)});
+  ASSERT_EQ(p.steps.size(), 2u);
+  EXPECT_EQ(p.steps[0].status, "skipped");
+  EXPECT_EQ(p.steps[0].last_error, "SKU MUG-1 is not in the synced catalog");
+  EXPECT_EQ(p.steps[1].status, "pending");  // the tag still applies
+}
+
+TEST_F(PlannerTest, AStepForAPlatformThatIsNotLiveIsSkipped) {
+  platforms_["tiktok"].live = false;
+  const auto p = plan({flow(kAnyComment)});
+  ASSERT_EQ(p.steps.size(), 1u);
+  EXPECT_EQ(p.steps[0].last_error, "tiktok is not connected");
+}
+
+}  // namespace
+}  // namespace sparks::flows
