@@ -479,6 +479,40 @@ TEST_F(EngineConnectTest, EventsHeldWhilePausedRunWhenTheIntegrationIsBack) {
   EXPECT_EQ(card("tiktok").at("state").as_string(), "connected");
 }
 
+// The store writer is the engine's one serial resource: a comment that produces a DM passes it
+// three times — store the event (with what its flows read); record the run and enqueue its step;
+// record the outcome.
+TEST_F(EngineConnectTest, ACommentThatProducesADmPassesTheWriterThreeTimes) {
+  stop_engine();
+  options_.outbox_poll = std::chrono::hours(1);  // nothing but the event's own path writes
+  start_engine();
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  card_when("tiktok", [](const json::object& c) { return !c.at("last_sync").is_null(); });
+  const std::string flow =
+      "flow:\n  id: thanks\n  name: thanks\n  trigger: { on: tiktok.comment }\n"
+      "  actions:\n    - tiktok.send_dm: { text: \"thanks {{contact.username}}\" }\n";
+  ASSERT_FALSE(wait_reply([&](auto d) { engine_->create_flow("w1", kAna, flow, d); }).error);
+  ASSERT_FALSE(wait_reply([&](auto d) { engine_->publish_flow("w1", "thanks", kAna, d); }).error);
+  control("/sandbox/v1/comments",
+          {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-9"}, {"text", "hi"}});
+  auto batches = [&] {
+    const std::string text = engine_->metrics();
+    const std::string name = "\nsparks_store_batches_total ";
+    return std::stoull(text.substr(text.find(name) + name.size()));
+  };
+  const auto before = batches();
+
+  ASSERT_FALSE(deliver_webhook(0).error);
+  // Analytics are read off the writer, so watching them adds no batch.
+  run_until_seen("the DM recorded as sent", [&] {
+    auto stats = wait_reply([&](auto d) { engine_->analytics("w1", d); });
+    const auto* dms = stats.value.at("totals").as_object().if_contains("dms_sent");
+    return dms && dms->as_int64() == 1;
+  });
+  EXPECT_EQ(sent_messages(), 1u);
+  EXPECT_EQ(batches() - before, 3u);
+}
+
 TEST_F(EngineConnectTest, AWaitingStepSurvivesARestart) {
   stop_engine();
   options_.outbox_poll = 50ms;

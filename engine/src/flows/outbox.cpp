@@ -50,16 +50,20 @@ void Engine::Impl::dispatch_outbox() {
                   auto self = weak.lock();
                   if (!self || error) return;
                   for (auto& row : *due) {
-                    {
-                      std::lock_guard lock(self->outbox_mutex);
-                      if (!self->outbox_busy.insert(row.id).second) continue;  // already on its way
-                    }
                     auto ws = self->workspace(row.workspace_id);
-                    boost::asio::post(ws->strand, [self, ws, row = std::move(row)]() mutable {
-                      self->execute_outbox_row(ws, std::move(row));
-                    });
+                    self->execute_when_free(ws, std::move(row));
                   }
                 });
+}
+
+void Engine::Impl::execute_when_free(const WorkspacePtr& ws, store::OutboxRow row) {
+  {
+    std::lock_guard lock(outbox_mutex);
+    if (!outbox_busy.insert(row.id).second) return;  // already on its way
+  }
+  boost::asio::post(ws->strand, [self = shared_from_this(), ws, row = std::move(row)]() mutable {
+    self->execute_outbox_row(ws, std::move(row));
+  });
 }
 
 void Engine::Impl::execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow row) {

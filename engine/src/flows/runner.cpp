@@ -23,28 +23,19 @@ using runtime::from_ms;
 using runtime::to_ms;
 namespace json = boost::json;
 
-// What a run needs from the store, read in one go.
-struct RunInputs {
-  bool settled = false;  // no live flow listens: recorded already, nothing to run
-  std::vector<store::LiveFlowRow> flows;
-  store::ContactFacts contact;
-  bool commented_before = false;
-  std::vector<store::CatalogSkuRow> catalog;
-};
-
 void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::object payload,
-                             StoreStep prelude) {
+                             std::optional<flows::RunReads> reads,
+                             std::optional<store::IntegrationFactsRow> facts) {
   auto& in = integration(*ws, row.platform);
-  const std::string state(machine.state_name(in.machine.state));
-  const auto now = to_ms(options.now());
   if (!is_live(in)) {
     // Holding events (paused): held (no flow_runs row), replay_held runs it when the integration
     // is back. Otherwise (disconnected): recorded as not run.
     const bool held = holds_events(in);
-    if (!prelude && held) return;
+    if (held && !facts) return;
     writer.submit(
-        [row, state, held, now, prelude](store::Transaction& tx) {
-          if (prelude) prelude(tx);
+        [row, state = std::string(machine.state_name(in.machine.state)), held,
+         now = to_ms(options.now()), facts](store::Transaction& tx) {
+          if (facts) tx.save_facts(*facts);
           if (!held)
             tx.record_flow_run({row.workspace_id, row.id, "", 0, "not_running",
                                 row.platform + " is " + state, now});
@@ -52,53 +43,41 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
         [](std::exception_ptr) {});
     return;
   }
-  const std::string user = text(payload, "user");
-  auto inputs = std::make_shared<RunInputs>();
-  // One trip through the writer: what the event records, then what matching reads; an event no
-  // live flow listens to is recorded as such right there.
-  writer.submit(
-      [inputs, row, user, video = text(payload, "video_id"), prelude, now](store::Transaction& tx) {
-        if (prelude) prelude(tx);
-        inputs->flows = tx.live_flows(row.workspace_id);
-        // A cheap look at the stored JSON; the flows that pass are parsed and checked properly.
-        const auto listens = [&](const store::LiveFlowRow& f) {
-          return f.definition.find("\"on\":\"" + row.kind + "\"") != std::string::npos;
-        };
-        if (std::none_of(inputs->flows.begin(), inputs->flows.end(), listens)) {
-          tx.record_flow_run({row.workspace_id, row.id, "", 0, "skipped",
-                              "no live flow listens to " + row.kind, now});
-          inputs->settled = true;
-          return;
-        }
-        inputs->contact = tx.contact_facts(row.workspace_id, user);
-        if (row.kind == "tiktok.comment")
-          inputs->commented_before = tx.commented_before(row.workspace_id, user, video, row.id);
-        inputs->catalog = tx.load_catalog(row.workspace_id);
-      },
-      ws->strand,
-      [self = shared_from_this(), ws, row, payload = std::move(payload), user,
-       inputs](std::exception_ptr error) {
-        if (error) {
-          if (!self->stopped)
-            spdlog::error("{}: the flows for event {} could not be read", ws->id, row.id);
-          return;
-        }
-        if (inputs->settled) return;
-        std::vector<flows::LiveFlow> live;
-        for (const auto& f : inputs->flows) {
-          auto definition = json_fields::parse_or_null(f.definition);
-          if (definition.is_object())
-            live.push_back({flows::FlowDefinition::from_json(definition.get_object()), f.version});
-        }
-        std::vector<runtime::CatalogItem> catalog;
-        for (const auto& sku : inputs->catalog)
-          catalog.push_back({sku.seller_sku, sku.title, sku.price, sku.currency, sku.product_id});
-        const auto capabilities = flows::Capabilities::builtin();
-        auto plan = flows::plan_run({row, payload, std::move(live), inputs->contact,
-                                     inputs->commented_before, std::move(catalog),
-                                     self->platform_facts(*ws), capabilities, self->options.now()});
-        self->record_plan(ws, std::move(plan));
-      });
+  if (!reads) {
+    // An event that comes back later (held, or an order once looked up) reads on its own.
+    auto fetched = std::make_shared<flows::RunReads>();
+    writer.submit(
+        [fetched, row, payload](store::Transaction& tx) {
+          *fetched = flows::read_for_run(tx, row, payload);
+        },
+        ws->strand,
+        [self = shared_from_this(), ws, row, payload, fetched,
+         facts = std::move(facts)](std::exception_ptr error) mutable {
+          if (error) {
+            if (!self->stopped)
+              spdlog::error("{}: the flows for event {} could not be read", ws->id, row.id);
+            return;
+          }
+          self->run_flows(ws, std::move(row), std::move(payload), std::move(*fetched),
+                          std::move(facts));
+        });
+    return;
+  }
+  std::vector<flows::LiveFlow> live;
+  if (reads->anyone_listens)
+    for (const auto& f : reads->flows) {
+      auto definition = json_fields::parse_or_null(f.definition);
+      if (definition.is_object())
+        live.push_back({flows::FlowDefinition::from_json(definition.get_object()), f.version});
+    }
+  std::vector<runtime::CatalogItem> catalog;
+  for (const auto& sku : reads->catalog)
+    catalog.push_back({sku.seller_sku, sku.title, sku.price, sku.currency, sku.product_id});
+  const auto capabilities = flows::Capabilities::builtin();
+  auto plan =
+      flows::plan_run({row, payload, std::move(live), reads->contact, reads->commented_before,
+                       std::move(catalog), platform_facts(*ws), capabilities, options.now()});
+  record_plan(ws, std::move(plan), std::move(facts));
 }
 
 std::map<std::string, flows::PlatformFacts, std::less<>> Engine::Impl::platform_facts(
@@ -112,24 +91,34 @@ std::map<std::string, flows::PlatformFacts, std::less<>> Engine::Impl::platform_
   return facts;
 }
 
-void Engine::Impl::record_plan(const WorkspacePtr& ws, flows::Plan plan) {
+// The plan's one trip through the writer; then the steps due now go straight to the outbox's
+// executor (later ones, retries and anything left by a restart are found by its poll).
+void Engine::Impl::record_plan(const WorkspacePtr& ws, flows::Plan plan,
+                               std::optional<store::IntegrationFactsRow> facts) {
+  auto recorded = std::make_shared<flows::Plan>(std::move(plan));
+  auto enqueued = std::make_shared<std::vector<store::OutboxRow>>();
   writer.submit(
-      [plan = std::move(plan)](store::Transaction& tx) mutable {
+      [recorded, enqueued, facts = std::move(facts)](store::Transaction& tx) {
+        if (facts) tx.save_facts(*facts);
         // A replayed event already has its rows: nothing is counted or enqueued twice.
         bool fresh = false;
-        for (const auto& r : plan.runs) fresh |= tx.record_flow_run(r);
+        for (const auto& r : recorded->runs) fresh |= tx.record_flow_run(r);
         if (!fresh) return;
-        for (const auto& [flow, counter] : plan.stats)
-          tx.add_flow_stat(plan.runs.front().workspace_id, flow, counter, 1);
-        for (auto& step : plan.steps) tx.enqueue(step);
-        for (const auto& m : plan.skipped_dms) tx.append_inbox_message(m);
+        for (const auto& [flow, counter] : recorded->stats)
+          tx.add_flow_stat(recorded->runs.front().workspace_id, flow, counter, 1);
+        for (auto step : recorded->steps)
+          if (tx.enqueue(step)) enqueued->push_back(std::move(step));
+        for (const auto& m : recorded->skipped_dms) tx.append_inbox_message(m);
       },
       ws->strand,
-      [self = shared_from_this(), ws](std::exception_ptr error) {
+      [self = shared_from_this(), ws, enqueued](std::exception_ptr error) {
         if (error && !self->stopped)
           return spdlog::error("{}: a flow run could not be stored", ws->id);
         if (error) return;
-        self->dispatch_outbox();
+        const auto now_ms = to_ms(self->options.now());
+        for (auto& step : *enqueued)
+          if (step.status == "pending" && step.due_at_ms <= now_ms)
+            self->execute_when_free(ws, std::move(step));
       });
 }
 

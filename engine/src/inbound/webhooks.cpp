@@ -9,9 +9,10 @@
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 
+#include "flows/run_reads.hpp"
+#include "inbound/arrival.hpp"
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/engine_impl.hpp"
-#include "store/workspace_data_store.hpp"
 #include "util/json_fields.hpp"
 
 namespace sparks {
@@ -71,80 +72,103 @@ void Engine::receive_webhook(std::string platform, InboundWebhook webhook, Reply
   });
 }
 
+namespace {
+
+// What a flow-trigger event records of its own once stored: its author becomes (or stays) a
+// contact, a comment notes its commenter, a DM is also the inbox's.
+void record_arrival(store::Transaction& tx, const store::EventRow& row,
+                    const boost::json::object& payload) {
+  const std::string user = text(payload, "user");
+  if (user.empty()) return;
+  tx.upsert_contact(row.workspace_id, user, text(payload, "username"), row.received_at_ms);
+  if (row.kind == "tiktok.comment")
+    tx.note_commenter(row.workspace_id, text(payload, "video_id"), user, row.id);
+  if (row.kind == "tiktok.dm")
+    tx.append_inbox_message({row.workspace_id, text(payload, "conversation_id"), user, "in",
+                             text(payload, "text"), "received", std::nullopt,
+                             text(payload, "message_id"), "[]", row.received_at_ms});
+}
+
+}  // namespace
+
+// One trip through the writer stores the events and, for each new flow trigger, what it records
+// and what its flows will read; the webhook is answered once it has committed.
 void Engine::Impl::ingest_events(std::vector<store::EventRow> rows,
                                  std::function<void(std::size_t)> done) {
   if (rows.empty()) {
     if (done) done(0);
     return;
   }
-  auto shared = std::make_shared<std::vector<store::EventRow>>(std::move(rows));
-  auto inserted = std::make_shared<std::vector<bool>>(shared->size(), false);
+  auto arrivals = std::make_shared<std::vector<inbound::Arrival>>();
+  for (auto& row : rows) {
+    boost::system::error_code ec;
+    auto parsed = boost::json::parse(row.payload, ec);
+    arrivals->push_back(
+        {std::move(row),
+         parsed.is_object() ? std::move(parsed.get_object()) : boost::json::object(), std::nullopt,
+         false});
+  }
   writer.submit(
-      [shared, inserted](store::Transaction& tx) {
-        for (std::size_t i = 0; i < shared->size(); ++i)
-          (*inserted)[i] = tx.append_event((*shared)[i]);
+      [arrivals, &machine = machine](store::Transaction& tx) {
+        for (auto& a : *arrivals) {
+          a.stored = tx.append_event(a.row);
+          // Lifecycle events move the machine; an order is looked up before its flows read.
+          if (!a.stored || machine.event_id(a.row.kind) || a.row.kind == "tiktok_shop.order")
+            continue;
+          record_arrival(tx, a.row, a.payload);
+          a.reads = flows::read_for_run(tx, a.row, a.payload);
+        }
       },
       executor,
-      [weak = weak_from_this(), shared, inserted,
-       done = std::move(done)](std::exception_ptr error) {
+      [weak = weak_from_this(), arrivals, done = std::move(done)](std::exception_ptr error) {
         auto self = weak.lock();
         std::size_t stored = 0;
         if (self && !error) {
-          for (std::size_t i = 0; i < shared->size(); ++i) {
-            if (!(*inserted)[i]) {
+          for (auto& a : *arrivals) {
+            if (!a.stored) {
               ++self->metrics.events_duplicate;
               continue;
             }
             ++stored;
             ++self->metrics.events_stored;
-            auto ws = self->workspace((*shared)[i].workspace_id);
-            boost::asio::post(ws->strand,
-                              [self, ws, row = (*shared)[i]] { self->act_on_event(ws, row); });
+            auto ws = self->workspace(a.row.workspace_id);
+            boost::asio::post(ws->strand, [self, ws, a = std::move(a)]() mutable {
+              self->act_on_event(ws, std::move(a));
+            });
           }
         } else if (error) {
-          spdlog::error("{} inbound event(s) could not be stored", shared->size());
+          spdlog::error("{} inbound event(s) could not be stored", arrivals->size());
         }
         if (done) done(stored);
       });
 }
 
-void Engine::Impl::act_on_event(const WorkspacePtr& ws, const store::EventRow& row) {
+void Engine::Impl::act_on_event(const WorkspacePtr& ws, inbound::Arrival arrival) {
+  const auto& row = arrival.row;
   spdlog::debug("{}/{}: {} event {} ({})", row.workspace_id, row.platform, row.source, row.kind,
                 row.dedupe_key);
   auto& in = integration(*ws, row.platform);
+  // Stored at most once a second (the card reads the in-memory value), with the event's run when
+  // it has one.
+  std::optional<store::IntegrationFactsRow> facts;
   if (row.source == "webhook") {
-    // Stored at most once a second: the card reads the in-memory value.
     const bool stale =
         !in.facts.last_webhook_ms || row.received_at_ms - *in.facts.last_webhook_ms >= 1000;
     in.facts.last_webhook_ms = row.received_at_ms;
-    if (stale) save_facts(ws, in);
+    if (stale) facts = in.facts;
   }
-  boost::system::error_code ec;
-  auto parsed = boost::json::parse(row.payload, ec);
-  auto payload = parsed.is_object() ? std::move(parsed.get_object()) : boost::json::object();
-
   if (machine.event_id(row.kind)) {
+    if (facts) save_facts(ws, in);
     fire_on_strand(ws, {row.workspace_id, row.platform}, row.kind,
-                   Actor::system(row.source + ":" + row.platform), std::move(payload), nullptr);
+                   Actor::system(row.source + ":" + row.platform), std::move(arrival.payload),
+                   nullptr);
     return;
   }
-  // A flow trigger. Its author becomes (or stays) a contact; a DM is also the inbox's. Then the
-  // flows run (an order is fetched and attributed first).
-  const std::string user = text(payload, "user");
-  StoreStep record_contact;
-  if (!user.empty())
-    record_contact = [row, user, username = text(payload, "username"),
-                      payload](store::Transaction& tx) {
-      tx.upsert_contact(row.workspace_id, user, username, row.received_at_ms);
-      if (row.kind == "tiktok.comment")
-        tx.note_commenter(row.workspace_id, text(payload, "video_id"), user, row.id);
-      if (row.kind == "tiktok.dm")
-        tx.append_inbox_message({row.workspace_id, text(payload, "conversation_id"), user, "in",
-                                 text(payload, "text"), "received", std::nullopt,
-                                 text(payload, "message_id"), "[]", row.received_at_ms});
-    };
-  if (row.kind == "tiktok_shop.order") return receive_order(ws, row, std::move(payload));
-  run_flows(ws, row, std::move(payload), std::move(record_contact));
+  if (row.kind == "tiktok_shop.order") {
+    if (facts) save_facts(ws, in);
+    return receive_order(ws, row, std::move(arrival.payload));
+  }
+  run_flows(ws, row, std::move(arrival.payload), std::move(arrival.reads), std::move(facts));
 }
 
 }  // namespace sparks

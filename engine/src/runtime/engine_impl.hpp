@@ -27,6 +27,7 @@
 #include "crypto/sealed_box.hpp"
 #include "flows/planner.hpp"
 #include "inbound/account_routes.hpp"
+#include "inbound/arrival.hpp"
 #include "integrations/transition_context.hpp"
 #include "lifecycle/machine.hpp"
 #include "oauth/state_token.hpp"
@@ -170,16 +171,19 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   std::mutex outbox_mutex;                                  // guards outbox_busy
   std::set<std::int64_t> outbox_busy;                       // rows being executed right now
   std::unique_ptr<boost::asio::steady_timer> outbox_timer;  // on its own strand
-  // Writes that belong with the event (its contact, its inbox line): done in the run's own trip
-  // through the writer.
-  using StoreStep = std::function<void(store::Transaction&)>;
+  // Runs the event's flows from what was read for them (read first when `reads` is absent);
+  // `facts`, when given, are stored in the same batch as the run.
   void run_flows(const WorkspacePtr& ws, store::EventRow row, boost::json::object payload,
-                 StoreStep prelude = nullptr);
+                 std::optional<flows::RunReads> reads = std::nullopt,
+                 std::optional<store::IntegrationFactsRow> facts = std::nullopt);
   // What each installed platform's integration in `ws` can do now, for the planner.
   std::map<std::string, flows::PlatformFacts, std::less<>> platform_facts(runtime::Workspace& ws);
-  void record_plan(const WorkspacePtr& ws, flows::Plan plan);
+  void record_plan(const WorkspacePtr& ws, flows::Plan plan,
+                   std::optional<store::IntegrationFactsRow> facts);
   void start_outbox();
   void dispatch_outbox();
+  // Executes the row on its workspace's strand unless it is already being executed.
+  void execute_when_free(const WorkspacePtr& ws, store::OutboxRow row);
   void execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow row);
   void replay_held(const WorkspacePtr& ws, const std::string& platform);
   void receive_order(const WorkspacePtr& ws, store::EventRow row, boost::json::object payload);
@@ -187,7 +191,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   // --- inbound/webhooks.cpp ---
   void ingest_events(std::vector<store::EventRow> rows,
                      std::function<void(std::size_t stored)> done);
-  void act_on_event(const WorkspacePtr& ws, const store::EventRow& row);
+  void act_on_event(const WorkspacePtr& ws, inbound::Arrival arrival);
 };
 
 }  // namespace sparks

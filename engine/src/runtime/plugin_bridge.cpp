@@ -59,12 +59,16 @@ void PluginBridge::forget_cached_values() {
   cache_.clear();
 }
 
-// Writes go through the one writer like everything else.
+// Writes go through the one writer like everything else; one that changes nothing (a plugin
+// clearing a counter that is not set, say) is not written at all.
 void PluginBridge::write(std::string_view platform, std::string_view integration,
                          std::string_view key, std::optional<std::string> value) {
   {
     std::lock_guard lock(mutex_);
-    cache_[cache_key(platform, integration, key)] = value;
+    auto [it, fresh] = cache_.try_emplace(cache_key(platform, integration, key));
+    if (fresh) it->second = reads_->records().kv_get(platform, integration, key);
+    if (it->second == value) return;
+    it->second = value;
   }
   writer_.submit(
       [p = std::string(platform), i = std::string(integration), k = std::string(key),

@@ -1,0 +1,20 @@
+#pragma once
+// One inbound event on its way from the webhook (or a plugin) to its workspace: its row as stored,
+// its payload parsed once, and — for a flow trigger — what its flows read, fetched in the same
+// transaction that stored it.
+#include <boost/json/object.hpp>
+#include <optional>
+
+#include "flows/run_reads.hpp"
+#include "store/event_log_store.hpp"
+
+namespace sparks::inbound {
+
+struct Arrival {
+  store::EventRow row;
+  boost::json::object payload;
+  std::optional<flows::RunReads> reads;
+  bool stored = false;  // false: a copy of an event stored before
+};
+
+}  // namespace sparks::inbound
