@@ -1,15 +1,17 @@
 #pragma once
 // The engine's insides, shared by the files that implement its parts, one folder a concern
 // (docs/architecture.md walks the path of an event through them):
-//   runtime/engine.cpp              start-up, the lifecycle core (fire, commit, time-outs), the
-//                                   plugin bridge
+//   runtime/engine.cpp              construction, start-up and restore, workspaces
+//   runtime/plugin_bridge.cpp       what the plugins reach of the engine
 //   inbound/webhooks.cpp            webhooks and plugin triggers: verify, store, act
+//   integrations/transitions.cpp    the lifecycle core: fire, commit with effects, time-outs
 //   integrations/connect.cpp        connect, the OAuth callback, disconnect, closing, the audit log
 //   integrations/oauth_session.cpp  the lifecycle's open_oauth_session: OAuth state, PKCE, URL
 //   integrations/upkeep.cpp         token refresh ahead of expiry with back-off, periodic sync
 //   flows/records.cpp               automation records: create, edit, publish, pause, resume
-//   flows/runner.cpp                running flows on trigger events, the outbox, orders and their
-//                                   attribution
+//   flows/runner.cpp                running a trigger's flows: read, plan (planner.cpp), record
+//   flows/outbox.cpp                sending the steps, with retries
+//   orders/orders.cpp               orders and their attribution
 //   views/cards_and_metrics.cpp     cards, metrics, and what a workspace kept
 // Everything about one workspace runs on its strand; the store is reached through the one writer
 // (and the reader, for listings).
@@ -110,7 +112,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   // long listing does not hold up the writer.
   void list(Query query, ReplyHandler done);
 
-  // --- runtime/engine.cpp: start-up and the lifecycle core ---
+  // --- runtime/engine.cpp and integrations/transitions.cpp ---
   void restore();
   void load_plugins();
   void fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, std::string event, Actor actor,
