@@ -4,7 +4,8 @@
 // the steps, each step under an idempotency key per event, flow and step, so a replayed event
 // enqueues nothing twice. The outbox (outbox.cpp) sends the steps. While the trigger's integration
 // is paused its events are held and replayed when it is back; while it is disconnected they start
-// nothing.
+// nothing. What a trigger means (its kind, its variables) is its plugin's descriptor's, in
+// `capabilities`: nothing here knows a platform.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
@@ -53,11 +54,14 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
     return;
   }
   const std::string user = text(payload, "user");
+  const auto* trigger = capabilities->trigger(row.kind);
+  const bool comment = trigger && trigger->kind == flows::TriggerKind::comment;
   auto inputs = std::make_shared<RunInputs>();
   // One trip through the writer: what the event records, then what matching reads; an event no
   // live flow listens to is recorded as such right there.
   writer.submit(
-      [inputs, row, user, video = text(payload, "video_id"), prelude, now](store::Transaction& tx) {
+      [inputs, row, user, comment, video = text(payload, "video_id"), prelude,
+       now](store::Transaction& tx) {
         if (prelude) prelude(tx);
         inputs->flows = tx.live_flows(row.workspace_id);
         // A cheap look at the stored JSON; the flows that pass are parsed and checked properly.
@@ -71,7 +75,7 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
           return;
         }
         inputs->contact = tx.contact_facts(row.workspace_id, user);
-        if (row.kind == "tiktok.comment")
+        if (comment)
           inputs->commented_before = tx.commented_before(row.workspace_id, user, video, row.id);
         inputs->catalog = tx.load_catalog(row.workspace_id);
       },
@@ -92,11 +96,12 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
         }
         std::vector<runtime::CatalogItem> catalog;
         for (const auto& sku : inputs->catalog)
-          catalog.push_back({sku.seller_sku, sku.title, sku.price, sku.currency, sku.product_id});
-        const auto capabilities = flows::Capabilities::builtin();
-        auto plan = flows::plan_run({row, payload, std::move(live), inputs->contact,
-                                     inputs->commented_before, std::move(catalog),
-                                     self->platform_facts(*ws), capabilities, self->options.now()});
+          catalog.push_back(
+              {sku.seller_sku, sku.title, sku.price, sku.currency, sku.product_id, sku.url});
+        auto plan =
+            flows::plan_run({row, payload, std::move(live), inputs->contact,
+                             inputs->commented_before, std::move(catalog),
+                             self->platform_facts(*ws), *self->capabilities, self->options.now()});
         self->record_plan(ws, std::move(plan));
       });
 }

@@ -128,22 +128,29 @@ void Engine::Impl::act_on_event(const WorkspacePtr& ws, const store::EventRow& r
                    Actor::system(row.source + ":" + row.platform), std::move(payload), nullptr);
     return;
   }
-  // A flow trigger. Its author becomes (or stays) a contact; a DM is also the inbox's. Then the
-  // flows run (an order is fetched and attributed first).
+  // A flow trigger. Its author becomes (or stays) a contact; what else the event records follows
+  // from its trigger's kind (its plugin's descriptor): a commenter is noted per post, a message
+  // lands in the inbox. Then the flows run (an order is looked up and attributed first).
+  const auto* trigger = capabilities->trigger(row.kind);
+  const auto kind = trigger ? trigger->kind : flows::TriggerKind::other;
   const std::string user = text(payload, "user");
   StoreStep record_contact;
   if (!user.empty())
-    record_contact = [row, user, username = text(payload, "username"),
-                      payload](store::Transaction& tx) {
-      tx.upsert_contact(row.workspace_id, user, username, row.received_at_ms);
-      if (row.kind == "tiktok.comment")
+    record_contact = [row, user, kind, payload](store::Transaction& tx) {
+      tx.upsert_contact(row.workspace_id, user, text(payload, "username"), row.received_at_ms);
+      if (kind == flows::TriggerKind::comment)
         tx.note_commenter(row.workspace_id, text(payload, "video_id"), user, row.id);
-      if (row.kind == "tiktok.dm")
-        tx.append_inbox_message({row.workspace_id, text(payload, "conversation_id"), user, "in",
+      if (kind == flows::TriggerKind::message) {
+        const auto conversation = text(payload, "conversation_id");
+        const auto message_id = text(payload, "message_id");
+        tx.append_inbox_message({row.workspace_id,
+                                 conversation.empty() ? "user:" + user : conversation, user, "in",
                                  text(payload, "text"), "received", std::nullopt,
-                                 text(payload, "message_id"), "[]", row.received_at_ms});
+                                 message_id.empty() ? std::nullopt : std::optional(message_id),
+                                 "[]", row.received_at_ms});
+      }
     };
-  if (row.kind == "tiktok_shop.order") return receive_order(ws, row, std::move(payload));
+  if (kind == flows::TriggerKind::order) return receive_order(ws, row, std::move(payload));
   run_flows(ws, row, std::move(payload), std::move(record_contact));
 }
 

@@ -25,6 +25,7 @@
 #include <string>
 
 #include "crypto/sealed_box.hpp"
+#include "flows/capabilities.hpp"
 #include "flows/planner.hpp"
 #include "inbound/account_routes.hpp"
 #include "integrations/transition_context.hpp"
@@ -80,6 +81,9 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   oauth::StateSigner state_signer;
   runtime::PluginBridge plugin_bridge;  // what the plugins reach of the engine
   std::unique_ptr<plugins::PluginHost> plugin_host;
+  // What flows can use, from the loaded plugins' descriptors; set once, by load_plugins, and only
+  // read afterwards (writer batches hold it too).
+  std::shared_ptr<const flows::Capabilities> capabilities;
   runtime::Metrics metrics;
   std::atomic<bool> stopped{false};
 
