@@ -9,6 +9,7 @@
 #include <string>
 
 #include "command.hpp"
+#include "inspection_bridge.hpp"
 #include "plugins/loader.hpp"
 
 namespace sparks::cli {
@@ -17,30 +18,6 @@ namespace {
 using plugins::LoadOutcome;
 using plugins::OperationInfo;
 using plugins::PluginDescriptor;
-
-// Inspection lends no engine state: a plugin that tried to use it during init would be refused.
-class InspectionBridge final : public plugins::PluginHostBridge {
- public:
-  explicit InspectionBridge(boost::asio::any_io_executor executor)
-      : executor_(std::move(executor)) {}
-  boost::asio::any_io_executor executor_for(std::string_view, std::string_view) override {
-    return executor_;
-  }
-  bool emit_trigger(std::string_view, std::string_view, std::string_view,
-                    std::string_view) override {
-    return false;
-  }
-  std::optional<std::string> kv_get(std::string_view, std::string_view, std::string_view) override {
-    return std::nullopt;
-  }
-  bool kv_put(std::string_view, std::string_view, std::string_view, std::string_view) override {
-    return false;
-  }
-  bool kv_delete(std::string_view, std::string_view, std::string_view) override { return false; }
-
- private:
-  boost::asio::any_io_executor executor_;
-};
 
 std::string padded(std::string text, std::size_t width) {
   if (text.size() < width) text.append(width - text.size(), ' ');
@@ -64,22 +41,56 @@ std::string joined(const std::vector<std::string>& items) {
   return out.empty() ? "-" : out;
 }
 
-void print_operations(std::ostream& out, const char* title, const std::vector<OperationInfo>& ops) {
+// "  comment_id  string   required  The comment's id  (default {{comment.id}})"
+void print_params(std::ostream& out, const std::vector<plugins::ParamInfo>& params) {
+  std::vector<std::string> names;
+  for (const auto& p : params) names.push_back(p.name);
+  const std::size_t width = widest(names, 4);
+  for (const auto& p : params) {
+    std::string about = p.description;
+    if (!p.default_value.empty())
+      about += (about.empty() ? "" : "  ") + std::string("(default ") + p.default_value + ")";
+    out << trimmed("    " + padded(p.name, width) + "  " + padded(p.type, 7) + "  " +
+                   padded(p.required ? "required" : "optional", 8) + "  " + about)
+        << "\n";
+  }
+}
+
+// What an operation means to the engine, after its name: "[message]", "[other, answers comment]".
+std::string meaning(const OperationInfo& op, bool action) {
+  std::string out = "[" + op.kind;
+  if (action && op.answers != "any") out += ", answers " + op.answers;
+  return out + "]";
+}
+
+void print_operations(std::ostream& out, const char* title, const std::vector<OperationInfo>& ops,
+                      bool actions) {
   out << "\n" << title << "\n";
   if (ops.empty()) out << "  (none)\n";
   std::vector<std::string> names;
   for (const OperationInfo& op : ops) names.push_back(op.name);
   const std::size_t name_width = widest(names, 4);
   for (const OperationInfo& op : ops) {
-    out << trimmed("  " + padded(op.name, name_width) + "  " + op.description) << "\n";
-    std::vector<std::string> params;
-    for (const auto& p : op.params) params.push_back(p.name);
-    const std::size_t param_width = widest(params, 4);
-    for (const auto& p : op.params)
-      out << trimmed("    " + padded(p.name, param_width) + "  " + padded(p.type, 7) + "  " +
-                     padded(p.required ? "required" : "optional", 8) + "  " + p.description)
-          << "\n";
+    out << trimmed("  " + padded(op.name, name_width) + "  " + meaning(op, actions) + "  " +
+                   op.description)
+        << "\n";
+    print_params(out, op.params);
+    for (const auto& v : op.variables)
+      out << trimmed("    {{" + v.name + "}} is `" + v.field + "`  " + v.description) << "\n";
   }
+}
+
+void print_syncs(std::ostream& out, const std::vector<plugins::SyncInfo>& syncs) {
+  out << "\nSyncs\n";
+  if (syncs.empty()) return void(out << "  (none)\n");
+  std::vector<std::string> whats{"WHAT"};
+  for (const auto& s : syncs) whats.push_back(s.what);
+  const std::size_t width = widest(whats, 4);
+  out << "  " << padded("WHAT", width) << "  KIND      SCOPE\n";
+  for (const auto& s : syncs)
+    out << trimmed("  " + padded(s.what, width) + "  " + padded(s.kind, 8) + "  " +
+                   (s.scope.empty() ? "-" : s.scope))
+        << "\n";
 }
 
 void print_table(std::ostream& out, const PluginDescriptor& d, const std::string& path) {
@@ -100,8 +111,9 @@ void print_table(std::ostream& out, const PluginDescriptor& d, const std::string
     out << "  " << padded(s.name, width) << "  " << padded(s.required ? "yes" : "no", 8) << "  "
         << joined(s.enables) << "\n";
 
-  print_operations(out, "Flow triggers", d.triggers);
-  print_operations(out, "Actions", d.actions);
+  print_operations(out, "Flow triggers", d.triggers, false);
+  print_operations(out, "Actions", d.actions, true);
+  print_syncs(out, d.syncs);
 }
 
 int inspect(const std::string& path, bool as_json) {

@@ -103,14 +103,21 @@ class EchoConnector final : public sparks::plugin::Connector {
             {{.name = "echo.message",
               .description = "A message arrived",
               .params = {{.name = "user", .required = true, .description = "Who sent it"},
-                         {.name = "text", .required = true, .description = "What it says"}}}},
-        .actions = {{.name = "echo.reply",
-                     .description = "Echo a text back as an echo.message trigger",
-                     .params = {{.name = "user", .required = true},
-                                {.name = "text", .required = true},
-                                {.name = "delay_ms",
-                                 .type = SPARKS_PARAM_INTEGER,
-                                 .description = "Wait this long first"}}}},
+                         {.name = "text", .required = true, .description = "What it says"}},
+              // A message: the engine puts it in the inbox, and flows may read {{message.text}}.
+              .kind = SPARKS_TRIGGER_MESSAGE,
+              .variables =
+                  {{.name = "message.text", .field = "text", .description = "What it says"}}}},
+        .actions =
+            {{.name = "echo.reply",
+              .description = "Echo a text back as an echo.message trigger",
+              // `user` is filled from the event unless the flow gives it.
+              .params = {{.name = "user", .required = true, .default_value = "{{contact.user}}"},
+                         {.name = "text", .required = true},
+                         {.name = "delay_ms",
+                          .type = SPARKS_PARAM_INTEGER,
+                          .description = "Wait this long first"}},
+              .kind = SPARKS_ACTION_MESSAGE}},
     };
   }
 

@@ -1,19 +1,18 @@
 // The TikTok connector's descriptor: the scopes it requests and what each one enables, the
-// lifecycle events it emits, its flow triggers (webhook events) and its actions.
+// lifecycle events it emits, its flow triggers (webhook events) and actions with what each means
+// to the engine, and the post and comment syncs.
 #include "tiktok/tiktok.hpp"
 
 namespace sparks::tiktok {
 
 sparks::plugin::Manifest manifest() {
-  using sparks::plugin::Param;
   return {
       .platform_id = std::string(kPlatform),
       .display_name = "TikTok",
       .version = "1.0.0",
       // Every scope is required: the help page's partial connection is "reconnect with every
-      // scope". `enables` may only name triggers and actions; user.info.basic and video.list guard
-      // operations rather than flow steps (reading the account; syncing the post list, which
-      // attribution and video filters use), as their descriptions say.
+      // scope". `enables` may only name triggers and actions; user.info.basic guards reading the
+      // account, and video.list the post sync (below), as their descriptions say.
       .scopes = {{.name = "user.info.basic",
                   .description = "Read the account's profile and type (business or personal)",
                   .required = true,
@@ -48,29 +47,49 @@ sparks::plugin::Manifest manifest() {
                        {.name = "is_live",
                         .type = SPARKS_PARAM_BOOLEAN,
                         .required = true,
-                        .description = "True for a comment made during a Live"}}},
+                        .description = "True for a comment made during a Live"}},
+            .kind = SPARKS_TRIGGER_COMMENT,
+            .variables = {{.name = "comment.id", .field = "comment_id", .description = "Its id"},
+                          {.name = "comment.text", .field = "text", .description = "What it says"},
+                          {.name = "comment.video_id",
+                           .field = "video_id",
+                           .description = "The video commented on"}}},
            {.name = "tiktok.dm",
             .description = "Someone sent the account a direct message",
             .params =
                 {{.name = "conversation_id", .required = true, .description = "Where to answer"},
                  {.name = "message_id", .required = true, .description = "The message's id"},
                  {.name = "user", .required = true, .description = "Sender id"},
-                 {.name = "text", .required = true, .description = "What the message says"}}}},
+                 {.name = "text", .required = true, .description = "What the message says"}},
+            .kind = SPARKS_TRIGGER_MESSAGE,
+            .variables = {{.name = "message.text",
+                           .field = "text",
+                           .description = "What the message says"}}}},
       .actions = {{.name = "tiktok.send_dm",
                    .description = "Send a direct message in a conversation the user opened",
                    .params = {{.name = "recipient",
                                .description = "Conversation id or user id (or give `user`)"},
-                              {.name = "user", .description = "User id, when no recipient"},
+                              {.name = "user",
+                               .description = "User id, when no recipient",
+                               .default_value = "{{contact.user}}"},
                               {.name = "text",
                                .required = true,
-                               .description = "The message, 1 to 6000 characters"}}},
+                               .description = "The message, 1 to 6000 characters"}},
+                   .kind = SPARKS_ACTION_MESSAGE},
                   {.name = "tiktok.reply_comment",
                    .description = "Reply publicly to a comment",
                    .params = {{.name = "comment_id",
                                .required = true,
-                               .description = "The comment to answer"},
-                              {.name = "video_id", .required = true, .description = "Its video"},
-                              {.name = "text", .required = true, .description = "The reply"}}}},
+                               .description = "The comment to answer",
+                               .default_value = "{{comment.id}}"},
+                              {.name = "video_id",
+                               .required = true,
+                               .description = "Its video",
+                               .default_value = "{{comment.video_id}}"},
+                              {.name = "text", .required = true, .description = "The reply"}},
+                   .answers = SPARKS_TRIGGER_COMMENT}},
+      .syncs = {{.what = "posts", .kind = SPARKS_SYNC_POSTS, .scope = "video.list"},
+                {.what = "comments", .kind = SPARKS_SYNC_COMMENTS, .scope = "comment.list"}},
   };
 }
 

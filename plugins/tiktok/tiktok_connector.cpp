@@ -199,8 +199,9 @@ class TikTokConnector final : public sparks::plugin::Connector {
 
   // ---- sync -------------------------------------------------------------------------------------
 
-  // what=posts: the Display API's video list. what=comments: the Business API's comment list.
-  // One page per call; `next_cursor` is present while there are more.
+  // what=posts: the Display API's video list ({id, title, …}). what=comments: the Business API's
+  // comment list ({id, create_time, …}). One page per call; `next_cursor` is present while there
+  // are more.
   void sync(Request request, Done done) override {
     const json::object in = connectors::parse_object(request.json, "the request");
     const json::object credentials = credentials_of(in);
@@ -213,10 +214,18 @@ class TikTokConnector final : public sparks::plugin::Connector {
                    {"max_count", "50"}};
       if (const std::string video = connectors::text(in, "video_id"); !video.empty())
         query.emplace_back("video_id", video);
-      return business_call(
-          request.integration, credentials, "GET",
-          "/comment/list/?" + connectors::encode_params(query), "", done,
-          [done](const json::object& data) { done.ok(json::serialize(page(data, "comments"))); });
+      return business_call(request.integration, credentials, "GET",
+                           "/comment/list/?" + connectors::encode_params(query), "", done,
+                           [done](const json::object& data) {
+                             // The engine reads a comment's "id" (sparks/plugin.h); the Business
+                             // API calls it comment_id.
+                             json::object comments = page(data, "comments");
+                             for (json::value& c : comments["items"].as_array())
+                               if (c.is_object() && !c.as_object().contains("id"))
+                                 c.as_object()["id"] =
+                                     connectors::text(c.as_object(), "comment_id");
+                             done.ok(json::serialize(comments));
+                           });
     }
     done.fail(SPARKS_ERR_INVALID_ARGUMENT,
               "tiktok syncs \"posts\" or \"comments\", not \"" + what + "\"");

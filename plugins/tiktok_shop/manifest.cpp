@@ -1,5 +1,5 @@
 // The TikTok Shop connector's descriptor: its two scopes, the lifecycle events it emits, the order
-// trigger and the order lookup action.
+// trigger and the order lookup action, and the product and order syncs.
 #include "tiktok_shop/tiktok_shop.hpp"
 
 namespace sparks::tiktok_shop {
@@ -9,8 +9,8 @@ sparks::plugin::Manifest manifest() {
       .platform_id = std::string(kPlatform),
       .display_name = "TikTok Shop",
       .version = "1.0.0",
-      // Named as the Partner API names them. product.read guards catalog sync, an operation
-      // rather than a flow step, so it enables no trigger or action (its description says what).
+      // Named as the Partner API names them. product.read guards the product sync (below), not a
+      // flow step, so it enables no trigger or action (its description says what).
       .scopes = {{.name = "order.read",
                   .description = "Read the shop's orders (new-order trigger, order lookup)",
                   .required = true,
@@ -33,12 +33,26 @@ sparks::plugin::Manifest manifest() {
                  {.name = "update_time",
                   .type = SPARKS_PARAM_INTEGER,
                   .required = true,
-                  .description = "Unix seconds"}}}},
+                  .description = "Unix seconds"}},
+            .kind = SPARKS_TRIGGER_ORDER,
+            // total and currency come from the order the engine looks up (the orders sync).
+            .variables = {{.name = "order.id", .field = "order_id", .description = "Its id"},
+                          {.name = "order.status",
+                           .field = "order_status",
+                           .description = "AWAITING_SHIPMENT, IN_TRANSIT, DELIVERED, …"},
+                          {.name = "order.total", .field = "total", .description = "What it costs"},
+                          {.name = "order.currency",
+                           .field = "currency",
+                           .description = "The total's currency"}}}},
       .actions = {{.name = "tiktok_shop.get_order",
                    .description = "Fetch an order with its line items and buyer (attribution)",
                    .params = {{.name = "order_id",
                                .required = true,
-                               .description = "The order to fetch"}}}},
+                               .description = "The order to fetch",
+                               .default_value = "{{order.id}}"}},
+                   .answers = SPARKS_TRIGGER_ORDER}},
+      .syncs = {{.what = "products", .kind = SPARKS_SYNC_PRODUCTS, .scope = "product.read"},
+                {.what = "orders", .kind = SPARKS_SYNC_ORDERS, .scope = "order.read"}},
   };
 }
 

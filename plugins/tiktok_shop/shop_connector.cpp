@@ -1,5 +1,5 @@
 // The TikTok Shop connector: seller authorization (authorize URL, token get and refresh), the shop
-// as the account, webhooks, catalog and order sync, and the order lookup action. Every Partner API
+// as the account, webhooks, product and order sync, and the order lookup action. Every Partner API
 // call is signed (signing.hpp) and goes through the host's HTTP.
 #include "common/signatures.hpp"
 #include "common/url_encoding.hpp"
@@ -82,6 +82,8 @@ class ShopConnector final : public sparks::plugin::Connector {
                   .api_base_url = required_text(in, "api_base_url"),
                   .token_base_url = connectors::text(in, "token_base_url")};
     if (config.token_base_url.empty()) config.token_base_url = config.auth_base_url;
+    if (std::string link = connectors::text(in, "product_link_base_url"); !link.empty())
+      config.product_link_base_url = std::move(link);
     config_ = std::move(config);
   }
 
@@ -178,39 +180,42 @@ class ShopConnector final : public sparks::plugin::Connector {
 
   // ---- sync -------------------------------------------------------------------------------------
 
-  // what=catalog: one page of products per call, `cursor` being the Partner API's page token.
-  // what=orders: the orders named by `ids`.
+  // what=products: one page of the catalog per call, one item per SKU in the engine's shape;
+  // what=catalog: the same pages as the Partner API gives them. `cursor` is the page token.
+  // what=orders: the orders named by `ids`, in the engine's shape.
   void sync(Request request, Done done) override {
     const json::object in = connectors::parse_object(request.json, "the request");
     const json::object credentials = credentials_of(in);
     const std::string what = connectors::text(in, "what");
-    if (what == "catalog") {
-      Params query{{"page_size",
-                    std::to_string(std::clamp<std::int64_t>(
-                        connectors::integer(in, "page_size").value_or(kDefaultPageSize), 1, 100))}};
-      if (const std::string cursor = connectors::text(in, "cursor"); !cursor.empty())
-        query.emplace_back("page_token", cursor);
-      return signed_call(request.integration, credentials, "POST", kProductSearchPath,
-                         std::move(query), "{}", done, [done](const json::object& data) {
-                           json::object page{{"items", connectors::array_at(data, "products")}};
-                           if (std::string next = connectors::text(data, "next_page_token");
-                               !next.empty())
-                             page["next_cursor"] = next;
-                           done.ok(json::serialize(page));
-                         });
+    if (what == "products" || what == "catalog") {
+      const bool normalized = what == "products";
+      return search_products(
+          request.integration, credentials, in, done,
+          [done, normalized, link = config_.product_link_base_url](json::array products,
+                                                                   std::string next) {
+            json::object page{
+                {"items", normalized ? normalized_products(products, link) : std::move(products)}};
+            if (!next.empty()) page["next_cursor"] = next;
+            done.ok(json::serialize(page));
+          });
     }
     if (what == "orders") {
       const std::vector<std::string> ids = order_ids(in);
       if (ids.empty())
         return done.fail(SPARKS_ERR_INVALID_ARGUMENT, "syncing orders needs their \"ids\"");
-      return signed_call(
-          request.integration, credentials, "GET", kOrdersPath, {{"ids", join(ids)}}, "", done,
-          [done](const json::object& data) {
-            done.ok(json::serialize(json::object{{"items", connectors::array_at(data, "orders")}}));
-          });
+      return signed_call(request.integration, credentials, "GET", kOrdersPath, {{"ids", join(ids)}},
+                         "", done, [done](const json::object& data) {
+                           json::array orders;
+                           for (const json::value& order : connectors::array_at(data, "orders"))
+                             if (order.is_object())
+                               orders.push_back(normalized_order(order.as_object()));
+                           done.ok(json::serialize(json::object{{"items", std::move(orders)}}));
+                         });
     }
     done.fail(SPARKS_ERR_INVALID_ARGUMENT,
-              "tiktok_shop syncs \"catalog\" or \"orders\", not \"" + what + "\"");
+              "tiktok_shop syncs \"products\", \"catalog\" or "
+              "\"orders\", not \"" +
+                  what + "\"");
   }
 
   // ---- actions ----------------------------------------------------------------------------------
@@ -234,6 +239,23 @@ class ShopConnector final : public sparks::plugin::Connector {
   }
 
  private:
+  // One page of the product search; `on_page` gets its products and the next page token.
+  void search_products(const std::string& integration, const json::object& credentials,
+                       const json::object& request, const Done& done,
+                       std::function<void(json::array, std::string)> on_page) {
+    Params query{
+        {"page_size",
+         std::to_string(std::clamp<std::int64_t>(
+             connectors::integer(request, "page_size").value_or(kDefaultPageSize), 1, 100))}};
+    if (const std::string cursor = connectors::text(request, "cursor"); !cursor.empty())
+      query.emplace_back("page_token", cursor);
+    signed_call(integration, credentials, "POST", kProductSearchPath, std::move(query), "{}", done,
+                [on_page = std::move(on_page)](const json::object& data) {
+                  on_page(connectors::array_at(data, "products"),
+                          connectors::text(data, "next_page_token"));
+                });
+  }
+
   // A token call: GET with the app's key and secret in the query. `on_failure` reads every
   // failure, so that refresh can report each one to the lifecycle.
   void token_call(const std::string& integration, std::string_view path, Params params,

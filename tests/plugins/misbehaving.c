@@ -65,18 +65,13 @@ static const sparks_plugin_ops_t kOperations = {sizeof(sparks_plugin_ops_t),
 static const sparks_operation_t kTriggers[] = {
     {SPARKS_STR("misbehaving.poke"), SPARKS_STR("Poked"), NULL, 0}};
 
-static const sparks_plugin_descriptor_t kDescriptor = {sizeof(sparks_plugin_descriptor_t),
-                                                       SPARKS_STR("misbehaving"),
-                                                       SPARKS_STR("Misbehaving"),
-                                                       SPARKS_STR("0.1.0"),
-                                                       NULL,
-                                                       0,
-                                                       NULL,
-                                                       0,
-                                                       kTriggers,
-                                                       1,
-                                                       NULL,
-                                                       0};
+static const sparks_plugin_descriptor_t kDescriptor = {
+    .struct_size = sizeof(sparks_plugin_descriptor_t),
+    .platform_id = SPARKS_STR("misbehaving"),
+    .display_name = SPARKS_STR("Misbehaving"),
+    .version = SPARKS_STR("0.1.0"),
+    .triggers = kTriggers,
+    .trigger_count = 1};
 
 SPARKS_PLUGIN_DEFINE_ABI();
 

@@ -31,18 +31,12 @@ static const sparks_plugin_ops_t kNoOperations = {sizeof(sparks_plugin_ops_t),
                                                   NULL,
                                                   test_shutdown};
 
-static const sparks_plugin_descriptor_t kTestDescriptor = {sizeof(sparks_plugin_descriptor_t),
-                                                           TEST_PLATFORM,
-                                                           TEST_DISPLAY_NAME,
-                                                           TEST_VERSION,
-                                                           NULL,
-                                                           0,
-                                                           NULL,
-                                                           0,
-                                                           NULL,
-                                                           0,
-                                                           NULL,
-                                                           0};
+/* Designated: members a later ABI minor adds at the end are zero without a change here. */
+static const sparks_plugin_descriptor_t kTestDescriptor = {
+    .struct_size = sizeof(sparks_plugin_descriptor_t),
+    .platform_id = TEST_PLATFORM,
+    .display_name = TEST_DISPLAY_NAME,
+    .version = TEST_VERSION};
 
 SPARKS_PLUGIN_DEFINE_ABI();
 

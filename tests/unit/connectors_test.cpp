@@ -1,8 +1,9 @@
 // The TikTok and TikTok Shop connectors, loaded through the real PluginHost and driven against the
 // sandbox over real HTTP on 127.0.0.1: OAuth exchange, refresh and revoke; rejected refresh tokens;
 // accounts; signed webhooks (good, forged, stale, duplicated); Shop request signing; the DM rules;
-// rate limiting and outages; catalog paging; orders. Signatures are also computed here with
-// OpenSSL, independently of the code under test. Every wait has a deadline.
+// rate limiting and outages; catalog paging; orders; what each descriptor says its triggers,
+// actions and syncs mean, and the normalized products and orders the engine reads. Signatures are
+// also computed here with OpenSSL, independently of the code under test. Every wait has a deadline.
 #include <gtest/gtest.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -861,6 +862,106 @@ TEST_F(ConnectorsTest, ShopOrderWebhooksAndOrderLookup) {
   EXPECT_EQ(removal.events[0].account, "7001");
   EXPECT_EQ(call(shop_, Operation::get_account, {{"credentials", credentials}}).status,
             SPARKS_ERR_UNAUTHORIZED);
+}
+
+// ---- what the engine reads: meanings and normalized shapes -----------------------------------
+
+TEST_F(ConnectorsTest, DescriptorsSayWhatTheirTriggersActionsAndSyncsMean) {
+  const auto& t = tiktok_->descriptor();
+  ASSERT_EQ(t.triggers.size(), 2u);
+  EXPECT_EQ(t.triggers[0].kind, "comment");
+  EXPECT_EQ(t.triggers[1].kind, "message");
+  std::vector<std::string> variables;
+  for (const auto& v : t.triggers[0].variables) variables.push_back(v.name + "=" + v.field);
+  EXPECT_EQ(variables, (std::vector<std::string>{"comment.id=comment_id", "comment.text=text",
+                                                 "comment.video_id=video_id"}));
+  EXPECT_EQ(t.actions[0].name, "tiktok.send_dm");
+  EXPECT_EQ(t.actions[0].kind, "message");
+  EXPECT_EQ(t.actions[0].params[1].default_value, "{{contact.user}}");
+  EXPECT_EQ(t.actions[1].name, "tiktok.reply_comment");
+  EXPECT_EQ(t.actions[1].answers, "comment");
+  EXPECT_EQ(t.actions[1].params[0].default_value, "{{comment.id}}");
+  EXPECT_EQ(t.actions[1].params[1].default_value, "{{comment.video_id}}");
+  ASSERT_EQ(t.syncs.size(), 2u);
+  EXPECT_EQ(t.sync_of_kind("posts")->scope, "video.list");
+  EXPECT_EQ(t.sync_of_kind("comments")->scope, "comment.list");
+
+  const auto& s = shop_->descriptor();
+  EXPECT_EQ(s.triggers[0].kind, "order");
+  EXPECT_EQ(s.triggers[0].variables.size(), 4u);
+  EXPECT_EQ(s.actions[0].answers, "order");
+  EXPECT_EQ(s.sync_of_kind("products")->what, "products");
+  EXPECT_EQ(s.sync_of_kind("products")->scope, "product.read");
+  EXPECT_EQ(s.sync_of_kind("orders")->what, "orders");
+  EXPECT_EQ(s.sync_of_kind("orders")->scope, "order.read");
+}
+
+TEST_F(ConnectorsTest, TikTokCommentsCarryTheIdTheEngineReads) {
+  json::object credentials = connect_tiktok("creator");
+  control("/sandbox/v1/comments",
+          {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-1"}, {"text", "hi"}});
+  Answer comments =
+      call(tiktok_, Operation::sync, {{"credentials", credentials}, {"what", "comments"}});
+  ASSERT_EQ(comments.status, SPARKS_OK) << comments.text;
+  const json::object comment = comments.json()["items"].as_array().at(0).as_object();
+  EXPECT_FALSE(str(comment.at("id")).empty());
+  EXPECT_EQ(comment.at("id"), comment.at("comment_id"));
+  EXPECT_TRUE(comment.at("create_time").is_int64());
+}
+
+TEST_F(ConnectorsTest, ShopProductsAreOneItemPerSkuWithTheProductsLink) {
+  json::object credentials = connect_shop("shop");
+  Answer products =
+      call(shop_, Operation::sync, {{"credentials", credentials}, {"what", "products"}});
+  ASSERT_EQ(products.status, SPARKS_OK) << products.text;
+  const json::array items = products.json()["items"].as_array();
+  ASSERT_GE(items.size(), 2u);
+  EXPECT_EQ(items[0], parse_object(R"({"sku_id":"sku-1001-s","product_id":"prod-1001",
+      "seller_sku":"LINEN-S","title":"Linen Shirt","price":"39.99","currency":"USD",
+      "url":"https://shop.tiktok.com/view/product/prod-1001"})"));
+  EXPECT_EQ(items[1].at("seller_sku"), "LINEN-M");
+  EXPECT_EQ(items[1].at("product_id"), "prod-1001");
+
+  // The link's base is the connector's to configure.
+  json::object config = parse_object(sparks::sandbox::platform_config(base_).at("tiktok_shop"));
+  config["product_link_base_url"] = "https://shop.example/p/";
+  const std::string refused =
+      sparks::testing::await_result<std::string>("the new configuration", [&](auto done) {
+        net::post(io_, [this, text = json::serialize(config), done] {
+          std::string error;
+          shop_->configure(text, error);
+          done(error);
+        });
+      });
+  ASSERT_EQ(refused, "");
+  Answer relinked =
+      call(shop_, Operation::sync, {{"credentials", credentials}, {"what", "products"}});
+  ASSERT_EQ(relinked.status, SPARKS_OK) << relinked.text;
+  EXPECT_EQ(relinked.json()["items"].as_array()[0].at("url"), "https://shop.example/p/prod-1001");
+}
+
+TEST_F(ConnectorsTest, ShopOrdersAreLookedUpWithBuyerTotalAndItemsBySku) {
+  json::object credentials = connect_shop("shop");
+  auto created = control(
+      "/sandbox/v1/orders",
+      {{"shop", "shop"},
+       {"buyer", "fan-1"},
+       {"items",
+        {{{"sku_id", "sku-1002"}, {"quantity", 2}}, {{"sku_id", "sku-1003"}, {"quantity", 1}}}}});
+  const std::string order_id = str(created["order"].as_object()["id"]);
+  Answer orders = call(shop_, Operation::sync,
+                       {{"credentials", credentials}, {"what", "orders"}, {"ids", {order_id}}});
+  ASSERT_EQ(orders.status, SPARKS_OK) << orders.text;
+  ASSERT_EQ(orders.json()["items"].as_array().size(), 1u);
+  const json::object order = orders.json()["items"].as_array()[0].as_object();
+  EXPECT_EQ(str(order.at("id")), order_id);
+  EXPECT_EQ(order.at("buyer"), "fan-1");
+  EXPECT_FALSE(str(order.at("status")).empty());
+  EXPECT_EQ(order.at("total"), "52.48");
+  EXPECT_EQ(order.at("currency"), "USD");
+  EXPECT_EQ(order.at("items"), json::parse(R"([
+      {"sku_id":"sku-1002","seller_sku":"TOTE-1","quantity":2,"price":"19.99"},
+      {"sku_id":"sku-1003","seller_sku":"MUG-1","quantity":1,"price":"12.50"}])"));
 }
 
 TEST_F(ConnectorsTest, ShopMissingScopeIsForbidden) {

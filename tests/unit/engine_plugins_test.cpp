@@ -1,14 +1,18 @@
 // The engine with a real connector plugin loaded from a plugin directory: triggers the plugin emits
 // are stored in the event log and move the lifecycle, which pauses and resumes the automations
-// that depend on the platform. A file in the directory that is not a plugin is refused and the
-// engine serves on.
+// that depend on the platform; the plugin's own flow trigger runs a flow whose action the plugin
+// executes, all from what its descriptor declares. A file in the directory that is not a plugin is
+// refused and the engine serves on.
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <boost/json/parse.hpp>
 #include <filesystem>
 
+#include "crypto/hmac.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "sparks/engine.hpp"
@@ -178,6 +182,68 @@ TEST_F(EnginePluginsTest, PluginTriggersMoveTheLifecycleAndItsAutomations) {
       db.database(), "SELECT actor FROM lifecycle_transitions WHERE event = 'token_refreshed'");
   ASSERT_TRUE(actors.executeStep());
   EXPECT_EQ(actors.getColumn(0).getString(), "plugin:echo");
+}
+
+// The echo plugin knows nothing of the engine and the engine nothing of echo: a message arrives as
+// the plugin's echo.message trigger, a live flow on it matches (a keyword, as message triggers
+// take), and its echo.reply step goes to the plugin, which answers by emitting the reply as
+// another echo.message. That second event, in the event log, is the positive signal. (The tag,
+// applied before the reply is sent, keeps the reply from starting the flow again.)
+TEST_F(EnginePluginsTest, ThePluginsTriggerRunsAFlowWhoseActionThePluginExecutes) {
+  ASSERT_EQ(connect(), "connected");
+  const std::string yaml =
+      "flow:\n  id: echo-pong\n  name: Ping, pong\n"
+      "  trigger: { on: echo.message, keywords: [ping] }\n"
+      "  conditions:\n    - contact.tags: { excludes: answered }\n"
+      "  actions:\n    - contact.tag: { add: answered }\n"
+      "    - echo.reply: { text: \"pong to {{message.text}}\" }\n";
+  std::optional<sparks::Reply> created, published;
+  engine_->create_flow("w1", kAna, yaml, [&](sparks::Reply r) { created = std::move(r); });
+  run_until("the created flow", [&] { return created.has_value(); });
+  ASSERT_FALSE(created->error) << created->error->message;
+  engine_->publish_flow("w1", "echo-pong", kAna,
+                        [&](sparks::Reply r) { published = std::move(r); });
+  run_until("the published flow", [&] { return published.has_value(); });
+  ASSERT_FALSE(published->error) << published->error->message;
+  EXPECT_EQ(published->value.at("status"), "live");
+
+  const std::string body = R"({"id":"m-1","account":"echo-1","user":"fan-1","text":"ping me"})";
+  sparks::InboundWebhook webhook;
+  webhook.path = "/webhooks/echo";
+  webhook.headers = {{"Echo-Signature", sparks::crypto::hmac_sha256_hex("s", body)}};
+  webhook.body = body;
+  std::optional<sparks::Reply> received;
+  engine_->receive_webhook("echo", webhook, [&](sparks::Reply r) { received = std::move(r); });
+  run_until("the webhook's answer", [&] { return received.has_value(); });
+  ASSERT_FALSE(received->error) << received->error->message;
+  EXPECT_EQ(received->value.at("stored"), 1);
+
+  sparks::store::sqlite::Connection db(options_.database);
+  auto echoes = [&] { return db.records().count_events("w1", "echo.message"); };
+  auto reply_step = [&] {
+    SQLite::Statement step(db.database(), "SELECT status FROM outbox WHERE action = 'echo.reply'");
+    return step.executeStep() ? step.getColumn(0).getString() : std::string("none");
+  };
+  run_until("the plugin's echo of the flow's reply, and the reply's step sent",
+            [&] { return echoes() == 2 && reply_step() == "sent"; });
+  SQLite::Statement reply(db.database(),
+                          "SELECT source, payload FROM event_log WHERE kind = 'echo.message'"
+                          " ORDER BY id DESC LIMIT 1");
+  ASSERT_TRUE(reply.executeStep());
+  EXPECT_EQ(reply.getColumn(0).getString(), "plugin");
+  const auto payload = boost::json::parse(reply.getColumn(1).getString());
+  EXPECT_EQ(payload.at("user"), "fan-1") << "filled from {{contact.user}}, the default";
+  EXPECT_EQ(payload.at("text"), "pong to ping me");
+
+  // A message trigger and a message action: the inbox holds both sides of the conversation.
+  SQLite::Statement inbox(db.database(),
+                          "SELECT direction, text, status FROM inbox_messages ORDER BY id");
+  std::vector<std::string> lines;
+  while (inbox.executeStep())
+    lines.push_back(inbox.getColumn(0).getString() + " " + inbox.getColumn(1).getString() + " " +
+                    inbox.getColumn(2).getString());
+  EXPECT_THAT(lines, ::testing::Contains("in ping me received"));
+  EXPECT_THAT(lines, ::testing::Contains("out pong to ping me sent"));
 }
 
 TEST_F(EnginePluginsTest, APlatformWithoutAPluginSaysSo) {

@@ -10,17 +10,19 @@
 
 #include "check/check.hpp"
 #include "flows/flow_loader.hpp"
+#include "support/shipped_capabilities.hpp"
 
 namespace {
 
 using namespace sparks::flows;
 using sparks::Diagnostics;
+using sparks::test_support::shipped_capabilities;
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
 FlowLoadResult load(const std::string& yaml,
                     std::vector<std::string> installed = {"tiktok", "tiktok_shop"}) {
-  return load_flow("f.yaml", yaml, Capabilities::builtin(std::move(installed)));
+  return load_flow("f.yaml", yaml, shipped_capabilities(std::move(installed)));
 }
 
 std::string listing(const Diagnostics& diagnostics) {
@@ -75,9 +77,11 @@ TEST(FlowExamples, EveryShippedExampleLoadsAndPassesCheck) {
   int count = 0;
   for (const auto& entry : fs::directory_iterator(examples())) {
     const auto file = entry.path().string();
-    auto r = load_flow(file, read(entry.path()), Capabilities::builtin());
+    auto r = load_flow(file, read(entry.path()), shipped_capabilities());
     EXPECT_TRUE(r.flow) << listing(r.diagnostics);
-    EXPECT_TRUE(sparks::check::check_text(file, read(entry.path())).diagnostics.empty()) << file;
+    EXPECT_TRUE(sparks::check::check_text(file, read(entry.path()), shipped_capabilities())
+                    .diagnostics.empty())
+        << file;
     ++count;
   }
   EXPECT_GE(count, static_cast<int>(kExamples.size()));
@@ -85,7 +89,7 @@ TEST(FlowExamples, EveryShippedExampleLoadsAndPassesCheck) {
 
 TEST(FlowExamples, SayWhatTheyAreAbout) {
   auto flow = [](const std::string& name) {
-    auto r = load_flow(name, read(examples() / name), Capabilities::builtin());
+    auto r = load_flow(name, read(examples() / name), shipped_capabilities());
     EXPECT_TRUE(r.flow) << listing(r.diagnostics);
     return r.flow.value_or(FlowDefinition{});
   };
@@ -255,7 +259,7 @@ TEST(FlowErrors, EveryProblemIsReportedAndCheckSaysTheSame) {
       flow_with("{ on: tiktok.coment }", "    - tiktok.send_sms: { text: hi }\n");
   auto r = load(yaml);
   ASSERT_EQ(r.diagnostics.size(), 2u) << listing(r.diagnostics);
-  auto checked = sparks::check::check_text("f.yaml", yaml);
+  auto checked = sparks::check::check_text("f.yaml", yaml, shipped_capabilities());
   ASSERT_EQ(checked.diagnostics.size(), 2u);
   EXPECT_EQ(checked.diagnostics[0].to_string(), r.diagnostics[0].to_string());
   EXPECT_EQ(r.diagnostics[0].to_string(),
@@ -268,26 +272,28 @@ TEST(FlowErrors, EveryProblemIsReportedAndCheckSaysTheSame) {
 
 TEST(PublishWarnings, NameAnUnknownSkuAndAMissingScope) {
   auto flow = *load(kGood).flow;
-  auto warnings =
-      publish_warnings(flow, {"TOTE-1"}, {{"tiktok", {"comment.list", "user.info.basic"}}});
+  auto warnings = publish_warnings(
+      flow, {"TOTE-1"}, {{"tiktok", {"comment.list", "user.info.basic"}}}, shipped_capabilities());
   ASSERT_EQ(warnings.size(), 2u);
   EXPECT_THAT(warnings[0], HasSubstr("SKU LINEN-M is not in the synced catalog"));
   EXPECT_THAT(warnings[1], HasSubstr("tiktok.send_dm needs scope message.list.send"));
-  EXPECT_TRUE(
-      publish_warnings(flow, {"LINEN-M"}, {{"tiktok", {"comment.list", "message.list.send"}}})
-          .empty());
+  EXPECT_TRUE(publish_warnings(flow, {"LINEN-M"},
+                               {{"tiktok", {"comment.list", "message.list.send"}}},
+                               shipped_capabilities())
+                  .empty());
 }
 
 TEST(PublishWarnings, ATriggerWithoutItsScopeWillNotFire) {
   auto flow = *load(flow_with("{ on: tiktok.comment, sku_mention: true }",
                               "    - contact.tag: { add: fan }\n"))
                    .flow;
-  auto warnings = publish_warnings(flow, {}, {{"tiktok", {"message.list.send"}}});
+  auto warnings =
+      publish_warnings(flow, {}, {{"tiktok", {"message.list.send"}}}, shipped_capabilities());
   ASSERT_EQ(warnings.size(), 2u);
   EXPECT_THAT(warnings[0], HasSubstr("sku_mention never fires"));
   EXPECT_THAT(warnings[1], HasSubstr("trigger tiktok.comment needs scope comment.list"));
   // A platform that is not connected at all is not a scope problem.
-  EXPECT_TRUE(publish_warnings(flow, {"TOTE-1"}, {}).empty());
+  EXPECT_TRUE(publish_warnings(flow, {"TOTE-1"}, {}, shipped_capabilities()).empty());
 }
 
 TEST(Templates, Render) {

@@ -3,6 +3,7 @@
 
 #include "flows/flow_loader.hpp"
 #include "flows/matching.hpp"
+#include "support/shipped_capabilities.hpp"
 
 namespace {
 
@@ -13,7 +14,7 @@ flows::FlowDefinition flow(const std::string& trigger, const std::string& condit
   auto r = flows::load_flow("f.yaml",
                             "flow:\n  id: f\n  name: f\n  trigger: " + trigger + "\n" + conditions +
                                 "  actions:\n    - contact.tag: { add: x }\n",
-                            flows::Capabilities::builtin());
+                            test_support::shipped_capabilities());
   EXPECT_TRUE(r.flow) << (r.diagnostics.empty() ? "" : r.diagnostics.front().to_string());
   return r.flow.value_or(flows::FlowDefinition{});
 }

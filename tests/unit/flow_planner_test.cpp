@@ -7,6 +7,7 @@
 
 #include "flows/flow_loader.hpp"
 #include "flows/planner.hpp"
+#include "support/shipped_capabilities.hpp"
 
 namespace sparks::flows {
 namespace {
@@ -15,7 +16,7 @@ namespace json = boost::json;
 using ::testing::ElementsAre;
 
 LiveFlow flow(const std::string& yaml, std::int64_t version = 1) {
-  auto loaded = load_flow("test.yaml", yaml, Capabilities::builtin());
+  auto loaded = load_flow("test.yaml", yaml, test_support::shipped_capabilities());
   EXPECT_TRUE(loaded.flow) << (loaded.diagnostics.empty() ? "" : loaded.diagnostics[0].to_string());
   return {loaded.flow.value_or(FlowDefinition{}), version};
 }
@@ -52,7 +53,9 @@ class PlannerTest : public ::testing::Test {
     event_.platform = "tiktok";
     event_.kind = "tiktok.comment";
     platforms_["tiktok"] = {true, {"comment.list", "message.list.send"}};
-    catalog_.push_back({"MUG-1", "Mug", "9.90", "USD", "prod-7"});
+    // As the Shop's connector syncs it, with its product's link.
+    catalog_.push_back(
+        {"MUG-1", "Mug", "9.90", "USD", "prod-7", "https://shop.tiktok.com/view/product/prod-7"});
   }
 
   Plan plan(std::vector<LiveFlow> flows) {
@@ -75,7 +78,7 @@ class PlannerTest : public ::testing::Test {
                         {"username", "ana"}};
   std::vector<runtime::CatalogItem> catalog_;
   std::map<std::string, PlatformFacts, std::less<>> platforms_;
-  const Capabilities capabilities_ = Capabilities::builtin();
+  const Capabilities capabilities_ = test_support::shipped_capabilities();
 };
 
 TEST_F(PlannerTest, AnEventNoFlowListensToIsRecordedAsSuch) {

@@ -18,6 +18,8 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
@@ -227,7 +229,10 @@ TEST_F(PluginHostTest, RefusesEachBadPluginWithItsReasonAndKeepsServing) {
   // Each reason is one line that says what is wrong.
   EXPECT_NE(by_file.at("init_error.so").refusal->detail.find("the widget is missing"),
             std::string::npos);
-  EXPECT_NE(by_file.at("abi_too_new.so").refusal->detail.find("newer than this host's 1.0"),
+  // The host's own version, whatever minor it is at.
+  const std::string host_abi =
+      std::to_string(SPARKS_PLUGIN_ABI_MAJOR) + "." + std::to_string(SPARKS_PLUGIN_ABI_MINOR);
+  EXPECT_NE(by_file.at("abi_too_new.so").refusal->detail.find("newer than this host's " + host_abi),
             std::string::npos);
   EXPECT_NE(
       by_file.at("lying_lengths.so").refusal->detail.find("display_name is 1099511627776 bytes"),
@@ -544,6 +549,51 @@ TEST(PluginInspect, GivesTheReasonAndExitsOneForANonPlugin) {
   ProcessResult magic = run_cli("plugin inspect " + kTestPluginDir + "/wrong_magic.so");
   EXPECT_EQ(magic.exit_code, 1);
   EXPECT_NE(magic.output.find("refused: wrong_magic: "), std::string::npos) << magic.output;
+}
+
+// ---- sparks check --plugin-dir
+// -------------------------------------------------------------------
+
+// A flow file in a folder of its own under the system's temporary folder.
+std::string flow_file(const std::string& name, const std::string& yaml) {
+  const auto folder =
+      std::filesystem::temp_directory_path() / ("sparks-check-plugins-" + std::to_string(getpid()));
+  std::filesystem::create_directories(folder);
+  const auto path = folder / name;
+  std::ofstream(path) << yaml;
+  return path.string();
+}
+
+const std::string kEchoFlow =
+    "flow:\n  id: echo-pong\n  name: Ping, pong\n"
+    "  trigger: { on: echo.message, keywords: [ping] }\n"
+    "  actions:\n    - echo.reply: { text: \"pong to {{message.text}}\" }\n";
+
+TEST(CheckWithPlugins, AcceptsAFlowOnTheTriggerOfAPluginInTheFolder) {
+  const std::string plugins = std::filesystem::path(kEchoPlugin).parent_path().string();
+  const std::string file = flow_file("echo.yaml", kEchoFlow);
+  ProcessResult r = run_cli("check --plugin-dir " + plugins + " " + file);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, file + ": ok (flow)\n");
+}
+
+TEST(CheckWithPlugins, RefusesAnUnknownTriggerNamingTheLoadedOnes) {
+  const std::string plugins = std::filesystem::path(kEchoPlugin).parent_path().string();
+  std::string yaml = kEchoFlow;
+  yaml.replace(yaml.find("echo.message"), 12, "echo.mesage");
+  const std::string file = flow_file("typo.yaml", yaml);
+  ProcessResult r = run_cli("check --plugin-dir " + plugins + " " + file);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.output,
+            file + ":4:18: error: unknown trigger 'echo.mesage' (did you mean 'echo.message'?)\n");
+
+  yaml.replace(yaml.find("echo.mesage"), 11, "instagram.story");
+  const std::string other = flow_file("other.yaml", yaml);
+  ProcessResult unknown = run_cli("check --plugin-dir " + plugins + " " + other);
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.output.find("unknown trigger 'instagram.story' (known: echo.message)"),
+            std::string::npos)
+      << unknown.output;
 }
 
 }  // namespace

@@ -8,9 +8,9 @@
 
 #include "config/config.hpp"
 #include "flows/flow_loader.hpp"
+#include "integrations/lifecycle_bindings.hpp"
 #include "lifecycle/loader.hpp"
 #include "plugins/manifest_file.hpp"
-#include "integrations/lifecycle_bindings.hpp"
 #include "util/read_file.hpp"
 #include "yaml/parse.hpp"
 
@@ -18,15 +18,23 @@ namespace sparks::check {
 
 namespace {
 
-Diagnostics check_lifecycle(const std::string& file_name, std::string_view text) {
+Diagnostics check_lifecycle(const std::string& file_name, std::string_view text,
+                            const flows::Capabilities&) {
   return lifecycle::load_lifecycle(file_name, text, runtime::lifecycle_registry()).diagnostics;
 }
 
-Diagnostics check_flow(const std::string& file_name, std::string_view text) {
-  return flows::load_flow(file_name, text, flows::Capabilities::builtin()).diagnostics;
+Diagnostics check_flow(const std::string& file_name, std::string_view text,
+                       const flows::Capabilities& capabilities) {
+  return flows::load_flow(file_name, text, capabilities).diagnostics;
 }
 
-Diagnostics check_config(const std::string& file_name, std::string_view text) {
+Diagnostics check_manifest(const std::string& file_name, std::string_view text,
+                           const flows::Capabilities&) {
+  return plugins::check_manifest_file(file_name, text);
+}
+
+Diagnostics check_config(const std::string& file_name, std::string_view text,
+                         const flows::Capabilities&) {
   return config::load_config(file_name, text, std::filesystem::path(file_name).parent_path())
       .diagnostics;
 }
@@ -34,13 +42,14 @@ Diagnostics check_config(const std::string& file_name, std::string_view text) {
 // One row per kind of file: its top-level key and the loader that checks it.
 struct Kind {
   std::string_view key;
-  Diagnostics (*check)(const std::string& file_name, std::string_view text);
+  Diagnostics (*check)(const std::string& file_name, std::string_view text,
+                       const flows::Capabilities& capabilities);
 };
 
 constexpr Kind kKinds[] = {
     {"flow", &check_flow},
     {"lifecycle", &check_lifecycle},
-    {"plugin", &plugins::check_manifest_file},
+    {"plugin", &check_manifest},
     {"sparks", &check_config},
 };
 
@@ -61,7 +70,8 @@ std::vector<std::string> known_kinds() {
   return out;
 }
 
-CheckResult check_text(const std::string& file_name, std::string_view text) {
+CheckResult check_text(const std::string& file_name, std::string_view text,
+                       const flows::Capabilities& capabilities) {
   CheckResult result;
   yaml::ParseResult parsed = yaml::parse(file_name, text);
   if (!parsed.diagnostics.empty()) {
@@ -83,7 +93,7 @@ CheckResult check_text(const std::string& file_name, std::string_view text) {
   for (const Kind& kind : kKinds) {
     if (first_key.IsScalar() && first_key.Scalar() == kind.key) {
       result.kind = kind.key;
-      result.diagnostics = kind.check(file_name, text);
+      result.diagnostics = kind.check(file_name, text, capabilities);
       return result;
     }
   }
@@ -94,14 +104,14 @@ CheckResult check_text(const std::string& file_name, std::string_view text) {
   return result;
 }
 
-CheckResult check_file(const std::filesystem::path& path) {
+CheckResult check_file(const std::filesystem::path& path, const flows::Capabilities& capabilities) {
   std::optional<std::string> text = read_text_file(path);
   if (!text) {
     CheckResult result;
     result.diagnostics.push_back({path.string(), 0, 0, "cannot read file"});
     return result;
   }
-  return check_text(path.string(), *text);
+  return check_text(path.string(), *text, capabilities);
 }
 
 }  // namespace sparks::check

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "flows/capabilities.hpp"
 #include "util/diagnostic.hpp"
 
 namespace sparks::check {
@@ -16,11 +17,16 @@ struct CheckResult {
   bool ok() const { return diagnostics.empty(); }
 };
 
-// A file that cannot be read is one diagnostic at 0:0.
-CheckResult check_file(const std::filesystem::path& path);
+// A file that cannot be read is one diagnostic at 0:0. A flow is checked against `capabilities`,
+// those of the plugins `sparks check` loaded (with none, only the engine's own actions are known).
+CheckResult check_file(
+    const std::filesystem::path& path,
+    const flows::Capabilities& capabilities = flows::Capabilities::from_descriptors({}));
 
 // As check_file, on text already read; `file_name` only names it in diagnostics.
-CheckResult check_text(const std::string& file_name, std::string_view text);
+CheckResult check_text(
+    const std::string& file_name, std::string_view text,
+    const flows::Capabilities& capabilities = flows::Capabilities::from_descriptors({}));
 
 // The top-level keys check_file recognises, in the order they are listed in messages.
 std::vector<std::string> known_kinds();

@@ -1,19 +1,49 @@
 #pragma once
-// The triggers and actions flows may use: which platform provides each, which scope it needs, and
-// which template variables a trigger offers. A flow naming anything else is refused.
+// The triggers and actions flows may use, built from the descriptors of the loaded plugins plus the
+// engine's own actions (contact.tag, wait) and variables (contact.*, product.*): which platform
+// provides each, which scope it needs, what kind it is, the template variables a trigger offers
+// and the parameters an action takes. A flow naming anything else is refused.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "flows/flow_definition.hpp"
+
+namespace sparks::plugins {
+struct PluginDescriptor;
+}
+
 namespace sparks::flows {
 
+// A variable a trigger offers, and the payload field it is read from.
+struct VariableSource {
+  std::string name;   // "comment.text"
+  std::string field;  // "text"
+};
+
 struct TriggerInfo {
-  std::string name, platform, scope;
-  std::vector<std::string> variables;  // "contact.username", "comment.text", …
+  std::string name, platform, scope;  // scope: empty when none is needed
+  TriggerKind kind = TriggerKind::other;
+  std::vector<VariableSource> sources;  // its own variables
+  std::vector<std::string> variables;   // every variable it offers: contact.*, then its own
+};
+
+enum class ActionKind { other, message };
+
+struct ActionParam {
+  std::string name, type;  // type: "string", "integer", "number", "boolean", "object", "array"
+  bool required = false;
+  std::string description;
+  std::optional<std::string> default_value;  // a template the engine fills it from
 };
 
 struct ActionInfo {
   std::string name, platform, scope;  // platform and scope empty for engine actions
+  ActionKind kind = ActionKind::other;
+  std::optional<TriggerKind> answers;  // the only kind of trigger it follows; none: any
+  std::vector<ActionParam> params;     // a plugin action's; the loader knows the engine's own
+  bool is_engine() const { return platform.empty(); }
 };
 
 struct Capabilities {
@@ -21,16 +51,35 @@ struct Capabilities {
   std::vector<ActionInfo> actions;
   std::vector<std::string> installed_platforms;
 
-  // The shipped connectors' triggers and actions, and the engine's own (contact.tag, wait).
-  static Capabilities builtin(std::vector<std::string> installed_platforms = {"tiktok",
-                                                                              "tiktok_shop"});
+  // The triggers and actions of `descriptors` (loaded and validated), then the engine's own
+  // actions; every descriptor's platform is installed.
+  static Capabilities from_descriptors(
+      const std::vector<const plugins::PluginDescriptor*>& plugins);
+
   const TriggerInfo* trigger(std::string_view name) const;
   const ActionInfo* action(std::string_view name) const;
   bool installed(std::string_view platform) const;
+  // The names of the triggers of `kind`, preferring those of `platform` when it has any.
+  std::vector<std::string> triggers_of_kind(TriggerKind kind, std::string_view platform) const;
 };
 
+// Template variables every trigger offers: the contact the event is about.
+inline const std::vector<std::string> kContactVariables = {"contact.user", "contact.username",
+                                                           "contact.tags"};
 // Template variables a product chosen by seller_sku adds.
 inline const std::vector<std::string> kProductVariables = {"product.title", "product.price",
                                                            "product.link", "product.sku"};
+
+// The trigger options a kind of trigger takes (schemas/flow.schema.json defines each option).
+const std::vector<std::string>& trigger_options(TriggerKind kind);
+
+// What the trigger `name` is, as its plugin declares (other when no plugin declares it).
+inline TriggerKind trigger_kind_of(const Capabilities& capabilities, std::string_view name) {
+  const auto* trigger = capabilities.trigger(name);
+  return trigger ? trigger->kind : TriggerKind::other;
+}
+// "comment", "message", "order", "other".
+std::string_view kind_name(TriggerKind kind);
+std::optional<TriggerKind> trigger_kind(std::string_view name);
 
 }  // namespace sparks::flows

@@ -8,9 +8,16 @@
 
 namespace sparks::flows {
 
+// What a trigger is, as its plugin's descriptor says: it decides which trigger options apply and
+// what the engine does with the event besides running flows.
+enum class TriggerKind { other, comment, message, order };
+
 struct TriggerSpec {
-  std::string on;               // "tiktok.comment", "tiktok.dm", "tiktok_shop.order"
+  std::string on;               // a trigger a plugin declares: "tiktok.comment", "echo.message"
   boost::json::object options;  // every key of `trigger:` but `on`
+  // Set by the loader, and by the runtime from the loaded descriptors; not part of to_json(), so
+  // that a stored flow always takes its trigger's current meaning.
+  TriggerKind kind = TriggerKind::other;
 };
 
 struct ActionSpec {

@@ -71,33 +71,48 @@ std::optional<int> minutes_of_day(std::string_view text) {
   return hours * 60 + minutes;
 }
 
-// The parameters each engine-known action takes; actions not listed here are not checked further.
-struct ActionParams {
-  std::string_view action;
-  std::vector<std::string> params;
-};
-
-const std::vector<ActionParams>& action_params() {
-  static const std::vector<ActionParams> kParams = {
-      {"tiktok.send_dm", {"text", "product"}},
-      {"tiktok.reply_comment", {"text", "product"}},
-      {"contact.tag", {"add", "remove"}},
-      {"wait", {"for"}},
-  };
-  return kParams;
+// Does `value` have the JSON type a descriptor names ("string", "integer", …)?
+bool has_type(const boost::json::value& value, std::string_view type) {
+  if (type == "string") return value.is_string();
+  if (type == "integer") return value.is_int64() || value.is_uint64();
+  if (type == "number") return value.is_number();
+  if (type == "boolean") return value.is_bool();
+  if (type == "object") return value.is_object();
+  if (type == "array") return value.is_array();
+  return true;
 }
 
-// The trigger options each trigger takes (the schema knows every option of every trigger).
-const std::vector<std::string>* trigger_options(std::string_view trigger) {
-  static const std::vector<std::pair<std::string_view, std::vector<std::string>>> kOptions = {
-      {"tiktok.comment",
-       {"keywords", "question", "first_comment", "videos", "sku_mention", "lives"}},
-      {"tiktok.dm", {"keywords"}},
-      {"tiktok_shop.order", {"status"}},
-  };
-  for (const auto& [name, options] : kOptions)
-    if (name == trigger) return &options;
-  return nullptr;
+// "a whole number", "true or false", …: what a value of a descriptor's type is, for messages.
+std::string type_phrase(std::string_view type) {
+  if (type == "integer") return "a whole number";
+  if (type == "number") return "a number";
+  if (type == "boolean") return "true or false";
+  if (type == "object") return "a mapping";
+  if (type == "array") return "a list";
+  return "text";
+}
+
+// What an action that answers a kind of trigger does, for the message saying it cannot follow
+// another kind.
+std::string answering(TriggerKind kind) {
+  switch (kind) {
+    case TriggerKind::comment:
+      return "replies to a comment";
+    case TriggerKind::message:
+      return "answers a message";
+    case TriggerKind::order:
+      return "is about an order";
+    case TriggerKind::other:
+      break;
+  }
+  return "answers its trigger";
+}
+
+std::string one_of(const std::vector<std::string>& names, TriggerKind kind) {
+  if (names.empty()) return "a " + std::string(kind_name(kind)) + " trigger";
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : " or ") + name;
+  return out;
 }
 
 // What a schema cannot say, checked with the YAML nodes at hand so that each problem points at its
@@ -127,7 +142,9 @@ class Checker {
   const TriggerInfo* trigger(const YAML::Node& on, const std::string& name) {
     const auto* info = capabilities_.trigger(name);
     if (!info) {
-      error(on, "unknown trigger '" + name + "'" + hint(name, trigger_names_));
+      error(on, "unknown trigger '" + name + "'" +
+                    (trigger_names_.empty() ? " (no loaded plugin declares a trigger)"
+                                            : hint(name, trigger_names_)));
       return nullptr;
     }
     if (!capabilities_.installed(info->platform))
@@ -136,15 +153,15 @@ class Checker {
     return info;
   }
 
+  // The options a trigger takes are those of its kind.
   void trigger_options_of(const YAML::Node& trigger, const TriggerInfo& info) {
-    const auto* allowed = trigger_options(info.name);
-    if (!allowed) return;  // a trigger the engine does not know the options of
+    const auto& allowed = trigger_options(info.kind);
     for (const auto& option : trigger) {
       const auto key = option.first.Scalar();
-      if (key == "on" || contains(*allowed, key)) continue;
+      if (key == "on" || contains(allowed, key)) continue;
       error(option.first, "`" + key + "` is not an option of trigger " + info.name +
-                              (allowed->empty() ? std::string(" (it takes none)")
-                                                : " (it takes: " + joined(*allowed) + ")"));
+                              (allowed.empty() ? std::string(" (it takes none)")
+                                               : " (it takes: " + joined(allowed) + ")"));
     }
   }
 
@@ -186,32 +203,31 @@ class Checker {
     return info;
   }
 
-  // The parameters of an action the engine knows; `variables` are the template variables offered
-  // to it (empty when the trigger is unknown, which is reported already).
+  // The parameters of an action; `variables` are the template variables offered to it (empty
+  // when the trigger is unknown, which is reported already).
   void action_params_of(const YAML::Node& key, const YAML::Node& params,
-                        const boost::json::object& json, const std::string& name,
+                        const boost::json::object& json, const ActionInfo& info,
                         const std::vector<std::string>& variables) {
-    const auto& table = action_params();
-    const auto known = std::find_if(table.begin(), table.end(),
-                                    [&](const ActionParams& a) { return a.action == name; });
-    if (known == table.end()) return;
+    std::vector<std::string> known;
+    for (const auto& p : info.params) known.push_back(p.name);
+    if (!info.is_engine()) known.push_back("product");  // the engine's, for any plugin action
     for (const auto& param : params) {
       const auto param_name = param.first.Scalar();
-      if (!contains(known->params, param_name))
-        error(param.first, "`" + param_name + "` is not a parameter of " + name +
-                               hint(param_name, known->params, "it takes"));
+      if (!contains(known, param_name))
+        error(param.first, "`" + param_name + "` is not a parameter of " + info.name +
+                               hint(param_name, known, "it takes"));
     }
 
-    if (name == "tiktok.send_dm" || name == "tiktok.reply_comment") {
-      text_param(key, params, json, name, variables);
-      if (const YAML::Node product = params["product"]) product_param(key, product, json);
-    } else if (name == "contact.tag") {
+    if (info.name == "contact.tag") {
       if (!params["add"] && !params["remove"])
         error(key, "contact.tag needs `add` or `remove`: a tag or a list of tags");
       for (const char* which : {"add", "remove"})
         if (const YAML::Node tags = params[which]) tag_list(key, tags, json.at(which), which);
-    } else if (name == "wait") {
+    } else if (info.name == "wait") {
       duration(key, params["for"], "wait.for");
+    } else {
+      for (const auto& p : info.params) plugin_param(key, params, json, info.name, p, variables);
+      if (const YAML::Node product = params["product"]) product_param(key, product, json);
     }
   }
 
@@ -224,16 +240,30 @@ class Checker {
   }
 
  private:
-  void text_param(const YAML::Node& key, const YAML::Node& params, const boost::json::object& json,
-                  const std::string& action, const std::vector<std::string>& variables) {
-    const YAML::Node text = params["text"];
-    const auto* value = json.if_contains("text");
-    if (!text || !value || value->is_null())
-      return error(key, action +
-                            " needs `text`: the message, a template such as \"Hi "
-                            "{{contact.username}}\"");
-    if (!value->is_string()) return error(text, action + ".text must be text (put it in quotes)");
-    if (value->get_string().empty()) return error(text, action + ".text is empty");
+  // A parameter a plugin declares: present unless the engine can fill it, of its type, and as a
+  // text a template over the variables offered.
+  void plugin_param(const YAML::Node& key, const YAML::Node& params,
+                    const boost::json::object& json, const std::string& action,
+                    const ActionParam& param, const std::vector<std::string>& variables) {
+    const YAML::Node node = params[param.name];
+    const auto* value = json.if_contains(param.name);
+    if (!node || !value || value->is_null()) {
+      if (param.required && !param.default_value)
+        error(key, action + " needs `" + param.name + "`" +
+                       (param.description.empty() ? std::string() : ": " + param.description));
+      return;
+    }
+    const std::string what = action + "." + param.name;
+    if (param.type != "string") {
+      if (!has_type(*value, param.type)) error(node, what + " must be " + type_phrase(param.type));
+      return;
+    }
+    if (!value->is_string()) return error(node, what + " must be text (put it in quotes)");
+    if (param.required && value->get_string().empty()) return error(node, what + " is empty");
+    template_of(node, variables);
+  }
+
+  void template_of(const YAML::Node& text, const std::vector<std::string>& variables) {
     const auto found = placeholders(text.Scalar());
     for (std::size_t i = 0; i < found.size(); ++i) {
       const Placeholder& p = found[i];
@@ -246,7 +276,7 @@ class Checker {
         if (contains(kProductVariables, p.name))
           message +=
               ": product variables need `product: { seller_sku: … }` on the action, or "
-              "`sku_mention: true` on a tiktok.comment trigger";
+              "`sku_mention: true` on a comment trigger";
         else
           message += hint(p.name, variables, "it has");
         error(placeholder_mark(text, i), std::move(message));
@@ -422,6 +452,7 @@ FlowLoadResult load_flow(const std::string& file_name, std::string_view text,
   if (trigger) {
     platforms.insert(trigger->platform);
     variables = trigger->variables;
+    flow.trigger.kind = trigger->kind;
     check.trigger_options_of(node["trigger"], *trigger);
   }
   // A comment that names a SKU brings its product to every action.
@@ -442,10 +473,12 @@ FlowLoadResult load_flow(const std::string& file_name, std::string_view text,
     auto offered = variables;
     if (!offered.empty() && (entry->second["product"] || trigger_names_product))
       offered.insert(offered.end(), kProductVariables.begin(), kProductVariables.end());
-    check.action_params_of(entry->first, entry->second, params, name, offered);
-    if (name == "tiktok.reply_comment" && trigger && trigger->name != "tiktok.comment")
+    check.action_params_of(entry->first, entry->second, params, *action, offered);
+    if (action->answers && trigger && trigger->kind != *action->answers)
       check.error(entry->first,
-                  "tiktok.reply_comment replies to a comment: its trigger must be tiktok.comment");
+                  name + " " + answering(*action->answers) + ": its trigger must be " +
+                      one_of(capabilities.triggers_of_kind(*action->answers, action->platform),
+                             *action->answers));
   }
   platforms.erase("");
   flow.required_platforms.assign(platforms.begin(), platforms.end());

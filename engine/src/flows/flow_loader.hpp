@@ -1,8 +1,9 @@
 #pragma once
-// Loading a flow file: the schema (schemas/flow.schema.json), then its meaning — every trigger and
-// action known and installed, every template variable offered by the trigger, every duration and
-// action parameter well-formed. Each problem is a FILE:LINE:COL diagnostic; a flow with any problem
-// is refused whole.
+// Loading a flow file: the schema (schemas/flow.schema.json), then its meaning against the
+// capabilities of the loaded plugins — every trigger and action known and installed, every trigger
+// option one of its kind's, every template variable offered by the trigger, every action parameter
+// declared and well-formed, every duration readable. Each problem is a FILE:LINE:COL diagnostic; a
+// flow with any problem is refused whole.
 #include <chrono>
 #include <map>
 #include <optional>
@@ -31,7 +32,7 @@ FlowLoadResult load_flow(const std::string& file_name, std::string_view text,
 std::vector<std::string> publish_warnings(
     const FlowDefinition& flow, const std::vector<std::string>& catalog_skus,
     const std::map<std::string, std::vector<std::string>>& granted_scopes,
-    const Capabilities& capabilities = Capabilities::builtin());
+    const Capabilities& capabilities);
 
 // "Hi {{contact.username}}" with variables {"contact": {"username": "ana"}} → "Hi ana". A variable
 // that is missing renders as nothing; a list as its items joined with ", "; a number as written.

@@ -120,9 +120,11 @@ Match match_flow(const flows::FlowDefinition& flow, std::string_view trigger,
   };
   if (flow.trigger.on != trigger) return fail("listens to " + flow.trigger.on);
   const auto& options = flow.trigger.options;
-  const std::string body = trigger == "tiktok_shop.order" ? std::string() : text(payload, "text");
+  const auto kind = flow.trigger.kind;
+  using flows::TriggerKind;
+  const std::string body = kind == TriggerKind::order ? std::string() : text(payload, "text");
 
-  if (trigger == "tiktok.comment") {
+  if (kind == TriggerKind::comment) {
     if (flag(payload, "is_live") && !flag(options, "lives")) return fail("a comment on a Live");
     if (auto videos = strings(options, "videos");
         !videos.empty() &&
@@ -134,7 +136,7 @@ Match match_flow(const flows::FlowDefinition& flow, std::string_view trigger,
     m.mentioned = mentioned_sku(body, facts.catalog);
     if (flag(options, "sku_mention") && !m.mentioned) return fail("names no SKU from the catalog");
   }
-  if (trigger == "tiktok.comment" || trigger == "tiktok.dm") {
+  if (kind == TriggerKind::comment || kind == TriggerKind::message) {
     if (auto keywords = strings(options, "keywords"); !keywords.empty()) {
       const auto haystack = lower(body);
       if (std::none_of(keywords.begin(), keywords.end(),
@@ -142,7 +144,7 @@ Match match_flow(const flows::FlowDefinition& flow, std::string_view trigger,
         return fail("no keyword");
     }
   }
-  if (trigger == "tiktok_shop.order") {
+  if (kind == TriggerKind::order) {
     if (auto statuses = strings(options, "status");
         !statuses.empty() && std::find(statuses.begin(), statuses.end(),
                                        text(payload, "order_status")) == statuses.end())

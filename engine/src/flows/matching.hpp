@@ -14,6 +14,7 @@ namespace sparks::runtime {
 
 struct CatalogItem {
   std::string seller_sku, title, price, currency, product_id;
+  std::string url = {};  // the product's page, from its connector
 };
 
 // What a trigger is matched against besides its payload.
@@ -32,6 +33,8 @@ struct Match {
   std::optional<CatalogItem> mentioned;  // a catalog SKU the comment names
 };
 
+// The options that apply are those of the flow's trigger kind (flow.trigger.kind), over the
+// normalized payload of that kind (sparks/plugin.h).
 Match match_flow(const flows::FlowDefinition& flow, std::string_view trigger,
                  const boost::json::object& payload, const MatchFacts& facts);
 

@@ -109,7 +109,9 @@ void Engine::Impl::execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow r
       [self = shared_from_this(), ws, row, params, finish](sparks_status_t status,
                                                            std::string result) mutable {
         const auto now_ms = to_ms(self->options.now());
-        const bool dm = row.action == "tiktok.send_dm";
+        // An action that messages the contact leaves an inbox line and counts as a DM sent.
+        const auto* action = self->capabilities->action(row.action);
+        const bool dm = action && action->kind == flows::ActionKind::message;
         const auto skus = params.is_object() && params.get_object().contains("skus")
                               ? json::serialize(params.at("skus"))
                               : std::string("[]");

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "flows/flow_loader.hpp"
+#include "flows/steps.hpp"
 #include "util/json_fields.hpp"
 
 namespace sparks::flows {
@@ -15,38 +16,18 @@ using json_fields::text;
 
 namespace {
 
-constexpr std::string_view kProductLinkBase = "https://shop.tiktok.com/view/product/";
-
 std::int64_t to_ms(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-json::object product_variables(const runtime::CatalogItem& item) {
-  return {{"title", item.title},
-          {"price", item.price + (item.currency.empty() ? "" : " " + item.currency)},
-          {"link", std::string(kProductLinkBase) + item.product_id},
-          {"sku", item.seller_sku}};
-}
-
-// The template variables of a trigger event (docs/flows.md "Triggers").
-json::object event_variables(std::string_view kind, const json::object& payload,
-                             const store::ContactFacts& contact, const std::string& user) {
-  json::object vars{
-      {"contact",
-       {{"user", user},
-        {"username", contact.username.empty() ? text(payload, "username") : contact.username},
-        {"tags", json_fields::parse_or_null(contact.tags)}}}};
-  if (kind == "tiktok.comment")
-    vars["comment"] = {{"id", text(payload, "comment_id")},
-                       {"text", text(payload, "text")},
-                       {"video_id", text(payload, "video_id")}};
-  if (kind == "tiktok.dm") vars["message"] = {{"text", text(payload, "text")}};
-  if (kind == "tiktok_shop.order")
-    vars["order"] = {{"id", text(payload, "order_id")},
-                     {"status", text(payload, "order_status")},
-                     {"total", text(payload, "total")},
-                     {"currency", text(payload, "currency")}};
-  return vars;
+// The template variables of the event: the contact's, and those its trigger declares.
+json::object event_variables(const PlanInputs& in, const std::string& user) {
+  json::object contact{{"user", user},
+                       {"username", in.contact.username.empty() ? text(in.payload, "username")
+                                                                : in.contact.username},
+                       {"tags", json_fields::parse_or_null(in.contact.tags)}};
+  return runtime::event_variables(in.capabilities.trigger(in.event.kind), in.payload,
+                                  std::move(contact));
 }
 
 runtime::MatchFacts match_facts(const PlanInputs& in) {
@@ -98,7 +79,9 @@ Winner try_flows(const PlanInputs& in, const runtime::MatchFacts& facts, Plan& p
   const bool trigger_granted = granted(in, event.platform, trigger_scope);
   Winner winner;
   for (const auto* candidate : candidates) {
-    const auto& flow = candidate->definition;
+    // The trigger's kind decides which options apply: the loaded descriptor's, whatever was stored.
+    FlowDefinition flow = candidate->definition;
+    if (trigger) flow.trigger.kind = trigger->kind;
     auto run = [&](std::string outcome, std::string reason) {
       plan.runs.push_back({event.workspace_id, event.id, flow.id, candidate->version,
                            std::move(outcome), std::move(reason), now_ms});
@@ -122,25 +105,6 @@ Winner try_flows(const PlanInputs& in, const runtime::MatchFacts& facts, Plan& p
     plan.stats.emplace_back(flow.id, "triggered");
   }
   return winner;
-}
-
-// The connector's parameters of one action, its templates rendered.
-json::object step_params(const ActionSpec& action, const json::object& payload,
-                         const std::string& user, const json::object& vars,
-                         const std::optional<runtime::CatalogItem>& product) {
-  if (action.name == "tiktok.send_dm")
-    return {{"user", user},
-            {"text", render_template(text(action.params, "text"), vars)},
-            {"skus", product ? json::array{json::value(product->seller_sku)} : json::array()}};
-  if (action.name == "tiktok.reply_comment")
-    return {{"comment_id", text(payload, "comment_id")},
-            {"video_id", text(payload, "video_id")},
-            {"text", render_template(text(action.params, "text"), vars)}};
-  if (action.name == "contact.tag")
-    return {
-        {"add", action.params.contains("add") ? action.params.at("add") : json::array()},
-        {"remove", action.params.contains("remove") ? action.params.at("remove") : json::array()}};
-  return {};
 }
 
 // One outbox step of the winner's action `index`, or the reason it cannot be sent.
@@ -174,11 +138,26 @@ store::OutboxRow plan_step(const PlanInputs& in, const Winner& winner, std::size
     }
   }
   auto step_vars = vars;
-  if (product) step_vars["product"] = product_variables(*product);
-  step.params = json::serialize(step_params(action, in.payload, user, step_vars, product));
+  if (product) step_vars["product"] = runtime::product_variables(*product);
+
+  // contact.tag is the engine's; a plugin's action gets the flow's params, rendered, and the
+  // defaults its descriptor declares.
+  json::object params;
+  if (action.name == "contact.tag") {
+    const auto list = [&](const char* key) {
+      return action.params.contains(key) ? action.params.at(key) : json::value(json::array());
+    };
+    params = {{"add", list("add")}, {"remove", list("remove")}};
+  } else if (!info) {
+    step.status = "skipped";
+    step.last_error = "no loaded plugin offers " + action.name;
+  } else {
+    params = runtime::action_params(*info, action.params, step_vars, product);
+  }
+  step.params = json::serialize(params);
 
   // A step on a platform that cannot take it is recorded, not sent.
-  if (step.status == "pending" && info && !info->platform.empty()) {
+  if (step.status == "pending" && info && !info->is_engine()) {
     auto target = in.platforms.find(info->platform);
     if (target == in.platforms.end() || !target->second.live) {
       step.status = "skipped";
@@ -200,7 +179,7 @@ Plan plan_run(const PlanInputs& in) {
   if (!winner.flow) return plan;
 
   const std::string user = text(in.payload, "user");
-  const auto vars = event_variables(in.event.kind, in.payload, in.contact, user);
+  const auto vars = event_variables(in, user);
   const auto& flow = winner.flow->definition;
   std::int64_t due = to_ms(in.now);
   for (std::size_t i = 0; i < flow.actions.size(); ++i) {
@@ -212,7 +191,9 @@ Plan plan_run(const PlanInputs& in) {
     auto step = plan_step(in, winner, i, due, vars);
     if (step.status == "skipped") {
       plan.stats.emplace_back(flow.id, "skipped:" + *step.last_error);
-      if (action.name == "tiktok.send_dm") {
+      // A message to the contact that is not sent still shows in the inbox, as not sent.
+      if (const auto* info = in.capabilities.action(action.name);
+          info && info->kind == ActionKind::message) {
         const auto params = json_fields::parse_or_null(step.params);
         plan.skipped_dms.push_back({in.event.workspace_id, "user:" + user, user, "out",
                                     text(params.as_object(), "text"),

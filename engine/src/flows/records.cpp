@@ -95,16 +95,10 @@ struct FlowOps {
     });
   }
 
-  static std::vector<std::string> installed(Engine::Impl& impl) {
-    std::vector<std::string> platforms;
-    for (auto* connector : impl.plugin_host->plugins()) platforms.push_back(connector->platform());
-    return platforms;
-  }
-
-  static std::optional<flows::FlowDefinition> load(const std::vector<std::string>& installed,
+  // Checked against what the loaded plugins declare.
+  static std::optional<flows::FlowDefinition> load(const flows::Capabilities& capabilities,
                                                    const std::string& yaml, Reply& refusal) {
-    auto loaded =
-        flows::load_flow(std::string(kBodyName), yaml, flows::Capabilities::builtin(installed));
+    auto loaded = flows::load_flow(std::string(kBodyName), yaml, capabilities);
     if (loaded.flow) return loaded.flow;
     std::string message = "the flow has errors:";
     boost::json::array problems;
@@ -128,7 +122,7 @@ struct FlowOps {
 
 void Engine::create_flow(std::string workspace, Actor, std::string yaml, ReplyHandler done) {
   Reply refusal;
-  auto flow = FlowOps::load(FlowOps::installed(*impl_), yaml, refusal);
+  auto flow = FlowOps::load(*impl_->capabilities, yaml, refusal);
   if (!flow) return impl_->reply(std::move(done), std::move(refusal));
   const auto now = to_ms(impl_->options.now());
   FlowOps::write(
@@ -157,7 +151,7 @@ void Engine::create_flow(std::string workspace, Actor, std::string yaml, ReplyHa
 void Engine::update_flow(std::string workspace, std::string flow_id, Actor, std::string yaml,
                          ReplyHandler done) {
   Reply refusal;
-  auto flow = FlowOps::load(FlowOps::installed(*impl_), yaml, refusal);
+  auto flow = FlowOps::load(*impl_->capabilities, yaml, refusal);
   if (!flow) return impl_->reply(std::move(done), std::move(refusal));
   if (flow->id != flow_id)
     return impl_->reply(std::move(done), Reply::fail(ErrorKind::invalid, "id_mismatch",
@@ -228,7 +222,7 @@ void Engine::publish_flow(std::string workspace, std::string flow_id, Actor, Rep
         // engine.
         FlowOps::write(
             *impl,
-            [installed = FlowOps::installed(*impl), workspace, flow_id,
+            [capabilities = impl->capabilities, workspace, flow_id,
              snapshot](store::Transaction& tx) -> Reply {
               auto row = tx.load_automation(workspace, flow_id);
               auto version = tx.latest_flow_version(workspace, flow_id);
@@ -239,7 +233,7 @@ void Engine::publish_flow(std::string workspace, std::string flow_id, Actor, Rep
                     "flow '" + flow_id + "' is " + std::string(store::to_string(row->status)) +
                         "; only a draft is published (use resume for a paused flow)");
               Reply refusal;
-              auto flow = FlowOps::load(installed, version->yaml, refusal);
+              auto flow = FlowOps::load(*capabilities, version->yaml, refusal);
               if (!flow) return refusal;
               if (flow->draft_only)
                 return Reply::fail(
@@ -247,7 +241,7 @@ void Engine::publish_flow(std::string workspace, std::string flow_id, Actor, Rep
                     "flow '" + flow_id + "' says `status: draft`; remove that line to publish it");
               boost::json::array warnings;
               for (auto& w : flows::publish_warnings(*flow, tx.catalog_seller_skus(workspace),
-                                                     snapshot.granted))
+                                                     snapshot.granted, *capabilities))
                 warnings.emplace_back(w);
               if (auto down = FlowOps::blocking(*flow, snapshot)) {
                 row->status = AutomationStatus::paused;

@@ -7,7 +7,7 @@
 namespace sparks::flows {
 
 RunReads read_for_run(store::Transaction& tx, const store::EventRow& event,
-                      const boost::json::object& payload) {
+                      const boost::json::object& payload, TriggerKind kind) {
   RunReads reads;
   reads.flows = tx.live_flows(event.workspace_id);
   // A cheap look at the stored JSON; the planner parses and checks the flows properly.
@@ -18,7 +18,7 @@ RunReads read_for_run(store::Transaction& tx, const store::EventRow& event,
   if (!reads.anyone_listens) return reads;
   const auto user = json_fields::text(payload, "user");
   reads.contact = tx.contact_facts(event.workspace_id, user);
-  if (event.kind == "tiktok.comment")
+  if (kind == TriggerKind::comment)
     reads.commented_before = tx.commented_before(event.workspace_id, user,
                                                  json_fields::text(payload, "video_id"), event.id);
   reads.catalog = tx.load_catalog(event.workspace_id);

@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 #include <vector>
 
+#include "flows/capabilities.hpp"
 #include "store/transaction.hpp"
 
 namespace sparks::flows {
@@ -18,7 +19,8 @@ struct RunReads {
   std::vector<store::CatalogSkuRow> catalog;
 };
 
+// `kind` is what the event's trigger is (its plugin's descriptor says).
 RunReads read_for_run(store::Transaction& tx, const store::EventRow& event,
-                      const boost::json::object& payload);
+                      const boost::json::object& payload, TriggerKind kind);
 
 }  // namespace sparks::flows

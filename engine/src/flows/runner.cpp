@@ -4,7 +4,8 @@
 // the steps, each step under an idempotency key per event, flow and step, so a replayed event
 // enqueues nothing twice. The outbox (outbox.cpp) sends the steps. While the trigger's integration
 // is paused its events are held and replayed when it is back; while it is disconnected they start
-// nothing.
+// nothing. What a trigger means (its kind, its variables) is its plugin's descriptor's, in
+// `capabilities`: nothing here knows a platform.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
@@ -47,8 +48,8 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
     // An event that comes back later (held, or an order once looked up) reads on its own.
     auto fetched = std::make_shared<flows::RunReads>();
     writer.submit(
-        [fetched, row, payload](store::Transaction& tx) {
-          *fetched = flows::read_for_run(tx, row, payload);
+        [fetched, row, payload, kind = trigger_kind(row.kind)](store::Transaction& tx) {
+          *fetched = flows::read_for_run(tx, row, payload, kind);
         },
         ws->strand,
         [self = shared_from_this(), ws, row, payload, fetched,
@@ -72,11 +73,11 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
     }
   std::vector<runtime::CatalogItem> catalog;
   for (const auto& sku : reads->catalog)
-    catalog.push_back({sku.seller_sku, sku.title, sku.price, sku.currency, sku.product_id});
-  const auto capabilities = flows::Capabilities::builtin();
+    catalog.push_back(
+        {sku.seller_sku, sku.title, sku.price, sku.currency, sku.product_id, sku.url});
   auto plan =
       flows::plan_run({row, payload, std::move(live), reads->contact, reads->commented_before,
-                       std::move(catalog), platform_facts(*ws), capabilities, options.now()});
+                       std::move(catalog), platform_facts(*ws), *capabilities, options.now()});
   record_plan(ws, std::move(plan), std::move(facts));
 }
 

@@ -75,18 +75,23 @@ void Engine::receive_webhook(std::string platform, InboundWebhook webhook, Reply
 namespace {
 
 // What a flow-trigger event records of its own once stored: its author becomes (or stays) a
-// contact, a comment notes its commenter, a DM is also the inbox's.
+// contact; what else follows from its trigger's kind (its plugin's descriptor): a commenter is
+// noted per post, a message lands in the inbox.
 void record_arrival(store::Transaction& tx, const store::EventRow& row,
-                    const boost::json::object& payload) {
+                    const boost::json::object& payload, flows::TriggerKind kind) {
   const std::string user = text(payload, "user");
   if (user.empty()) return;
   tx.upsert_contact(row.workspace_id, user, text(payload, "username"), row.received_at_ms);
-  if (row.kind == "tiktok.comment")
+  if (kind == flows::TriggerKind::comment)
     tx.note_commenter(row.workspace_id, text(payload, "video_id"), user, row.id);
-  if (row.kind == "tiktok.dm")
-    tx.append_inbox_message({row.workspace_id, text(payload, "conversation_id"), user, "in",
-                             text(payload, "text"), "received", std::nullopt,
-                             text(payload, "message_id"), "[]", row.received_at_ms});
+  if (kind == flows::TriggerKind::message) {
+    const auto conversation = text(payload, "conversation_id");
+    const auto message_id = text(payload, "message_id");
+    tx.append_inbox_message({row.workspace_id, conversation.empty() ? "user:" + user : conversation,
+                             user, "in", text(payload, "text"), "received", std::nullopt,
+                             message_id.empty() ? std::nullopt : std::optional(message_id), "[]",
+                             row.received_at_ms});
+  }
 }
 
 }  // namespace
@@ -109,14 +114,15 @@ void Engine::Impl::ingest_events(std::vector<store::EventRow> rows,
          false});
   }
   writer.submit(
-      [arrivals, &machine = machine](store::Transaction& tx) {
+      [arrivals, &machine = machine, capabilities = capabilities](store::Transaction& tx) {
         for (auto& a : *arrivals) {
           a.stored = tx.append_event(a.row);
           // Lifecycle events move the machine; an order is looked up before its flows read.
-          if (!a.stored || machine.event_id(a.row.kind) || a.row.kind == "tiktok_shop.order")
+          const auto kind = flows::trigger_kind_of(*capabilities, a.row.kind);
+          if (!a.stored || machine.event_id(a.row.kind) || kind == flows::TriggerKind::order)
             continue;
-          record_arrival(tx, a.row, a.payload);
-          a.reads = flows::read_for_run(tx, a.row, a.payload);
+          record_arrival(tx, a.row, a.payload, kind);
+          a.reads = flows::read_for_run(tx, a.row, a.payload, kind);
         }
       },
       executor,
@@ -164,7 +170,7 @@ void Engine::Impl::act_on_event(const WorkspacePtr& ws, inbound::Arrival arrival
                    nullptr);
     return;
   }
-  if (row.kind == "tiktok_shop.order") {
+  if (trigger_kind(row.kind) == flows::TriggerKind::order) {
     if (facts) save_facts(ws, in);
     return receive_order(ws, row, std::move(arrival.payload));
   }

@@ -381,8 +381,8 @@ void Engine::Impl::grant_authorization(const WorkspacePtr& ws, const Integration
     if (!scope.required || std::find(granted.begin(), granted.end(), scope.name) != granted.end())
       continue;
     missing.push_back(scope.name);
-    effects.push_back(
-        runtime::issue_texts::scope_effect(scope.name, scope.enables, scope.description));
+    effects.push_back(runtime::issue_texts::scope_effect(scope.name, scope.enables,
+                                                         scope.description, *capabilities));
   }
   boost::json::object payload{{"scopes", json_fields::array_of(granted)},
                               {"missing_scopes", json_fields::array_of(missing)},

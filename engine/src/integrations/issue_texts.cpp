@@ -1,6 +1,7 @@
 #include "integrations/issue_texts.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 namespace sparks::runtime::issue_texts {
@@ -39,28 +40,53 @@ IssueToRaise missing_scopes(std::string_view platform, const std::vector<std::st
                "Integrations → " + display_name(platform) + " → Reconnect");
 }
 
+namespace {
+
+// What a person notices when a trigger or action cannot run, by its kind, and where the phrase
+// goes in a list of them (the action a person misses most first).
+struct Noticed {
+  int rank;
+  std::string_view words;
+};
+
+std::optional<Noticed> noticed(const flows::Capabilities& capabilities, std::string_view name) {
+  using flows::TriggerKind;
+  if (const auto* action = capabilities.action(name)) {
+    if (action->kind == flows::ActionKind::message) return Noticed{0, "DMs cannot be sent"};
+    if (action->answers == TriggerKind::comment)
+      return Noticed{1, "comment replies cannot be posted"};
+    if (action->answers == TriggerKind::order) return Noticed{2, "orders cannot be looked up"};
+  }
+  if (const auto* trigger = capabilities.trigger(name)) {
+    if (trigger->kind == TriggerKind::comment) return Noticed{3, "comment triggers do not fire"};
+    if (trigger->kind == TriggerKind::message) return Noticed{4, "DM triggers do not fire"};
+    if (trigger->kind == TriggerKind::order) return Noticed{5, "new orders are not seen"};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::string scope_effect(std::string_view scope, const std::vector<std::string>& enables,
-                         std::string_view description) {
-  // What a person notices, for the triggers and actions the connectors declare; the scope's own
-  // description otherwise.
-  static constexpr std::pair<std::string_view, std::string_view> kPhrases[] = {
-      {"tiktok.send_dm", "DMs cannot be sent"},
-      {"tiktok.reply_comment", "comment replies cannot be posted"},
-      {"tiktok_shop.get_order", "orders cannot be looked up"},
-      {"tiktok.comment", "comment triggers do not fire"},
-      {"tiktok.dm", "DM triggers do not fire"},
-      {"tiktok_shop.order", "new orders are not seen"},
-  };
-  std::vector<std::string_view> phrases;
-  for (const auto& [name, words] : kPhrases)
-    if (std::find(enables.begin(), enables.end(), name) != enables.end()) phrases.push_back(words);
-  if (phrases.empty())
+                         std::string_view description, const flows::Capabilities& capabilities) {
+  // What a person notices, from the kinds of what the scope enables; the scope's own description
+  // when none of them says.
+  std::vector<Noticed> found;
+  for (const auto& name : enables)
+    if (auto n = noticed(capabilities, name))
+      if (std::none_of(found.begin(), found.end(),
+                       [&](const Noticed& f) { return f.rank == n->rank; }))
+        found.push_back(*n);
+  std::sort(found.begin(), found.end(),
+            [](const Noticed& a, const Noticed& b) { return a.rank < b.rank; });
+  if (found.empty())
     return "no access to: " + std::string(description) + " (" + std::string(scope) +
            " was not approved)";
-  std::string out = std::string(phrases.front()) + ": " + std::string(scope) + " was not approved";
-  for (std::size_t i = 1; i < phrases.size(); ++i)
-    out += (i == 1 ? " (also: " : ", ") + std::string(phrases[i]);
-  return phrases.size() > 1 ? out + ")" : out;
+  std::string out =
+      std::string(found.front().words) + ": " + std::string(scope) + " was not approved";
+  for (std::size_t i = 1; i < found.size(); ++i)
+    out += (i == 1 ? " (also: " : ", ") + std::string(found[i].words);
+  return found.size() > 1 ? out + ")" : out;
 }
 
 std::string refusal_message(std::string_view code, std::string_view platform) {

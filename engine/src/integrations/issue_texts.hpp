@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "flows/capabilities.hpp"
 #include "integrations/transition_context.hpp"
 
 namespace sparks::runtime::issue_texts {
@@ -33,9 +34,10 @@ std::string display_name(std::string_view platform);
 // the scopes are named alone.
 IssueToRaise missing_scopes(std::string_view platform, const std::vector<std::string>& scopes,
                             const std::vector<std::string>& effects = {});
-// "DMs cannot be sent: message.list.send was not approved", from what the scope enables.
+// "DMs cannot be sent: message.list.send was not approved", from what the triggers and actions
+// the scope enables are (their kinds, in `capabilities`).
 std::string scope_effect(std::string_view scope, const std::vector<std::string>& enables,
-                         std::string_view description);
+                         std::string_view description, const flows::Capabilities& capabilities);
 // What a person reads when the lifecycle refused a request with `code`: the words of the issue
 // that refusal raises, or a line naming the code for a refusal without one.
 std::string refusal_message(std::string_view code, std::string_view platform);

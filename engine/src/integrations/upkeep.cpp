@@ -1,5 +1,7 @@
 // Keeping a connection alive: tokens are refreshed a margin ahead of expiry, one refresh at a time
-// per integration; the catalog and post list are synced after connecting and then periodically.
+// per integration; what the plugin's descriptor says it can sync (products, posts, comments), and
+// whose scope was granted, is synced after connecting and then periodically, in the normalized
+// shapes of sparks/plugin.h.
 //
 // A refresh's outcome reaches the lifecycle through the triggers the connector emits
 // (token_refreshed, token_refresh_failed, refresh_token_rejected): a passing failure pauses the
@@ -11,6 +13,7 @@
 #include <boost/json.hpp>
 
 #include "plugins/loaded_plugin.hpp"
+#include "plugins/normalized.hpp"
 #include "runtime/backoff.hpp"
 #include "runtime/engine_impl.hpp"
 #include "store/credential_store.hpp"
@@ -18,9 +21,6 @@
 #include "util/json_fields.hpp"
 
 namespace sparks {
-
-using json_fields::integer;
-using json_fields::text;
 
 using runtime::from_ms;
 using runtime::to_ms;
@@ -62,24 +62,19 @@ void fetch_pages(plugins::LoadedPlugin& connector, std::string workspace,
       });
 }
 
-std::vector<store::CatalogSkuRow> catalog_rows(const boost::json::array& products) {
+std::vector<store::CatalogSkuRow> catalog_rows(const boost::json::array& items) {
   std::vector<store::CatalogSkuRow> rows;
-  for (const auto& p : products) {
-    if (!p.is_object()) continue;
-    const auto& product = p.get_object();
-    const auto* skus = product.if_contains("skus");
-    if (!skus || !skus->is_array()) continue;
-    for (const auto& s : skus->get_array()) {
-      if (!s.is_object()) continue;
-      const auto& sku = s.get_object();
-      const auto* price = sku.if_contains("price");
-      const boost::json::object no_price;
-      const auto& price_object = price && price->is_object() ? price->get_object() : no_price;
-      rows.push_back({text(sku, "id"), text(product, "id"), text(sku, "seller_sku"),
-                      text(product, "title"), text(price_object, "sale_price"),
-                      text(price_object, "currency")});
-    }
-  }
+  for (auto& p : plugins::normalized::products(items))
+    rows.push_back({std::move(p.sku_id), std::move(p.product_id), std::move(p.seller_sku),
+                    std::move(p.title), std::move(p.price), std::move(p.currency),
+                    std::move(p.url)});
+  return rows;
+}
+
+std::vector<store::PostRow> post_rows(const boost::json::array& items) {
+  std::vector<store::PostRow> rows;
+  for (auto& post : plugins::normalized::posts(items))
+    rows.push_back({std::move(post.id), std::move(post.title)});
   return rows;
 }
 
@@ -191,14 +186,12 @@ void Engine::Impl::sync_now(const WorkspacePtr& ws, runtime::Integration& in) {
   if (!connector || !in.credentials || !is_live(in)) return;
   schedule_sync(ws, in, options.sync_interval);  // the next one
 
-  // What to read, by the scopes that were granted.
-  std::vector<std::string> kinds;
-  if (in.key.platform == "tiktok_shop") {
-    if (granted(in, "product.read")) kinds.push_back("catalog");
-  } else {
-    if (granted(in, "video.list")) kinds.push_back("posts");
-    if (granted(in, "comment.list")) kinds.push_back("comments");
-  }
+  // What to read: the plugin's syncs whose scope was granted (orders are looked up one by one,
+  // for their trigger, never synced whole).
+  std::vector<plugins::SyncInfo> kinds;
+  for (const auto& sync : connector->descriptor().syncs)
+    if (sync.kind != "orders" && (sync.scope.empty() || granted(in, sync.scope)))
+      kinds.push_back(sync);
   auto remaining = std::make_shared<std::size_t>(kinds.size());
   auto failures = std::make_shared<std::vector<std::string>>();
   auto finished = [self = shared_from_this(), ws, platform = in.key.platform, remaining,
@@ -218,37 +211,33 @@ void Engine::Impl::sync_now(const WorkspacePtr& ws, runtime::Integration& in) {
     *remaining = 1;
     return finished();
   }
-  for (const auto& what : kinds) {
+  for (const auto& sync : kinds) {
     fetch_pages(
-        *connector, ws->id, *in.credentials, what, std::nullopt, kMaxSyncPages,
+        *connector, ws->id, *in.credentials, sync.what, std::nullopt, kMaxSyncPages,
         std::make_shared<boost::json::array>(),
-        [self = shared_from_this(), ws, platform = in.key.platform, what, failures, finished](
-            std::string error, boost::json::array items) mutable {
+        [self = shared_from_this(), ws, platform = in.key.platform, what = sync.what,
+         kind = sync.kind, failures,
+         finished](std::string error, boost::json::array items) mutable {
           if (!error.empty()) {
             failures->push_back(what + ": " + error);
             return finished();
           }
           auto& in = self->integration(*ws, platform);
           const auto at = to_ms(self->options.now());
-          if (what == "catalog") {
+          if (kind == "products") {
             self->writer.submit([id = ws->id, rows = catalog_rows(items),
                                  at](store::Transaction& tx) { tx.replace_catalog(id, rows, at); },
                                 [](std::exception_ptr) {});
-          } else if (what == "posts") {
-            std::vector<store::PostRow> posts;
-            for (const auto& item : items)
-              if (item.is_object())
-                posts.push_back({text(item.get_object(), "id"), text(item.get_object(), "title")});
-            self->writer.submit([id = ws->id, posts = std::move(posts),
+          } else if (kind == "posts") {
+            self->writer.submit([id = ws->id, posts = post_rows(items),
                                  at](store::Transaction& tx) { tx.replace_posts(id, posts, at); },
                                 [](std::exception_ptr) {});
-          } else if (what == "comments") {
+          } else if (kind == "comments") {
             // Activity the API shows but no webhook reported: the newest comment, once it is
             // older than a webhook's usual delay, newer than the last webhook and than going live.
             std::int64_t newest = 0;
-            for (const auto& item : items)
-              if (item.is_object())
-                newest = std::max(newest, integer(item.get_object(), "create_time") * 1000);
+            for (const auto& comment : plugins::normalized::comments(items))
+              newest = std::max(newest, comment.create_time * 1000);
             const auto heard = std::max(in.facts.last_webhook_ms.value_or(0),
                                         in.facts.connected_at_ms.value_or(0));
             if (newest > heard && from_ms(newest) + kWebhookGrace <= self->options.now())

@@ -1,18 +1,21 @@
-// Orders: a shop's order event is looked up at the platform (buyer, line items, total), stored,
-// and attributed to the most recent DM a flow sent the buyer within the attribution window —
-// preferring one that named a SKU of the order; the flow is credited with the order and its
-// revenue. Then the order's flows run like any trigger's.
+// Orders: an order trigger's order is looked up through the sync its plugin declares for orders
+// (buyer, items, total, in the normalized shape of sparks/plugin.h), stored, and attributed to the
+// most recent DM a flow sent the buyer within the attribution window — preferring one that named a
+// SKU of the order; the flow is credited with the order and its revenue. Then the order's flows run
+// like any trigger's.
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
 #include <cmath>
 
 #include "plugins/loaded_plugin.hpp"
+#include "plugins/normalized.hpp"
 #include "runtime/engine_impl.hpp"
 #include "util/json_fields.hpp"
 
 namespace sparks {
 
+using json_fields::strings;
 using json_fields::text;
 
 using runtime::to_ms;
@@ -35,8 +38,10 @@ void Engine::Impl::receive_order(const WorkspacePtr& ws, store::EventRow row,
   auto& shop = integration(*ws, row.platform);
   auto* connector = plugin(row.platform);
   const auto order_id = text(payload, "order_id");
-  auto store_and_run = [self = shared_from_this(), ws, row](json::object payload,
-                                                            json::value order) mutable {
+  // The order, in the shape plugins give it (sparks/plugin.h), or none when it could not be read.
+  auto store_and_run = [self = shared_from_this(), ws, row](
+                           json::object payload,
+                           std::optional<plugins::normalized::Order> order) mutable {
     store::OrderRow o{row.workspace_id,
                       text(payload, "order_id"),
                       text(payload, "order_status"),
@@ -46,20 +51,15 @@ void Engine::Impl::receive_order(const WorkspacePtr& ws, store::EventRow row,
                       "[]",
                       to_ms(self->options.now())};
     std::vector<std::string> skus;
-    if (order.is_object()) {
-      const auto& obj = order.get_object();
-      if (auto buyer = text(obj, "user_id"); !buyer.empty()) o.buyer_user_id = buyer;
-      if (!text(obj, "status").empty()) o.status = text(obj, "status");
-      if (const auto* pay = obj.if_contains("payment"); pay && pay->is_object()) {
-        o.total = text(pay->get_object(), "total_amount");
-        o.currency = text(pay->get_object(), "currency");
-      }
-      if (const auto* items = obj.if_contains("line_items"); items && items->is_array()) {
-        o.line_items = json::serialize(*items);
-        for (const auto& item : items->get_array())
-          if (item.is_object()) skus.push_back(text(item.get_object(), "seller_sku"));
-      }
+    if (order) {
+      if (!order->buyer.empty()) o.buyer_user_id = order->buyer;
+      if (!order->status.empty()) o.status = order->status;
+      if (!order->total.empty()) o.total = order->total;
+      if (!order->currency.empty()) o.currency = order->currency;
+      o.line_items = json::serialize(order->items);
+      skus = order->seller_skus;
     }
+    // What flows read of the order (the trigger's variables name these payload fields).
     if (o.buyer_user_id) payload["user"] = *o.buyer_user_id;
     if (o.total) payload["total"] = *o.total;
     if (o.currency) payload["currency"] = *o.currency;
@@ -81,18 +81,31 @@ void Engine::Impl::receive_order(const WorkspacePtr& ws, store::EventRow row,
           self->run_flows(ws, row, std::move(payload));
         });
   };
-  if (!connector || !is_live(shop) || !shop.credentials || order_id.empty())
-    return store_and_run(std::move(payload), nullptr);
+  // Looked up through the sync the plugin declares for orders, when its scope was granted.
+  const auto* lookup = connector ? connector->descriptor().sync_of_kind("orders") : nullptr;
+  const auto granted = strings(json_fields::parse_or_null(shop.facts.granted_scopes));
+  const bool allowed =
+      lookup && (lookup->scope.empty() ||
+                 std::find(granted.begin(), granted.end(), lookup->scope) != granted.end());
+  if (!allowed || !is_live(shop) || !shop.credentials || order_id.empty())
+    return store_and_run(std::move(payload), std::nullopt);
   json::object request{{"credentials", *shop.credentials},
-                       {"action", "tiktok_shop.get_order"},
-                       {"params", {{"order_id", order_id}}}};
+                       {"what", lookup->what},
+                       {"ids", json::array{json::value(order_id)}}};
   connector->call(
-      plugins::Operation::execute_action, ws->id, json::serialize(request),
+      plugins::Operation::sync, ws->id, json::serialize(request),
       [store_and_run, payload, ws, order_id](sparks_status_t status, std::string result) mutable {
-        if (status != SPARKS_OK)
-          spdlog::warn("{}: order {} could not be fetched: {}", ws->id, order_id, result);
-        store_and_run(std::move(payload),
-                      status == SPARKS_OK ? json_fields::parse_or_null(result) : json::value());
+        std::optional<plugins::normalized::Order> order;
+        if (status == SPARKS_OK) {
+          const auto page = json_fields::parse_or_null(result);
+          const auto* items = page.is_object() ? page.get_object().if_contains("items") : nullptr;
+          if (items && items->is_array())
+            order = plugins::normalized::order(items->get_array(), order_id);
+          if (!order) result = "the plugin's answer has no order " + order_id;
+        }
+        if (!order)
+          spdlog::warn("{}: order {} could not be looked up: {}", ws->id, order_id, result);
+        store_and_run(std::move(payload), std::move(order));
       });
 }
 

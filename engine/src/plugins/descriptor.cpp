@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <cstring>
 
 #include "plugins/abi_text.hpp"
 
@@ -12,6 +13,58 @@ namespace {
 // The size of the descriptor in ABI 1.0: every member up to and including action_count.
 constexpr std::size_t kDescriptorSizeV1 =
     offsetof(sparks_plugin_descriptor_t, action_count) + sizeof(std::size_t);
+
+// Where the members added in ABI 1.1 end: each pair is read only from a descriptor this long.
+constexpr std::size_t kFlowTriggersEnd =
+    offsetof(sparks_plugin_descriptor_t, flow_trigger_count) + sizeof(std::size_t);
+constexpr std::size_t kFlowActionsEnd =
+    offsetof(sparks_plugin_descriptor_t, flow_action_count) + sizeof(std::size_t);
+constexpr std::size_t kSyncsEnd =
+    offsetof(sparks_plugin_descriptor_t, sync_count) + sizeof(std::size_t);
+
+std::optional<std::string> trigger_kind_name(sparks_trigger_kind_t kind) {
+  switch (kind) {
+    case SPARKS_TRIGGER_OTHER:
+      return "other";
+    case SPARKS_TRIGGER_COMMENT:
+      return "comment";
+    case SPARKS_TRIGGER_MESSAGE:
+      return "message";
+    case SPARKS_TRIGGER_ORDER:
+      return "order";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> action_kind_name(sparks_action_kind_t kind) {
+  switch (kind) {
+    case SPARKS_ACTION_OTHER:
+      return "other";
+    case SPARKS_ACTION_MESSAGE:
+      return "message";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> sync_kind_name(sparks_sync_kind_t kind) {
+  switch (kind) {
+    case SPARKS_SYNC_PRODUCTS:
+      return "products";
+    case SPARKS_SYNC_POSTS:
+      return "posts";
+    case SPARKS_SYNC_COMMENTS:
+      return "comments";
+    case SPARKS_SYNC_ORDERS:
+      return "orders";
+  }
+  return std::nullopt;
+}
+
+OperationInfo* named(std::vector<OperationInfo>& operations, std::string_view name) {
+  for (OperationInfo& op : operations)
+    if (op.name == name) return &op;
+  return nullptr;
+}
 
 // Reads the plugin's C structs; the first problem found is kept in `error` and stops the copy.
 class Reader {
@@ -94,6 +147,88 @@ class Reader {
     return true;
   }
 
+  // The ABI 1.1 trigger structs, merged into the triggers they name.
+  bool flow_triggers(const sparks_flow_trigger_t* const* items, std::size_t count,
+                     std::vector<OperationInfo>& triggers) {
+    if (!array(items, count, "flow_triggers")) return false;
+    std::vector<std::string> seen;
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string at = "flow_triggers[" + std::to_string(i) + "]";
+      sparks_flow_trigger_t item{};
+      if (!grown(items[i], at, item)) return false;
+      OperationInfo* trigger = described(item.name, at, "triggers", triggers, seen);
+      if (trigger == nullptr) return false;
+      const auto kind = trigger_kind_name(item.kind);
+      if (!kind) return fail(at + ".kind " + std::to_string(item.kind) + " is not a trigger kind");
+      trigger->kind = *kind;
+      if (!array(item.variables, item.variable_count, at + ".variables")) return false;
+      for (std::size_t v = 0; v < item.variable_count; ++v) {
+        const std::string where = at + ".variables[" + std::to_string(v) + "]";
+        VariableInfo& variable = trigger->variables.emplace_back();
+        if (!text(item.variables[v].name, kMaxNameSize, where + ".name", variable.name) ||
+            !text(item.variables[v].field, kMaxNameSize, where + ".field", variable.field) ||
+            !text(item.variables[v].description, kMaxTextSize, where + ".description",
+                  variable.description))
+          return false;
+      }
+    }
+    return true;
+  }
+
+  // The ABI 1.1 action structs, merged into the actions they name.
+  bool flow_actions(const sparks_flow_action_t* const* items, std::size_t count,
+                    std::vector<OperationInfo>& actions) {
+    if (!array(items, count, "flow_actions")) return false;
+    std::vector<std::string> seen;
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string at = "flow_actions[" + std::to_string(i) + "]";
+      sparks_flow_action_t item{};
+      if (!grown(items[i], at, item)) return false;
+      OperationInfo* action = described(item.name, at, "actions", actions, seen);
+      if (action == nullptr) return false;
+      const auto kind = action_kind_name(item.kind);
+      if (!kind) return fail(at + ".kind " + std::to_string(item.kind) + " is not an action kind");
+      action->kind = *kind;
+      const auto answers = trigger_kind_name(item.answers);
+      if (!answers)
+        return fail(at + ".answers " + std::to_string(item.answers) + " is not a trigger kind");
+      action->answers = item.answers == SPARKS_TRIGGER_OTHER ? "any" : *answers;
+      if (!array(item.defaults, item.default_count, at + ".defaults")) return false;
+      for (std::size_t d = 0; d < item.default_count; ++d) {
+        const std::string where = at + ".defaults[" + std::to_string(d) + "]";
+        std::string param, value;
+        if (!text(item.defaults[d].param, kMaxNameSize, where + ".param", param) ||
+            !text(item.defaults[d].value, kMaxTextSize, where + ".value", value))
+          return false;
+        auto p = std::find_if(action->params.begin(), action->params.end(),
+                              [&](const ParamInfo& known) { return known.name == param; });
+        if (p == action->params.end())
+          return fail(where + ".param '" + param + "' is not a parameter of " + action->name);
+        if (!p->default_value.empty())
+          return fail(where + ".param '" + param + "' has a default already");
+        p->default_value = std::move(value);
+      }
+    }
+    return true;
+  }
+
+  bool syncs(const sparks_sync_t* const* items, std::size_t count, std::vector<SyncInfo>& out) {
+    if (!array(items, count, "syncs")) return false;
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string at = "syncs[" + std::to_string(i) + "]";
+      sparks_sync_t item{};
+      if (!grown(items[i], at, item)) return false;
+      SyncInfo& sync = out.emplace_back();
+      const auto kind = sync_kind_name(item.kind);
+      if (!kind) return fail(at + ".kind " + std::to_string(item.kind) + " is not a sync kind");
+      sync.kind = *kind;
+      if (!text(item.what, kMaxNameSize, at + ".what", sync.what) ||
+          !text(item.scope, kMaxNameSize, at + ".scope", sync.scope))
+        return false;
+    }
+    return true;
+  }
+
   bool scopes(const sparks_scope_t* items, std::size_t count, std::vector<ScopeInfo>& out) {
     if (!array(items, count, "scopes")) return false;
     for (std::size_t i = 0; i < count; ++i) {
@@ -113,23 +248,82 @@ class Reader {
     error = std::move(message);
     return false;
   }
+
+  // Copies a struct that starts with struct_size and grows at its end: the members both sides
+  // know are read, newer ones the plugin has are left alone.
+  template <typename T>
+  bool grown(const T* item, const std::string& where, T& out) {
+    if (item == nullptr) return fail(where + " is NULL");
+    if (item->struct_size < sizeof(T))
+      return fail(where + " struct_size " + std::to_string(item->struct_size) +
+                  " is smaller than ABI 1.1's " + std::to_string(sizeof(T)));
+    std::memcpy(&out, item, sizeof(T));
+    return true;
+  }
+
+  // The operation `name` describes, once.
+  OperationInfo* described(sparks_str_t name, const std::string& where, const char* list,
+                           std::vector<OperationInfo>& operations, std::vector<std::string>& seen) {
+    std::string text_name;
+    if (!text(name, kMaxNameSize, where + ".name", text_name)) return nullptr;
+    OperationInfo* op = named(operations, text_name);
+    if (op == nullptr) {
+      fail(where + ".name '" + text_name + "' is not one of the descriptor's " + list);
+      return nullptr;
+    }
+    if (std::find(seen.begin(), seen.end(), text_name) != seen.end()) {
+      fail(where + ".name '" + text_name + "' is described twice");
+      return nullptr;
+    }
+    seen.push_back(text_name);
+    return op;
+  }
 };
 
 boost::json::array params_json(const std::vector<ParamInfo>& params) {
   boost::json::array out;
-  for (const ParamInfo& p : params)
-    out.push_back(boost::json::object{{"name", p.name},
-                                      {"type", p.type},
-                                      {"required", p.required},
-                                      {"description", p.description}});
+  for (const ParamInfo& p : params) {
+    boost::json::object param{{"name", p.name},
+                              {"type", p.type},
+                              {"required", p.required},
+                              {"description", p.description}};
+    if (!p.default_value.empty()) param["default"] = p.default_value;
+    out.push_back(std::move(param));
+  }
   return out;
 }
 
-boost::json::array operations_json(const std::vector<OperationInfo>& operations) {
+boost::json::array triggers_json(const std::vector<OperationInfo>& triggers) {
   boost::json::array out;
-  for (const OperationInfo& op : operations)
-    out.push_back(boost::json::object{
-        {"name", op.name}, {"description", op.description}, {"params", params_json(op.params)}});
+  for (const OperationInfo& t : triggers) {
+    boost::json::array variables;
+    for (const VariableInfo& v : t.variables)
+      variables.push_back(boost::json::object{
+          {"name", v.name}, {"field", v.field}, {"description", v.description}});
+    out.push_back(boost::json::object{{"name", t.name},
+                                      {"description", t.description},
+                                      {"params", params_json(t.params)},
+                                      {"kind", t.kind},
+                                      {"variables", std::move(variables)}});
+  }
+  return out;
+}
+
+boost::json::array actions_json(const std::vector<OperationInfo>& actions) {
+  boost::json::array out;
+  for (const OperationInfo& a : actions)
+    out.push_back(boost::json::object{{"name", a.name},
+                                      {"description", a.description},
+                                      {"params", params_json(a.params)},
+                                      {"kind", a.kind},
+                                      {"answers", a.answers}});
+  return out;
+}
+
+boost::json::array syncs_json(const std::vector<SyncInfo>& syncs) {
+  boost::json::array out;
+  for (const SyncInfo& s : syncs)
+    out.push_back(boost::json::object{{"what", s.what}, {"kind", s.kind}, {"scope", s.scope}});
   return out;
 }
 
@@ -153,6 +347,12 @@ bool PluginDescriptor::declares_action(std::string_view name) const {
                      [&](const OperationInfo& a) { return a.name == name; });
 }
 
+const SyncInfo* PluginDescriptor::sync_of_kind(std::string_view kind) const {
+  for (const SyncInfo& sync : syncs)
+    if (sync.kind == kind) return &sync;
+  return nullptr;
+}
+
 DescriptorCopy copy_descriptor(const sparks_plugin_descriptor_t* source) {
   DescriptorCopy result;
   if (source == nullptr) {
@@ -164,7 +364,6 @@ DescriptorCopy copy_descriptor(const sparks_plugin_descriptor_t* source) {
                    " is smaller than ABI 1.0's " + std::to_string(kDescriptorSizeV1);
     return result;
   }
-  // Members added in later minor versions would be read here only when struct_size covers them.
   PluginDescriptor copy;
   Reader read;
   bool ok = read.text(source->platform_id, kMaxNameSize, "platform_id", copy.platform_id) &&
@@ -175,6 +374,13 @@ DescriptorCopy copy_descriptor(const sparks_plugin_descriptor_t* source) {
                        "lifecycle_triggers", copy.lifecycle_triggers) &&
             read.operations(source->triggers, source->trigger_count, "triggers", copy.triggers) &&
             read.operations(source->actions, source->action_count, "actions", copy.actions);
+  // Members added in later minor versions are read only when struct_size covers them.
+  const std::size_t size = source->struct_size;
+  if (ok && size >= kFlowTriggersEnd)
+    ok = read.flow_triggers(source->flow_triggers, source->flow_trigger_count, copy.triggers);
+  if (ok && size >= kFlowActionsEnd)
+    ok = read.flow_actions(source->flow_actions, source->flow_action_count, copy.actions);
+  if (ok && size >= kSyncsEnd) ok = read.syncs(source->syncs, source->sync_count, copy.syncs);
   if (!ok) {
     result.error = std::move(read.error);
     return result;
@@ -196,8 +402,9 @@ boost::json::value to_manifest_json(const PluginDescriptor& d) {
                                      {"version", d.version},
                                      {"scopes", std::move(scopes)},
                                      {"lifecycle_triggers", strings_json(d.lifecycle_triggers)},
-                                     {"triggers", operations_json(d.triggers)},
-                                     {"actions", operations_json(d.actions)}}}};
+                                     {"triggers", triggers_json(d.triggers)},
+                                     {"actions", actions_json(d.actions)},
+                                     {"syncs", syncs_json(d.syncs)}}}};
 }
 
 }  // namespace sparks::plugins

@@ -18,12 +18,24 @@ struct ParamInfo {
   std::string type;  // "string", "integer", "number", "boolean", "object", "array"
   bool required = false;
   std::string description;
+  std::string default_value;  // actions: the template the engine fills it from; empty: none
 };
 
-struct OperationInfo {  // a flow trigger or an action
+struct VariableInfo {  // a template variable a flow trigger offers
+  std::string name;    // "comment.text"
+  std::string field;   // the payload field it is read from: "text"
+  std::string description;
+};
+
+// A flow trigger or an action. What ABI 1.1 added (kind, variables, answers, defaults) is "other"
+// and empty for a plugin built against 1.0.
+struct OperationInfo {
   std::string name;
   std::string description;
   std::vector<ParamInfo> params;
+  std::string kind = "other";  // triggers: comment|message|order|other; actions: message|other
+  std::vector<VariableInfo> variables;  // triggers only
+  std::string answers = "any";          // actions only: the trigger kind it answers, or "any"
 };
 
 struct ScopeInfo {
@@ -31,6 +43,12 @@ struct ScopeInfo {
   std::string description;
   bool required = false;
   std::vector<std::string> enables;
+};
+
+struct SyncInfo {
+  std::string what;   // the sync request's `what`
+  std::string kind;   // "products", "posts", "comments", "orders"
+  std::string scope;  // empty: none needed
 };
 
 struct PluginDescriptor {
@@ -43,10 +61,13 @@ struct PluginDescriptor {
   std::vector<std::string> lifecycle_triggers;
   std::vector<OperationInfo> triggers;
   std::vector<OperationInfo> actions;
+  std::vector<SyncInfo> syncs;
 
   // A lifecycle trigger or flow trigger this plugin declares (what it may emit).
   bool declares_trigger(std::string_view name) const;
   bool declares_action(std::string_view name) const;
+  // The sync of that kind, if the plugin declares one.
+  const SyncInfo* sync_of_kind(std::string_view kind) const;
 };
 
 struct DescriptorCopy {
@@ -62,7 +83,9 @@ DescriptorCopy copy_descriptor(const sparks_plugin_descriptor_t* descriptor);
 boost::json::value to_manifest_json(const PluginDescriptor& descriptor);
 
 // Every problem with the descriptor, one line each: the manifest schema, then what a schema cannot
-// say (names carry the platform prefix and are unique; each scope enables declared names only).
+// say (names carry the platform prefix and are unique; each scope enables declared names only; a
+// trigger's payload has the fields of its kind; variables, defaults and syncs refer to what the
+// plugin declares).
 std::vector<std::string> validate_descriptor(const PluginDescriptor& descriptor);
 
 }  // namespace sparks::plugins

@@ -205,16 +205,21 @@ void Engine::Impl::restore() {
 
 void Engine::Impl::load_plugins() {
   plugin_host = std::make_unique<plugins::PluginHost>(executor, plugin_bridge);
-  if (!options.plugin_dir) return;
-  for (const auto& report : plugin_host->load_directory(*options.plugin_dir)) {
-    if (!report.loaded()) continue;  // the host logged the reason
-    auto* loaded = plugin_host->find(report.platform);
-    auto config = options.platform_config.find(report.platform);
-    std::string error;
-    if (!loaded->configure(config == options.platform_config.end() ? "{}" : config->second, error))
-      spdlog::error("plugin {} ({}): configuration refused: {}", report.platform,
-                    report.path.string(), error);
-  }
+  if (options.plugin_dir)
+    for (const auto& report : plugin_host->load_directory(*options.plugin_dir)) {
+      if (!report.loaded()) continue;  // the host logged the reason
+      auto* loaded = plugin_host->find(report.platform);
+      auto config = options.platform_config.find(report.platform);
+      std::string error;
+      if (!loaded->configure(config == options.platform_config.end() ? "{}" : config->second,
+                             error))
+        spdlog::error("plugin {} ({}): configuration refused: {}", report.platform,
+                      report.path.string(), error);
+    }
+  std::vector<const plugins::PluginDescriptor*> descriptors;
+  for (const auto* loaded : plugin_host->plugins()) descriptors.push_back(&loaded->descriptor());
+  capabilities = std::make_shared<const flows::Capabilities>(
+      flows::Capabilities::from_descriptors(descriptors));
 }
 
 // --- the public API: lifecycle ---

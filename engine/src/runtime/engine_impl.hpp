@@ -27,6 +27,7 @@
 #include <string>
 
 #include "crypto/sealed_box.hpp"
+#include "flows/capabilities.hpp"
 #include "flows/planner.hpp"
 #include "inbound/account_routes.hpp"
 #include "inbound/arrival.hpp"
@@ -83,6 +84,13 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   oauth::StateSigner state_signer;
   runtime::PluginBridge plugin_bridge;  // what the plugins reach of the engine
   std::unique_ptr<plugins::PluginHost> plugin_host;
+  // What flows can use, from the loaded plugins' descriptors; set once, by load_plugins, and only
+  // read afterwards (writer batches hold it too).
+  std::shared_ptr<const flows::Capabilities> capabilities;
+  // What the trigger `name` is, as its plugin declares (other when no plugin declares it).
+  flows::TriggerKind trigger_kind(std::string_view name) const {
+    return flows::trigger_kind_of(*capabilities, name);
+  }
   runtime::Metrics metrics;
   std::atomic<bool> stopped{false};
 

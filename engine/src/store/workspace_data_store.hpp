@@ -24,6 +24,7 @@ struct InboxMessageRow {
 
 struct CatalogSkuRow {
   std::string sku_id, product_id, seller_sku, title, price, currency;
+  std::string url = {};  // the product's page, as its connector gives it
 };
 
 struct ContactRow {

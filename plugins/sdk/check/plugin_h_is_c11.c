@@ -6,19 +6,28 @@
 static const sparks_str_t kEnables[] = {SPARKS_STR("c11.ping")};
 static const sparks_scope_t kScopes[] = {
     {SPARKS_STR("ping.read"), SPARKS_STR("Read pings"), 1, kEnables, 1}};
-static const sparks_operation_t kTriggers[] = {{SPARKS_STR("c11.ping"), SPARKS_STR(""), NULL, 0}};
-static const sparks_plugin_descriptor_t kDescriptor = {sizeof(sparks_plugin_descriptor_t),
-                                                       SPARKS_STR("c11"),
-                                                       SPARKS_STR("C11"),
-                                                       SPARKS_STR("1.0.0"),
-                                                       kScopes,
-                                                       1,
-                                                       NULL,
-                                                       0,
-                                                       kTriggers,
-                                                       1,
-                                                       NULL,
-                                                       0};
+static const sparks_param_t kPingFields[] = {
+    {SPARKS_STR("user"), SPARKS_PARAM_STRING, 1, SPARKS_STR("Who pinged")},
+    {SPARKS_STR("text"), SPARKS_PARAM_STRING, 1, SPARKS_STR("What they wrote")}};
+static const sparks_operation_t kTriggers[] = {
+    {SPARKS_STR("c11.ping"), SPARKS_STR("A ping arrived"), kPingFields, 2}};
+static const sparks_variable_t kPingVariables[] = {
+    {SPARKS_STR("ping.text"), SPARKS_STR("text"), SPARKS_STR("What they wrote")}};
+static const sparks_flow_trigger_t kPing = {sizeof(sparks_flow_trigger_t), SPARKS_STR("c11.ping"),
+                                            SPARKS_TRIGGER_MESSAGE, kPingVariables, 1};
+static const sparks_flow_trigger_t* const kFlowTriggers[] = {&kPing};
+/* Designated, so that members a later ABI minor adds at the end are zero. */
+static const sparks_plugin_descriptor_t kDescriptor = {
+    .struct_size = sizeof(sparks_plugin_descriptor_t),
+    .platform_id = SPARKS_STR("c11"),
+    .display_name = SPARKS_STR("C11"),
+    .version = SPARKS_STR("1.0.0"),
+    .scopes = kScopes,
+    .scope_count = 1,
+    .triggers = kTriggers,
+    .trigger_count = 1,
+    .flow_triggers = kFlowTriggers,
+    .flow_trigger_count = 1};
 
 static void shutdown_plugin(sparks_plugin_ctx_t* ctx) {
   (void)ctx;

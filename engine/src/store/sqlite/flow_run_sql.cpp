@@ -115,14 +115,15 @@ bool Records::commented_before(std::string_view workspace_id, std::string_view u
 
 std::vector<CatalogSkuRow> Records::load_catalog(std::string_view workspace_id) {
   Prepared select(db_,
-                  "SELECT sku_id, product_id, seller_sku, title, price, currency FROM catalog_skus"
-                  " WHERE workspace_id = ? ORDER BY seller_sku");
+                  "SELECT sku_id, product_id, seller_sku, title, price, currency, url"
+                  " FROM catalog_skus WHERE workspace_id = ? ORDER BY seller_sku");
   bind_all(select, workspace_id);
   std::vector<CatalogSkuRow> out;
   while (select.executeStep())
     out.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
                    select.getColumn(2).getString(), select.getColumn(3).getString(),
-                   select.getColumn(4).getString(), select.getColumn(5).getString()});
+                   select.getColumn(4).getString(), select.getColumn(5).getString(),
+                   select.getColumn(6).getString()});
   return out;
 }
 

@@ -298,11 +298,18 @@ CREATE TABLE flow_stats (
 ) STRICT;
 )sql";
 
+// A product's link comes from its connector (each SKU keeps its product's page); rows synced
+// before have none until the next sync replaces them.
+constexpr std::string_view kCatalogUrls = R"sql(
+ALTER TABLE catalog_skus ADD COLUMN url TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "OAuth sessions, the audit log and plugin storage", kOAuthAndAudit},
     Migration{3, "integration facts, flow versions, catalog, contacts, inbox, orders",
               kConnectionsFlowsAndData},
+    Migration{4, "the catalog's product links", kCatalogUrls},
 };
 
 constexpr bool versions_are_consecutive() {

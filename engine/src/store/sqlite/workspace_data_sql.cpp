@@ -76,11 +76,11 @@ void Records::replace_catalog(std::string_view workspace_id, const std::vector<C
   clear.exec();
   Prepared insert(db_,
                   "INSERT OR REPLACE INTO catalog_skus (workspace_id, sku_id, product_id,"
-                  " seller_sku, title, price, currency, synced_at_ms)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                  " seller_sku, title, price, currency, url, synced_at_ms)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const auto& sku : skus) {
     bind_all(insert, workspace_id, sku.sku_id, sku.product_id, sku.seller_sku, sku.title, sku.price,
-             sku.currency, at_ms);
+             sku.currency, sku.url, at_ms);
     insert.exec();
     insert.reset();
   }

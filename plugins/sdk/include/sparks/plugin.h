@@ -72,7 +72,7 @@ extern "C" {
 
 #define SPARKS_PLUGIN_ABI_MAGIC 0x53504B31u /* "SPK1" */
 #define SPARKS_PLUGIN_ABI_MAJOR 1u
-#define SPARKS_PLUGIN_ABI_MINOR 0u
+#define SPARKS_PLUGIN_ABI_MINOR 1u
 
 /* Checked by the host before anything else in the plugin is touched. */
 typedef struct sparks_plugin_abi_t {
@@ -177,6 +177,82 @@ typedef struct sparks_scope_t {
   size_t enables_count;
 } sparks_scope_t;
 
+/* ---- Added in ABI 1.1: what flows can use, and what the engine reads ------------------------ */
+/* A trigger or action the descriptor declares is usable by flows as it stands; the structs below
+ * give it meaning. Each names one of the descriptor's triggers or actions; one that is not
+ * described is of kind OTHER and offers no variables. The JSON a trigger carries, and what syncs
+ * answer, are the normalized shapes described under "Normalized shapes" below. */
+
+/* What a flow trigger is, which tells the engine what to do with it besides running flows. */
+typedef int32_t sparks_trigger_kind_t;
+enum {
+  SPARKS_TRIGGER_OTHER = 0,   /* nothing more: its author becomes a contact */
+  SPARKS_TRIGGER_COMMENT = 1, /* a public comment on a post: the commenter is noted per post */
+  SPARKS_TRIGGER_MESSAGE = 2, /* a private message to the account: it goes in the inbox */
+  SPARKS_TRIGGER_ORDER = 3    /* an order placed or changed: looked up, stored, attributed */
+};
+
+/* What an action does, as far as the engine is concerned. */
+typedef int32_t sparks_action_kind_t;
+enum {
+  SPARKS_ACTION_OTHER = 0,
+  SPARKS_ACTION_MESSAGE = 1 /* sends the contact a private message: an inbox line, counted as a
+                               DM sent, and what an order is attributed to */
+};
+
+/* What a sync's items are (see "Normalized shapes"). */
+typedef int32_t sparks_sync_kind_t;
+enum {
+  SPARKS_SYNC_PRODUCTS = 1, /* the catalog, one item per SKU: flows name products by seller_sku */
+  SPARKS_SYNC_POSTS = 2,    /* the account's posts */
+  SPARKS_SYNC_COMMENTS = 3, /* recent comments: activity no webhook reported */
+  SPARKS_SYNC_ORDERS = 4    /* orders by id: never synced whole, looked up for an order trigger */
+};
+
+/* A template variable a flow trigger offers: `{{comment.text}}` is the payload's field "text".
+ * Like sparks_param_t, this struct never changes. Its strings follow the descriptor's ownership. */
+typedef struct sparks_variable_t {
+  sparks_str_t name;        /* "comment.text": a lower_snake_case group, a dot, a lower_snake_case
+                               name; the groups "contact" and "product" are the engine's */
+  sparks_str_t field;       /* the payload field it is read from: "text" */
+  sparks_str_t description; /* one line for flow authors; may be empty */
+} sparks_variable_t;
+
+/* A parameter the engine fills from the event when a flow does not give it, by rendering a
+ * template: "comment_id" from "{{comment.id}}". Like sparks_param_t, this struct never changes. */
+typedef struct sparks_param_default_t {
+  sparks_str_t param; /* one of the action's params */
+  sparks_str_t value; /* a template over the trigger's variables and contact.* */
+} sparks_param_default_t;
+
+/* The meaning of one flow trigger. Grows only at its end (see struct_size). */
+typedef struct sparks_flow_trigger_t {
+  size_t struct_size;                 /* sizeof(sparks_flow_trigger_t) as the plugin compiled it */
+  sparks_str_t name;                  /* one of the descriptor's `triggers` */
+  sparks_trigger_kind_t kind;         /* SPARKS_TRIGGER_… */
+  const sparks_variable_t* variables; /* plugin-owned array of `variable_count` */
+  size_t variable_count;
+} sparks_flow_trigger_t;
+
+/* The meaning of one action. Grows only at its end (see struct_size). */
+typedef struct sparks_flow_action_t {
+  size_t struct_size;            /* sizeof(sparks_flow_action_t) as the plugin compiled it */
+  sparks_str_t name;             /* one of the descriptor's `actions` */
+  sparks_action_kind_t kind;     /* SPARKS_ACTION_… */
+  sparks_trigger_kind_t answers; /* the kind of trigger it answers (a reply to a comment:
+                                    SPARKS_TRIGGER_COMMENT); SPARKS_TRIGGER_OTHER: any trigger */
+  const sparks_param_default_t* defaults; /* plugin-owned array of `default_count` */
+  size_t default_count;
+} sparks_flow_action_t;
+
+/* Something `sync` can read, and the scope it needs. Grows only at its end (see struct_size). */
+typedef struct sparks_sync_t {
+  size_t struct_size;      /* sizeof(sparks_sync_t) as the plugin compiled it */
+  sparks_str_t what;       /* the request's "what": "products", lower_snake_case */
+  sparks_sync_kind_t kind; /* SPARKS_SYNC_… */
+  sparks_str_t scope;      /* one of the descriptor's scopes; empty: it needs none */
+} sparks_sync_t;
+
 typedef struct sparks_plugin_descriptor_t {
   size_t struct_size;           /* sizeof(sparks_plugin_descriptor_t) as the plugin compiled it */
   sparks_str_t platform_id;     /* "tiktok": [a-z][a-z0-9_]*, unique among loaded plugins */
@@ -192,7 +268,48 @@ typedef struct sparks_plugin_descriptor_t {
   size_t trigger_count;
   const sparks_operation_t* actions; /* plugin-owned array of `action_count` */
   size_t action_count;
+  /* Added in ABI 1.1. Arrays of pointers, so that each struct can grow at its end. */
+  const sparks_flow_trigger_t* const* flow_triggers; /* plugin-owned array of `flow_trigger_count`
+                                                        pointers, each plugin-owned */
+  size_t flow_trigger_count;
+  const sparks_flow_action_t* const* flow_actions; /* plugin-owned array of `flow_action_count`
+                                                      pointers, each plugin-owned */
+  size_t flow_action_count;
+  const sparks_sync_t* const* syncs; /* plugin-owned array of `sync_count` pointers, each
+                                        plugin-owned */
+  size_t sync_count;
+  /* New members are added here, at the end, in later minor versions. */
 } sparks_plugin_descriptor_t;
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Normalized shapes: the JSON the engine reads                                                   */
+/* ---------------------------------------------------------------------------------------------- */
+/* The engine knows no platform's own shapes: each plugin translates into these. Field names are
+ * fixed; text is a JSON string (prices and totals too: decimal text such as "39.99"); a field
+ * marked ? may be absent. A plugin may add fields of its own, which the engine ignores.
+ *
+ * Flow trigger payloads (webhook events and emit_trigger), by the trigger's kind:
+ *   every kind  "user"?: the person's id on the platform (they become a contact),
+ *               "username"?: their handle
+ *   COMMENT     "comment_id", "video_id" (the post commented on), "text", "user",
+ *               "is_live"? (true: a comment during a live stream)
+ *   MESSAGE     "text", "user", "conversation_id"?, "message_id"?
+ *   ORDER       "order_id", "order_status"?; the engine looks the order up (the descriptor's
+ *               SPARKS_SYNC_ORDERS sync) and adds "user" (the buyer), "total" and "currency" to the
+ *               payload before flows run, so variables may read them.
+ *
+ * Sync answers are {"items": [..], "next_cursor"?}; the request is
+ * {"credentials", "what", "cursor"?}, and {"credentials", "what", "ids": [..]} for orders. Items:
+ *   PRODUCTS    {"sku_id", "product_id", "seller_sku", "title", "price", "currency", "url"}
+ *               (one per SKU; "url": the product's page, which flows send as {{product.link}})
+ *   POSTS       {"id", "title"}
+ *   COMMENTS    {"id", "create_time"} (unix seconds)
+ *   ORDERS      {"id", "buyer", "status", "total", "currency",
+ *                "items": [{"sku_id", "seller_sku", "quantity" (integer), "price"}]}
+ *
+ * Actions of kind MESSAGE: the engine's "params" also carry "skus", the seller_skus of the
+ * products the message presents (possibly none), and the message is the "text" param. The result
+ * is {"message_id"?, "conversation_id"?}. */
 
 /* ---------------------------------------------------------------------------------------------- */
 /* The host's function table (host → plugin services)                                             */
@@ -342,7 +459,8 @@ typedef struct sparks_plugin_ops_t {
   /* webhook → {"events": [{"id", "account", "trigger", "payload": {..}}]}; each trigger is one
    * the descriptor declares. SPARKS_ERR_BAD_SIGNATURE when it does not verify. */
   sparks_webhook_fn_t verify_webhook;
-  /* {"credentials", "what": "catalog"|"posts", "cursor"?} → {"items": [..], "next_cursor"?} */
+  /* {"credentials", "what", "cursor"?, "ids"?} → {"items": [..], "next_cursor"?}; `what` is one
+   * of the descriptor's syncs (a plugin may answer others of its own) */
   sparks_operation_fn_t sync;
   /* {"credentials", "action", "params": {..}} → the action's result object */
   sparks_operation_fn_t execute_action;

@@ -55,13 +55,34 @@ struct Param {
   sparks_param_type_t type = SPARKS_PARAM_STRING;
   bool required = false;
   std::string description;
+  // Actions only: a template the engine renders for this parameter when a flow does not give it,
+  // e.g. "{{comment.id}}". Empty: none.
+  std::string default_value;
 };
 
-// A flow trigger or an action: "<platform>.<name>".
-struct Operation {
+// A template variable a trigger offers: `{{name}}` is the payload's `field`.
+struct Variable {
+  std::string name;   // "comment.text"
+  std::string field;  // "text"
+  std::string description;
+};
+
+// A flow trigger: "<platform>.<name>". `params` are the fields of its payload.
+struct Trigger {
   std::string name;
   std::string description;
   std::vector<Param> params;
+  sparks_trigger_kind_t kind = SPARKS_TRIGGER_OTHER;
+  std::vector<Variable> variables;
+};
+
+// An action: "<platform>.<name>".
+struct Action {
+  std::string name;
+  std::string description;
+  std::vector<Param> params;
+  sparks_action_kind_t kind = SPARKS_ACTION_OTHER;
+  sparks_trigger_kind_t answers = SPARKS_TRIGGER_OTHER;  // OTHER: works after any trigger
 };
 
 struct Scope {
@@ -71,14 +92,22 @@ struct Scope {
   std::vector<std::string> enables;  // names of triggers and actions
 };
 
+// Something `sync` can read: the request's `what`, the kind of its items, the scope it needs.
+struct Sync {
+  std::string what;
+  sparks_sync_kind_t kind = SPARKS_SYNC_PRODUCTS;
+  std::string scope;
+};
+
 struct Manifest {
   std::string platform_id;
   std::string display_name;
   std::string version;
   std::vector<Scope> scopes;
   std::vector<std::string> lifecycle_triggers;
-  std::vector<Operation> triggers;
-  std::vector<Operation> actions;
+  std::vector<Trigger> triggers;
+  std::vector<Action> actions;
+  std::vector<Sync> syncs;
 };
 
 // Owns a Manifest and the C arrays of sparks_plugin_descriptor_t that point into it. Not movable:
@@ -86,8 +115,10 @@ struct Manifest {
 class DescriptorStorage {
  public:
   explicit DescriptorStorage(Manifest manifest) : manifest_(std::move(manifest)) {
-    for (const Operation& trigger : manifest_.triggers) triggers_.push_back(operation(trigger));
-    for (const Operation& action : manifest_.actions) actions_.push_back(operation(action));
+    for (const Trigger& trigger : manifest_.triggers) add_trigger(trigger);
+    for (const Action& action : manifest_.actions) add_action(action);
+    for (const Sync& sync : manifest_.syncs)
+      syncs_.push_back({sizeof(sparks_sync_t), to_abi(sync.what), sync.kind, to_abi(sync.scope)});
     for (const std::string& name : manifest_.lifecycle_triggers) lifecycle_.push_back(to_abi(name));
     for (const Scope& scope : manifest_.scopes) {
       std::vector<sparks_str_t>& enables = enables_.emplace_back();
@@ -95,18 +126,28 @@ class DescriptorStorage {
       scopes_.push_back({to_abi(scope.name), to_abi(scope.description), scope.required ? 1 : 0,
                          enables.data(), enables.size()});
     }
-    descriptor_ = {sizeof(sparks_plugin_descriptor_t),
-                   to_abi(manifest_.platform_id),
-                   to_abi(manifest_.display_name),
-                   to_abi(manifest_.version),
-                   scopes_.data(),
-                   scopes_.size(),
-                   lifecycle_.data(),
-                   lifecycle_.size(),
-                   triggers_.data(),
-                   triggers_.size(),
-                   actions_.data(),
-                   actions_.size()};
+    // Taken once every vector above has its final size: the pointers stay valid from here on.
+    for (const sparks_flow_trigger_t& t : flow_triggers_) flow_trigger_pointers_.push_back(&t);
+    for (const sparks_flow_action_t& a : flow_actions_) flow_action_pointers_.push_back(&a);
+    for (const sparks_sync_t& s : syncs_) sync_pointers_.push_back(&s);
+    descriptor_.struct_size = sizeof(sparks_plugin_descriptor_t);
+    descriptor_.platform_id = to_abi(manifest_.platform_id);
+    descriptor_.display_name = to_abi(manifest_.display_name);
+    descriptor_.version = to_abi(manifest_.version);
+    descriptor_.scopes = scopes_.data();
+    descriptor_.scope_count = scopes_.size();
+    descriptor_.lifecycle_triggers = lifecycle_.data();
+    descriptor_.lifecycle_trigger_count = lifecycle_.size();
+    descriptor_.triggers = triggers_.data();
+    descriptor_.trigger_count = triggers_.size();
+    descriptor_.actions = actions_.data();
+    descriptor_.action_count = actions_.size();
+    descriptor_.flow_triggers = flow_trigger_pointers_.data();
+    descriptor_.flow_trigger_count = flow_trigger_pointers_.size();
+    descriptor_.flow_actions = flow_action_pointers_.data();
+    descriptor_.flow_action_count = flow_action_pointers_.size();
+    descriptor_.syncs = sync_pointers_.data();
+    descriptor_.sync_count = sync_pointers_.size();
   }
   DescriptorStorage(const DescriptorStorage&) = delete;
   DescriptorStorage& operator=(const DescriptorStorage&) = delete;
@@ -115,11 +156,30 @@ class DescriptorStorage {
   const Manifest& manifest() const { return manifest_; }
 
  private:
-  sparks_operation_t operation(const Operation& op) {
-    std::vector<sparks_param_t>& params = params_.emplace_back();
-    for (const Param& p : op.params)
-      params.push_back({to_abi(p.name), p.type, p.required ? 1 : 0, to_abi(p.description)});
-    return {to_abi(op.name), to_abi(op.description), params.data(), params.size()};
+  sparks_operation_t operation(const std::string& name, const std::string& description,
+                               const std::vector<Param>& params) {
+    std::vector<sparks_param_t>& out = params_.emplace_back();
+    for (const Param& p : params)
+      out.push_back({to_abi(p.name), p.type, p.required ? 1 : 0, to_abi(p.description)});
+    return {to_abi(name), to_abi(description), out.data(), out.size()};
+  }
+
+  void add_trigger(const Trigger& trigger) {
+    triggers_.push_back(operation(trigger.name, trigger.description, trigger.params));
+    std::vector<sparks_variable_t>& variables = variables_.emplace_back();
+    for (const Variable& v : trigger.variables)
+      variables.push_back({to_abi(v.name), to_abi(v.field), to_abi(v.description)});
+    flow_triggers_.push_back({sizeof(sparks_flow_trigger_t), to_abi(trigger.name), trigger.kind,
+                              variables.data(), variables.size()});
+  }
+
+  void add_action(const Action& action) {
+    actions_.push_back(operation(action.name, action.description, action.params));
+    std::vector<sparks_param_default_t>& defaults = defaults_.emplace_back();
+    for (const Param& p : action.params)
+      if (!p.default_value.empty()) defaults.push_back({to_abi(p.name), to_abi(p.default_value)});
+    flow_actions_.push_back({sizeof(sparks_flow_action_t), to_abi(action.name), action.kind,
+                             action.answers, defaults.data(), defaults.size()});
   }
 
   Manifest manifest_;
@@ -127,10 +187,18 @@ class DescriptorStorage {
   // vector grows (only the inner vector objects do, keeping their heap storage).
   std::vector<std::vector<sparks_param_t>> params_;
   std::vector<std::vector<sparks_str_t>> enables_;
+  std::vector<std::vector<sparks_variable_t>> variables_;
+  std::vector<std::vector<sparks_param_default_t>> defaults_;
   std::vector<sparks_operation_t> triggers_;
   std::vector<sparks_operation_t> actions_;
   std::vector<sparks_str_t> lifecycle_;
   std::vector<sparks_scope_t> scopes_;
+  std::vector<sparks_flow_trigger_t> flow_triggers_;
+  std::vector<sparks_flow_action_t> flow_actions_;
+  std::vector<sparks_sync_t> syncs_;
+  std::vector<const sparks_flow_trigger_t*> flow_trigger_pointers_;
+  std::vector<const sparks_flow_action_t*> flow_action_pointers_;
+  std::vector<const sparks_sync_t*> sync_pointers_;
   sparks_plugin_descriptor_t descriptor_{};
 };
 
