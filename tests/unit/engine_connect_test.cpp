@@ -564,7 +564,7 @@ TEST_F(EngineConnectTest, RefusalsCarryTheReasonTheLifecycleRecorded) {
   options_.lifecycle =
       shipped_lifecycle_with("do: [refuse_not_owner]", "do: [refuse_business_mismatch]");
   start_engine();
-  const std::string expected = sparks::runtime::issue_texts::business_mismatch("tiktok").message;
+  const std::string expected = sparks::runtime::issue_texts::business_mismatch("TikTok").message;
 
   auto connect_refused = wait_reply([&](auto done) {
     engine_->connect({"w1", "tiktok"}, kBen, done);
@@ -631,7 +631,7 @@ TEST_P(LifecycleStoryTest, ConnectPartiallyReconnectDisconnectAndReconnect) {
   ASSERT_FALSE(personal.error) << personal.error->message;
   EXPECT_EQ(personal.value.at("refusal").as_string(), "personal_account");
   EXPECT_EQ(personal.value.at("message").as_string(),
-            sparks::runtime::issue_texts::personal_account("tiktok").message);
+            sparks::runtime::issue_texts::personal_account("TikTok").message);
   EXPECT_EQ(look(card("tiktok")), "Connected/green");
 
   // Disconnect: the owner only; the automations that depend on TikTok pause.

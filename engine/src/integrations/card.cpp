@@ -75,8 +75,7 @@ boost::json::object make_card(const CardFacts& facts, Clock::time_point now) {
   if (waiting_since && now - *waiting_since >= kWebhookPatience)
     issues.push_back(
         {{"code", "webhook_waiting"},
-         {"message", "No webhook event from " + issue_texts::display_name(facts.platform) +
-                         " for over 10 minutes"},
+         {"message", "No webhook event from " + facts.platform_name + " for over 10 minutes"},
          {"troubleshooting", "Troubleshooting → Webhook not receiving"}});
   card["issues"] = std::move(issues);
   return card;

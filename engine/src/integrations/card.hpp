@@ -19,9 +19,10 @@ inline constexpr std::chrono::minutes kWebhookPatience{10};
 
 struct CardFacts {
   std::string platform;
-  std::string state;         // the lifecycle state's name, reported as it is
-  lifecycle::CardLook look;  // how the lifecycle shows that state: status words, dot colours
-  bool live = false;         // the state means `live`: webhook health counts from going live
+  std::string platform_name;  // as people know it: "TikTok"
+  std::string state;          // the lifecycle state's name, reported as it is
+  lifecycle::CardLook look;   // how the lifecycle shows that state: status words, dot colours
+  bool live = false;          // the state means `live`: webhook health counts from going live
   bool ever_connected =
       false;  // distinguishes "connection lost" (red) from "never connected" (grey)
   std::optional<boost::json::object> account;  // {id, name, type, business_id}

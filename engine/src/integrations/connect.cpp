@@ -42,20 +42,20 @@ std::string role_name(const std::optional<Role>& role) {
   return "member";
 }
 
-Reply not_owner(const IntegrationKey& key, const Actor& actor, std::string_view what) {
+Reply not_owner(const IntegrationKey& key, std::string_view platform_name, const Actor& actor,
+                std::string_view what) {
   return Reply::fail(ErrorKind::forbidden, "not_owner",
                      "Only an owner of workspace '" + key.workspace + "' can " + std::string(what) +
-                         " " + runtime::issue_texts::display_name(key.platform) + "; " + actor.id +
-                         " is " + (actor.role == Role::admin ? "an " : "a ") +
-                         role_name(actor.role));
+                         " " + std::string(platform_name) + "; " + actor.id + " is " +
+                         (actor.role == Role::admin ? "an " : "a ") + role_name(actor.role));
 }
 
 // A request the lifecycle refused, with the reason its refuse_* action recorded.
-Reply refused(const IntegrationKey& key, const Actor& actor, const std::string& refusal,
-              std::string_view what) {
-  if (refusal == runtime::issue_texts::kNotOwner) return not_owner(key, actor, what);
+Reply refused(const IntegrationKey& key, std::string_view platform_name, const Actor& actor,
+              const std::string& refusal, std::string_view what) {
+  if (refusal == runtime::issue_texts::kNotOwner) return not_owner(key, platform_name, actor, what);
   return Reply::fail(ErrorKind::conflict, refusal,
-                     runtime::issue_texts::refusal_message(refusal, key.platform));
+                     runtime::issue_texts::refusal_message(refusal, platform_name));
 }
 
 Reply from_outcome_error(const FireOutcome& outcome) {
@@ -71,9 +71,10 @@ bool enters(const lifecycle::Machine& machine, const FireOutcome& outcome,
 
 // Connect's answer: the consent page the lifecycle's open_oauth_session prepared.
 Reply connect_reply(const lifecycle::Machine& machine, const IntegrationKey& key,
-                    const Actor& actor, const FireOutcome& outcome) {
+                    std::string_view platform_name, const Actor& actor,
+                    const FireOutcome& outcome) {
   if (!outcome.error.empty()) return from_outcome_error(outcome);
-  if (outcome.refusal) return refused(key, actor, *outcome.refusal, "connect");
+  if (outcome.refusal) return refused(key, platform_name, actor, *outcome.refusal, "connect");
   if (!enters(machine, outcome, lifecycle::Meaning::awaiting_authorization))
     return Reply::fail(ErrorKind::conflict, "invalid_state",
                        "cannot connect " + key.platform + " from state " + outcome.from);
@@ -200,18 +201,19 @@ void Engine::connect(IntegrationKey key, Actor actor, ReplyHandler done) {
       return impl->reply(std::move(done),
                          Reply::fail(ErrorKind::not_found, "unknown_platform",
                                      "no connector is installed for '" + key.platform + "'"));
-    impl->fire_on_strand(ws, key, "connect_requested", actor, {},
-                         [impl, key, actor, done = std::move(done)](FireOutcome outcome) mutable {
-                           if (outcome.refusal)
-                             impl->audit(key.workspace, actor, "connect", key.platform,
-                                         *outcome.refusal);
-                           Reply reply = connect_reply(impl->machine, key, actor, outcome);
-                           if (!reply.error) {
-                             ++impl->metrics.connects_started;
-                             impl->audit(key.workspace, actor, "connect", key.platform, "started");
-                           }
-                           impl->reply(std::move(done), std::move(reply));
-                         });
+    impl->fire_on_strand(
+        ws, key, "connect_requested", actor, {},
+        [impl, key, actor, done = std::move(done)](FireOutcome outcome) mutable {
+          if (outcome.refusal)
+            impl->audit(key.workspace, actor, "connect", key.platform, *outcome.refusal);
+          Reply reply =
+              connect_reply(impl->machine, key, impl->platform_name(key.platform), actor, outcome);
+          if (!reply.error) {
+            ++impl->metrics.connects_started;
+            impl->audit(key.workspace, actor, "connect", key.platform, "started");
+          }
+          impl->reply(std::move(done), std::move(reply));
+        });
   });
 }
 
@@ -228,14 +230,15 @@ std::string issue_message(const runtime::Integration& in, std::string_view code)
 // The callback's answer, for the page the owner lands on and for the API: why it was refused, or
 // that it is connected (naming what is missing when some scopes were not granted), or why not.
 Reply authorization_reply(const lifecycle::Machine& machine, const IntegrationKey& key,
-                          const FireOutcome& outcome, const runtime::Integration& in) {
+                          std::string_view platform_name, const FireOutcome& outcome,
+                          const runtime::Integration& in) {
   namespace texts = runtime::issue_texts;
   std::string message;
   if (outcome.refusal) {
-    message = texts::refusal_message(*outcome.refusal, key.platform);
+    message = texts::refusal_message(*outcome.refusal, platform_name);
   } else if (enters(machine, outcome, lifecycle::Meaning::live)) {
     message = issue_message(in, texts::kMissingScopes);
-    if (message.empty()) message = texts::display_name(key.platform) + " is connected";
+    if (message.empty()) message = std::string(platform_name) + " is connected";
   } else {
     message = issue_message(in, texts::kConsentDenied);
   }
@@ -310,8 +313,9 @@ void Engine::complete_authorization(std::string platform,
             ++impl->metrics.authorizations_completed;
             impl->audit(key.workspace, actor, "authorize", key.platform,
                         outcome.refusal ? *outcome.refusal : outcome.to);
-            impl->reply(std::move(done), authorization_reply(impl->machine, key, outcome,
-                                                             impl->integration(*ws, key.platform)));
+            impl->reply(std::move(done),
+                        authorization_reply(impl->machine, key, impl->platform_name(key.platform),
+                                            outcome, impl->integration(*ws, key.platform)));
           });
         };
         auto deny = [impl, ws, key, actor, finish](std::string error_code,
@@ -445,14 +449,13 @@ void Engine::disconnect(IntegrationKey key, Actor actor, ReplyHandler done) {
             return impl->reply(std::move(done), from_outcome_error(outcome));
           if (outcome.refusal) {
             impl->audit(key.workspace, actor, "disconnect", key.platform, *outcome.refusal);
-            return impl->reply(std::move(done),
-                               refused(key, actor, *outcome.refusal, "disconnect"));
+            return impl->reply(std::move(done), refused(key, impl->platform_name(key.platform),
+                                                        actor, *outcome.refusal, "disconnect"));
           }
           if (!outcome.handled)
-            return impl->reply(std::move(done),
-                               Reply::fail(ErrorKind::conflict, "not_connected",
-                                           runtime::issue_texts::display_name(key.platform) +
-                                               " is not connected"));
+            return impl->reply(std::move(done), Reply::fail(ErrorKind::conflict, "not_connected",
+                                                            impl->platform_name(key.platform) +
+                                                                " is not connected"));
           impl->audit(key.workspace, actor, "disconnect", key.platform, "ok");
           impl->reply(std::move(done),
                       Reply::ok({{"platform", key.platform}, {"state", outcome.to}}));

@@ -20,13 +20,7 @@ IssueToRaise issue(std::string_view code, std::string message, std::string troub
 
 }  // namespace
 
-std::string display_name(std::string_view platform) {
-  if (platform == "tiktok") return "TikTok";
-  if (platform == "tiktok_shop") return "TikTok Shop";
-  return std::string(platform);
-}
-
-IssueToRaise missing_scopes(std::string_view platform, const std::vector<std::string>& scopes,
+IssueToRaise missing_scopes(std::string_view platform_name, const std::vector<std::string>& scopes,
                             const std::vector<std::string>& effects) {
   std::string what;
   if (effects.empty()) {
@@ -35,9 +29,9 @@ IssueToRaise missing_scopes(std::string_view platform, const std::vector<std::st
     for (const auto& effect : effects) what += (what.empty() ? "" : "; ") + effect;
   }
   return issue(kMissingScopes,
-               display_name(platform) + " is partially connected. " + what +
+               std::string(platform_name) + " is partially connected. " + what +
                    " — reconnect and approve every scope",
-               "Integrations → " + display_name(platform) + " → Reconnect");
+               "Integrations → " + std::string(platform_name) + " → Reconnect");
 }
 
 namespace {
@@ -89,55 +83,56 @@ std::string scope_effect(std::string_view scope, const std::vector<std::string>&
   return found.size() > 1 ? out + ")" : out;
 }
 
-std::string refusal_message(std::string_view code, std::string_view platform) {
-  if (code == kPersonalAccount) return personal_account(platform).message;
-  if (code == kBusinessMismatch) return business_mismatch(platform).message;
+std::string refusal_message(std::string_view code, std::string_view platform_name) {
+  if (code == kPersonalAccount) return personal_account(platform_name).message;
+  if (code == kBusinessMismatch) return business_mismatch(platform_name).message;
   if (code == kNotOwner)
-    return "Only an owner of the workspace can do that for " + display_name(platform);
-  return "The " + display_name(platform) + " integration refused this (" + std::string(code) + ")";
+    return "Only an owner of the workspace can do that for " + std::string(platform_name);
+  return "The " + std::string(platform_name) + " integration refused this (" + std::string(code) +
+         ")";
 }
 
-IssueToRaise personal_account(std::string_view platform) {
+IssueToRaise personal_account(std::string_view platform_name) {
   return issue(kPersonalAccount,
-               "That is a personal " + display_name(platform) +
+               "That is a personal " + std::string(platform_name) +
                    " account; connect the creator (business) account that posts your videos",
                "Switch the account to a business account in the TikTok app, then connect again");
 }
 
-IssueToRaise business_mismatch(std::string_view platform) {
+IssueToRaise business_mismatch(std::string_view platform_name) {
   return issue(kBusinessMismatch,
-               "This " + display_name(platform) +
+               "This " + std::string(platform_name) +
                    " account belongs to another business than the connected creator account; the "
                    "creator and the Shop must be on the same business",
                "Connect the TikTok Shop seller account tied to your creator account");
 }
 
-IssueToRaise consent_denied(std::string_view platform, std::string_view description) {
+IssueToRaise consent_denied(std::string_view platform_name, std::string_view description) {
   return issue(kConsentDenied,
-               "Authorization was not granted on " + display_name(platform) +
+               "Authorization was not granted on " + std::string(platform_name) +
                    (description.empty() ? std::string() : ": " + std::string(description)),
                "Click Connect again and approve the requested scopes");
 }
 
-IssueToRaise authorization_expired(std::string_view platform) {
+IssueToRaise authorization_expired(std::string_view platform_name) {
   return issue(kAuthorizationExpired,
-               "The " + display_name(platform) + " authorization was not completed in time",
-               "Click Connect again and finish signing in on " + display_name(platform));
+               "The " + std::string(platform_name) + " authorization was not completed in time",
+               "Click Connect again and finish signing in on " + std::string(platform_name));
 }
 
-IssueToRaise reconnect_required(std::string_view platform) {
+IssueToRaise reconnect_required(std::string_view platform_name) {
   return issue(kReconnectRequired,
-               display_name(platform) +
+               std::string(platform_name) +
                    " rejected our saved authorization; an owner needs to reconnect the account",
-               "Integrations → " + display_name(platform) + " → Connect");
+               "Integrations → " + std::string(platform_name) + " → Connect");
 }
 
-IssueToRaise authorization_removed(std::string_view platform, std::string_view reason) {
+IssueToRaise authorization_removed(std::string_view platform_name, std::string_view reason) {
   return issue(kAuthorizationRemoved,
-               "Access was removed on " + display_name(platform) +
+               "Access was removed on " + std::string(platform_name) +
                    (reason.empty() ? std::string() : " (" + std::string(reason) + ")") +
                    "; automations that depend on it are paused",
-               "Integrations → " + display_name(platform) + " → Connect");
+               "Integrations → " + std::string(platform_name) + " → Connect");
 }
 
 }  // namespace sparks::runtime::issue_texts

@@ -11,6 +11,9 @@
 
 namespace sparks::runtime::issue_texts {
 
+// Every text names the platform as people know it: `platform_name` is the display name its
+// plugin's descriptor gives ("TikTok").
+
 // Refusals (what a refuse_* lifecycle action records); the last two are also issue codes.
 inline constexpr std::string_view kNotOwner = "not_owner";
 
@@ -27,12 +30,9 @@ inline constexpr std::array kConnectionIssueCodes{
     kMissingScopes,        kPersonalAccount,   kBusinessMismatch,    kConsentDenied,
     kAuthorizationExpired, kReconnectRequired, kAuthorizationRemoved};
 
-// "TikTok" for "tiktok"; the id itself for a platform without a known display name.
-std::string display_name(std::string_view platform);
-
 // `effects`: one line per missing scope saying what it disables (see scope_effect); when empty,
 // the scopes are named alone.
-IssueToRaise missing_scopes(std::string_view platform, const std::vector<std::string>& scopes,
+IssueToRaise missing_scopes(std::string_view platform_name, const std::vector<std::string>& scopes,
                             const std::vector<std::string>& effects = {});
 // "DMs cannot be sent: message.list.send was not approved", from what the triggers and actions
 // the scope enables are (their kinds, in `capabilities`).
@@ -40,13 +40,13 @@ std::string scope_effect(std::string_view scope, const std::vector<std::string>&
                          std::string_view description, const flows::Capabilities& capabilities);
 // What a person reads when the lifecycle refused a request with `code`: the words of the issue
 // that refusal raises, or a line naming the code for a refusal without one.
-std::string refusal_message(std::string_view code, std::string_view platform);
+std::string refusal_message(std::string_view code, std::string_view platform_name);
 
-IssueToRaise personal_account(std::string_view platform);
-IssueToRaise business_mismatch(std::string_view platform);
-IssueToRaise consent_denied(std::string_view platform, std::string_view description);
-IssueToRaise authorization_expired(std::string_view platform);
-IssueToRaise reconnect_required(std::string_view platform);
-IssueToRaise authorization_removed(std::string_view platform, std::string_view reason);
+IssueToRaise personal_account(std::string_view platform_name);
+IssueToRaise business_mismatch(std::string_view platform_name);
+IssueToRaise consent_denied(std::string_view platform_name, std::string_view description);
+IssueToRaise authorization_expired(std::string_view platform_name);
+IssueToRaise reconnect_required(std::string_view platform_name);
+IssueToRaise authorization_removed(std::string_view platform_name, std::string_view reason);
 
 }  // namespace sparks::runtime::issue_texts

@@ -107,7 +107,7 @@ const lifecycle::Registry& lifecycle_registry() {
                  [](const lifecycle::Firing& f) { follow_up(f, FollowUp::cancel_recovery); });
 
     r.add_action("raise_missing_scopes_issue", [](const lifecycle::Firing& f) {
-      raise(f, issue_texts::missing_scopes(ctx(f).key.platform, missing_scopes(f),
+      raise(f, issue_texts::missing_scopes(ctx(f).platform_name, missing_scopes(f),
                                            strings_at(f, "missing_scope_effects")));
     });
     r.add_action("clear_missing_scopes_issue", [](const lifecycle::Firing& f) {
@@ -121,24 +121,24 @@ const lifecycle::Registry& lifecycle_registry() {
     });
     r.add_action("refuse_personal_account", [](const lifecycle::Firing& f) {
       ctx(f).effects.refusal = std::string(issue_texts::kPersonalAccount);
-      raise(f, issue_texts::personal_account(ctx(f).key.platform));
+      raise(f, issue_texts::personal_account(ctx(f).platform_name));
     });
     r.add_action("refuse_business_mismatch", [](const lifecycle::Firing& f) {
       ctx(f).effects.refusal = std::string(issue_texts::kBusinessMismatch);
-      raise(f, issue_texts::business_mismatch(ctx(f).key.platform));
+      raise(f, issue_texts::business_mismatch(ctx(f).platform_name));
     });
     r.add_action("record_consent_denied", [](const lifecycle::Firing& f) {
-      raise(f, issue_texts::consent_denied(ctx(f).key.platform,
+      raise(f, issue_texts::consent_denied(ctx(f).platform_name,
                                            string_field(ctx(f).payload, "error_description")));
     });
     r.add_action("record_authorization_expired", [](const lifecycle::Firing& f) {
-      raise(f, issue_texts::authorization_expired(ctx(f).key.platform));
+      raise(f, issue_texts::authorization_expired(ctx(f).platform_name));
     });
     r.add_action("raise_reconnect_issue", [](const lifecycle::Firing& f) {
-      raise(f, issue_texts::reconnect_required(ctx(f).key.platform));
+      raise(f, issue_texts::reconnect_required(ctx(f).platform_name));
     });
     r.add_action("raise_authorization_removed_issue", [](const lifecycle::Firing& f) {
-      raise(f, issue_texts::authorization_removed(ctx(f).key.platform,
+      raise(f, issue_texts::authorization_removed(ctx(f).platform_name,
                                                   string_field(ctx(f).payload, "reason")));
     });
     return r;

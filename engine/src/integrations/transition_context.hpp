@@ -41,6 +41,7 @@ struct Effects {
 
 struct TransitionContext {
   const IntegrationKey& key;
+  const std::string& platform_name;  // as people know it: its plugin's display name
   const Actor& actor;
   const boost::json::object& payload;
   Effects effects;

@@ -92,7 +92,8 @@ void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, st
 
   auto& in = integration(*ws, key.platform);
   const lifecycle::Instance before = in.machine;
-  runtime::TransitionContext context{key, actor, payload, {}};
+  const std::string name = platform_name(key.platform);
+  runtime::TransitionContext context{key, name, actor, payload, {}};
   const auto result = machine.fire(in.machine, *event_id, &context);
   FireOutcome outcome{.handled = result.handled,
                       .from = std::string(machine.state_name(result.from)),

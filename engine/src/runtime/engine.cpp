@@ -100,6 +100,11 @@ plugins::LoadedPlugin* Engine::Impl::plugin(std::string_view platform) const {
   return plugin_host ? plugin_host->find(platform) : nullptr;
 }
 
+std::string Engine::Impl::platform_name(std::string_view platform) const {
+  const auto* connector = plugin(platform);
+  return connector ? connector->descriptor().display_name : std::string(platform);
+}
+
 bool Engine::Impl::is_live(const runtime::Integration& in) const {
   return machine.means(in.machine.state, lifecycle::Meaning::live);
 }

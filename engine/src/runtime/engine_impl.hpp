@@ -104,6 +104,8 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   WorkspacePtr workspace(std::string_view id);
   runtime::Integration& integration(runtime::Workspace& ws, std::string_view platform);
   plugins::LoadedPlugin* plugin(std::string_view platform) const;
+  // The platform as people know it, from its plugin's descriptor ("TikTok"); the id without one.
+  std::string platform_name(std::string_view platform) const;
 
   template <typename Result>
   void complete(std::function<void(Result)> done, Result result) {

@@ -4,12 +4,12 @@
 #include <boost/json.hpp>
 #include <sstream>
 
-#include "plugins/loaded_plugin.hpp"
 #include "integrations/card.hpp"
+#include "plugins/loaded_plugin.hpp"
 #include "runtime/engine_impl.hpp"
-#include "views/kept_data_json.hpp"
 #include "store/workspace_data_store.hpp"
 #include "util/json_fields.hpp"
+#include "views/kept_data_json.hpp"
 
 namespace sparks {
 
@@ -32,6 +32,7 @@ void Engine::cards(std::string workspace, ReplyHandler done) {
       const auto& f = in.facts;
       runtime::CardFacts facts;
       facts.platform = in.key.platform;
+      facts.platform_name = connector->descriptor().display_name;
       runtime::describe_state(facts, impl->machine, in.machine.state);
       facts.ever_connected = f.ever_connected;
       if (f.account_json) {
