@@ -86,10 +86,7 @@ struct FlowOps {
       for (auto* connector : impl->plugin_host->plugins()) {
         auto& in = impl->integration(*ws, connector->platform());
         if (!impl->is_live(in)) continue;
-        auto& scopes = snapshot.granted[in.key.platform];
-        if (auto parsed = parse_or_null(in.facts.granted_scopes); parsed.is_array())
-          for (const auto& s : parsed.get_array())
-            if (s.is_string()) scopes.emplace_back(s.get_string());
+        snapshot.granted[in.key.platform] = in.granted_scopes();
       }
       next(std::move(snapshot));
     });

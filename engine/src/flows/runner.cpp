@@ -86,8 +86,7 @@ std::map<std::string, flows::PlatformFacts, std::less<>> Engine::Impl::platform_
   std::map<std::string, flows::PlatformFacts, std::less<>> facts;
   for (auto* connector : plugin_host->plugins()) {
     auto& in = integration(ws, connector->platform());
-    facts[connector->platform()] = {
-        is_live(in), json_fields::strings(json_fields::parse_or_null(in.facts.granted_scopes))};
+    facts[connector->platform()] = {is_live(in), in.granted_scopes()};
   }
   return facts;
 }

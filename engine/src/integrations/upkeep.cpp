@@ -30,11 +30,6 @@ namespace {
 constexpr int kMaxSyncPages = 20;                 // a sync reads at most this many pages per kind
 constexpr std::chrono::minutes kWebhookGrace{1};  // a webhook may trail the API by this much
 
-bool granted(const runtime::Integration& in, std::string_view scope) {
-  const auto scopes = json_fields::strings(json_fields::parse_or_null(in.facts.granted_scopes));
-  return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
-}
-
 using PagesDone = std::function<void(std::string error, boost::json::array items)>;
 
 // Reads pages of one kind of sync until the connector gives no next cursor.
@@ -190,8 +185,7 @@ void Engine::Impl::sync_now(const WorkspacePtr& ws, runtime::Integration& in) {
   // for their trigger, never synced whole).
   std::vector<plugins::SyncInfo> kinds;
   for (const auto& sync : connector->descriptor().syncs)
-    if (sync.kind != "orders" && (sync.scope.empty() || granted(in, sync.scope)))
-      kinds.push_back(sync);
+    if (sync.kind != "orders" && in.granted(sync.scope)) kinds.push_back(sync);
   auto remaining = std::make_shared<std::size_t>(kinds.size());
   auto failures = std::make_shared<std::vector<std::string>>();
   auto finished = [self = shared_from_this(), ws, platform = in.key.platform, remaining,

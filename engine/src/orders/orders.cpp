@@ -83,10 +83,7 @@ void Engine::Impl::receive_order(const WorkspacePtr& ws, store::EventRow row,
   };
   // Looked up through the sync the plugin declares for orders, when its scope was granted.
   const auto* lookup = connector ? connector->descriptor().sync_of_kind("orders") : nullptr;
-  const auto granted = strings(json_fields::parse_or_null(shop.facts.granted_scopes));
-  const bool allowed =
-      lookup && (lookup->scope.empty() ||
-                 std::find(granted.begin(), granted.end(), lookup->scope) != granted.end());
+  const bool allowed = lookup && shop.granted(lookup->scope);
   if (!allowed || !is_live(shop) || !shop.credentials || order_id.empty())
     return store_and_run(std::move(payload), std::nullopt);
   json::object request{{"credentials", *shop.credentials},

@@ -1,6 +1,7 @@
 #pragma once
 // One workspace's live state. Touched only on the workspace's strand: that ordering is the whole
 // concurrency story of the domain code, so there are no locks here.
+#include <algorithm>
 #include <boost/asio/strand.hpp>
 #include <boost/json/object.hpp>
 #include <map>
@@ -12,6 +13,7 @@
 #include "runtime/strand_timer.hpp"
 #include "sparks/engine.hpp"
 #include "store/integration_facts_store.hpp"
+#include "util/json_fields.hpp"
 
 namespace sparks::runtime {
 
@@ -29,6 +31,16 @@ struct Integration {
   StrandTimer refresh_timer;  // refresh ahead of expiry, or the next retry after a failure
   StrandTimer sync_timer;
   bool refreshing = false;  // one refresh at a time
+
+  // The scopes the platform granted, as the card's facts keep them; an empty scope (an operation
+  // that needs none) is always granted.
+  std::vector<std::string> granted_scopes() const {
+    return json_fields::strings(json_fields::parse_or_null(facts.granted_scopes));
+  }
+  bool granted(std::string_view scope) const {
+    const auto scopes = granted_scopes();
+    return scope.empty() || std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
+  }
   int failed_attempts = 0;  // consecutive failed refreshes or recoveries: the back-off step
 };
 

@@ -42,7 +42,7 @@ void Engine::cards(std::string workspace, ReplyHandler done) {
       }
       // Scopes describe a connection: a disconnected integration has none.
       if (impl->has_connection(in)) {
-        facts.granted_scopes = json_fields::strings(json_fields::parse_or_null(f.granted_scopes));
+        facts.granted_scopes = in.granted_scopes();
         facts.missing_scopes = json_fields::strings(json_fields::parse_or_null(f.missing_scopes));
       }
       facts.connected_at = time_of(f.connected_at_ms);
