@@ -1,114 +1,11 @@
 #pragma once
-// Reading the JSON documents a connector receives (requests from the engine, answers from a
-// platform) without a cascade of type checks at every call site: a missing or mistyped field reads
-// as empty, and only a document that is not an object at all is an error.
-//
-// Header-only, compiled into each connector. Boost.JSON itself is compiled into the connector too
-// (one source file includes <boost/json/src.hpp>), so a plugin needs no Boost library at run time.
-#include <boost/json.hpp>
-#include <cstdint>
-#include <optional>
-#include <stdexcept>
-#include <string>
-#include <string_view>
-#include <vector>
+// The connectors read JSON with the SDK's field readers (sparks/json_fields.hpp), as
+// connectors::text(…) and so on.
+#include <sparks/json_fields.hpp>
 
 namespace sparks::connectors {
 
 namespace json = boost::json;
-
-// A JSON object, or throws std::invalid_argument naming `what` (the SDK turns the exception into a
-// failed operation).
-inline json::object parse_object(std::string_view text, std::string_view what = "the document") {
-  boost::system::error_code ec;
-  json::value value = json::parse(text, ec);
-  if (ec || !value.is_object())
-    throw std::invalid_argument(std::string(what) + " is not a JSON object");
-  return std::move(value.as_object());
-}
-
-// The same, without throwing: nullopt when `text` is not a JSON object.
-inline std::optional<json::object> try_parse_object(std::string_view text) {
-  boost::system::error_code ec;
-  json::value value = json::parse(text, ec);
-  if (ec || !value.is_object()) return std::nullopt;
-  return std::move(value.as_object());
-}
-
-// The string at `key`; numbers are written out (platforms are loose about ids); else "".
-inline std::string text(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  if (value == nullptr) return {};
-  if (value->is_string()) return std::string(value->as_string());
-  if (value->is_int64()) return std::to_string(value->as_int64());
-  if (value->is_uint64()) return std::to_string(value->as_uint64());
-  return {};
-}
-
-// The integer at `key`, also when the platform sends it as a string of digits.
-inline std::optional<std::int64_t> integer(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  if (value == nullptr) return std::nullopt;
-  if (value->is_int64()) return value->as_int64();
-  if (value->is_uint64()) return static_cast<std::int64_t>(value->as_uint64());
-  if (value->is_double()) return static_cast<std::int64_t>(value->as_double());
-  if (value->is_string()) {
-    const json::string& digits = value->as_string();
-    if (digits.empty() || digits.size() > 18) return std::nullopt;
-    std::int64_t number = 0;
-    for (char c : digits) {
-      if (c < '0' || c > '9') return std::nullopt;
-      number = number * 10 + (c - '0');
-    }
-    return number;
-  }
-  return std::nullopt;
-}
-
-inline bool boolean(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr && value->is_bool() && value->as_bool();
-}
-
-// The object at `key`, or an empty one.
-inline json::object object_at(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr && value->is_object() ? value->as_object() : json::object{};
-}
-
-// The array at `key`, or an empty one.
-inline json::array array_at(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr && value->is_array() ? value->as_array() : json::array{};
-}
-
-// The strings of the array at `key` (other elements are skipped).
-inline std::vector<std::string> strings_at(const json::object& object, std::string_view key) {
-  std::vector<std::string> out;
-  for (const json::value& item : array_at(object, key))
-    if (item.is_string()) out.emplace_back(item.as_string());
-  return out;
-}
-
-// "a,b , c" → {"a", "b", "c"}: how OAuth answers list granted scopes.
-inline std::vector<std::string> split_list(std::string_view list, char separator = ',') {
-  std::vector<std::string> out;
-  while (!list.empty()) {
-    std::size_t end = list.find(separator);
-    std::string_view item = list.substr(0, end);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.emplace_back(item);
-    if (end == std::string_view::npos) break;
-    list.remove_prefix(end + 1);
-  }
-  return out;
-}
-
-inline json::array to_json_array(const std::vector<std::string>& items) {
-  json::array out;
-  for (const std::string& item : items) out.emplace_back(item);
-  return out;
-}
+using namespace sparks::json_fields;
 
 }  // namespace sparks::connectors

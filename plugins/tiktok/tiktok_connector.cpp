@@ -43,7 +43,7 @@ json::object credentials_from(const json::object& token) {
           {"expires_at", now + expires_in},
           {"refresh_expires_at", now + refresh_expires_in},
           {"granted_scopes",
-           connectors::to_json_array(connectors::split_list(connectors::text(token, "scope")))},
+           connectors::array_of(connectors::split_list(connectors::text(token, "scope")))},
           {"account_id", connectors::text(token, "open_id")}};
 }
 
@@ -77,7 +77,7 @@ class TikTokConnector final : public sparks::plugin::Connector {
 
   void authorize_url(Request request, Done done) override {
     const json::object in = connectors::parse_object(request.json, "the request");
-    std::vector<std::string> scopes = connectors::strings_at(in, "scopes");
+    std::vector<std::string> scopes = connectors::strings(in, "scopes");
     if (scopes.empty())
       for (const auto& scope : manifest().scopes) scopes.push_back(scope.name);
     // Login Kit lists scopes comma-separated; the commas stay literal, as in TikTok's examples.

@@ -56,7 +56,7 @@ json::object credentials_of(const json::object& request) {
 
 // The order ids of a sync request: ["a", "b"] or "a,b".
 std::vector<std::string> order_ids(const json::object& request) {
-  std::vector<std::string> ids = connectors::strings_at(request, "ids");
+  std::vector<std::string> ids = connectors::strings(request, "ids");
   if (ids.empty()) ids = connectors::split_list(connectors::text(request, "ids"));
   return ids;
 }

@@ -5,7 +5,7 @@
 #include <ctime>
 
 #include "flows/flow_loader.hpp"
-#include "util/json_fields.hpp"
+#include <sparks/json_fields.hpp>
 
 namespace sparks::runtime {
 

@@ -11,7 +11,7 @@
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/backoff.hpp"
 #include "runtime/engine_impl.hpp"
-#include "util/json_fields.hpp"
+#include <sparks/json_fields.hpp>
 
 namespace sparks {
 

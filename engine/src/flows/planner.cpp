@@ -6,7 +6,7 @@
 
 #include "flows/flow_loader.hpp"
 #include "flows/steps.hpp"
-#include "util/json_fields.hpp"
+#include <sparks/json_fields.hpp>
 
 namespace sparks::flows {
 

@@ -12,7 +12,7 @@
 #include "store/automation_store.hpp"
 #include "store/flow_store.hpp"
 #include "store/workspace_data_store.hpp"
-#include "util/json_fields.hpp"
+#include <sparks/json_fields.hpp>
 
 namespace sparks {
 

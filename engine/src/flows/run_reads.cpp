@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "util/json_fields.hpp"
+#include <sparks/json_fields.hpp>
 
 namespace sparks::flows {
 

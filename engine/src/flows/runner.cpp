@@ -14,7 +14,7 @@
 #include "flows/planner.hpp"
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/engine_impl.hpp"
-#include "util/json_fields.hpp"
+#include <sparks/json_fields.hpp>
 
 namespace sparks {
 

@@ -4,7 +4,7 @@
 #include <ctime>
 
 #include "integrations/issue_texts.hpp"
-#include "util/json_fields.hpp"
+#include <sparks/json_fields.hpp>
 
 namespace sparks::runtime {
 

@@ -21,7 +21,7 @@
 #include "runtime/engine_impl.hpp"
 #include "store/oauth_store.hpp"
 #include "store/workspace_data_store.hpp"
-#include "util/json_fields.hpp"
+#include <sparks/json_fields.hpp>
 
 namespace sparks {
 

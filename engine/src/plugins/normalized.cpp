@@ -1,6 +1,6 @@
 #include "plugins/normalized.hpp"
 
-#include "util/json_fields.hpp"
+#include <sparks/json_fields.hpp>
 
 namespace sparks::plugins::normalized {
 
@@ -29,8 +29,8 @@ std::vector<Comment> comments(const boost::json::array& items) {
   std::vector<Comment> out;
   for (const auto& item : items)
     if (item.is_object())
-      out.push_back(
-          {text(item.get_object(), "id"), json_fields::integer(item.get_object(), "create_time")});
+      out.push_back({text(item.get_object(), "id"),
+                     json_fields::integer(item.get_object(), "create_time").value_or(0)});
   return out;
 }
 

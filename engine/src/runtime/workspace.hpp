@@ -13,7 +13,7 @@
 #include "runtime/strand_timer.hpp"
 #include "sparks/engine.hpp"
 #include "store/integration_facts_store.hpp"
-#include "util/json_fields.hpp"
+#include <sparks/json_fields.hpp>
 
 namespace sparks::runtime {
 

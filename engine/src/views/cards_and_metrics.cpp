@@ -8,7 +8,7 @@
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/engine_impl.hpp"
 #include "store/workspace_data_store.hpp"
-#include "util/json_fields.hpp"
+#include <sparks/json_fields.hpp>
 #include "views/kept_data_json.hpp"
 
 namespace sparks {

@@ -4,7 +4,7 @@
 #include <map>
 #include <string>
 
-#include "util/json_fields.hpp"
+#include <sparks/json_fields.hpp>
 
 namespace sparks::runtime {
 namespace {
