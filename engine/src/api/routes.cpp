@@ -152,10 +152,21 @@ bool is_yaml_content_type(std::string_view content_type) {
   return type == "application/yaml" || type == "text/yaml" || type == "application/x-yaml";
 }
 
-void mount_api(http::Router& router, std::shared_ptr<Engine> engine,
-               std::shared_ptr<const config::Config> config) {
-  auto api = std::make_shared<Api>(std::move(engine), *config);
+namespace {
 
+const std::string kWorkspace = "/api/v1/workspaces/{ws}";
+
+// Registers a route that a workspace member calls with an API key.
+struct AddMemberRoute {
+  http::Router& router;
+  std::shared_ptr<Api> api;
+  void operator()(const std::string& method, const std::string& pattern, MemberCall call,
+                  int ok_status = 200) const {
+    router.add(method, pattern, member_route(api, pattern, std::move(call), ok_status));
+  }
+};
+
+void mount_monitoring(http::Router& router, const std::shared_ptr<Api>& api) {
   router.add_sync("GET", "/healthz", [api](const http::Request&) {
     api->counters.count("/healthz", 200);
     return http::Response::json(200, {{"status", "ok"}});
@@ -168,13 +179,10 @@ void mount_api(http::Router& router, std::shared_ptr<Engine> engine,
     response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8";
     return response;
   });
+}
 
-  const std::string ws = "/api/v1/workspaces/{ws}";
-  auto add = [&router, &api](const std::string& method, const std::string& pattern, MemberCall call,
-                             int ok_status = 200) {
-    router.add(method, pattern, member_route(api, pattern, std::move(call), ok_status));
-  };
-
+void mount_integrations(const AddMemberRoute& add) {
+  const std::string& ws = kWorkspace;
   // Integrations: the cards, and the owner's connect / disconnect.
   add("GET", ws + "/integrations",
       [](Engine& e, const http::Request& r, const Actor&, ReplyHandler done) {
@@ -191,7 +199,10 @@ void mount_api(http::Router& router, std::shared_ptr<Engine> engine,
   add("GET", ws + "/audit", [](Engine& e, const http::Request& r, const Actor&, ReplyHandler done) {
     e.audit_log(r.params.at("ws"), std::move(done));
   });
+}
 
+void mount_flows(const AddMemberRoute& add) {
+  const std::string& ws = kWorkspace;
   // Flows: YAML in, JSON out.
   add("GET", ws + "/flows", [](Engine& e, const http::Request& r, const Actor&, ReplyHandler done) {
     e.flows(r.params.at("ws"), std::move(done));
@@ -222,7 +233,10 @@ void mount_api(http::Router& router, std::shared_ptr<Engine> engine,
         [step](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {
           (e.*step)(r.params.at("ws"), r.params.at("id"), actor, std::move(done));
         });
+}
 
+void mount_kept_data(const AddMemberRoute& add) {
+  const std::string& ws = kWorkspace;
   // What was kept.
   using Listing = void (Engine::*)(std::string, ReplyHandler);
   for (const auto& [name, list] :
@@ -239,7 +253,9 @@ void mount_api(http::Router& router, std::shared_ptr<Engine> engine,
   add("DELETE", ws, [](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {
     e.close_workspace(r.params.at("ws"), actor, confirmation(r.body), std::move(done));
   });
+}
 
+void mount_platform_side(http::Router& router, const std::shared_ptr<Api>& api) {
   // The platforms' side: no API key; the signed state and the signatures are the proof.
   router.add("GET", "/oauth/{platform}/callback",
              [api](http::Request request, http::Responder respond) {
@@ -257,6 +273,19 @@ void mount_api(http::Router& router, std::shared_ptr<Engine> engine,
     api->engine->receive_webhook(request.params.at("platform"), std::move(webhook),
                                  answer(std::move(respond), api, "/webhooks/{platform}", 200));
   });
+}
+
+}  // namespace
+
+void mount_api(http::Router& router, std::shared_ptr<Engine> engine,
+               std::shared_ptr<const config::Config> config) {
+  auto api = std::make_shared<Api>(std::move(engine), *config);
+  const AddMemberRoute add{router, api};
+  mount_monitoring(router, api);
+  mount_integrations(add);
+  mount_flows(add);
+  mount_kept_data(add);
+  mount_platform_side(router, api);
 }
 
 }  // namespace sparks::api

@@ -8,10 +8,10 @@
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 
+#include <sparks/json_fields.hpp>
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/backoff.hpp"
 #include "runtime/engine_impl.hpp"
-#include <sparks/json_fields.hpp>
 
 namespace sparks {
 
@@ -66,91 +66,103 @@ void Engine::Impl::execute_when_free(const WorkspacePtr& ws, store::OutboxRow ro
   });
 }
 
+// A step's outcome, and what comes with it, in one batch; then the row is free again.
+void Engine::Impl::record_outcome(const WorkspacePtr& ws, const store::OutboxRow& row,
+                                  std::string status, std::optional<std::string> error,
+                                  std::int64_t attempts, std::int64_t due, StoreStep also) {
+  writer.submit(
+      [row, status, error, attempts, due, also = std::move(also)](store::Transaction& tx) {
+        tx.update_outbox(row.id, status, attempts, due, error);
+        if (also) also(tx);
+      },
+      ws->strand,
+      [self = shared_from_this(), id = row.id](std::exception_ptr) {
+        std::lock_guard lock(self->outbox_mutex);
+        self->outbox_busy.erase(id);
+      });
+}
+
 void Engine::Impl::execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow row) {
-  auto finish = [self = shared_from_this(), ws, row](
-                    std::string status, std::optional<std::string> error, std::int64_t attempts,
-                    std::int64_t due, std::function<void(store::Transaction&)> also) {
-    self->writer.submit(
-        [row, status, error, attempts, due, also = std::move(also)](store::Transaction& tx) {
-          tx.update_outbox(row.id, status, attempts, due, error);
-          if (also) also(tx);
-        },
-        ws->strand,
-        [self, id = row.id](std::exception_ptr) {
-          std::lock_guard lock(self->outbox_mutex);
-          self->outbox_busy.erase(id);
-        });
-  };
   const auto params = json_fields::parse_or_null(row.params);
   const auto now_ms = to_ms(options.now());
 
   if (row.action == "contact.tag") {
-    return finish("sent", std::nullopt, row.attempts + 1, row.due_at_ms,
-                  [row, params](store::Transaction& tx) {
-                    const auto& p = params.is_object() ? params.get_object() : json::object();
-                    tx.update_contact_tags(
-                        row.workspace_id, row.user_id,
-                        strings(p.contains("add") ? p.at("add") : json::value()),
-                        strings(p.contains("remove") ? p.at("remove") : json::value()));
-                  });
+    return record_outcome(
+        ws, row, "sent", std::nullopt, row.attempts + 1, row.due_at_ms,
+        [row, params](store::Transaction& tx) {
+          const auto& p = params.is_object() ? params.get_object() : json::object();
+          tx.update_contact_tags(row.workspace_id, row.user_id,
+                                 strings(p.contains("add") ? p.at("add") : json::value()),
+                                 strings(p.contains("remove") ? p.at("remove") : json::value()));
+        });
   }
   auto& in = integration(*ws, row.platform);
   auto* connector = plugin(row.platform);
-  const std::string state(machine.state_name(in.machine.state));
   if (holds_events(in))  // the step waits for the integration to be live again
-    return finish("pending", row.last_error, row.attempts, now_ms + 5'000, nullptr);
+    return record_outcome(ws, row, "pending", row.last_error, row.attempts, now_ms + 5'000,
+                          nullptr);
   if (!connector || !is_live(in) || !in.credentials)
-    return finish("skipped", row.platform + " is " + state, row.attempts, row.due_at_ms, nullptr);
+    return record_outcome(ws, row, "skipped",
+                          row.platform + " is " + std::string(machine.state_name(in.machine.state)),
+                          row.attempts, row.due_at_ms, nullptr);
 
   json::object request{
       {"credentials", *in.credentials}, {"action", row.action}, {"params", params}};
-  connector->call(
-      plugins::Operation::execute_action, ws->id, json::serialize(request),
-      [self = shared_from_this(), ws, row, params, finish](sparks_status_t status,
-                                                           std::string result) mutable {
-        const auto now_ms = to_ms(self->options.now());
-        // An action that messages the contact leaves an inbox line and counts as a DM sent.
-        const auto* action = self->capabilities->action(row.action);
-        const bool dm = action && action->kind == flows::ActionKind::message;
-        const auto skus = params.is_object() && params.get_object().contains("skus")
-                              ? json::serialize(params.at("skus"))
-                              : std::string("[]");
-        const auto dm_text = params.is_object() ? text(params.get_object(), "text") : std::string();
-        if (status == SPARKS_OK) {
-          auto answer = json_fields::parse_or_null(result);
-          const auto conversation =
-              answer.is_object() ? text(answer.get_object(), "conversation_id") : std::string();
-          const auto message_id =
-              answer.is_object() ? text(answer.get_object(), "message_id") : std::string();
-          return finish(
-              "sent", std::nullopt, row.attempts + 1, row.due_at_ms, [=](store::Transaction& tx) {
-                if (!dm) return;
-                tx.append_inbox_message(
-                    {row.workspace_id, conversation.empty() ? "user:" + row.user_id : conversation,
-                     row.user_id, "out", dm_text, "sent", row.flow_id,
-                     message_id.empty() ? std::nullopt : std::optional(message_id), skus, now_ms});
-                tx.add_flow_stat(row.workspace_id, row.flow_id, "dms_sent", 1);
-              });
-        }
-        const bool passing = status == SPARKS_ERR_RATE_LIMITED ||
-                             status == SPARKS_ERR_UNAVAILABLE || status == SPARKS_ERR_TIMEOUT;
-        if (passing && row.attempts + 1 < kMaxAttempts) {
-          const auto delay = runtime::backoff_delay(static_cast<int>(row.attempts),
-                                                    self->options.retry_first_delay,
-                                                    self->options.retry_max_delay);
-          spdlog::info("{}: {} for {} retried in {} ms: {}", ws->id, row.action, row.user_id,
-                       delay.count(), result);
-          return finish("pending", result, row.attempts + 1, now_ms + delay.count(), nullptr);
-        }
-        spdlog::warn("{}: {} for {} failed: {}", ws->id, row.action, row.user_id, result);
-        finish("failed", result, row.attempts + 1, row.due_at_ms, [=](store::Transaction& tx) {
-          tx.add_flow_stat(row.workspace_id, row.flow_id, "failed", 1);
-          if (dm)
-            tx.append_inbox_message({row.workspace_id, "user:" + row.user_id, row.user_id, "out",
-                                     dm_text, "failed: " + result, row.flow_id, std::nullopt, skus,
-                                     now_ms});
+  connector->call(plugins::Operation::execute_action, ws->id, json::serialize(request),
+                  [self = shared_from_this(), ws, row, params](sparks_status_t status,
+                                                               std::string result) mutable {
+                    self->on_action_done(ws, row, params, status, std::move(result));
+                  });
+}
+
+// Sent, retried later (a passing failure), or failed for good (the platform refused).
+void Engine::Impl::on_action_done(const WorkspacePtr& ws, const store::OutboxRow& row,
+                                  const json::value& params, sparks_status_t status,
+                                  std::string result) {
+  const auto now_ms = to_ms(options.now());
+  // An action that messages the contact leaves an inbox line and counts as a DM sent.
+  const auto* action = capabilities->action(row.action);
+  const bool dm = action && action->kind == flows::ActionKind::message;
+  const auto skus = params.is_object() && params.get_object().contains("skus")
+                        ? json::serialize(params.at("skus"))
+                        : std::string("[]");
+  const auto dm_text = params.is_object() ? text(params.get_object(), "text") : std::string();
+  if (status == SPARKS_OK) {
+    auto answer = json_fields::parse_or_null(result);
+    const auto conversation =
+        answer.is_object() ? text(answer.get_object(), "conversation_id") : std::string();
+    const auto message_id =
+        answer.is_object() ? text(answer.get_object(), "message_id") : std::string();
+    return record_outcome(
+        ws, row, "sent", std::nullopt, row.attempts + 1, row.due_at_ms,
+        [=](store::Transaction& tx) {
+          if (!dm) return;
+          tx.append_inbox_message(
+              {row.workspace_id, conversation.empty() ? "user:" + row.user_id : conversation,
+               row.user_id, "out", dm_text, "sent", row.flow_id,
+               message_id.empty() ? std::nullopt : std::optional(message_id), skus, now_ms});
+          tx.add_flow_stat(row.workspace_id, row.flow_id, "dms_sent", 1);
         });
-      });
+  }
+  const bool passing = status == SPARKS_ERR_RATE_LIMITED || status == SPARKS_ERR_UNAVAILABLE ||
+                       status == SPARKS_ERR_TIMEOUT;
+  if (passing && row.attempts + 1 < kMaxAttempts) {
+    const auto delay = runtime::backoff_delay(static_cast<int>(row.attempts),
+                                              options.retry_first_delay, options.retry_max_delay);
+    spdlog::info("{}: {} for {} retried in {} ms: {}", ws->id, row.action, row.user_id,
+                 delay.count(), result);
+    return record_outcome(ws, row, "pending", result, row.attempts + 1, now_ms + delay.count(),
+                          nullptr);
+  }
+  spdlog::warn("{}: {} for {} failed: {}", ws->id, row.action, row.user_id, result);
+  record_outcome(ws, row, "failed", result, row.attempts + 1, row.due_at_ms,
+                 [=](store::Transaction& tx) {
+                   tx.add_flow_stat(row.workspace_id, row.flow_id, "failed", 1);
+                   if (dm)
+                     tx.append_inbox_message({row.workspace_id, "user:" + row.user_id, row.user_id,
+                                              "out", dm_text, "failed: " + result, row.flow_id,
+                                              std::nullopt, skus, now_ms});
+                 });
 }
 
 }  // namespace sparks

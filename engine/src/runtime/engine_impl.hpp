@@ -197,6 +197,12 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   // Executes the row on its workspace's strand unless it is already being executed.
   void execute_when_free(const WorkspacePtr& ws, store::OutboxRow row);
   void execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow row);
+  using StoreStep = std::function<void(store::Transaction&)>;
+  void record_outcome(const WorkspacePtr& ws, const store::OutboxRow& row, std::string status,
+                      std::optional<std::string> error, std::int64_t attempts, std::int64_t due,
+                      StoreStep also);
+  void on_action_done(const WorkspacePtr& ws, const store::OutboxRow& row,
+                      const boost::json::value& params, sparks_status_t status, std::string result);
   void replay_held(const WorkspacePtr& ws, const std::string& platform);
   void receive_order(const WorkspacePtr& ws, store::EventRow row, boost::json::object payload);
 
