@@ -202,6 +202,24 @@ class EngineConnectTest : public ::testing::Test {
     return json::parse(r->body).at("messages").as_array().size();
   }
 
+  // A live flow that thanks every commenter by DM.
+  void publish_thanks_flow() {
+    const std::string flow =
+        "flow:\n  id: thanks\n  name: thanks\n  trigger: { on: tiktok.comment }\n"
+        "  actions:\n    - tiktok.send_dm: { text: \"thanks {{contact.username}}\" }\n";
+    ASSERT_FALSE(wait_reply([&](auto d) { engine_->create_flow("w1", kAna, flow, d); }).error);
+    ASSERT_FALSE(wait_reply([&](auto d) { engine_->publish_flow("w1", "thanks", kAna, d); }).error);
+  }
+
+  // The next token refresh fails for a passing reason (503), and is asked for now.
+  void fail_one_refresh() {
+    control("/sandbox/v1/faults",
+            {{"kind", "http_error"}, {"path", "/v2/oauth/token/"}, {"status", 503}, {"count", 1}});
+    std::optional<std::string> error;
+    engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
+    run_until("the refresh's answer", [&] { return error.has_value(); });
+  }
+
   // A live automation, a draft and one a person paused, all needing TikTok.
   void save_automations() {
     sparks::store::sqlite::Connection db(options_.database);
@@ -444,18 +462,10 @@ TEST_F(EngineConnectTest, EventsHeldWhilePausedRunWhenTheIntegrationIsBack) {
   options_.retry_first_delay = 300ms;
   start_engine();
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
-  const std::string flow =
-      "flow:\n  id: thanks\n  name: thanks\n  trigger: { on: tiktok.comment }\n"
-      "  actions:\n    - tiktok.send_dm: { text: \"thanks {{contact.username}}\" }\n";
-  ASSERT_FALSE(wait_reply([&](auto d) { engine_->create_flow("w1", kAna, flow, d); }).error);
-  ASSERT_FALSE(wait_reply([&](auto d) { engine_->publish_flow("w1", "thanks", kAna, d); }).error);
+  ASSERT_NO_FATAL_FAILURE(publish_thanks_flow());
 
   // A refresh fails for a passing reason: paused, and the retry comes ~300 ms later.
-  control("/sandbox/v1/faults",
-          {{"kind", "http_error"}, {"path", "/v2/oauth/token/"}, {"status", 503}, {"count", 1}});
-  std::optional<std::string> error;
-  engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
-  run_until("the refresh's answer", [&] { return error.has_value(); });
+  fail_one_refresh();
   ASSERT_EQ(card_when("tiktok", [](const json::object& c) { return c.at("state") == "paused"; })
                 .at("state")
                 .as_string(),
@@ -488,11 +498,7 @@ TEST_F(EngineConnectTest, ACommentThatProducesADmPassesTheWriterThreeTimes) {
   start_engine();
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
   card_when("tiktok", [](const json::object& c) { return !c.at("last_sync").is_null(); });
-  const std::string flow =
-      "flow:\n  id: thanks\n  name: thanks\n  trigger: { on: tiktok.comment }\n"
-      "  actions:\n    - tiktok.send_dm: { text: \"thanks {{contact.username}}\" }\n";
-  ASSERT_FALSE(wait_reply([&](auto d) { engine_->create_flow("w1", kAna, flow, d); }).error);
-  ASSERT_FALSE(wait_reply([&](auto d) { engine_->publish_flow("w1", "thanks", kAna, d); }).error);
+  ASSERT_NO_FATAL_FAILURE(publish_thanks_flow());
   control("/sandbox/v1/comments",
           {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-9"}, {"text", "hi"}});
   auto batches = [&] {
@@ -675,18 +681,10 @@ TEST_P(LifecycleStoryTest, PausedHoldsEventsAndRunsThemWhenRecovered) {
   options_.retry_first_delay = 300ms;
   start_engine();
   ASSERT_FALSE(connect("tiktok", "creator", kAllTikTok).error);
-  const std::string flow =
-      "flow:\n  id: thanks\n  name: thanks\n  trigger: { on: tiktok.comment }\n"
-      "  actions:\n    - tiktok.send_dm: { text: \"thanks {{contact.username}}\" }\n";
-  ASSERT_FALSE(wait_reply([&](auto d) { engine_->create_flow("w1", kAna, flow, d); }).error);
-  ASSERT_FALSE(wait_reply([&](auto d) { engine_->publish_flow("w1", "thanks", kAna, d); }).error);
+  ASSERT_NO_FATAL_FAILURE(publish_thanks_flow());
 
   // A refresh fails for a passing reason: paused, and the retry comes ~300 ms later.
-  control("/sandbox/v1/faults",
-          {{"kind", "http_error"}, {"path", "/v2/oauth/token/"}, {"status", 503}, {"count", 1}});
-  std::optional<std::string> error;
-  engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
-  run_until("the refresh's answer", [&] { return error.has_value(); });
+  fail_one_refresh();
   auto paused =
       card_when("tiktok", [&](const json::object& c) { return c.at("status") == "Paused"; });
   EXPECT_EQ(look(paused), "Paused/yellow");
