@@ -121,11 +121,6 @@ void Engine::Impl::audit(const std::string& workspace_id, const Actor& actor, st
                 });
 }
 
-std::string Engine::Impl::seal_credentials(const IntegrationKey& key,
-                                           const boost::json::object& credentials) const {
-  return secrets.seal(boost::json::serialize(credentials), key.workspace + "/" + key.platform);
-}
-
 void Engine::Impl::run_follow_ups(const WorkspacePtr& ws, runtime::Integration& in,
                                   const Actor& actor, const runtime::Effects& effects,
                                   const lifecycle::FireResult& result, FireOutcome outcome,
@@ -401,21 +396,16 @@ void Engine::Impl::grant_authorization(const WorkspacePtr& ws, const Integration
     if (business && business->is_string()) payload["expected_business_id"] = *business;
   }
 
-  runtime::Grant grant;
-  grant.sealed_credentials = seal_credentials(key, credentials);
-  grant.facts.workspace_id = key.workspace;
-  grant.facts.platform = key.platform;
+  store::IntegrationFactsRow facts;
   if (const auto* id = credentials.if_contains("account_id"); id && id->is_string())
-    grant.facts.account_id = std::string(id->get_string());
-  grant.facts.account_json = boost::json::serialize(account);
-  grant.facts.granted_scopes = boost::json::serialize(json_fields::array_of(granted));
-  grant.facts.missing_scopes = boost::json::serialize(json_fields::array_of(missing));
-  grant.facts.ever_connected = true;
-  if (const auto* expires = credentials.if_contains("expires_at"); expires && expires->is_int64())
-    grant.facts.token_expires_at_ms = expires->get_int64() * 1000;
+    facts.account_id = std::string(id->get_string());
+  facts.account_json = boost::json::serialize(account);
+  facts.granted_scopes = boost::json::serialize(json_fields::array_of(granted));
+  facts.missing_scopes = boost::json::serialize(json_fields::array_of(missing));
+  facts.ever_connected = true;
   // Webhook health counts from this connection, not an earlier one.
-  grant.facts.last_sync_ms = integration(*ws, key.platform).facts.last_sync_ms;
-  grant.credentials = credentials;
+  facts.last_sync_ms = integration(*ws, key.platform).facts.last_sync_ms;
+  runtime::Grant grant = seal_grant(key, credentials, std::move(facts));
 
   fire_on_strand(
       ws, key, "authorization_granted", actor, std::move(payload),

@@ -6,7 +6,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <span>
 
 #include "runtime/engine_impl.hpp"
 
@@ -47,14 +46,7 @@ void write_transition(store::Transaction& tx, const TransitionWrite& w) {
   if (w.effects.pause_dependents) tx.pause_dependent_automations(ws, platform);
   if (w.effects.resume_dependents) tx.resume_automations_paused_by(ws, platform, w.still_down);
   if (w.effects.clear_credentials) tx.clear_credentials(ws, platform);
-  if (w.grant) {
-    const auto& sealed = w.grant->sealed_credentials;
-    tx.store_credentials(
-        ws, platform,
-        std::span(reinterpret_cast<const std::uint8_t*>(sealed.data()), sealed.size()),
-        w.transition.at_ms);
-    tx.save_facts(w.grant->facts);
-  }
+  if (w.grant) runtime::store_grant(tx, *w.grant, w.transition.at_ms);
 }
 
 }  // namespace

@@ -16,7 +16,6 @@
 #include "plugins/normalized.hpp"
 #include "runtime/backoff.hpp"
 #include "runtime/engine_impl.hpp"
-#include "store/credential_store.hpp"
 #include "store/workspace_data_store.hpp"
 #include <sparks/json_fields.hpp>
 
@@ -146,25 +145,16 @@ void Engine::Impl::refresh_now(const WorkspacePtr& ws, runtime::Integration& in,
         if (!fresh.is_object() || !in.credentials)  // disconnected while refreshing: forget it
           return self->complete(std::move(done), std::string());
         ++self->metrics.refreshes_ok;
-        in.credentials = std::move(fresh.get_object());
-        if (const auto* expires = in.credentials->if_contains("expires_at");
-            expires && expires->is_int64())
-          in.facts.token_expires_at_ms = expires->get_int64() * 1000;
-        auto sealed = self->seal_credentials(in.key, *in.credentials);
-        self->writer.submit(
-            [key = in.key, sealed = std::move(sealed), facts = in.facts,
-             at = to_ms(self->options.now())](store::Transaction& tx) {
-              tx.store_credentials(
-                  key.workspace, key.platform,
-                  std::span(reinterpret_cast<const std::uint8_t*>(sealed.data()), sealed.size()),
-                  at);
-              tx.save_facts(facts);
-            },
-            [key = in.key](std::exception_ptr error) {
-              if (error)
-                spdlog::error("{}/{}: refreshed credentials could not be stored", key.workspace,
-                              key.platform);
-            });
+        auto grant = self->seal_grant(in.key, std::move(fresh.get_object()), in.facts);
+        in.credentials = std::move(grant.credentials);
+        in.facts = grant.facts;
+        self->writer.submit([grant = std::move(grant), at = to_ms(self->options.now())](
+                                store::Transaction& tx) { runtime::store_grant(tx, grant, at); },
+                            [key = in.key](std::exception_ptr error) {
+                              if (error)
+                                spdlog::error("{}/{}: refreshed credentials could not be stored",
+                                              key.workspace, key.platform);
+                            });
         in.failed_attempts = 0;
         self->schedule_refresh(ws, in);
         self->complete(std::move(done), std::string());

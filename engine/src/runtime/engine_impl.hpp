@@ -7,6 +7,7 @@
 //   integrations/transitions.cpp    the lifecycle core: fire, commit with effects, time-outs
 //   integrations/connect.cpp        connect, the OAuth callback, disconnect, closing, the audit log
 //   integrations/oauth_session.cpp  the lifecycle's open_oauth_session: OAuth state, PKCE, URL
+//   integrations/credentials.cpp    fresh tokens: sealed, and stored with the facts they change
 //   integrations/upkeep.cpp         token refresh ahead of expiry with back-off, periodic sync
 //   flows/records.cpp               automation records: create, edit, publish, pause, resume
 //   flows/runner.cpp                running a trigger's flows: read, plan (planner.cpp), record
@@ -56,6 +57,9 @@ struct Grant {
   boost::json::object credentials;
   store::IntegrationFactsRow facts;
 };
+
+// Writes a grant's sealed credentials and its facts (integrations/credentials.cpp).
+void store_grant(store::Transaction& tx, const Grant& grant, std::int64_t at_ms);
 
 // Counters for /metrics.
 struct Metrics {
@@ -161,8 +165,10 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void grant_authorization(const WorkspacePtr& ws, const IntegrationKey& key, const Actor& actor,
                            plugins::LoadedPlugin& connector, boost::json::object credentials,
                            boost::json::object account, FireDone finish);
-  std::string seal_credentials(const IntegrationKey& key,
-                               const boost::json::object& credentials) const;
+  // --- integrations/credentials.cpp ---
+  // Fresh `credentials` for `key`, sealed, with `facts` updated for them (the token's expiry).
+  runtime::Grant seal_grant(const IntegrationKey& key, boost::json::object credentials,
+                            store::IntegrationFactsRow facts) const;
 
   // --- integrations/upkeep.cpp ---
   using UpkeepStep = void (Impl::*)(const WorkspacePtr&, runtime::Integration&);
