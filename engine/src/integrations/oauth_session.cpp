@@ -6,6 +6,7 @@
 
 #include "crypto/random.hpp"
 #include "plugins/loaded_plugin.hpp"
+#include "runtime/awaitables.hpp"
 #include "runtime/engine_impl.hpp"
 #include "store/oauth_store.hpp"
 
@@ -23,58 +24,51 @@ AuthorizationStart failed(ErrorKind kind, std::string code, std::string message)
 
 }  // namespace
 
-void Engine::Impl::open_oauth_session(const WorkspacePtr& ws, const IntegrationKey& key,
-                                      const Actor& actor,
-                                      std::function<void(AuthorizationStart)> done) {
-  auto* connector = plugin(key.platform);
+boost::asio::awaitable<AuthorizationStart> Engine::Impl::open_oauth_session(
+    std::shared_ptr<Impl> self, WorkspacePtr ws, IntegrationKey key, Actor actor) {
+  auto* connector = self->plugin(key.platform);
   if (!connector)
-    return done(failed(ErrorKind::not_found, "unknown_platform",
-                       "no connector is installed for '" + key.platform + "'"));
-  const auto now = options.now();
-  oauth::StateClaims claims{key.workspace, key.platform, actor.id,
-                            crypto::base64url_encode(crypto::random_bytes(16)),
-                            to_ms(now + kStateLifetime)};
+    co_return failed(ErrorKind::not_found, "unknown_platform",
+                     "no connector is installed for '" + key.platform + "'");
+  const auto now = self->options.now();
+  const oauth::StateClaims claims{key.workspace, key.platform, actor.id,
+                                  crypto::base64url_encode(crypto::random_bytes(16)),
+                                  to_ms(now + kStateLifetime)};
   const auto pkce = oauth::make_pkce();
-  const std::string redirect_uri = options.public_url + "/oauth/" + key.platform + "/callback";
-  store::OAuthSessionRow session{
+  const std::string redirect_uri =
+      self->options.public_url + "/oauth/" + key.platform + "/callback";
+  const store::OAuthSessionRow session{
       claims.nonce,
       key.workspace,
       key.platform,
       actor.id,
       redirect_uri,
-      crypto::base64url_encode(secrets.seal(pkce.verifier, "pkce/" + claims.nonce)),
+      crypto::base64url_encode(self->secrets.seal(pkce.verifier, "pkce/" + claims.nonce)),
       claims.expires_at_ms};
-  boost::json::object request{{"redirect_uri", redirect_uri},
-                              {"state", state_signer.sign(claims)},
-                              {"scopes", boost::json::array()},
-                              {"code_challenge", pkce.challenge}};
+
   // The session is durable before anyone can be sent to the platform with its state.
-  writer.submit(
-      [session, now_ms = to_ms(now)](store::Transaction& tx) {
-        tx.delete_expired_oauth_sessions(now_ms);
-        tx.save_oauth_session(session);
-      },
-      ws->strand,
-      [ws, connector, request = boost::json::serialize(request),
-       expires = runtime::from_ms(claims.expires_at_ms),
-       done = std::move(done)](std::exception_ptr error) mutable {
-        if (error)
-          return done(failed(ErrorKind::internal, "store", "could not store the OAuth session"));
-        connector->call(
-            plugins::Operation::authorize_url, ws->id, request,
-            [expires, done = std::move(done)](sparks_status_t status, std::string result) mutable {
-              if (status != SPARKS_OK)
-                return done(failed(ErrorKind::unavailable, "connector", result));
-              boost::system::error_code ec;
-              auto parsed = boost::json::parse(result, ec);
-              const auto* url =
-                  parsed.is_object() ? parsed.get_object().if_contains("url") : nullptr;
-              if (!url || !url->is_string())
-                return done(failed(ErrorKind::internal, "connector",
-                                   "the connector returned no authorize URL"));
-              done({std::string(url->get_string()), expires, std::nullopt});
-            });
-      });
+  auto store_session = [session, now_ms = to_ms(now)](store::Transaction& tx) {
+    tx.delete_expired_oauth_sessions(now_ms);
+    tx.save_oauth_session(session);
+  };
+  const auto stored = co_await runtime::store_batch(self->writer, std::move(store_session));
+  if (stored.error)
+    co_return failed(ErrorKind::internal, "store", "could not store the OAuth session");
+
+  const boost::json::object request{{"redirect_uri", redirect_uri},
+                                    {"state", self->state_signer.sign(claims)},
+                                    {"scopes", boost::json::array()},
+                                    {"code_challenge", pkce.challenge}};
+  const auto answer = co_await runtime::call_connector(
+      *connector, plugins::Operation::authorize_url, ws->id, boost::json::serialize(request));
+  if (!answer.ok()) co_return failed(ErrorKind::unavailable, "connector", answer.text);
+  boost::system::error_code ec;
+  const auto parsed = boost::json::parse(answer.text, ec);
+  const auto* url = parsed.is_object() ? parsed.get_object().if_contains("url") : nullptr;
+  if (!url || !url->is_string())
+    co_return failed(ErrorKind::internal, "connector", "the connector returned no authorize URL");
+  co_return AuthorizationStart{std::string(url->get_string()),
+                               runtime::from_ms(claims.expires_at_ms), std::nullopt};
 }
 
 }  // namespace sparks

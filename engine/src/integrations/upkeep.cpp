@@ -10,14 +10,16 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/json.hpp>
+#include <sparks/json_fields.hpp>
 
 #include "plugins/loaded_plugin.hpp"
 #include "plugins/normalized.hpp"
+#include "runtime/awaitables.hpp"
 #include "runtime/backoff.hpp"
 #include "runtime/engine_impl.hpp"
 #include "store/workspace_data_store.hpp"
-#include <sparks/json_fields.hpp>
 
 namespace sparks {
 
@@ -119,6 +121,48 @@ void Engine::Impl::schedule_retry(const WorkspacePtr& ws, runtime::Integration& 
   arm_upkeep(ws, in, &runtime::Integration::refresh_timer, delay, &Impl::refresh_when_due);
 }
 
+namespace {
+
+// One refresh: the connector trades the refresh token for fresh credentials, which are sealed and
+// stored with the facts they change, and the next refresh is scheduled for them. Answers the
+// failure's message, or nothing. `connector` was looked up when it started; the engine keeps its
+// plugins while `self` lives.
+runtime::Awaitable<std::string> refresh_once(std::shared_ptr<Engine::Impl> self,
+                                             Engine::Impl::WorkspacePtr ws,
+                                             plugins::LoadedPlugin* connector, std::string platform,
+                                             boost::json::object credentials) {
+  const boost::json::object request{{"credentials", std::move(credentials)}};
+  const auto answer = co_await runtime::call_connector(
+      *connector, plugins::Operation::refresh_token, ws->id, boost::json::serialize(request));
+  auto& in = self->integration(*ws, platform);
+  in.refreshing = false;
+  if (!answer.ok()) {
+    ++self->metrics.refreshes_failed;
+    spdlog::warn("{}/{}: token refresh failed: {}", ws->id, platform, answer.text);
+    co_return answer.text;
+  }
+  boost::system::error_code ec;
+  auto fresh = boost::json::parse(answer.text, ec);
+  if (!fresh.is_object() || !in.credentials)  // disconnected while refreshing: forget it
+    co_return std::string();
+  ++self->metrics.refreshes_ok;
+  auto grant = self->seal_grant(in.key, std::move(fresh.get_object()), in.facts);
+  in.credentials = std::move(grant.credentials);
+  in.facts = grant.facts;
+  self->writer.submit([grant = std::move(grant), at = to_ms(self->options.now())](
+                          store::Transaction& tx) { runtime::store_grant(tx, grant, at); },
+                      [key = in.key](std::exception_ptr error) {
+                        if (error)
+                          spdlog::error("{}/{}: refreshed credentials could not be stored",
+                                        key.workspace, key.platform);
+                      });
+  in.failed_attempts = 0;
+  self->schedule_refresh(ws, in);
+  co_return std::string();
+}
+
+}  // namespace
+
 void Engine::Impl::refresh_now(const WorkspacePtr& ws, runtime::Integration& in,
                                std::function<void(std::string)> done) {
   auto* connector = plugin(in.key.platform);
@@ -128,36 +172,16 @@ void Engine::Impl::refresh_now(const WorkspacePtr& ws, runtime::Integration& in,
     return complete(std::move(done), in.key.platform + " has no credentials to refresh");
   if (in.refreshing) return complete(std::move(done), std::string("a refresh is already running"));
   in.refreshing = true;
-  connector->call(
-      plugins::Operation::refresh_token, ws->id,
-      boost::json::serialize(boost::json::object{{"credentials", *in.credentials}}),
+  boost::asio::co_spawn(
+      ws->strand, refresh_once(shared_from_this(), ws, connector, in.key.platform, *in.credentials),
       [self = shared_from_this(), ws, platform = in.key.platform, done = std::move(done)](
-          sparks_status_t status, std::string result) mutable {
-        auto& in = self->integration(*ws, platform);
-        in.refreshing = false;
-        if (status != SPARKS_OK) {
-          ++self->metrics.refreshes_failed;
-          spdlog::warn("{}/{}: token refresh failed: {}", ws->id, platform, result);
-          return self->complete(std::move(done), std::move(result));
+          std::exception_ptr failure, std::string error) mutable {
+        if (failure) {
+          self->integration(*ws, platform).refreshing = false;
+          error = "the refresh failed: " + runtime::describe(failure);
+          spdlog::error("{}/{}: {}", ws->id, platform, error);
         }
-        boost::system::error_code ec;
-        auto fresh = boost::json::parse(result, ec);
-        if (!fresh.is_object() || !in.credentials)  // disconnected while refreshing: forget it
-          return self->complete(std::move(done), std::string());
-        ++self->metrics.refreshes_ok;
-        auto grant = self->seal_grant(in.key, std::move(fresh.get_object()), in.facts);
-        in.credentials = std::move(grant.credentials);
-        in.facts = grant.facts;
-        self->writer.submit([grant = std::move(grant), at = to_ms(self->options.now())](
-                                store::Transaction& tx) { runtime::store_grant(tx, grant, at); },
-                            [key = in.key](std::exception_ptr error) {
-                              if (error)
-                                spdlog::error("{}/{}: refreshed credentials could not be stored",
-                                              key.workspace, key.platform);
-                            });
-        in.failed_attempts = 0;
-        self->schedule_refresh(ws, in);
-        self->complete(std::move(done), std::string());
+        self->complete(std::move(done), std::move(error));
       });
 }
 

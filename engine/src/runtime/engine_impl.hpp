@@ -18,6 +18,7 @@
 // (and the reader, for listings).
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/object.hpp>
 #include <map>
@@ -158,13 +159,13 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
                       FireOutcome outcome, FireDone done);
   // --- integrations/oauth_session.cpp ---
   // open_oauth_session: a signed, single-use state and a PKCE verifier sealed at rest, the
-  // session stored, then the connector's authorize URL.
-  void open_oauth_session(const WorkspacePtr& ws, const IntegrationKey& key, const Actor& actor,
-                          std::function<void(AuthorizationStart)> done);
+  // session stored, then the connector's authorize URL. A coroutine for `ws`'s strand; `self`
+  // keeps the engine alive while it runs.
+  static boost::asio::awaitable<AuthorizationStart> open_oauth_session(std::shared_ptr<Impl> self,
+                                                                       WorkspacePtr ws,
+                                                                       IntegrationKey key,
+                                                                       Actor actor);
   void revoke_at_platform(const WorkspacePtr& ws, runtime::Integration& in);
-  void grant_authorization(const WorkspacePtr& ws, const IntegrationKey& key, const Actor& actor,
-                           plugins::LoadedPlugin& connector, boost::json::object credentials,
-                           boost::json::object account, FireDone finish);
   // --- integrations/credentials.cpp ---
   // Fresh `credentials` for `key`, sealed, with `facts` updated for them (the token's expiry).
   runtime::Grant seal_grant(const IntegrationKey& key, boost::json::object credentials,
