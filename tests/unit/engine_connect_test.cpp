@@ -121,6 +121,22 @@ class EngineConnectTest : public ::testing::Test {
     return callback(platform, last_callback_);
   }
 
+  // Connect and the consent page, up to the callback's query the browser would bring back.
+  std::vector<std::pair<std::string, std::string>> consent(const std::string& platform,
+                                                           const std::string& account,
+                                                           const std::vector<std::string>& scopes) {
+    auto started = wait_reply([&](auto done) { engine_->connect({"w1", platform}, kAna, done); });
+    EXPECT_FALSE(started.error) << started.error->message;
+    if (started.error) return {};
+    std::optional<sparks::sandbox::ConsentResult> consent;
+    sparks::sandbox::answer_consent(
+        io_.get_executor(), std::string(started.value.at("authorize_url").as_string()),
+        {account, scopes, true}, [&](sparks::sandbox::ConsentResult r) { consent = std::move(r); });
+    run_until("the consent page's redirect", [&] { return consent.has_value(); });
+    EXPECT_TRUE(consent->error.empty()) << consent->error;
+    return callback_query(consent->redirect_url);
+  }
+
   static std::vector<std::pair<std::string, std::string>> callback_query(const std::string& url) {
     auto parsed = boost::urls::parse_uri(url);
     if (!parsed) return {};
@@ -218,6 +234,16 @@ class EngineConnectTest : public ::testing::Test {
     std::optional<std::string> error;
     engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
     run_until("the refresh's answer", [&] { return error.has_value(); });
+  }
+
+  // How many faults are still armed in the sandbox: one is used up when its call arrives.
+  std::size_t armed_faults() {
+    std::optional<sparks::http::ClientResponse> r;
+    sparks::http::send_request(io_.get_executor(),
+                               {"GET", sandbox_->base_url() + "/sandbox/v1/faults", {}, ""},
+                               [&](sparks::http::ClientResponse x) { r = std::move(x); });
+    run_until("the sandbox's armed faults", [&] { return r.has_value(); });
+    return json::parse(r->body).at("faults").as_array().size();
   }
 
   // A live automation, a draft and one a person paused, all needing TikTok.
@@ -416,6 +442,38 @@ TEST_F(EngineConnectTest, CredentialsAreSealedAtRestAndSurviveARestart) {
   engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { refreshed = std::move(e); });
   run_until("the refresh's answer", [&] { return refreshed.has_value(); });
   EXPECT_EQ(refreshed.value_or("no answer"), "") << "the stored refresh token opens and works";
+}
+
+TEST_F(EngineConnectTest, ARefreshedTokenIsStoredAndStillWorksAfterARestart) {
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  auto refresh = [&] {
+    std::optional<std::string> error;
+    engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
+    run_until("the refresh's answer", [&] { return error.has_value(); });
+    return *error;
+  };
+  ASSERT_EQ(refresh(), "");
+  // The platform rotates refresh tokens: after a restart, only the one the refresh stored works.
+  stop_engine();
+  start_engine();
+  EXPECT_EQ(refresh(), "") << "the rotated refresh token was stored";
+  EXPECT_EQ(card("tiktok").at("state").as_string(), "connected");
+}
+
+TEST_F(EngineConnectTest, ACallbackWaitingOnThePlatformWhenTheEngineStopsIsStillAnswered) {
+  const auto query = consent("tiktok", "creator", kAllTikTok);
+  ASSERT_FALSE(query.empty());
+  // The platform holds the code exchange back, so that the engine stops while the callback waits.
+  control("/sandbox/v1/faults",
+          {{"kind", "slow"}, {"path", "/v2/oauth/token/"}, {"delay_ms", 5000}, {"count", 1}});
+  std::optional<sparks::Reply> reply;
+  engine_->complete_authorization("tiktok", query, [&](sparks::Reply r) { reply = std::move(r); });
+  run_until_seen("the code exchange to reach the platform", [&] { return armed_faults() == 0; });
+  stop_engine();
+  run_until("the callback's answer", [&] { return reply.has_value(); });
+  ASSERT_TRUE(reply->error) << "the exchange was cancelled: nothing is granted";
+  start_engine();
+  EXPECT_NE(card("tiktok").at("state").as_string(), "connected");
 }
 
 TEST_F(EngineConnectTest, ARejectedRefreshTokenDisconnectsWithAnIssue) {
