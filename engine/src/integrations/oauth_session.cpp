@@ -1,7 +1,7 @@
 // The lifecycle's open_oauth_session, run once the transition into the state awaiting
 // authorization is durable: a signed, single-use, 10-minute `state` names the workspace, platform
 // and member; a PKCE verifier is sealed at rest; the session is stored; then the connector builds
-// the platform's authorize URL. The OAuth callback (connect.cpp) takes the session back.
+// the platform's authorize URL. The OAuth callback (oauth_callback.cpp) takes the session back.
 #include <boost/json.hpp>
 
 #include "crypto/random.hpp"

@@ -5,7 +5,8 @@
 //   runtime/plugin_bridge.cpp       what the plugins reach of the engine
 //   inbound/webhooks.cpp            webhooks and plugin triggers: verify, store, act
 //   integrations/transitions.cpp    the lifecycle core: fire, commit with effects, time-outs
-//   integrations/connect.cpp        connect, the OAuth callback, disconnect, closing, the audit log
+//   integrations/connect.cpp        connect, disconnect, closing, the audit log
+//   integrations/oauth_callback.cpp the OAuth callback: the code exchanged, the grant fired
 //   integrations/oauth_session.cpp  the lifecycle's open_oauth_session: OAuth state, PKCE, URL
 //   integrations/credentials.cpp    fresh tokens: sealed, and stored with the facts they change
 //   integrations/upkeep.cpp         token refresh ahead of expiry with back-off, periodic sync
