@@ -7,12 +7,12 @@
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 
+#include <sparks/json_fields.hpp>
 #include "flows/flow_loader.hpp"
 #include "runtime/engine_impl.hpp"
 #include "store/automation_store.hpp"
 #include "store/flow_store.hpp"
 #include "store/workspace_data_store.hpp"
-#include <sparks/json_fields.hpp>
 
 namespace sparks {
 
@@ -63,8 +63,17 @@ struct FlowOps {
 
   // Runs `batch` on the writer (its answer decides the reply; it must decide before it writes).
   static void write(Engine::Impl& impl, Batch batch, ReplyHandler done) {
+    run(impl.writer, impl, std::move(batch), std::move(done));
+  }
+  // Runs a read-only `batch` on the reader: listings never hold up the writer.
+  static void read(Engine::Impl& impl, Batch batch, ReplyHandler done) {
+    run(impl.reader, impl, std::move(batch), std::move(done));
+  }
+
+  template <typename Queue>
+  static void run(Queue& queue, Engine::Impl& impl, Batch batch, ReplyHandler done) {
     auto result = std::make_shared<Reply>();
-    impl.writer.submit(
+    queue.submit(
         [batch = std::move(batch), result](store::Transaction& tx) { *result = batch(tx); },
         impl.executor,
         [result, done = std::move(done)](std::exception_ptr error) {
@@ -184,7 +193,7 @@ void Engine::delete_flow(std::string workspace, std::string flow_id, Actor, Repl
 }
 
 void Engine::flows(std::string workspace, ReplyHandler done) {
-  FlowOps::write(
+  FlowOps::read(
       *impl_,
       [workspace](store::Transaction& tx) -> Reply {
         boost::json::array out;
@@ -197,7 +206,7 @@ void Engine::flows(std::string workspace, ReplyHandler done) {
 }
 
 void Engine::flow(std::string workspace, std::string flow_id, ReplyHandler done) {
-  FlowOps::write(
+  FlowOps::read(
       *impl_,
       [workspace, flow_id](store::Transaction& tx) -> Reply {
         auto row = tx.load_automation(workspace, flow_id);

@@ -258,6 +258,7 @@ void Engine::close_workspace(std::string workspace, Actor actor, std::string con
   });
 }
 
+// Read in the writer's order: an action's audit entry is queued, not awaited, before its reply.
 void Engine::audit_log(std::string workspace, ReplyHandler done) {
   impl_->read(
       [workspace](store::Transaction& tx) -> boost::json::value {
