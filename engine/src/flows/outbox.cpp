@@ -57,10 +57,7 @@ void Engine::Impl::dispatch_outbox() {
 }
 
 void Engine::Impl::execute_when_free(const WorkspacePtr& ws, store::OutboxRow row) {
-  {
-    std::lock_guard lock(outbox_mutex);
-    if (!outbox_busy.insert(row.id).second) return;  // already on its way
-  }
+  if (!outbox_in_flight.claim(row.id)) return;  // already on its way
   boost::asio::post(ws->strand, [self = shared_from_this(), ws, row = std::move(row)]() mutable {
     self->execute_outbox_row(ws, std::move(row));
   });
@@ -77,8 +74,7 @@ void Engine::Impl::record_outcome(const WorkspacePtr& ws, const store::OutboxRow
       },
       ws->strand,
       [self = shared_from_this(), id = row.id](std::exception_ptr) {
-        std::lock_guard lock(self->outbox_mutex);
-        self->outbox_busy.erase(id);
+        self->outbox_in_flight.release(id);
       });
 }
 

@@ -31,6 +31,7 @@
 
 #include "crypto/sealed_box.hpp"
 #include "flows/capabilities.hpp"
+#include "flows/outbox_rows_in_flight.hpp"
 #include "flows/planner.hpp"
 #include "inbound/account_routes.hpp"
 #include "inbound/arrival.hpp"
@@ -188,8 +189,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void stop_upkeep(runtime::Integration& in);
 
   // --- flows/runner.cpp, flows/outbox.cpp, orders/orders.cpp ---
-  std::mutex outbox_mutex;                                  // guards outbox_busy
-  std::set<std::int64_t> outbox_busy;                       // rows being executed right now
+  flows::OutboxRowsInFlight outbox_in_flight;
   std::unique_ptr<boost::asio::steady_timer> outbox_timer;  // on its own strand
   // Runs the event's flows from what was read for them (read first when `reads` is absent);
   // `facts`, when given, are stored in the same batch as the run.
