@@ -71,17 +71,11 @@ Engine::Impl::Impl(boost::asio::any_io_executor host_executor, EngineOptions eng
              return workspace(ws)->strand;
            },
            .receive = [this](store::EventRow event) { ingest_events({std::move(event)}, nullptr); },
-           .now_ms = [this] { return to_ms(options.now()); }}) {}
+           .now_ms = [this] { return to_ms(options.now()); }}),
+      workspaces(executor) {}
 
 std::shared_ptr<runtime::Workspace> Engine::Impl::workspace(std::string_view id) {
-  std::lock_guard lock(workspaces_mutex);
-  auto it = workspaces.find(id);
-  if (it == workspaces.end())
-    it = workspaces
-             .emplace(std::string(id),
-                      std::make_shared<runtime::Workspace>(std::string(id), executor))
-             .first;
-  return it->second;
+  return workspaces.get(id);
 }
 
 runtime::Integration& Engine::Impl::integration(runtime::Workspace& ws, std::string_view platform) {
@@ -236,9 +230,8 @@ Engine::Engine(boost::asio::any_io_executor executor, EngineOptions options)
   impl_->start_outbox();  // also sends what a previous run left pending
   // Connections that survived the restart get their upkeep back: refresh timers, and a first sync
   // spread over one sync interval, so that a restart with many integrations is not a stampede.
-  std::lock_guard lock(impl_->workspaces_mutex);
-  for (auto& [id, ws] : impl_->workspaces)
-    boost::asio::post(ws->strand, [impl = impl_, ws = ws] {
+  impl_->workspaces.for_each([this](const std::shared_ptr<runtime::Workspace>& ws) {
+    boost::asio::post(ws->strand, [impl = impl_, ws] {
       for (auto& [platform, in] : ws->integrations)
         if (impl->has_connection(in) && in.credentials) {
           impl->schedule_refresh(ws, in);
@@ -246,6 +239,7 @@ Engine::Engine(boost::asio::any_io_executor executor, EngineOptions options)
             impl->schedule_sync(ws, in, runtime::random_delay(impl->options.sync_interval));
         }
     });
+  });
 }
 
 Engine::~Engine() {
@@ -315,14 +309,14 @@ void Engine::stop() {
                       [impl = impl_] { impl->outbox_timer->cancel(); });
   if (impl_->plugin_host) impl_->plugin_host->unload_all();
   impl_->writer.flush();
-  std::lock_guard lock(impl_->workspaces_mutex);
-  for (auto& [id, ws] : impl_->workspaces)
-    boost::asio::post(ws->strand, [impl = impl_, ws = ws] {
+  impl_->workspaces.for_each([this](const std::shared_ptr<runtime::Workspace>& ws) {
+    boost::asio::post(ws->strand, [impl = impl_, ws] {
       for (auto& [platform, in] : ws->integrations) {
         in.lifecycle_timer.cancel();
         impl->stop_upkeep(in);
       }
     });
+  });
 }
 
 }  // namespace sparks

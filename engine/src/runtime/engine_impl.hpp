@@ -101,8 +101,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   runtime::Metrics metrics;
   std::atomic<bool> stopped{false};
 
-  std::mutex workspaces_mutex;  // guards the map only; a workspace's contents belong to its strand
-  std::map<std::string, std::shared_ptr<runtime::Workspace>, std::less<>> workspaces;
+  runtime::Workspaces workspaces;
 
   inbound::AccountRoutes account_routes;  // (platform, account id) → workspace
 

@@ -5,15 +5,17 @@
 #include <boost/asio/strand.hpp>
 #include <boost/json/object.hpp>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <sparks/json_fields.hpp>
 #include "lifecycle/machine.hpp"
 #include "runtime/strand_timer.hpp"
 #include "sparks/engine.hpp"
 #include "store/integration_facts_store.hpp"
-#include <sparks/json_fields.hpp>
 
 namespace sparks::runtime {
 
@@ -51,6 +53,34 @@ struct Workspace {
   std::string id;
   boost::asio::strand<boost::asio::any_io_executor> strand;
   std::map<std::string, Integration, std::less<>> integrations;  // by platform
+};
+
+// Every workspace the engine has seen, created on first use. The registry's lock guards the map
+// only: a workspace's contents belong to its strand.
+class Workspaces {
+ public:
+  explicit Workspaces(boost::asio::any_io_executor executor) : executor_(std::move(executor)) {}
+
+  std::shared_ptr<Workspace> get(std::string_view id) {
+    std::lock_guard lock(mutex_);
+    auto it = by_id_.find(id);
+    if (it == by_id_.end())
+      it = by_id_.emplace(std::string(id), std::make_shared<Workspace>(std::string(id), executor_))
+               .first;
+    return it->second;
+  }
+
+  // Calls `visit` with each workspace, under the registry's lock: post work to its strand there.
+  template <typename Visit>
+  void for_each(Visit&& visit) {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, ws] : by_id_) visit(ws);
+  }
+
+ private:
+  const boost::asio::any_io_executor executor_;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<Workspace>, std::less<>> by_id_;
 };
 
 }  // namespace sparks::runtime
