@@ -533,15 +533,7 @@ TEST_F(EngineConnectTest, EventsHeldWhilePausedRunWhenTheIntegrationIsBack) {
   ASSERT_FALSE(deliver_webhook(0).error);
 
   // Back to connected: the held comment runs and its DM is sent.
-  auto sent = [&] {
-    std::optional<sparks::http::ClientResponse> r;
-    sparks::http::send_request(
-        io_.get_executor(),
-        {"GET", sandbox_->base_url() + "/sandbox/v1/sent-messages?account=creator", {}, ""},
-        [&](sparks::http::ClientResponse x) { r = std::move(x); });
-    run_until("the sandbox's sent messages", [&] { return r.has_value(); });
-    return json::parse(r->body).at("messages").as_array().size();
-  };
+  auto sent = [&] { return sent_messages(); };
   run_until_seen("the held comment's DM", [&] { return sent() > 0; });
   EXPECT_EQ(sent(), 1u);
   EXPECT_EQ(card("tiktok").at("state").as_string(), "connected");
