@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "check/check.hpp"
+#include "integrations/lifecycle_bindings.hpp"
 #include "lifecycle/loader.hpp"
 #include "lifecycle/machine.hpp"
-#include "integrations/lifecycle_bindings.hpp"
 #include "util/resources.hpp"
 
 namespace sparks::lifecycle {

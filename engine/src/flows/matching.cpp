@@ -4,8 +4,8 @@
 #include <cctype>
 #include <ctime>
 
-#include "flows/flow_loader.hpp"
 #include <sparks/json_fields.hpp>
+#include "flows/flow_loader.hpp"
 
 namespace sparks::runtime {
 

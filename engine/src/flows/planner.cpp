@@ -4,9 +4,9 @@
 #include <boost/json/serialize.hpp>
 #include <optional>
 
+#include <sparks/json_fields.hpp>
 #include "flows/flow_loader.hpp"
 #include "flows/steps.hpp"
-#include <sparks/json_fields.hpp>
 
 namespace sparks::flows {
 

@@ -11,10 +11,10 @@
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 
+#include <sparks/json_fields.hpp>
 #include "flows/planner.hpp"
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/engine_impl.hpp"
-#include <sparks/json_fields.hpp>
 
 namespace sparks {
 

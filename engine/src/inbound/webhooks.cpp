@@ -9,11 +9,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 
+#include <sparks/json_fields.hpp>
 #include "flows/run_reads.hpp"
 #include "inbound/arrival.hpp"
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/engine_impl.hpp"
-#include <sparks/json_fields.hpp>
 
 namespace sparks {
 

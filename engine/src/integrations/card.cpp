@@ -3,8 +3,8 @@
 #include <boost/json.hpp>
 #include <ctime>
 
-#include "integrations/issue_texts.hpp"
 #include <sparks/json_fields.hpp>
+#include "integrations/issue_texts.hpp"
 
 namespace sparks::runtime {
 

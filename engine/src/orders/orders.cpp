@@ -8,10 +8,10 @@
 #include <boost/json.hpp>
 #include <cmath>
 
+#include <sparks/json_fields.hpp>
 #include "plugins/loaded_plugin.hpp"
 #include "plugins/normalized.hpp"
 #include "runtime/engine_impl.hpp"
-#include <sparks/json_fields.hpp>
 
 namespace sparks {
 

@@ -4,11 +4,11 @@
 #include <boost/json.hpp>
 #include <sstream>
 
+#include <sparks/json_fields.hpp>
 #include "integrations/card.hpp"
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/engine_impl.hpp"
 #include "store/workspace_data_store.hpp"
-#include <sparks/json_fields.hpp>
 #include "views/kept_data_json.hpp"
 
 namespace sparks {
