@@ -383,15 +383,7 @@ TEST_F(EngineConnectTest, PersonalAccountsAndAnotherBusinessAreRefused) {
 
 TEST_F(EngineConnectTest, DisconnectPausesDependentsAndReconnectResumesExactlyThose) {
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
-  {
-    sparks::store::sqlite::Connection db(options_.database);
-    db.records().save_automation(
-        {"w1", "live", "live", AutomationStatus::live, std::nullopt, 1, {"tiktok"}});
-    db.records().save_automation(
-        {"w1", "draft", "draft", AutomationStatus::draft, std::nullopt, 1, {"tiktok"}});
-    db.records().save_automation(
-        {"w1", "by-hand", "by-hand", AutomationStatus::paused, "person", 1, {"tiktok"}});
-  }
+  save_automations();
   auto refused = wait_reply([&](auto done) { engine_->disconnect({"w1", "tiktok"}, kBen, done); });
   ASSERT_TRUE(refused.error);
   EXPECT_EQ(refused.error->kind, sparks::ErrorKind::forbidden);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <sparks/json_fields.hpp>
 
 #include "store/sqlite/prepared.hpp"
 #include "store/sqlite/records.hpp"
@@ -12,18 +13,9 @@ namespace sparks::store::sqlite {
 
 namespace {
 
-std::optional<std::string> optional_text(const SQLite::Column& c) {
-  return c.isNull() ? std::nullopt : std::optional(c.getString());
-}
-
+// The strings of a stored JSON array.
 std::vector<std::string> string_array(const std::string& json) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(json, ec);
-  std::vector<std::string> out;
-  if (v.is_array())
-    for (const auto& item : v.get_array())
-      if (item.is_string()) out.emplace_back(item.get_string());
-  return out;
+  return json_fields::strings(json_fields::parse_or_null(json));
 }
 
 OutboxRow read_outbox(SQLite::Statement& s) {

@@ -7,27 +7,6 @@
 
 namespace sparks::store::sqlite {
 
-namespace {
-
-void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::int64_t>& v) {
-  if (v)
-    statement.bind(index, *v);
-  else
-    statement.bind(index);
-}
-
-std::optional<std::int64_t> optional_int(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getInt64();
-}
-
-std::optional<std::string> optional_text(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getString();
-}
-
-}  // namespace
-
 void Records::save_facts(const IntegrationFactsRow& f) {
   Prepared upsert(
       db_,
@@ -37,11 +16,11 @@ void Records::save_facts(const IntegrationFactsRow& f) {
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   bind_all(upsert, f.workspace_id, f.platform, f.account_id, f.account_json, f.granted_scopes,
            f.missing_scopes, std::int64_t{f.ever_connected ? 1 : 0});
-  bind_optional(upsert, 8, f.connected_at_ms);
-  bind_optional(upsert, 9, f.last_sync_ms);
-  bind_optional(upsert, 10, f.last_webhook_ms);
-  bind_optional(upsert, 11, f.unreported_activity_ms);
-  bind_optional(upsert, 12, f.token_expires_at_ms);
+  bind_value(upsert, 8, f.connected_at_ms);
+  bind_value(upsert, 9, f.last_sync_ms);
+  bind_value(upsert, 10, f.last_webhook_ms);
+  bind_value(upsert, 11, f.unreported_activity_ms);
+  bind_value(upsert, 12, f.token_expires_at_ms);
   upsert.exec();
 }
 

@@ -11,10 +11,6 @@ namespace sparks::store::sqlite {
 
 namespace {
 
-std::optional<std::string> optional_text(const SQLite::Column& column) {
-  return column.isNull() ? std::nullopt : std::optional(column.getString());
-}
-
 std::int64_t count(SQLite::Database& db, const std::string& table, std::string_view workspace_id) {
   Prepared select(db, "SELECT count(*) FROM " + table + " WHERE workspace_id = ?");
   bind_all(select, workspace_id);
