@@ -63,23 +63,23 @@ struct FlowOps {
 
   // Runs `batch` on the writer (its answer decides the reply; it must decide before it writes).
   static void write(Engine::Impl& impl, Batch batch, ReplyHandler done) {
-    run(impl.writer, impl, std::move(batch), std::move(done));
+    run(impl.writer, impl, std::move(batch), std::move(done), "the flow could not be stored");
   }
   // Runs a read-only `batch` on the reader: listings never hold up the writer.
   static void read(Engine::Impl& impl, Batch batch, ReplyHandler done) {
-    run(impl.reader, impl, std::move(batch), std::move(done));
+    run(impl.reader, impl, std::move(batch), std::move(done), "the flows could not be read");
   }
 
   template <typename Queue>
-  static void run(Queue& queue, Engine::Impl& impl, Batch batch, ReplyHandler done) {
+  static void run(Queue& queue, Engine::Impl& impl, Batch batch, ReplyHandler done,
+                  std::string failure) {
     auto result = std::make_shared<Reply>();
     queue.submit(
         [batch = std::move(batch), result](store::Transaction& tx) { *result = batch(tx); },
         impl.executor,
-        [result, done = std::move(done)](std::exception_ptr error) {
+        [result, done = std::move(done), failure = std::move(failure)](std::exception_ptr error) {
           if (!done) return;
-          if (error)
-            return done(Reply::fail(ErrorKind::internal, "store", "the flow could not be stored"));
+          if (error) return done(Reply::fail(ErrorKind::internal, "store", failure));
           done(std::move(*result));
         });
   }

@@ -49,9 +49,6 @@ class Connection {
   virtual void begin_part() = 0;
   virtual void end_part() = 0;
   virtual void undo_part() = 0;
-
-  // Where it is, for messages (never with a password).
-  virtual std::string describe() const = 0;
 };
 
 // Opens `location` and migrates it to the newest schema this build knows. A path opens SQLite

@@ -55,8 +55,4 @@ void Connection::undo_part() {
   database_.connection().exec(kEndPart);
 }
 
-std::string Connection::describe() const {
-  return "SQLite database '" + database_.path().string() + "'";
-}
-
 }  // namespace sparks::store::sqlite

@@ -23,7 +23,6 @@ class Connection final : public store::Connection {
   void begin_part() override;
   void end_part() override;
   void undo_part() override;
-  std::string describe() const override;
 
   // For tests and tools that inspect the file.
   SQLite::Database& database() { return database_.connection(); }
