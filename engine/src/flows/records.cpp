@@ -91,11 +91,11 @@ struct FlowOps {
     auto ws = impl->workspace(workspace);
     boost::asio::post(ws->strand, [impl, ws, next = std::move(next)] {
       IntegrationSnapshot snapshot;
-      snapshot.down = impl->platforms_down(*ws);
-      for (auto* connector : impl->plugin_host->plugins()) {
-        auto& in = impl->integration(*ws, connector->platform());
-        if (!impl->is_live(in)) continue;
-        snapshot.granted[in.key.platform] = in.granted_scopes();
+      for (auto& [platform, facts] : impl->platform_facts(*ws)) {
+        if (facts.live)
+          snapshot.granted[platform] = std::move(facts.granted_scopes);
+        else
+          snapshot.down.push_back(platform);
       }
       next(std::move(snapshot));
     });
@@ -107,11 +107,7 @@ struct FlowOps {
     auto loaded = flows::load_flow(std::string(kBodyName), yaml, capabilities);
     if (loaded.flow) return loaded.flow;
     std::string message = "the flow has errors:";
-    boost::json::array problems;
-    for (const auto& d : loaded.diagnostics) {
-      message += "\n" + d.to_string();
-      problems.push_back({{"line", d.line}, {"column", d.column}, {"message", d.message}});
-    }
+    for (const auto& d : loaded.diagnostics) message += "\n" + d.to_string();
     refusal = Reply::fail(ErrorKind::invalid, "invalid_flow", message);
     return std::nullopt;
   }
