@@ -21,6 +21,22 @@ constexpr std::size_t kFlowActionsEnd =
     offsetof(sparks_plugin_descriptor_t, flow_action_count) + sizeof(std::size_t);
 constexpr std::size_t kSyncsEnd =
     offsetof(sparks_plugin_descriptor_t, sync_count) + sizeof(std::size_t);
+constexpr std::size_t kRateLimitsEnd =
+    offsetof(sparks_plugin_descriptor_t, rate_limit_count) + sizeof(std::size_t);
+
+// The smallest struct_size each growing struct may have: its size in the ABI that introduced it.
+template <typename T>
+constexpr std::size_t kFirstSize = sizeof(T);
+template <>
+constexpr std::size_t kFirstSize<sparks_flow_trigger_t> = offsetof(sparks_flow_trigger_t,
+                                                                   reply_field);
+template <>
+constexpr std::size_t kFirstSize<sparks_flow_action_t> = offsetof(sparks_flow_action_t,
+                                                                  window_hours);
+template <typename T>
+constexpr const char* kFirstAbi = "ABI 1.1's";
+template <>
+constexpr const char* kFirstAbi<sparks_rate_limit_t> = "ABI 1.2's";
 
 std::optional<std::string> trigger_kind_name(sparks_trigger_kind_t kind) {
   switch (kind) {
@@ -171,6 +187,8 @@ class Reader {
                   variable.description))
           return false;
       }
+      if (!text(item.reply_field, kMaxNameSize, at + ".reply_field", trigger->reply_field))
+        return false;
     }
     return true;
   }
@@ -208,6 +226,34 @@ class Reader {
           return fail(where + ".param '" + param + "' has a default already");
         p->default_value = std::move(value);
       }
+      action->window.hours = item.window_hours;
+      action->window.messages = item.window_messages;
+      if (!text(item.conversation_param, kMaxNameSize, at + ".conversation_param",
+                action->window.conversation_param) ||
+          !text(item.reply_param, kMaxNameSize, at + ".reply_param", action->window.reply_param))
+        return false;
+    }
+    return true;
+  }
+
+  bool rate_limits(const sparks_rate_limit_t* const* items, std::size_t count,
+                   std::vector<RateLimitInfo>& out) {
+    if (!array(items, count, "rate_limits")) return false;
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string at = "rate_limits[" + std::to_string(i) + "]";
+      sparks_rate_limit_t item{};
+      if (!grown(items[i], at, item)) return false;
+      if (item.scope != SPARKS_RATE_PER_APP && item.scope != SPARKS_RATE_PER_ACCOUNT)
+        return fail(at + ".scope " + std::to_string(item.scope) + " is not a rate scope");
+      if (item.requests == 0 || item.window_seconds == 0)
+        return fail(at + " allows no request (requests and window_seconds must be positive)");
+      RateLimitInfo& limit = out.emplace_back();
+      limit.per_account = item.scope == SPARKS_RATE_PER_ACCOUNT;
+      limit.per_endpoint = item.per_endpoint != 0;
+      limit.requests = item.requests;
+      limit.window_seconds = item.window_seconds;
+      if (!text(item.path_prefix, kMaxTextSize, at + ".path_prefix", limit.path_prefix))
+        return false;
     }
     return true;
   }
@@ -254,10 +300,12 @@ class Reader {
   template <typename T>
   bool grown(const T* item, const std::string& where, T& out) {
     if (item == nullptr) return fail(where + " is NULL");
-    if (item->struct_size < sizeof(T))
+    if (item->struct_size < kFirstSize<T>)
       return fail(where + " struct_size " + std::to_string(item->struct_size) +
-                  " is smaller than ABI 1.1's " + std::to_string(sizeof(T)));
-    std::memcpy(&out, item, sizeof(T));
+                  " is smaller than " + kFirstAbi<T> + " " + std::to_string(kFirstSize<T>));
+    // Members the plugin's (older) struct does not have stay zero: absent.
+    out = T{};
+    std::memcpy(&out, item, std::min(item->struct_size, sizeof(T)));
     return true;
   }
 
@@ -300,23 +348,32 @@ boost::json::array triggers_json(const std::vector<OperationInfo>& triggers) {
     for (const VariableInfo& v : t.variables)
       variables.push_back(boost::json::object{
           {"name", v.name}, {"field", v.field}, {"description", v.description}});
-    out.push_back(boost::json::object{{"name", t.name},
-                                      {"description", t.description},
-                                      {"params", params_json(t.params)},
-                                      {"kind", t.kind},
-                                      {"variables", std::move(variables)}});
+    boost::json::object trigger{{"name", t.name},
+                                {"description", t.description},
+                                {"params", params_json(t.params)},
+                                {"kind", t.kind},
+                                {"variables", std::move(variables)}};
+    if (!t.reply_field.empty()) trigger["reply_field"] = t.reply_field;
+    out.push_back(std::move(trigger));
   }
   return out;
 }
 
 boost::json::array actions_json(const std::vector<OperationInfo>& actions) {
   boost::json::array out;
-  for (const OperationInfo& a : actions)
-    out.push_back(boost::json::object{{"name", a.name},
-                                      {"description", a.description},
-                                      {"params", params_json(a.params)},
-                                      {"kind", a.kind},
-                                      {"answers", a.answers}});
+  for (const OperationInfo& a : actions) {
+    boost::json::object action{{"name", a.name},
+                               {"description", a.description},
+                               {"params", params_json(a.params)},
+                               {"kind", a.kind},
+                               {"answers", a.answers}};
+    if (a.window.hours > 0)
+      action["window"] = boost::json::object{{"hours", a.window.hours},
+                                             {"messages", a.window.messages},
+                                             {"conversation_param", a.window.conversation_param},
+                                             {"reply_param", a.window.reply_param}};
+    out.push_back(std::move(action));
+  }
   return out;
 }
 
@@ -324,6 +381,17 @@ boost::json::array syncs_json(const std::vector<SyncInfo>& syncs) {
   boost::json::array out;
   for (const SyncInfo& s : syncs)
     out.push_back(boost::json::object{{"what", s.what}, {"kind", s.kind}, {"scope", s.scope}});
+  return out;
+}
+
+boost::json::array rate_limits_json(const std::vector<RateLimitInfo>& limits) {
+  boost::json::array out;
+  for (const RateLimitInfo& r : limits)
+    out.push_back(boost::json::object{{"per", r.per_account ? "account" : "app"},
+                                      {"per_endpoint", r.per_endpoint},
+                                      {"requests", r.requests},
+                                      {"window_seconds", r.window_seconds},
+                                      {"path_prefix", r.path_prefix}});
   return out;
 }
 
@@ -381,6 +449,8 @@ DescriptorCopy copy_descriptor(const sparks_plugin_descriptor_t* source) {
   if (ok && size >= kFlowActionsEnd)
     ok = read.flow_actions(source->flow_actions, source->flow_action_count, copy.actions);
   if (ok && size >= kSyncsEnd) ok = read.syncs(source->syncs, source->sync_count, copy.syncs);
+  if (ok && size >= kRateLimitsEnd)
+    ok = read.rate_limits(source->rate_limits, source->rate_limit_count, copy.rate_limits);
   if (!ok) {
     result.error = std::move(read.error);
     return result;
@@ -404,7 +474,8 @@ boost::json::value to_manifest_json(const PluginDescriptor& d) {
                                      {"lifecycle_triggers", strings_json(d.lifecycle_triggers)},
                                      {"triggers", triggers_json(d.triggers)},
                                      {"actions", actions_json(d.actions)},
-                                     {"syncs", syncs_json(d.syncs)}}}};
+                                     {"syncs", syncs_json(d.syncs)},
+                                     {"rate_limits", rate_limits_json(d.rate_limits)}}}};
 }
 
 }  // namespace sparks::plugins

@@ -29,13 +29,34 @@ struct VariableInfo {  // a template variable a flow trigger offers
 
 // A flow trigger or an action. What ABI 1.1 added (kind, variables, answers, defaults) is "other"
 // and empty for a plugin built against 1.0.
+// An action's messaging window (ABI 1.2, sparks/plugin.h): hours == 0 means no window rule.
+struct WindowInfo {
+  std::uint32_t hours = 0;
+  std::uint32_t messages = 0;  // per window; 0: no limit
+  std::string conversation_param;
+  std::string reply_param;
+};
+
+// A flow trigger or an action. What ABI 1.1 added (kind, variables, answers, defaults) is "other"
+// and empty for a plugin built against 1.0; what 1.2 added is empty for one built against 1.1.
 struct OperationInfo {
   std::string name;
   std::string description;
   std::vector<ParamInfo> params;
   std::string kind = "other";  // triggers: comment|message|order|other; actions: message|other
   std::vector<VariableInfo> variables;  // triggers only
+  std::string reply_field;              // triggers only: grants one reply, naming this field
   std::string answers = "any";          // actions only: the trigger kind it answers, or "any"
+  WindowInfo window;                    // actions only
+};
+
+// A request rate the platform allows (ABI 1.2).
+struct RateLimitInfo {
+  bool per_account = false;  // else the whole app
+  bool per_endpoint = false;
+  std::uint32_t requests = 0;
+  std::uint32_t window_seconds = 0;
+  std::string path_prefix;
 };
 
 struct ScopeInfo {
@@ -62,6 +83,7 @@ struct PluginDescriptor {
   std::vector<OperationInfo> triggers;
   std::vector<OperationInfo> actions;
   std::vector<SyncInfo> syncs;
+  std::vector<RateLimitInfo> rate_limits;
 
   // A lifecycle trigger or flow trigger this plugin declares (what it may emit).
   bool declares_trigger(std::string_view name) const;

@@ -62,6 +62,9 @@ void check_trigger(const OperationInfo& t, std::vector<std::string>& problems) {
     if (!has_param(t, v.field) && !added_by_lookup)
       problems.push_back(where + " reads field '" + v.field + "', which its payload does not have");
   }
+  if (!t.reply_field.empty() && !has_param(t, t.reply_field))
+    problems.push_back("trigger '" + t.name + "' grants a reply by its field '" + t.reply_field +
+                       "', which its payload does not have");
 }
 
 // An action's kind and the templates it fills parameters from.
@@ -69,6 +72,12 @@ void check_action(const PluginDescriptor& d, const OperationInfo& a,
                   std::vector<std::string>& problems) {
   if (a.kind == "message" && !has_param(a, "text"))
     problems.push_back("action '" + a.name + "' sends a message but has no 'text' parameter");
+  if (a.window.hours > 0 && a.kind != "message")
+    problems.push_back("action '" + a.name + "' has a messaging window but sends no message");
+  for (const std::string* param : {&a.window.conversation_param, &a.window.reply_param})
+    if (!param->empty() && !has_param(a, *param))
+      problems.push_back("action '" + a.name + "': its window fills '" + *param +
+                         "', which is not one of its parameters");
   // Variables a default may use: the engine's contact.* and product.*, and those of the triggers
   // the action can follow.
   std::set<std::string> offered;

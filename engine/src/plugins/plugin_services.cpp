@@ -53,6 +53,36 @@ sparks_str_t abi(std::string_view text) {
   return {text.data(), text.size()};
 }
 
+// How to stop an HTTP request that may still be waiting for its rate-limit slot (a timer) or
+// already be on the wire (an exchange): whichever is current. Set and called from any thread; a
+// stop set after cancelling runs at once.
+class CancelSlot {
+ public:
+  void set(HttpClient::Cancel stop) {
+    std::unique_lock lock(mutex_);
+    if (cancelled_) {
+      lock.unlock();
+      stop();
+      return;
+    }
+    stop_ = std::move(stop);
+  }
+  void operator()() {
+    HttpClient::Cancel stop;
+    {
+      std::lock_guard lock(mutex_);
+      cancelled_ = true;
+      stop = stop_;
+    }
+    if (stop) stop();
+  }
+
+ private:
+  std::mutex mutex_;
+  bool cancelled_ = false;
+  HttpClient::Cancel stop_;
+};
+
 // Hands `result` to the plugin's callback as a sparks_http_response_t (borrowed for the call).
 void deliver_http(sparks_http_response_cb_t on_response, void* user, const HttpResult& result) {
   std::vector<sparks_header_t> headers;
@@ -93,6 +123,7 @@ PluginServices::~PluginServices() {
 void PluginServices::attach(const PluginDescriptor* descriptor) {
   descriptor_ = descriptor;
   name_ = descriptor->platform_id;
+  limiter_ = std::make_unique<RateLimiter>(descriptor->rate_limits);
 }
 
 sparks_status_t PluginServices::refuse(sparks_status_t status, const std::string& why) {
@@ -209,8 +240,18 @@ sparks_status_t PluginServices::http_request(sparks_str_t integration,
                      ? kDefaultHttpTimeout
                      : std::min(kMaxHttpTimeout, std::chrono::milliseconds(request->timeout_ms));
 
+  // Held back until the platform's rate allows it (the descriptor's rate_limits), so that the
+  // engine never trips a limit itself; refused outright when that wait would be unreasonable.
+  const auto now = RateLimiter::Clock::now();
+  std::optional<RateLimiter::Clock::time_point> send_at = now;
+  if (limiter_ && limiter_->limits_anything()) send_at = limiter_->reserve(id, data.url, now);
+  if (!send_at)
+    return refuse(SPARKS_ERR_RATE_LIMITED,
+                  "http request to " + std::string(RateLimiter::path_of(data.url)) +
+                      " would wait over 5 minutes for the platform's rate limit");
+
   // The plugin's callback is owed exactly once: by the response handler, or by abort at unload.
-  auto cancel = std::make_shared<HttpClient::Cancel>();
+  auto cancel = std::make_shared<CancelSlot>();
   std::uint64_t ticket = pending_->add({[cancel] { (*cancel)(); },
                                         [cancel, on_response, user] {
                                           (*cancel)();
@@ -220,11 +261,29 @@ sparks_status_t PluginServices::http_request(sparks_str_t integration,
                                           deliver_http(on_response, user, cancelled);
                                         }});
   if (ticket == 0) return SPARKS_ERR_CANCELLED;
-  *cancel = environment_.http->start(
-      environment_.bridge->executor_for(name_, id), std::move(data), kMaxDocumentSize,
-      [pending = pending_, ticket, on_response, user](HttpResult result) {
-        if (pending->claim(ticket)) deliver_http(on_response, user, result);
-      });
+  auto executor = environment_.bridge->executor_for(name_, id);
+  auto send = [http = environment_.http, executor, cancel, pending = pending_, ticket, on_response,
+               user](HttpRequestData data) {
+    cancel->set(http->start(executor, std::move(data), kMaxDocumentSize,
+                            [pending, ticket, on_response, user](HttpResult result) {
+                              if (pending->claim(ticket)) deliver_http(on_response, user, result);
+                            }));
+  };
+  if (*send_at <= now) {
+    send(std::move(data));
+    return SPARKS_OK;
+  }
+  auto timer = std::make_shared<asio::steady_timer>(executor, *send_at);
+  cancel->set([timer] { timer->cancel(); });
+  timer->async_wait([timer, send, data = std::move(data), pending = pending_, ticket, on_response,
+                     user](boost::system::error_code error) mutable {
+    if (!error) return send(std::move(data));
+    if (!pending->claim(ticket)) return;  // aborted at unload: the plugin was answered already
+    HttpResult cancelled;
+    cancelled.outcome = HttpResult::Outcome::cancelled;
+    cancelled.error = "cancelled while waiting for the platform's rate limit";
+    deliver_http(on_response, user, cancelled);
+  });
   return SPARKS_OK;
 }
 

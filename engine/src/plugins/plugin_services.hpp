@@ -10,6 +10,7 @@
 #include "plugins/host_bridge.hpp"
 #include "plugins/http_client.hpp"
 #include "plugins/pending_callbacks.hpp"
+#include "plugins/rate_limiter.hpp"
 
 namespace sparks::plugins {
 
@@ -66,6 +67,7 @@ class PluginServices {
   std::string name_;
   PluginEnvironment environment_;
   const PluginDescriptor* descriptor_ = nullptr;
+  std::unique_ptr<RateLimiter> limiter_;  // from the descriptor's rate_limits, once attached
   std::shared_ptr<PendingCallbacks> pending_ = std::make_shared<PendingCallbacks>();
 };
 

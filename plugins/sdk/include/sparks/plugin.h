@@ -72,7 +72,7 @@ extern "C" {
 
 #define SPARKS_PLUGIN_ABI_MAGIC 0x53504B31u /* "SPK1" */
 #define SPARKS_PLUGIN_ABI_MAJOR 1u
-#define SPARKS_PLUGIN_ABI_MINOR 1u
+#define SPARKS_PLUGIN_ABI_MINOR 2u
 
 /* Checked by the host before anything else in the plugin is touched. */
 typedef struct sparks_plugin_abi_t {
@@ -232,6 +232,11 @@ typedef struct sparks_flow_trigger_t {
   sparks_trigger_kind_t kind;         /* SPARKS_TRIGGER_… */
   const sparks_variable_t* variables; /* plugin-owned array of `variable_count` */
   size_t variable_count;
+  /* Added in ABI 1.2. Non-empty: the platform lets the account answer an event of this trigger
+   * with ONE private message even though the person never wrote to it (TikTok's
+   * Comment-to-Message); the payload field that names what is answered ("comment_id"). The engine
+   * hands its value to the MESSAGE action's `reply_param`. */
+  sparks_str_t reply_field;
 } sparks_flow_trigger_t;
 
 /* The meaning of one action. Grows only at its end (see struct_size). */
@@ -243,7 +248,35 @@ typedef struct sparks_flow_action_t {
                                     SPARKS_TRIGGER_COMMENT); SPARKS_TRIGGER_OTHER: any trigger */
   const sparks_param_default_t* defaults; /* plugin-owned array of `default_count` */
   size_t default_count;
+  /* Added in ABI 1.2: the platform's messaging window, for actions of kind MESSAGE. A message
+   * reaches a person only within `window_hours` after that person last wrote to the account, and
+   * at most `window_messages` messages per window (0: no such rule). The engine runs the step only
+   * when a window is open (or the trigger grants a reply, see reply_field); otherwise the step is
+   * skipped with the reason and the flow's fallback step runs. */
+  uint32_t window_hours;
+  uint32_t window_messages;
+  sparks_str_t conversation_param; /* the param the engine fills with the person's conversation
+                                      id (from their last MESSAGE trigger); empty: none */
+  sparks_str_t reply_param; /* the param the engine fills when answering an event whose trigger
+                               grants a reply; empty: the action cannot answer that way */
 } sparks_flow_action_t;
+
+/* Added in ABI 1.2: a request rate the platform allows. The host holds back the plugin's HTTP
+ * requests (http_request) so that none goes over: a request that would waits, in order, on the
+ * plugin's executor, and counts from when it is sent. */
+typedef int32_t sparks_rate_scope_t;
+enum {
+  SPARKS_RATE_PER_APP = 1,    /* all requests of the plugin, whatever integration they are for */
+  SPARKS_RATE_PER_ACCOUNT = 2 /* the requests for one integration (one authorized account) */
+};
+typedef struct sparks_rate_limit_t {
+  size_t struct_size;        /* sizeof(sparks_rate_limit_t) as the plugin compiled it */
+  sparks_rate_scope_t scope; /* SPARKS_RATE_… */
+  uint32_t per_endpoint;     /* nonzero: counted separately for each URL path */
+  uint32_t requests;         /* at most this many requests … */
+  uint32_t window_seconds;   /* … in any `window_seconds` */
+  sparks_str_t path_prefix;  /* it applies to URLs whose path starts with this; empty: every URL */
+} sparks_rate_limit_t;
 
 /* Something `sync` can read, and the scope it needs. Grows only at its end (see struct_size). */
 typedef struct sparks_sync_t {
@@ -278,6 +311,10 @@ typedef struct sparks_plugin_descriptor_t {
   const sparks_sync_t* const* syncs; /* plugin-owned array of `sync_count` pointers, each
                                         plugin-owned */
   size_t sync_count;
+  /* Added in ABI 1.2. */
+  const sparks_rate_limit_t* const* rate_limits; /* plugin-owned array of `rate_limit_count`
+                                                    pointers, each plugin-owned */
+  size_t rate_limit_count;
   /* New members are added here, at the end, in later minor versions. */
 } sparks_plugin_descriptor_t;
 

@@ -74,6 +74,17 @@ struct Trigger {
   std::vector<Param> params;
   sparks_trigger_kind_t kind = SPARKS_TRIGGER_OTHER;
   std::vector<Variable> variables;
+  // Non-empty: an event of this trigger may be answered by one message although the person never
+  // wrote; the payload field naming what is answered (see reply_field in sparks/plugin.h).
+  std::string reply_field;
+};
+
+// A platform's messaging window, for actions of kind MESSAGE (see sparks/plugin.h).
+struct MessagingWindow {
+  std::uint32_t hours = 0;         // 0: no window rule
+  std::uint32_t messages = 0;      // at most this many per window; 0: no limit
+  std::string conversation_param;  // filled with the person's conversation id
+  std::string reply_param;         // filled when answering an event whose trigger grants a reply
 };
 
 // An action: "<platform>.<name>".
@@ -83,6 +94,16 @@ struct Action {
   std::vector<Param> params;
   sparks_action_kind_t kind = SPARKS_ACTION_OTHER;
   sparks_trigger_kind_t answers = SPARKS_TRIGGER_OTHER;  // OTHER: works after any trigger
+  MessagingWindow window;
+};
+
+// A request rate the platform allows; the host keeps the plugin's requests under it.
+struct RateLimit {
+  sparks_rate_scope_t scope = SPARKS_RATE_PER_APP;
+  bool per_endpoint = false;
+  std::uint32_t requests = 0;
+  std::uint32_t window_seconds = 60;
+  std::string path_prefix;  // empty: every URL
 };
 
 struct Scope {
@@ -108,6 +129,7 @@ struct Manifest {
   std::vector<Trigger> triggers;
   std::vector<Action> actions;
   std::vector<Sync> syncs;
+  std::vector<RateLimit> rate_limits;
 };
 
 // Owns a Manifest and the C arrays of sparks_plugin_descriptor_t that point into it. Not movable:
@@ -119,6 +141,10 @@ class DescriptorStorage {
     for (const Action& action : manifest_.actions) add_action(action);
     for (const Sync& sync : manifest_.syncs)
       syncs_.push_back({sizeof(sparks_sync_t), to_abi(sync.what), sync.kind, to_abi(sync.scope)});
+    for (const RateLimit& limit : manifest_.rate_limits)
+      rate_limits_.push_back({sizeof(sparks_rate_limit_t), limit.scope,
+                              limit.per_endpoint ? 1u : 0u, limit.requests, limit.window_seconds,
+                              to_abi(limit.path_prefix)});
     for (const std::string& name : manifest_.lifecycle_triggers) lifecycle_.push_back(to_abi(name));
     for (const Scope& scope : manifest_.scopes) {
       std::vector<sparks_str_t>& enables = enables_.emplace_back();
@@ -130,6 +156,7 @@ class DescriptorStorage {
     for (const sparks_flow_trigger_t& t : flow_triggers_) flow_trigger_pointers_.push_back(&t);
     for (const sparks_flow_action_t& a : flow_actions_) flow_action_pointers_.push_back(&a);
     for (const sparks_sync_t& s : syncs_) sync_pointers_.push_back(&s);
+    for (const sparks_rate_limit_t& r : rate_limits_) rate_limit_pointers_.push_back(&r);
     descriptor_.struct_size = sizeof(sparks_plugin_descriptor_t);
     descriptor_.platform_id = to_abi(manifest_.platform_id);
     descriptor_.display_name = to_abi(manifest_.display_name);
@@ -148,6 +175,8 @@ class DescriptorStorage {
     descriptor_.flow_action_count = flow_action_pointers_.size();
     descriptor_.syncs = sync_pointers_.data();
     descriptor_.sync_count = sync_pointers_.size();
+    descriptor_.rate_limits = rate_limit_pointers_.data();
+    descriptor_.rate_limit_count = rate_limit_pointers_.size();
   }
   DescriptorStorage(const DescriptorStorage&) = delete;
   DescriptorStorage& operator=(const DescriptorStorage&) = delete;
@@ -170,7 +199,7 @@ class DescriptorStorage {
     for (const Variable& v : trigger.variables)
       variables.push_back({to_abi(v.name), to_abi(v.field), to_abi(v.description)});
     flow_triggers_.push_back({sizeof(sparks_flow_trigger_t), to_abi(trigger.name), trigger.kind,
-                              variables.data(), variables.size()});
+                              variables.data(), variables.size(), to_abi(trigger.reply_field)});
   }
 
   void add_action(const Action& action) {
@@ -179,7 +208,9 @@ class DescriptorStorage {
     for (const Param& p : action.params)
       if (!p.default_value.empty()) defaults.push_back({to_abi(p.name), to_abi(p.default_value)});
     flow_actions_.push_back({sizeof(sparks_flow_action_t), to_abi(action.name), action.kind,
-                             action.answers, defaults.data(), defaults.size()});
+                             action.answers, defaults.data(), defaults.size(), action.window.hours,
+                             action.window.messages, to_abi(action.window.conversation_param),
+                             to_abi(action.window.reply_param)});
   }
 
   Manifest manifest_;
@@ -199,6 +230,8 @@ class DescriptorStorage {
   std::vector<const sparks_flow_trigger_t*> flow_trigger_pointers_;
   std::vector<const sparks_flow_action_t*> flow_action_pointers_;
   std::vector<const sparks_sync_t*> sync_pointers_;
+  std::vector<sparks_rate_limit_t> rate_limits_;
+  std::vector<const sparks_rate_limit_t*> rate_limit_pointers_;
   sparks_plugin_descriptor_t descriptor_{};
 };
 
