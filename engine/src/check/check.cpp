@@ -25,7 +25,10 @@ Diagnostics check_lifecycle(const std::string& file_name, std::string_view text,
 
 Diagnostics check_flow(const std::string& file_name, std::string_view text,
                        const flows::Capabilities& capabilities) {
-  return flows::load_flow(file_name, text, capabilities).diagnostics;
+  auto loaded = flows::load_flow(file_name, text, capabilities);
+  Diagnostics out = std::move(loaded.diagnostics);
+  out.insert(out.end(), loaded.warnings.begin(), loaded.warnings.end());
+  return out;
 }
 
 Diagnostics check_manifest(const std::string& file_name, std::string_view text,

@@ -1,6 +1,7 @@
 #pragma once
 // `sparks check`: validating any Sparks YAML file without running it. The kind of file is told by
 // its top-level key (`lifecycle:` ...), and each kind is checked by its own loader.
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -13,8 +14,11 @@ namespace sparks::check {
 
 struct CheckResult {
   std::string kind;  // the top-level key that was recognised ("lifecycle"); empty if none was
-  Diagnostics diagnostics;
-  bool ok() const { return diagnostics.empty(); }
+  Diagnostics diagnostics;  // errors, and warnings (Diagnostic::warning)
+  bool ok() const {
+    return std::none_of(diagnostics.begin(), diagnostics.end(),
+                        [](const Diagnostic& d) { return !d.warning; });
+  }
 };
 
 // A file that cannot be read is one diagnostic at 0:0. A flow is checked against `capabilities`,

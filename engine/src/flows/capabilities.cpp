@@ -27,6 +27,7 @@ TriggerInfo trigger_of(const plugins::PluginDescriptor& d, const plugins::Operat
     info.sources.push_back({v.name, v.field});
     info.variables.push_back(v.name);
   }
+  info.reply_field = t.reply_field;
   return info;
 }
 
@@ -41,6 +42,8 @@ ActionInfo action_of(const plugins::PluginDescriptor& d, const plugins::Operatio
     info.params.push_back(
         {p.name, p.type, p.required, p.description,
          p.default_value.empty() ? std::nullopt : std::optional<std::string>(p.default_value)});
+  info.window = {static_cast<int>(a.window.hours), static_cast<int>(a.window.messages),
+                 a.window.conversation_param, a.window.reply_param};
   return info;
 }
 

@@ -27,6 +27,9 @@ struct TriggerInfo {
   TriggerKind kind = TriggerKind::other;
   std::vector<VariableSource> sources;  // its own variables
   std::vector<std::string> variables;   // every variable it offers: contact.*, then its own
+  // Non-empty: the platform lets the account answer its event with one message although the
+  // person never wrote (Comment-to-Message); the payload field naming what is answered.
+  std::string reply_field;
 };
 
 enum class ActionKind { other, message };
@@ -38,11 +41,22 @@ struct ActionParam {
   std::optional<std::string> default_value;  // a template the engine fills it from
 };
 
+// The platform's messaging window for a message action (docs/flows.md, "Messaging rules"): a
+// message reaches a person only within `hours` after they last wrote, at most `messages` per
+// window (0: no limit). hours == 0: the platform has no such rule.
+struct MessagingWindow {
+  int hours = 0;
+  int messages = 0;
+  std::string conversation_param;  // filled with the person's conversation id
+  std::string reply_param;         // filled when answering an event whose trigger grants a reply
+};
+
 struct ActionInfo {
   std::string name, platform, scope;  // platform and scope empty for engine actions
   ActionKind kind = ActionKind::other;
   std::optional<TriggerKind> answers;  // the only kind of trigger it follows; none: any
   std::vector<ActionParam> params;     // a plugin action's; the loader knows the engine's own
+  MessagingWindow window;
   bool is_engine() const { return platform.empty(); }
 };
 
@@ -69,6 +83,9 @@ inline const std::vector<std::string> kContactVariables = {"contact.user", "cont
 // Template variables a product chosen by seller_sku adds.
 inline const std::vector<std::string> kProductVariables = {"product.title", "product.price",
                                                            "product.link", "product.sku"};
+// The template variable message actions offer: a short code unique to the message. An order that
+// brings it back (a code the buyer applies or writes) is credited to the flow that sent it.
+inline constexpr std::string_view kAttributionCodeVariable = "attribution.code";
 
 // The trigger options a kind of trigger takes (schemas/flow.schema.json defines each option).
 const std::vector<std::string>& trigger_options(TriggerKind kind);

@@ -210,7 +210,10 @@ class Checker {
                         const std::vector<std::string>& variables) {
     std::vector<std::string> known;
     for (const auto& p : info.params) known.push_back(p.name);
-    if (!info.is_engine()) known.push_back("product");  // the engine's, for any plugin action
+    if (!info.is_engine()) {  // the engine's, for any plugin action
+      known.push_back("product");
+      known.push_back("otherwise");
+    }
     for (const auto& param : params) {
       const auto param_name = param.first.Scalar();
       if (!contains(known, param_name))
@@ -460,25 +463,48 @@ FlowLoadResult load_flow(const std::string& file_name, std::string_view text,
 
   for (const auto& condition : node["conditions"]) check.condition(condition);
 
+  // One action: its name, parameters and templates, and whether it may follow the trigger; then
+  // its `otherwise:` step (one level: an otherwise has none of its own).
+  auto check_action = [&](const YAML::Node& key, const YAML::Node& params_node,
+                          const boost::json::object& params, bool in_otherwise,
+                          auto& self) -> void {
+    const auto name = key.Scalar();
+    const auto* action = check.action(key, name);
+    if (!action) return;
+    platforms.insert(action->platform);
+    auto offered = variables;
+    if (!offered.empty() && (params_node["product"] || trigger_names_product))
+      offered.insert(offered.end(), kProductVariables.begin(), kProductVariables.end());
+    if (!offered.empty() && action->kind == ActionKind::message)
+      offered.emplace_back(kAttributionCodeVariable);
+    check.action_params_of(key, params_node, params, *action, offered);
+    if (action->answers && trigger && trigger->kind != *action->answers)
+      check.error(key, name + " " + answering(*action->answers) + ": its trigger must be " +
+                           one_of(capabilities.triggers_of_kind(*action->answers, action->platform),
+                                  *action->answers));
+    const YAML::Node otherwise = params_node["otherwise"];
+    if (auto warning = messaging_window_warning(trigger, *action, bool(otherwise))) {
+      result.warnings.push_back(yaml::diagnostic_at(file_name, key.Mark(), *warning));
+      result.warnings.back().warning = true;
+    }
+    if (!otherwise) return;
+    if (in_otherwise)
+      return check.error(otherwise, "an `otherwise` step cannot have an `otherwise` of its own");
+    const auto* otherwise_json = params.if_contains("otherwise");
+    if (!otherwise.IsMap() || otherwise.size() != 1 || !otherwise_json ||
+        !otherwise_json->is_object() || !otherwise.begin()->second.IsMap())
+      return check.error(otherwise,
+                         "`otherwise` names one step to run instead, as `action: {params}`");
+    self(otherwise.begin()->first, otherwise.begin()->second,
+         otherwise_json->get_object().begin()->value().as_object(), true, self);
+  };
   const auto& actions_json = json.at("actions").as_array();
   for (std::size_t i = 0; i < node["actions"].size(); ++i) {
     const YAML::Node item = node["actions"][i];
     const auto entry = item.begin();  // the schema makes each item one `name: {params}` pair
-    const auto name = entry->first.Scalar();
     const auto& params = actions_json[i].as_object().begin()->value().as_object();
-    flow.actions.push_back({name, params});
-    const auto* action = check.action(entry->first, name);
-    if (!action) continue;
-    platforms.insert(action->platform);
-    auto offered = variables;
-    if (!offered.empty() && (entry->second["product"] || trigger_names_product))
-      offered.insert(offered.end(), kProductVariables.begin(), kProductVariables.end());
-    check.action_params_of(entry->first, entry->second, params, *action, offered);
-    if (action->answers && trigger && trigger->kind != *action->answers)
-      check.error(entry->first,
-                  name + " " + answering(*action->answers) + ": its trigger must be " +
-                      one_of(capabilities.triggers_of_kind(*action->answers, action->platform),
-                             *action->answers));
+    flow.actions.push_back({entry->first.Scalar(), params});
+    check_action(entry->first, entry->second, params, false, check_action);
   }
   platforms.erase("");
   flow.required_platforms.assign(platforms.begin(), platforms.end());
@@ -489,6 +515,20 @@ FlowLoadResult load_flow(const std::string& file_name, std::string_view text,
                    });
   if (result.diagnostics.empty()) result.flow = std::move(flow);
   return result;
+}
+
+std::optional<std::string> messaging_window_warning(const TriggerInfo* trigger,
+                                                    const ActionInfo& action, bool has_otherwise) {
+  if (!trigger || action.kind != ActionKind::message || action.window.hours <= 0 || has_otherwise)
+    return std::nullopt;
+  if (trigger->kind == TriggerKind::message) return std::nullopt;  // they just wrote
+  if (!trigger->reply_field.empty() && !action.window.reply_param.empty())
+    return std::nullopt;  // the platform grants this event one reply
+  std::string message = action.name + " after " + trigger->name +
+                        " reaches the person only if they wrote to the account in the last " +
+                        std::to_string(action.window.hours) +
+                        " h (the platform lets a business message only people who wrote to it)";
+  return message + "; otherwise it is skipped: add `otherwise:` to answer another way";
 }
 
 std::vector<std::string> publish_warnings(

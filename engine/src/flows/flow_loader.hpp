@@ -20,7 +20,15 @@ namespace sparks::flows {
 struct FlowLoadResult {
   std::optional<FlowDefinition> flow;  // set only when diagnostics is empty
   Diagnostics diagnostics;
+  Diagnostics warnings;  // what will run but maybe not as meant (a message the platform may refuse)
 };
+
+// Why a message step after `trigger` may not reach the person: the platform's messaging window
+// (the action's descriptor) lets it through only to people who wrote to the account lately, and
+// the trigger grants no reply of its own. nullopt when the step is always allowed, or when it
+// names an `otherwise:` step.
+std::optional<std::string> messaging_window_warning(const TriggerInfo* trigger,
+                                                    const ActionInfo& action, bool has_otherwise);
 
 FlowLoadResult load_flow(const std::string& file_name, std::string_view text,
                          const Capabilities& capabilities);

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include <sparks/json_fields.hpp>
+#include "flows/attribution_code.hpp"
 #include "flows/flow_loader.hpp"
 #include "flows/steps.hpp"
 
@@ -107,24 +108,69 @@ Winner try_flows(const PlanInputs& in, const runtime::MatchFacts& facts, Plan& p
   return winner;
 }
 
-// One outbox step of the winner's action `index`, or the reason it cannot be sent.
-store::OutboxRow plan_step(const PlanInputs& in, const Winner& winner, std::size_t index,
-                           std::int64_t due, const json::object& vars) {
+// What the messages planned for one event have used of the platform's messaging rules.
+struct MessageBudget {
+  bool reply_used = false;  // the one reply a reply-granting trigger allows
+  int sent = 0;             // messages planned in the person's open window
+};
+
+// A step that is not sent: the reason (the step's last_error) and the counter it adds to
+// (analytics' skipped:<code>).
+struct Skip {
+  std::string code, reason;
+};
+
+// Whether the platform's messaging rules let this message reach the contact now (docs/flows.md,
+// "Messaging rules"), filling the action's reply or conversation parameter; or why not.
+std::optional<Skip> route_message(const PlanInputs& in, const ActionInfo& info,
+                                  MessageBudget& budget, json::object& params) {
+  const auto& window = info.window;
+  const auto* trigger = in.capabilities.trigger(in.event.kind);
+  if (trigger && !trigger->reply_field.empty() && !window.reply_param.empty() &&
+      !budget.reply_used) {
+    if (auto answered = text(in.payload, trigger->reply_field); !answered.empty()) {
+      params[window.reply_param] = std::move(answered);
+      budget.reply_used = true;
+      return std::nullopt;
+    }
+  }
+  const auto& contact = in.contact;
+  const auto hours = std::to_string(window.hours);
+  const std::int64_t window_ms = std::int64_t{window.hours} * 3'600'000;
+  if (!contact.last_inbound_ms || *contact.last_inbound_ms < to_ms(in.now) - window_ms)
+    return Skip{"no_open_conversation",
+                "no open conversation: the platform delivers a business's message only within " +
+                    hours + " h after the person last wrote to the account"};
+  if (window.messages > 0 && contact.sent_since_inbound + budget.sent >= window.messages)
+    return Skip{"conversation_window_full",
+                "conversation window used up: at most " + std::to_string(window.messages) +
+                    " messages within " + hours + " h of the person's last message"};
+  if (!window.conversation_param.empty() && contact.conversation_id)
+    params[window.conversation_param] = *contact.conversation_id;
+  ++budget.sent;
+  return std::nullopt;
+}
+
+// One outbox step for `action` of the winner (its `key` tells it apart within the event), or the
+// reason it cannot be sent.
+std::pair<store::OutboxRow, std::optional<Skip>> plan_step(
+    const PlanInputs& in, const Winner& winner, const ActionSpec& action, const std::string& key,
+    std::int64_t due, const json::object& vars, MessageBudget& budget) {
   const auto& flow = winner.flow->definition;
-  const auto& action = flow.actions[index];
   const auto* info = in.capabilities.action(action.name);
   const std::string user = text(in.payload, "user");
   store::OutboxRow step;
   step.workspace_id = in.event.workspace_id;
   step.platform = info ? info->platform : "";
   step.action = action.name;
-  step.idempotency_key =
-      "event:" + std::to_string(in.event.id) + ":" + flow.id + ":" + std::to_string(index);
+  step.idempotency_key = "event:" + std::to_string(in.event.id) + ":" + flow.id + ":" + key;
   step.flow_id = flow.id;
   step.flow_version = winner.flow->version;
   step.user_id = user;
   step.due_at_ms = due;
   step.created_at_ms = to_ms(in.now);
+  std::optional<Skip> skip;
+  auto skipped = [&](std::string reason) { skip = Skip{reason, reason}; };
 
   std::optional<runtime::CatalogItem> product = winner.match.mentioned;
   if (const auto* p = action.params.if_contains("product"); p && p->is_object()) {
@@ -132,13 +178,13 @@ store::OutboxRow plan_step(const PlanInputs& in, const Winner& winner, std::size
     const auto sku = text(p->get_object(), "seller_sku");
     for (const auto& item : in.catalog)
       if (item.seller_sku == sku) product = item;
-    if (!product) {
-      step.status = "skipped";
-      step.last_error = "SKU " + sku + " is not in the synced catalog";
-    }
+    if (!product) skipped("SKU " + sku + " is not in the synced catalog");
   }
   auto step_vars = vars;
   if (product) step_vars["product"] = runtime::product_variables(*product);
+  if (info && info->kind == ActionKind::message)
+    step_vars["attribution"] =
+        json::object{{"code", attribution_code(step.workspace_id, step.idempotency_key)}};
 
   // contact.tag is the engine's; a plugin's action gets the flow's params, rendered, and the
   // defaults its descriptor declares.
@@ -149,25 +195,40 @@ store::OutboxRow plan_step(const PlanInputs& in, const Winner& winner, std::size
     };
     params = {{"add", list("add")}, {"remove", list("remove")}};
   } else if (!info) {
-    step.status = "skipped";
-    step.last_error = "no loaded plugin offers " + action.name;
+    skipped("no loaded plugin offers " + action.name);
   } else {
     params = runtime::action_params(*info, action.params, step_vars, product);
   }
-  step.params = json::serialize(params);
 
   // A step on a platform that cannot take it is recorded, not sent.
-  if (step.status == "pending" && info && !info->is_engine()) {
+  if (!skip && info && !info->is_engine()) {
     auto target = in.platforms.find(info->platform);
     if (target == in.platforms.end() || !target->second.live) {
-      step.status = "skipped";
-      step.last_error = info->platform + " is not connected";
+      skipped(info->platform + " is not connected");
     } else if (!granted(in, info->platform, info->scope)) {
-      step.status = "skipped";
-      step.last_error = "missing scope " + info->scope;
+      skipped("missing scope " + info->scope);
+    } else if (auto why = target->second.unavailable.find(info->name);
+               why != target->second.unavailable.end()) {
+      skip = Skip{"unavailable", "unavailable for this account: " + why->second};
+    } else if (info->kind == ActionKind::message && info->window.hours > 0) {
+      skip = route_message(in, *info, budget, params);
     }
   }
-  return step;
+  step.params = json::serialize(params);
+  if (skip) {
+    step.status = "skipped";
+    step.last_error = skip->reason;
+  }
+  return {std::move(step), std::move(skip)};
+}
+
+// The step a flow names to run when `action` is skipped: `otherwise: {name: {params}}`.
+std::optional<ActionSpec> otherwise_of(const ActionSpec& action) {
+  const auto* otherwise = action.params.if_contains("otherwise");
+  if (!otherwise || !otherwise->is_object() || otherwise->get_object().size() != 1)
+    return std::nullopt;
+  const auto& [name, params] = *otherwise->get_object().begin();
+  return ActionSpec{std::string(name), params.is_object() ? params.get_object() : json::object()};
 }
 
 }  // namespace
@@ -182,26 +243,35 @@ Plan plan_run(const PlanInputs& in) {
   const auto vars = event_variables(in, user);
   const auto& flow = winner.flow->definition;
   std::int64_t due = to_ms(in.now);
+  MessageBudget budget;
+  // Plans `action`; a skipped one is recorded, and its `otherwise:` step planned in its place.
+  auto plan_action = [&](const ActionSpec& action, const std::string& key, auto& self) -> void {
+    auto [step, skip] = plan_step(in, winner, action, key, due, vars, budget);
+    if (skip) {
+      plan.stats.emplace_back(flow.id, "skipped:" + skip->code);
+      // A message to the contact that is not sent still shows in the inbox, as not sent.
+      if (const auto* info = in.capabilities.action(action.name);
+          info && info->kind == ActionKind::message) {
+        const auto params = json_fields::parse_or_null(step.params);
+        const auto* skus = params.is_object() ? params.get_object().if_contains("skus") : nullptr;
+        plan.skipped_dms.push_back(
+            {in.event.workspace_id, "user:" + user, user, "out",
+             params.is_object() ? text(params.get_object(), "text") : std::string(),
+             "skipped: " + *step.last_error, flow.id, std::nullopt,
+             skus ? json::serialize(*skus) : std::string("[]"), to_ms(in.now)});
+      }
+    }
+    plan.steps.push_back(std::move(step));
+    if (skip)
+      if (auto otherwise = otherwise_of(action)) self(*otherwise, key + ":otherwise", self);
+  };
   for (std::size_t i = 0; i < flow.actions.size(); ++i) {
     const auto& action = flow.actions[i];
     if (action.name == "wait") {
       if (auto d = parse_duration(text(action.params, "for"))) due += d->count() * 1000;
       continue;
     }
-    auto step = plan_step(in, winner, i, due, vars);
-    if (step.status == "skipped") {
-      plan.stats.emplace_back(flow.id, "skipped:" + *step.last_error);
-      // A message to the contact that is not sent still shows in the inbox, as not sent.
-      if (const auto* info = in.capabilities.action(action.name);
-          info && info->kind == ActionKind::message) {
-        const auto params = json_fields::parse_or_null(step.params);
-        plan.skipped_dms.push_back({in.event.workspace_id, "user:" + user, user, "out",
-                                    text(params.as_object(), "text"),
-                                    "skipped: " + *step.last_error, flow.id, std::nullopt,
-                                    json::serialize(params.at("skus")), to_ms(in.now)});
-      }
-    }
-    plan.steps.push_back(std::move(step));
+    plan_action(action, std::to_string(i), plan_action);
   }
   return plan;
 }

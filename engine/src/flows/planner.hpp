@@ -2,8 +2,10 @@
 // What a trigger event does, decided without I/O: the workspace's live flows are tried by priority,
 // the first that matches runs and every other one records why it did not, and the winner's actions
 // become outbox steps — due now, or later after a `wait`, or recorded as skipped with the reason
-// (a scope not granted, a platform not connected, a SKU not in the catalog). The runner
-// (runner.cpp) gathers the inputs from the store and writes the plan in one batch.
+// (a scope not granted, a platform not connected, a SKU not in the catalog, an action the account
+// cannot use, a message the platform's messaging window does not allow). A skipped step's
+// `otherwise:` step is planned in its place. The runner (runner.cpp) gathers the inputs from the
+// store and writes the plan in one batch.
 #include <boost/json/object.hpp>
 #include <map>
 #include <string>
@@ -28,6 +30,9 @@ struct LiveFlow {
 struct PlatformFacts {
   bool live = false;  // its lifecycle state means live
   std::vector<std::string> granted_scopes;
+  // Actions the platform will not perform for this account, with why (its account says so:
+  // Business Messaging not offered where the account is registered, say).
+  std::map<std::string, std::string, std::less<>> unavailable;
 };
 
 struct PlanInputs {

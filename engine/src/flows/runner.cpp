@@ -86,7 +86,7 @@ std::map<std::string, flows::PlatformFacts, std::less<>> Engine::Impl::platform_
   std::map<std::string, flows::PlatformFacts, std::less<>> facts;
   for (auto* connector : plugin_host->plugins()) {
     auto& in = integration(ws, connector->platform());
-    facts[connector->platform()] = {is_live(in), in.granted_scopes()};
+    facts[connector->platform()] = {is_live(in), in.granted_scopes(), in.unavailable_actions()};
   }
   return facts;
 }

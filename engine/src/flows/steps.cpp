@@ -35,7 +35,7 @@ json::object action_params(const flows::ActionInfo& action, const json::object& 
                            const std::optional<CatalogItem>& product) {
   json::object params;
   for (const auto& [key, value] : flow_params) {
-    if (key == "product") continue;
+    if (key == "product" || key == "otherwise") continue;  // the engine's, not the action's
     params[key] = value.is_string()
                       ? json::value(flows::render_template(value.get_string(), variables))
                       : value;

@@ -87,10 +87,15 @@ void record_arrival(store::Transaction& tx, const store::EventRow& row,
   if (kind == flows::TriggerKind::message) {
     const auto conversation = text(payload, "conversation_id");
     const auto message_id = text(payload, "message_id");
+    // When they wrote opens their messaging window: the platform's time, if it says (a delivery
+    // retried for hours must not make the window look younger than it is).
+    const auto sent_at = json_fields::integer(payload, "sent_at").value_or(0);
+    const auto at_ms =
+        sent_at > 0 ? std::min(row.received_at_ms, sent_at * 1000) : row.received_at_ms;
     tx.append_inbox_message({row.workspace_id, conversation.empty() ? "user:" + user : conversation,
                              user, "in", text(payload, "text"), "received", std::nullopt,
                              message_id.empty() ? std::nullopt : std::optional(message_id), "[]",
-                             row.received_at_ms});
+                             at_ms});
   }
 }
 

@@ -43,6 +43,22 @@ struct Integration {
     const auto scopes = granted_scopes();
     return scope.empty() || std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
   }
+  // What the account says the platform will not do for it: action → why (the connector's account
+  // answer, `unavailable: [{action, reason}]`; sparks/plugin.h).
+  std::map<std::string, std::string, std::less<>> unavailable_actions() const {
+    std::map<std::string, std::string, std::less<>> out;
+    if (!facts.account_json || facts.account_json->find("unavailable") == std::string::npos)
+      return out;  // most accounts: no parse on the per-event path
+    const auto account = json_fields::parse_or_null(*facts.account_json);
+    const auto* list =
+        account.is_object() ? account.get_object().if_contains("unavailable") : nullptr;
+    if (list && list->is_array())
+      for (const auto& item : list->get_array())
+        if (item.is_object())
+          out.emplace(json_fields::text(item.get_object(), "action"),
+                      json_fields::text(item.get_object(), "reason"));
+    return out;
+  }
   int failed_attempts = 0;  // consecutive failed refreshes or recoveries: the back-off step
 };
 

@@ -24,6 +24,11 @@ struct ContactFacts {
   std::string tags = "[]";                 // JSON
   std::string fields = "{}";               // JSON
   std::optional<std::int64_t> last_dm_ms;  // the last DM a flow sent them
+  // Their messaging window (docs/flows.md, "Messaging rules"): the conversation they last wrote
+  // in, when, and how many messages were sent them since.
+  std::optional<std::string> conversation_id;
+  std::optional<std::int64_t> last_inbound_ms;
+  int sent_since_inbound = 0;
 };
 
 struct FlowRunRow {

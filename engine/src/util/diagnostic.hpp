@@ -10,6 +10,7 @@ struct Diagnostic {
   int line = 0;    // 1-based; 0 when the problem concerns the whole file
   int column = 0;  // 1-based
   std::string message;
+  bool warning = false;  // it will work, but not as the author may think; never fails a check
 
   std::string to_string() const;  // "file:line:col: error: message"
 };

@@ -69,6 +69,19 @@ ContactFacts Records::contact_facts(std::string_view workspace_id, std::string_v
   bind_all(last, workspace_id, user_id);
   if (last.executeStep() && !last.getColumn(0).isNull())
     facts.last_dm_ms = last.getColumn(0).getInt64();
+  Prepared inbound(db_,
+                   "SELECT conversation_id, at_ms FROM inbox_messages WHERE workspace_id = ?"
+                   " AND user_id = ? AND direction = 'in' ORDER BY at_ms DESC, id DESC LIMIT 1");
+  bind_all(inbound, workspace_id, user_id);
+  if (inbound.executeStep()) {
+    facts.conversation_id = inbound.getColumn(0).getString();
+    facts.last_inbound_ms = inbound.getColumn(1).getInt64();
+    Prepared sent(db_,
+                  "SELECT count(*) FROM inbox_messages WHERE workspace_id = ? AND user_id = ?"
+                  " AND direction = 'out' AND status = 'sent' AND at_ms >= ?");
+    bind_all(sent, workspace_id, user_id, *facts.last_inbound_ms);
+    if (sent.executeStep()) facts.sent_since_inbound = sent.getColumn(0).getInt();
+  }
   return facts;
 }
 
