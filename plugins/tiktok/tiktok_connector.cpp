@@ -1,26 +1,19 @@
-// The TikTok connector: Login Kit OAuth (authorize URL, code exchange, refresh, revoke), the
-// account from the Business API, webhooks, post and comment sync, and the DM / comment-reply
-// actions. Every call to TikTok goes through the host's HTTP; see tiktok.hpp for the parts.
+// The TikTok connector: TikTok API for Business OAuth (the consent URL, code exchange, refresh and
+// revoke on /tt_user/oauth2/), the account, webhooks, the post and comment syncs, and the DM and
+// comment-reply actions. Every call to TikTok goes through the host's HTTP; see tiktok.hpp for the
+// parts.
 #include "common/signatures.hpp"
-#include "common/url_encoding.hpp"
 #include "tiktok/tiktok.hpp"
 
 namespace sparks::tiktok {
 
 namespace {
 
-using connectors::call_platform;
-using connectors::Params;
 using sparks::plugin::Done;
-using sparks::plugin::HttpRequest;
-using sparks::plugin::HttpResponse;
 using sparks::plugin::Request;
 
-constexpr std::string_view kBusinessApi = "/open_api/v1.3/business";
-
-void fail(const Done& done, const Failure& failure) {
-  done.fail(failure.status, failure.message);
-}
+constexpr std::size_t kMaxMessageLength = 6000;  // characters of a DM's text.body
+constexpr std::size_t kMaxReplyLength = 1200;    // characters of a comment reply
 
 std::string required_text(const json::object& config, std::string_view key) {
   std::string value = connectors::text(config, key);
@@ -29,13 +22,22 @@ std::string required_text(const json::object& config, std::string_view key) {
   return value;
 }
 
-// A Login Kit token answer → the credentials the engine stores and hands back. Expiry is kept as
+// Characters, not bytes: TikTok's limits count what a person sees (UTF-8 continuation bytes are
+// not counted).
+std::size_t characters(std::string_view text) {
+  std::size_t count = 0;
+  for (unsigned char c : text)
+    if ((c & 0xC0) != 0x80) ++count;
+  return count;
+}
+
+// A token answer's data → the credentials the engine stores and hands back. Expiry is kept as
 // absolute unix times so that it means the same after the credentials sat in the store a while.
 json::object credentials_from(const json::object& token) {
   const std::int64_t now = connectors::unix_now();
   const std::int64_t expires_in = connectors::integer(token, "expires_in").value_or(0);
   const std::int64_t refresh_expires_in =
-      connectors::integer(token, "refresh_expires_in").value_or(0);
+      connectors::integer(token, "refresh_token_expires_in").value_or(0);
   return {{"access_token", connectors::text(token, "access_token")},
           {"refresh_token", connectors::text(token, "refresh_token")},
           {"token_type", connectors::text(token, "token_type")},
@@ -57,7 +59,7 @@ json::object credentials_of(const json::object& request) {
 
 class TikTokConnector final : public sparks::plugin::Connector {
  public:
-  explicit TikTokConnector(sparks::plugin::Host host) : host_(host) {}
+  explicit TikTokConnector(sparks::plugin::Host host) : host_(host), api_(host, {}) {}
 
   static sparks::plugin::Manifest manifest() { return tiktok::manifest(); }
 
@@ -68,9 +70,8 @@ class TikTokConnector final : public sparks::plugin::Connector {
                   .client_secret = required_text(in, "client_secret"),
                   .auth_base_url = required_text(in, "auth_base_url"),
                   .api_base_url = required_text(in, "api_base_url"),
-                  .open_api_base_url = connectors::text(in, "open_api_base_url")};
-    if (config.open_api_base_url.empty()) config.open_api_base_url = config.api_base_url;
-    config_ = std::move(config);
+                  .webhook_url = connectors::text(in, "webhook_url")};
+    api_ = BusinessApi(host_, std::move(config));
   }
 
   // ---- OAuth ------------------------------------------------------------------------------------
@@ -80,89 +81,86 @@ class TikTokConnector final : public sparks::plugin::Connector {
     std::vector<std::string> scopes = connectors::strings(in, "scopes");
     if (scopes.empty())
       for (const auto& scope : manifest().scopes) scopes.push_back(scope.name);
-    // Login Kit lists scopes comma-separated; the commas stay literal, as in TikTok's examples.
+    // Scopes are comma-separated; the commas stay literal, as in TikTok's examples.
     std::string scope_list;
     for (const std::string& scope : scopes)
       scope_list += (scope_list.empty() ? "" : ",") + connectors::percent_encode(scope);
     std::string url =
-        connectors::join_url(config_.auth_base_url, "/v2/auth/authorize/") +
-        "?client_key=" + connectors::percent_encode(config_.client_key) + "&scope=" + scope_list +
+        connectors::join_url(config().auth_base_url, "/v2/auth/authorize/") +
+        "?client_key=" + connectors::percent_encode(config().client_key) + "&scope=" + scope_list +
         "&" +
-        connectors::encode_params({{"redirect_uri", connectors::text(in, "redirect_uri")},
-                                   {"state", connectors::text(in, "state")},
-                                   {"response_type", "code"}});
-    if (const std::string challenge = connectors::text(in, "code_challenge"); !challenge.empty())
-      url += "&" + connectors::encode_params(
-                       {{"code_challenge", challenge}, {"code_challenge_method", "S256"}});
+        connectors::encode_params({{"response_type", "code"},
+                                   {"redirect_uri", connectors::text(in, "redirect_uri")},
+                                   {"state", connectors::text(in, "state")}});
+    // A returning owner is sent straight back unless this asks for the consent screen again.
+    if (connectors::boolean(in, "force_consent")) url += "&disable_auto_auth=1";
     done.ok(json::serialize(json::object{{"url", url}}));
   }
 
   void exchange_code(Request request, Done done) override {
     const json::object in = connectors::parse_object(request.json, "the request");
-    Params form{{"client_key", config_.client_key},
-                {"client_secret", config_.client_secret},
-                {"code", connectors::text(in, "code")},
+    token_call(request.integration, "/tt_user/oauth2/token/",
+               {{"client_id", config().client_key},
+                {"client_secret", config().client_secret},
                 {"grant_type", "authorization_code"},
-                {"redirect_uri", connectors::text(in, "redirect_uri")}};
-    if (const std::string verifier = connectors::text(in, "code_verifier"); !verifier.empty())
-      form.emplace_back("code_verifier", verifier);
-    token_request(request.integration, "/v2/oauth/token/", form, done,
-                  [done](const HttpResponse& response) {
-                    if (response.http_status != 200) return fail(done, oauth_failure(response));
-                    const json::object token = connectors::parse_object(response.body, "the token");
-                    if (connectors::text(token, "access_token").empty())
-                      return fail(done, oauth_failure(response));
-                    done.ok(json::serialize(credentials_from(token)));
-                  });
+                {"auth_code", connectors::text(in, "code")},
+                {"redirect_uri", connectors::text(in, "redirect_uri")}},
+               done, [done](const BusinessAnswer& answer) {
+                 if (answer.failure)
+                   return done.fail(answer.failure->status, answer.failure->message);
+                 if (connectors::text(answer.data, "access_token").empty())
+                   return done.fail(SPARKS_ERR_PROTOCOL,
+                                    "TikTok's token answer has no access_token");
+                 done.ok(json::serialize(credentials_from(answer.data)));
+               });
   }
 
   // Refreshing also tells the lifecycle how it went: token_refreshed, or refresh_token_rejected
-  // (reconnect needed) / token_refresh_failed (worth retrying).
+  // (the refresh token is invalid or expired: reconnect) / token_refresh_failed (worth retrying).
   void refresh_token(Request request, Done done) override {
     const json::object in = connectors::parse_object(request.json, "the request");
     const std::string refresh =
         connectors::text(connectors::object_at(in, "credentials"), "refresh_token");
     const std::string integration = request.integration;
     auto host = host_;
-    auto rejected = [host, integration, done](const Failure& failure, int http_status) {
+    auto report_failure = [host, integration, done](const Failure& failure) {
       const bool reconnect = failure.status == SPARKS_ERR_UNAUTHORIZED;
       host.emit_trigger(integration, reconnect ? "refresh_token_rejected" : "token_refresh_failed",
-                        json::serialize(json::object{{"http_status", http_status},
-                                                     {"message", failure.message}}));
-      fail(done, failure);
+                        json::serialize(json::object{{"message", failure.message}}));
+      done.fail(failure.status, failure.message);
     };
     if (refresh.empty())
-      return rejected({SPARKS_ERR_UNAUTHORIZED, "the credentials hold no refresh token"}, 0);
-    token_request(integration, "/v2/oauth/token/",
-                  {{"client_key", config_.client_key},
-                   {"client_secret", config_.client_secret},
-                   {"grant_type", "refresh_token"},
-                   {"refresh_token", refresh}},
-                  done, [host, integration, done, rejected](const HttpResponse& response) {
-                    std::optional<json::object> token;
-                    if (response.status == SPARKS_OK && response.http_status == 200)
-                      token = connectors::try_parse_object(response.body);
-                    if (!token || connectors::text(*token, "access_token").empty())
-                      return rejected(oauth_failure(response), response.http_status);
-                    json::object credentials = credentials_from(*token);
-                    host.emit_trigger(
-                        integration, "token_refreshed",
-                        json::serialize(json::object{{"expires_at", credentials["expires_at"]}}));
-                    done.ok(json::serialize(credentials));
-                  });
+      return report_failure({SPARKS_ERR_UNAUTHORIZED, "the credentials hold no refresh token"});
+    token_call(integration, "/tt_user/oauth2/refresh_token/",
+               {{"client_id", config().client_key},
+                {"client_secret", config().client_secret},
+                {"grant_type", "refresh_token"},
+                {"refresh_token", refresh}},
+               done, [host, integration, done, report_failure](const BusinessAnswer& answer) {
+                 if (answer.failure) return report_failure(*answer.failure);
+                 if (connectors::text(answer.data, "access_token").empty())
+                   return report_failure(
+                       {SPARKS_ERR_PROTOCOL, "TikTok's refresh answer has no access_token"});
+                 json::object credentials = credentials_from(answer.data);
+                 host.emit_trigger(
+                     integration, "token_refreshed",
+                     json::serialize(json::object{{"expires_at", credentials["expires_at"]}}));
+                 done.ok(json::serialize(credentials));
+               });
   }
 
   void revoke(Request request, Done done) override {
     const json::object credentials =
         credentials_of(connectors::parse_object(request.json, "the request"));
-    token_request(request.integration, "/v2/oauth/revoke/",
-                  {{"client_key", config_.client_key},
-                   {"client_secret", config_.client_secret},
-                   {"token", connectors::text(credentials, "access_token")}},
-                  done, [done](const HttpResponse& response) {
-                    if (response.http_status != 200) return fail(done, oauth_failure(response));
-                    done.ok("{}");
-                  });
+    token_call(request.integration, "/tt_user/oauth2/revoke/",
+               {{"client_id", config().client_key},
+                {"client_secret", config().client_secret},
+                {"access_token", connectors::text(credentials, "access_token")}},
+               done, [done](const BusinessAnswer& answer) {
+                 if (answer.failure)
+                   return done.fail(answer.failure->status, answer.failure->message);
+                 done.ok("{}");
+               });
   }
 
   // ---- the account ------------------------------------------------------------------------------
@@ -170,63 +168,28 @@ class TikTokConnector final : public sparks::plugin::Connector {
   void get_account(Request request, Done done) override {
     const json::object credentials =
         credentials_of(connectors::parse_object(request.json, "the request"));
-    const std::string open_id = connectors::text(credentials, "account_id");
-    business_call(
-        request.integration, credentials, "GET",
-        "/get/?" + connectors::encode_params({{"business_id", open_id}}), "", done,
-        [done, open_id](const json::object& data) {
-          const std::string id = connectors::text(data, "open_id");
-          const std::string business_id = connectors::text(data, "business_id");
-          json::object account{
-              {"id", id.empty() ? open_id : id},
-              {"name", connectors::text(data, "display_name")},
-              {"username", connectors::text(data, "username")},
-              {"type", connectors::boolean(data, "is_business_account") ? "business" : "personal"}};
-          account["business_id"] =
-              business_id.empty() ? json::value(nullptr) : json::value(business_id);
-          done.ok(json::serialize(account));
-        });
+    tiktok::get_account(api_, request.integration, credentials, done);
   }
 
   // ---- webhooks ---------------------------------------------------------------------------------
 
   void verify_webhook(sparks::plugin::Webhook webhook, Done done) override {
     WebhookOutcome outcome =
-        tiktok::verify_webhook(host_, config_, webhook, connectors::unix_now());
-    if (outcome.failure) return fail(done, *outcome.failure);
+        tiktok::verify_webhook(host_, config(), webhook, connectors::unix_now());
+    if (outcome.failure) return done.fail(outcome.failure->status, outcome.failure->message);
     done.ok(outcome.result_json);
   }
 
   // ---- sync -------------------------------------------------------------------------------------
 
-  // what=posts: the Display API's video list ({id, title, …}). what=comments: the Business API's
-  // comment list ({id, create_time, …}). One page per call; `next_cursor` is present while there
-  // are more.
   void sync(Request request, Done done) override {
     const json::object in = connectors::parse_object(request.json, "the request");
     const json::object credentials = credentials_of(in);
     const std::string what = connectors::text(in, "what");
-    const std::int64_t cursor = connectors::integer(in, "cursor").value_or(0);
+    const std::string cursor = connectors::text(in, "cursor");
     if (what == "posts") return sync_posts(request.integration, credentials, cursor, done);
-    if (what == "comments") {
-      Params query{{"business_id", connectors::text(credentials, "account_id")},
-                   {"cursor", std::to_string(cursor)},
-                   {"max_count", "50"}};
-      if (const std::string video = connectors::text(in, "video_id"); !video.empty())
-        query.emplace_back("video_id", video);
-      return business_call(request.integration, credentials, "GET",
-                           "/comment/list/?" + connectors::encode_params(query), "", done,
-                           [done](const json::object& data) {
-                             // The engine reads a comment's "id" (sparks/plugin.h); the Business
-                             // API calls it comment_id.
-                             json::object comments = page(data, "comments");
-                             for (json::value& c : comments["items"].as_array())
-                               if (c.is_object() && !c.as_object().contains("id"))
-                                 c.as_object()["id"] =
-                                     connectors::text(c.as_object(), "comment_id");
-                             done.ok(json::serialize(comments));
-                           });
-    }
+    if (what == "comments")
+      return sync_comments(api_, request.integration, credentials, cursor, done);
     done.fail(SPARKS_ERR_INVALID_ARGUMENT,
               "tiktok syncs \"posts\" or \"comments\", not \"" + what + "\"");
   }
@@ -238,141 +201,131 @@ class TikTokConnector final : public sparks::plugin::Connector {
     const json::object credentials = credentials_of(in);
     const json::object params = connectors::object_at(in, "params");
     const std::string action = connectors::text(in, "action");
-    const std::string business_id = connectors::text(credentials, "account_id");
-    if (action != "tiktok.send_dm" && action != "tiktok.reply_comment")
-      return done.fail(SPARKS_ERR_NOT_FOUND, "tiktok has no action \"" + action + "\"");
-    const std::string text = connectors::text(params, "text");
-    if (text.empty()) return done.fail(SPARKS_ERR_INVALID_ARGUMENT, action + " needs a \"text\"");
-
-    if (action == "tiktok.send_dm") {
-      std::string recipient = connectors::text(params, "recipient");
-      if (recipient.empty()) recipient = connectors::text(params, "user");
-      if (recipient.empty())
-        return done.fail(SPARKS_ERR_INVALID_ARGUMENT, "tiktok.send_dm needs a recipient or user");
-      const json::object body{{"business_id", business_id},
-                              {"recipient_type", "CONVERSATION"},
-                              {"recipient", recipient},
-                              {"message_type", "TEXT"},
-                              {"text", {{"body", text}}}};
-      return business_call(
-          request.integration, credentials, "POST", "/message/send/", json::serialize(body), done,
-          [done](const json::object& data) {
-            const json::object message = connectors::object_at(data, "message");
-            const std::string id = connectors::text(message, "message_id");
-            if (id.empty())
-              return done.fail(SPARKS_ERR_PROTOCOL,
-                               "TikTok accepted the DM but gave no message_id");
-            done.ok(json::serialize(
-                json::object{{"message_id", id},
-                             {"conversation_id", connectors::text(message, "conversation_id")}}));
-          });
-    }
-    reply_comment(request, credentials, params, done);
+    if (action == "tiktok.send_dm") return send_dm(request.integration, credentials, params, done);
+    if (action == "tiktok.reply_comment")
+      return reply_comment(request.integration, credentials, params, done);
+    done.fail(SPARKS_ERR_NOT_FOUND, "tiktok has no action \"" + action + "\"");
   }
 
  private:
-  // A Login Kit call: form-encoded POST to the token host. `then` sees every outcome, transport
-  // failures included (oauth_failure reads them), so that refresh can report each one.
-  void token_request(const std::string& integration, std::string_view path, const Params& form,
-                     const Done& done, std::function<void(const HttpResponse&)> then) {
-    HttpRequest post{.method = "POST",
-                     .url = connectors::join_url(config_.open_api_base_url, path),
-                     .headers = {{"Content-Type", "application/x-www-form-urlencoded"},
-                                 {"Cache-Control", "no-cache"}},
-                     .body = connectors::encode_params(form)};
-    call_platform(host_, integration, std::move(post), done, std::move(then));
+  const Config& config() const { return api_.config(); }
+
+  // The token endpoints: JSON bodies with the app's id and secret, no Access-Token.
+  void token_call(const std::string& integration, std::string path, json::object body,
+                  const Done& done, std::function<void(const BusinessAnswer&)> then) {
+    api_.call(integration, {.method = "POST", .path = std::move(path), .body = std::move(body)},
+              done, std::move(then));
   }
 
-  // A Business API call; `on_data` gets `data` when the answer's code is 0.
-  void business_call(const std::string& integration, const json::object& credentials,
-                     std::string method, const std::string& path_and_query, std::string body,
-                     const Done& done, std::function<void(const json::object&)> on_data) {
-    HttpRequest call{.method = std::move(method),
-                     .url = connectors::join_url(config_.api_base_url,
-                                                 std::string(kBusinessApi) + path_and_query),
-                     .headers = {{"Access-Token", connectors::text(credentials, "access_token")},
-                                 {"Content-Type", "application/json"}},
-                     .body = std::move(body)};
-    call_platform(host_, integration, std::move(call), done,
-                  [done, on_data = std::move(on_data)](const HttpResponse& response) {
-                    if (auto failure = connectors::transport_failure(response, "TikTok"))
-                      return fail(done, *failure);
-                    const json::object answer =
-                        connectors::parse_object(response.body, "the answer");
-                    if (auto failure = business_failure(response, answer))
-                      return fail(done, *failure);
-                    on_data(connectors::object_at(answer, "data"));
-                  });
-  }
-
+  // {id, title, create_time, url} per video; next_cursor while has_more.
   void sync_posts(const std::string& integration, const json::object& credentials,
-                  std::int64_t cursor, const Done& done) {
-    json::object body{{"max_count", 20}};
-    if (cursor > 0) body["cursor"] = cursor;
-    HttpRequest post{
-        .method = "POST",
-        .url = connectors::join_url(config_.open_api_base_url, "/v2/video/list/") +
-               "?fields=" + connectors::percent_encode("id,title,create_time,share_url"),
-        .headers = {{"Authorization", "Bearer " + connectors::text(credentials, "access_token")},
-                    {"Content-Type", "application/json"}},
-        .body = json::serialize(body)};
-    call_platform(host_, integration, std::move(post), done, [done](const HttpResponse& response) {
-      if (auto failure = connectors::transport_failure(response, "TikTok"))
-        return fail(done, *failure);
-      const json::object answer = connectors::parse_object(response.body, "the answer");
-      if (auto failure = display_failure(response, answer)) return fail(done, *failure);
-      done.ok(json::serialize(page(connectors::object_at(answer, "data"), "videos")));
-    });
+                  const std::string& cursor, const Done& done) {
+    Params query{{"business_id", connectors::text(credentials, "account_id")},
+                 {"fields", std::string(kVideoFields)},
+                 {"max_count", "20"}};
+    if (!cursor.empty()) query.emplace_back("cursor", cursor);
+    api_.call_data(integration,
+                   {.method = "GET",
+                    .path = "/business/video/list/",
+                    .query = std::move(query),
+                    .access_token = connectors::text(credentials, "access_token")},
+                   done, [done](const json::object& data) {
+                     json::array items;
+                     for (const json::value& v : connectors::array_at(data, "videos")) {
+                       if (!v.is_object()) continue;
+                       const json::object& video = v.as_object();
+                       items.push_back(json::object{
+                           {"id", connectors::text(video, "item_id")},
+                           {"title", connectors::text(video, "caption")},
+                           {"create_time", connectors::integer(video, "create_time").value_or(0)},
+                           {"url", connectors::text(video, "share_url")}});
+                     }
+                     json::object page{{"items", std::move(items)}};
+                     if (connectors::boolean(data, "has_more"))
+                       page["next_cursor"] = connectors::text(data, "cursor");
+                     done.ok(json::serialize(page));
+                   });
   }
 
-  // Replies through the Business API's comment reply endpoint. The sandbox does not emulate it, and
-  // answers 404: that is reported as UNSUPPORTED, not as a platform failure.
-  void reply_comment(const Request& request, const json::object& credentials,
+  // To a conversation the person opened, or — Comment-to-Message — one DM answering a comment
+  // TikTok judged high-intent. `recipient` (then `user`) is read as a conversation id when neither
+  // is given, as older flows name it.
+  void send_dm(const std::string& integration, const json::object& credentials,
+               const json::object& params, const Done& done) {
+    const std::string text = connectors::text(params, "text");
+    if (text.empty())
+      return done.fail(SPARKS_ERR_INVALID_ARGUMENT, "tiktok.send_dm needs a \"text\"");
+    if (characters(text) > kMaxMessageLength)
+      return done.fail(SPARKS_ERR_INVALID_ARGUMENT,
+                       "tiktok.send_dm: TikTok takes at most 6000 characters");
+    std::string conversation = connectors::text(params, "conversation_id");
+    const std::string comment = connectors::text(params, "reply_to_comment_id");
+    if (!conversation.empty() && !comment.empty())
+      return done.fail(SPARKS_ERR_INVALID_ARGUMENT,
+                       "tiktok.send_dm takes conversation_id or reply_to_comment_id, not both");
+    if (conversation.empty() && comment.empty()) {
+      conversation = connectors::text(params, "recipient");
+      if (conversation.empty()) conversation = connectors::text(params, "user");
+    }
+    if (conversation.empty() && comment.empty())
+      return done.fail(SPARKS_ERR_INVALID_ARGUMENT,
+                       "tiktok.send_dm needs a conversation_id or a reply_to_comment_id");
+    json::object body{{"business_id", connectors::text(credentials, "account_id")}};
+    if (!comment.empty()) {
+      body["direct_reply"] = {{"reply_type", "COMMENT_REPLY"},
+                              {"comment_reply", {{"comment_id", comment}}}};
+    } else {
+      body["recipient_type"] = "CONVERSATION";
+      body["recipient"] = conversation;
+    }
+    body["message_type"] = "TEXT";
+    body["text"] = {{"body", text}};
+    api_.call_data(integration,
+                   {.method = "POST",
+                    .path = "/business/message/send/",
+                    .body = std::move(body),
+                    .access_token = connectors::text(credentials, "access_token")},
+                   done, [done, conversation](const json::object& data) {
+                     const json::object message = connectors::object_at(data, "message");
+                     const std::string id = connectors::text(message, "message_id");
+                     if (id.empty())
+                       return done.fail(SPARKS_ERR_PROTOCOL,
+                                        "TikTok accepted the DM but gave no message_id");
+                     std::string in_conversation = connectors::text(message, "conversation_id");
+                     if (in_conversation.empty()) in_conversation = conversation;
+                     done.ok(json::serialize(
+                         json::object{{"message_id", id}, {"conversation_id", in_conversation}}));
+                   });
+  }
+
+  void reply_comment(const std::string& integration, const json::object& credentials,
                      const json::object& params, const Done& done) {
+    const std::string text = connectors::text(params, "text");
     const std::string comment_id = connectors::text(params, "comment_id");
     const std::string video_id = connectors::text(params, "video_id");
-    if (comment_id.empty() || video_id.empty())
+    if (text.empty() || comment_id.empty() || video_id.empty())
       return done.fail(SPARKS_ERR_INVALID_ARGUMENT,
-                       "tiktok.reply_comment needs comment_id and video_id");
-    const json::object body{{"business_id", connectors::text(credentials, "account_id")},
-                            {"comment_id", comment_id},
-                            {"video_id", video_id},
-                            {"text", connectors::text(params, "text")}};
-    const std::string api = config_.api_base_url;
-    HttpRequest post{
-        .method = "POST",
-        .url = connectors::join_url(api, std::string(kBusinessApi) + "/comment/reply/create/"),
-        .headers = {{"Access-Token", connectors::text(credentials, "access_token")},
-                    {"Content-Type", "application/json"}},
-        .body = json::serialize(body)};
-    call_platform(
-        host_, request.integration, std::move(post), done,
-        [done, api](const HttpResponse& response) {
-          if (response.status == SPARKS_OK && response.http_status == 404)
-            return done.fail(SPARKS_ERR_UNSUPPORTED,
-                             "tiktok.reply_comment: " + api +
-                                 " offers no comment reply endpoint "
-                                 "(/open_api/v1.3/business/comment/reply/create/)");
-          if (auto failure = connectors::transport_failure(response, "TikTok"))
-            return fail(done, *failure);
-          const json::object answer = connectors::parse_object(response.body, "the answer");
-          if (auto failure = business_failure(response, answer)) return fail(done, *failure);
-          const json::object data = connectors::object_at(answer, "data");
+                       "tiktok.reply_comment needs comment_id, video_id and text");
+    if (characters(text) > kMaxReplyLength)
+      return done.fail(SPARKS_ERR_INVALID_ARGUMENT,
+                       "tiktok.reply_comment: TikTok takes at most 1200 characters");
+    api_.call_data(
+        integration,
+        {.method = "POST",
+         .path = "/business/comment/reply/create/",
+         .body = json::object{{"business_id", connectors::text(credentials, "account_id")},
+                              {"video_id", video_id},
+                              {"comment_id", comment_id},
+                              {"text", text}},
+         .access_token = connectors::text(credentials, "access_token")},
+        done, [done](const json::object& data) {
           done.ok(
               json::serialize(json::object{{"comment_id", connectors::text(data, "comment_id")}}));
         });
   }
 
-  // {items, next_cursor?} from a page {<list>: [...], cursor, has_more}.
-  static json::object page(const json::object& data, std::string_view list) {
-    json::object result{{"items", connectors::array_at(data, list)}};
-    if (connectors::boolean(data, "has_more"))
-      result["next_cursor"] = std::to_string(connectors::integer(data, "cursor").value_or(0));
-    return result;
-  }
-
   sparks::plugin::Host host_;
-  Config config_;
+  BusinessApi api_;
 };
 
 }  // namespace

@@ -29,38 +29,76 @@ std::optional<SignatureHeader> parse_signature_header(std::string_view header) {
   return parsed;
 }
 
+// An id as text: TikTok sends comment and video ids as JSON numbers in comment.update; 0 means
+// none.
+std::string id_text(const json::object& object, std::string_view key) {
+  std::string id = connectors::text(object, key);
+  return id == "0" ? std::string() : id;
+}
+
+// The person behind an event: unique_identifier is the same person across comment and messaging
+// events; from_user.id is the fallback when an event lacks it.
+std::string person_of(const json::object& content) {
+  const std::string unique = connectors::text(content, "unique_identifier");
+  return !unique.empty() ? unique
+                         : connectors::text(connectors::object_at(content, "from_user"), "id");
+}
+
+// comment.update with comment_action "insert". It carries no handle: username stays empty.
 json::object comment_event(const json::object& content) {
-  const json::object author = connectors::object_at(content, "author");
-  // Live comments carry the Live's id; a comment_type of "live" says the same.
-  const bool is_live = connectors::boolean(content, "is_live") ||
-                       !connectors::text(content, "live_id").empty() ||
-                       connectors::text(content, "comment_type") == "live";
-  return {{"id", "comment:" + connectors::text(content, "comment_id")},
+  const std::string comment_id = id_text(content, "comment_id");
+  return {{"id", "comment:" + comment_id},
           {"trigger", "tiktok.comment"},
           {"payload",
-           {{"comment_id", connectors::text(content, "comment_id")},
-            {"video_id", connectors::text(content, "video_id")},
-            {"parent_comment_id", connectors::text(content, "parent_comment_id")},
+           {{"comment_id", comment_id},
+            {"video_id", id_text(content, "video_id")},
+            {"parent_comment_id", id_text(content, "parent_comment_id")},
             {"text", connectors::text(content, "text")},
-            {"user", connectors::text(author, "user_id")},
-            {"username", connectors::text(author, "username")},
-            {"is_live", is_live}}}};
+            {"user", person_of(content)},
+            {"username", ""},
+            {"is_live", false},
+            {"created_at", unix_seconds(connectors::integer(content, "timestamp").value_or(0))}}}};
+}
+
+// im_receive_high_intent_comment: TikTok judged the comment high-intent (Comment-to-Message); it
+// may be answered by one DM through direct_reply. The text is comment_text; the event names no
+// video.
+json::object high_intent_comment_event(const json::object& content) {
+  const std::string comment_id = id_text(content, "comment_id");
+  std::string text = connectors::text(content, "comment_text");
+  if (text.empty()) text = connectors::text(content, "text");
+  return {{"id", "high_intent_comment:" + comment_id},
+          {"trigger", "tiktok.high_intent_comment"},
+          {"payload",
+           {{"comment_id", comment_id},
+            {"video_id", id_text(content, "video_id")},
+            {"parent_comment_id", ""},
+            {"text", text},
+            {"user", person_of(content)},
+            {"username", ""},
+            {"is_live", false},
+            {"created_at", unix_seconds(connectors::integer(content, "timestamp").value_or(0))}}}};
+}
+
+// im_receive_msg is delivered both ways; a message is inbound when it is addressed to the business
+// (to_user.id), or, lacking to_user, when it is not from a business account.
+bool is_inbound(const json::object& content, const std::string& business) {
+  const std::string to = connectors::text(connectors::object_at(content, "to_user"), "id");
+  if (!to.empty()) return to == business;
+  return connectors::text(connectors::object_at(content, "from_user"), "role") !=
+         "business_account";
 }
 
 json::object message_event(const json::object& content) {
-  const json::object sender = connectors::object_at(content, "sender");
-  const json::value* text = content.if_contains("text");
-  // The message text is {body} in the Business API; accept a plain string as well.
-  const std::string body = text != nullptr && text->is_object()
-                               ? connectors::text(text->as_object(), "body")
-                               : connectors::text(content, "text");
-  return {{"id", "message:" + connectors::text(content, "message_id")},
+  const std::string message_id = id_text(content, "message_id");
+  return {{"id", "message:" + message_id},
           {"trigger", "tiktok.dm"},
           {"payload",
            {{"conversation_id", connectors::text(content, "conversation_id")},
-            {"message_id", connectors::text(content, "message_id")},
-            {"user", connectors::text(sender, "user_id")},
-            {"text", body}}}};
+            {"message_id", message_id},
+            {"user", person_of(content)},
+            {"text", connectors::text(connectors::object_at(content, "text"), "body")},
+            {"sent_at", unix_seconds(connectors::integer(content, "timestamp").value_or(0))}}}};
 }
 
 }  // namespace
@@ -97,11 +135,13 @@ WebhookOutcome verify_webhook(const sparks::plugin::Host& host, const Config& co
 
   json::array events;
   if (event == "comment.update") {
-    // Only new comments start flows; edits and deletions (other actions) are not triggers.
-    const std::string action = connectors::text(content, "action");
-    if (action.empty() || action == "insert") events.push_back(comment_event(content));
+    // Only new comments start flows; deletions and visibility changes are acknowledged.
+    if (connectors::text(content, "comment_action") == "insert")
+      events.push_back(comment_event(content));
+  } else if (event == "im_receive_high_intent_comment") {
+    events.push_back(high_intent_comment_event(content));
   } else if (event == "im_receive_msg") {
-    events.push_back(message_event(content));
+    if (is_inbound(content, account)) events.push_back(message_event(content));
   } else if (event == "authorization.removed") {
     // No id in the event itself: the body's digest identifies it, so a redelivery (same body,
     // newly signed) has the same id and is dropped as a duplicate.
@@ -112,7 +152,8 @@ WebhookOutcome verify_webhook(const sparks::plugin::Host& host, const Config& co
         {"trigger", "authorization_removed"},
         {"payload", {{"reason", connectors::integer(content, "reason").value_or(0)}}}});
   }
-  // Other events (video.publish.completed, …) are acknowledged and produce nothing.
+  // Other events (im_mark_read_msg, video.publish.completed, …) are acknowledged and produce
+  // nothing.
   for (json::value& e : events) e.as_object()["account"] = account;
   return {std::nullopt, json::serialize(json::object{{"events", std::move(events)}})};
 }

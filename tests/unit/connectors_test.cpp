@@ -278,15 +278,18 @@ TEST_F(ConnectorsTest, DescriptorsDeclareScopesAndWhatTheyEnable) {
     EXPECT_TRUE(scope.required) << scope.name;
     enables[scope.name] = scope.enables;
   }
-  EXPECT_EQ(enables.size(), 4u);
-  EXPECT_EQ(enables["comment.list"],
-            (std::vector<std::string>{"tiktok.comment", "tiktok.reply_comment"}));
-  EXPECT_EQ(enables["message.list.send"],
-            (std::vector<std::string>{"tiktok.dm", "tiktok.send_dm"}));
+  // TikTok API for Business scopes (docs/connectors.md).
+  EXPECT_EQ(enables.size(), 6u);
+  EXPECT_EQ(enables["comment.list"], (std::vector<std::string>{"tiktok.comment"}));
+  EXPECT_EQ(enables["comment.list.manage"], (std::vector<std::string>{"tiktok.reply_comment"}));
+  EXPECT_EQ(enables["message.list.read"],
+            (std::vector<std::string>{"tiktok.dm", "tiktok.high_intent_comment"}));
+  EXPECT_EQ(enables["message.list.send"], (std::vector<std::string>{"tiktok.send_dm"}));
   EXPECT_TRUE(enables["user.info.basic"].empty());
   EXPECT_TRUE(enables["video.list"].empty());
-  for (const char* trigger : {"tiktok.comment", "tiktok.dm", "authorization_removed",
-                              "refresh_token_rejected", "platform_recovered"})
+  for (const char* trigger :
+       {"tiktok.comment", "tiktok.high_intent_comment", "tiktok.dm", "authorization_removed",
+        "refresh_token_rejected", "platform_recovered"})
     EXPECT_TRUE(t.declares_trigger(trigger)) << trigger;
   EXPECT_TRUE(t.declares_action("tiktok.send_dm"));
   EXPECT_TRUE(t.declares_action("tiktok.reply_comment"));
@@ -868,9 +871,10 @@ TEST_F(ConnectorsTest, ShopOrderWebhooksAndOrderLookup) {
 
 TEST_F(ConnectorsTest, DescriptorsSayWhatTheirTriggersActionsAndSyncsMean) {
   const auto& t = tiktok_->descriptor();
-  ASSERT_EQ(t.triggers.size(), 2u);
+  ASSERT_EQ(t.triggers.size(), 3u);
   EXPECT_EQ(t.triggers[0].kind, "comment");
-  EXPECT_EQ(t.triggers[1].kind, "message");
+  EXPECT_EQ(t.triggers[1].kind, "comment");  // tiktok.high_intent_comment
+  EXPECT_EQ(t.triggers[2].kind, "message");
   std::vector<std::string> variables;
   for (const auto& v : t.triggers[0].variables) variables.push_back(v.name + "=" + v.field);
   EXPECT_EQ(variables, (std::vector<std::string>{"comment.id=comment_id", "comment.text=text",

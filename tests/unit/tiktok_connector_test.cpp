@@ -1,0 +1,693 @@
+// The TikTok connector against the golden fixtures (tests/data/platforms/tiktok): the plugin is
+// loaded through the real PluginHost and its HTTP calls go to a stand-in platform on 127.0.0.1 that
+// answers with the fixtures' responses and records what it was sent. Each test asserts that the
+// requests match the fixtures' requests (method, path, query, the headers that matter, JSON body)
+// and that the answers become the normalized shapes the engine reads. Every wait has a deadline.
+#include <gtest/gtest.h>
+
+#include <boost/algorithm/string/predicate.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/json.hpp>
+#include <deque>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include <sparks/json_fields.hpp>
+
+#include "http/server.hpp"
+#include "plugins/plugin_host.hpp"
+#include "support/platform_test_helpers.hpp"
+#include "support/wait.hpp"
+
+namespace {
+
+namespace net = boost::asio;
+namespace json = boost::json;
+using sparks::plugins::LoadedPlugin;
+using sparks::plugins::Operation;
+using sparks::plugins::WebhookEvent;
+using sparks::testing::hmac_hex;
+using sparks::testing::parse_object;
+using sparks::testing::unix_now;
+
+// The fixtures' shared values (tests/data/platforms/tiktok/README.md).
+const std::string kAppId = "7312345678901234567";
+const std::string kSecret = "sparks-fixture-app-secret";
+const std::string kOpenId = "-000Biz7xL2mQ9vR4tWsparks";
+const std::string kToken = "act.fixture.access.token.1";
+const std::string kRefresh = "rft.fixture.refresh.token.1";
+const std::string kRedirect = "https://sparks.example.com/oauth/callback/tiktok/";
+const std::string kWebhookUrl = "https://sparks.example.com/webhooks/tiktok";
+
+json::object fixture(const std::string& name) {
+  const std::string path = std::string(SPARKS_PLATFORM_FIXTURES) + "/tiktok/" + name + ".json";
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  json::object doc = parse_object(text.str());
+  EXPECT_FALSE(doc.empty()) << "no fixture " << path;
+  return doc;
+}
+
+std::string str(const json::value* value) {
+  return value != nullptr && value->is_string() ? std::string(value->as_string()) : std::string();
+}
+
+// What the stand-in platform was sent.
+struct Recorded {
+  std::string method, path, body;
+  sparks::http::Fields query;
+  sparks::http::Headers headers;
+};
+
+// The stand-in platform: every endpoint the connector calls, answered in order from the answers
+// queued for its path (404 when none is left), each request recorded.
+class FixturePlatform {
+ public:
+  explicit FixturePlatform(net::any_io_executor executor) {
+    auto router = std::make_shared<sparks::http::Router>();
+    for (const char* path :
+         {"/open_api/v1.3/tt_user/oauth2/token/", "/open_api/v1.3/tt_user/oauth2/refresh_token/",
+          "/open_api/v1.3/tt_user/oauth2/revoke/", "/open_api/v1.3/business/get/",
+          "/open_api/v1.3/business/message/conversation/list/",
+          "/open_api/v1.3/business/message/direct_reply/get/",
+          "/open_api/v1.3/business/message/direct_reply/update/",
+          "/open_api/v1.3/business/webhook/update/", "/open_api/v1.3/business/video/list/",
+          "/open_api/v1.3/business/comment/list/", "/open_api/v1.3/business/comment/reply/create/",
+          "/open_api/v1.3/business/message/send/"})
+      for (const char* method : {"GET", "POST"})
+        router->add_sync(method, path,
+                         [this](const sparks::http::Request& request) { return answer(request); });
+    server_ = std::make_unique<sparks::http::Server>(executor, router);
+    server_->listen("127.0.0.1", 0);
+  }
+  std::string base_url() const { return server_->base_url(); }
+  void stop() { server_->stop(); }
+
+  // Queues the fixture `<name>.response.json` for its path.
+  void queue(const std::string& path, const std::string& response_fixture) {
+    const json::object doc = fixture(response_fixture + ".response");
+    std::lock_guard lock(mutex_);
+    answers_[path].push_back(sparks::http::Response::json(
+        static_cast<int>(doc.at("http_status").as_int64()), doc.at("body")));
+  }
+  std::vector<Recorded> requests() {
+    std::lock_guard lock(mutex_);
+    return requests_;
+  }
+
+ private:
+  sparks::http::Response answer(const sparks::http::Request& request) {
+    std::lock_guard lock(mutex_);
+    requests_.push_back(
+        {request.method, request.path, request.body, request.query, request.headers});
+    auto& queued = answers_[request.path];
+    if (queued.empty()) return sparks::http::Response::text(404, "no answer queued");
+    sparks::http::Response response = queued.front();
+    queued.pop_front();
+    return response;
+  }
+
+  std::unique_ptr<sparks::http::Server> server_;
+  std::mutex mutex_;
+  std::map<std::string, std::deque<sparks::http::Response>> answers_;
+  std::vector<Recorded> requests_;
+};
+
+// Asserts that `sent` is the fixture `<name>.request.json`.
+void expect_request(const Recorded& sent, const std::string& name) {
+  SCOPED_TRACE(name);
+  const json::object want = fixture(name + ".request");
+  EXPECT_EQ(sent.method, str(want.if_contains("method")));
+  EXPECT_EQ(sent.path, str(want.if_contains("path")));
+  std::map<std::string, std::string> query, wanted_query;
+  for (const auto& [key, value] : sent.query) query[key] = value;
+  for (const auto& [key, value] : want.at("query").as_object())
+    wanted_query[std::string(key)] = str(&value);
+  EXPECT_EQ(query, wanted_query);
+  for (const auto& [key, value] : want.at("headers").as_object()) {
+    std::optional<std::string> got;
+    for (const auto& [header, header_value] : sent.headers)
+      if (boost::iequals(header, std::string(key))) got = header_value;
+    EXPECT_EQ(got, str(&value)) << key;
+  }
+  if (const json::value* body = want.if_contains("body"))
+    EXPECT_EQ(json::parse(sent.body), *body);
+  else
+    EXPECT_TRUE(sent.body.empty()) << sent.body;
+}
+
+// The engine's side of the plugin host, reduced to what a test looks at: emitted triggers and the
+// key-value store. Called on the io thread; read from the test thread, hence the mutex.
+class Bridge final : public sparks::plugins::PluginHostBridge {
+ public:
+  explicit Bridge(net::io_context& io) : io_(io) {}
+  net::any_io_executor executor_for(std::string_view, std::string_view) override {
+    return io_.get_executor();
+  }
+  bool emit_trigger(std::string_view, std::string_view, std::string_view trigger,
+                    std::string_view) override {
+    std::lock_guard lock(mutex_);
+    triggers_.emplace_back(trigger);
+    return true;
+  }
+  std::optional<std::string> kv_get(std::string_view, std::string_view,
+                                    std::string_view key) override {
+    std::lock_guard lock(mutex_);
+    auto it = kv_.find(std::string(key));
+    return it == kv_.end() ? std::nullopt : std::optional<std::string>(it->second);
+  }
+  bool kv_put(std::string_view, std::string_view, std::string_view key,
+              std::string_view value) override {
+    std::lock_guard lock(mutex_);
+    kv_[std::string(key)] = std::string(value);
+    return true;
+  }
+  bool kv_delete(std::string_view, std::string_view, std::string_view key) override {
+    std::lock_guard lock(mutex_);
+    return kv_.erase(std::string(key)) == 1;
+  }
+  std::vector<std::string> triggers() {
+    std::lock_guard lock(mutex_);
+    return triggers_;
+  }
+
+ private:
+  net::io_context& io_;
+  std::mutex mutex_;
+  std::vector<std::string> triggers_;
+  std::map<std::string, std::string> kv_;
+};
+
+struct Answer {
+  sparks_status_t status = SPARKS_ERR_INTERNAL;
+  std::string text;
+  json::object json() const { return parse_object(text); }
+};
+
+struct Verified {
+  sparks_status_t status = SPARKS_ERR_INTERNAL;
+  std::string error;
+  std::vector<WebhookEvent> events;
+};
+
+constexpr const char* kApi = "/open_api/v1.3";
+
+class TikTokConnectorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    platform_ = std::make_unique<FixturePlatform>(io_.get_executor());
+    host_ = std::make_unique<sparks::plugins::PluginHost>(io_.get_executor(), bridge_);
+    auto report = host_->load_file(std::string(SPARKS_BINARY_DIR) + "/plugins/libsparks_tiktok.so");
+    ASSERT_TRUE(report.loaded()) << (report.refusal ? report.refusal->to_string() : "");
+    plugin_ = host_->find("tiktok");
+    ASSERT_NE(plugin_, nullptr);
+    std::string error;
+    ASSERT_TRUE(
+        plugin_->configure(json::serialize(json::object{{"client_key", kAppId},
+                                                        {"client_secret", kSecret},
+                                                        {"auth_base_url", "https://www.tiktok.com"},
+                                                        {"api_base_url", platform_->base_url()},
+                                                        {"webhook_url", kWebhookUrl},
+                                                        {"open_api_base_url", "ignored"}}),
+                           error))
+        << error;
+    thread_ = std::thread([this] { io_.run(); });
+  }
+
+  void TearDown() override {
+    try {
+      sparks::testing::await_result<bool>("the plugin to unload", [&](auto unloaded) {
+        net::post(io_, [this, unloaded] {
+          host_->unload_all();
+          unloaded(true);
+        });
+      });
+    } catch (const sparks::testing::WaitTimedOut& e) {
+      ADD_FAILURE() << e.what();
+    }
+    platform_->stop();
+    work_.reset();
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+    host_.reset();
+  }
+
+  void queue(const std::string& endpoint, const std::string& response_fixture) {
+    platform_->queue(std::string(kApi) + endpoint, response_fixture);
+  }
+
+  Answer call(Operation operation, const json::object& request) {
+    return sparks::testing::await_result<Answer>("the plugin's answer", [&](auto done) {
+      net::post(io_, [this, operation, text = json::serialize(request), done] {
+        plugin_->call(operation, "ws-1", text, [done](sparks_status_t status, std::string result) {
+          done({status, std::move(result)});
+        });
+      });
+    });
+  }
+
+  Answer action(const std::string& name, const json::object& params) {
+    return call(Operation::execute_action,
+                {{"credentials", credentials()}, {"action", name}, {"params", params}});
+  }
+
+  // The fixture webhook `name`, signed now with the app secret.
+  Verified deliver(const std::string& name, std::int64_t signed_at = unix_now()) {
+    const std::string body = json::serialize(fixture(name).at("body"));
+    const std::string t = std::to_string(signed_at);
+    sparks::plugins::WebhookRequest request{
+        "POST",
+        "/webhooks/tiktok",
+        "",
+        {{"TikTok-Signature", "t=" + t + ",s=" + hmac_hex(kSecret, t + "." + body)}},
+        body};
+    return sparks::testing::await_result<Verified>("the webhook's verdict", [&](auto done) {
+      net::post(io_, [this, request, done] {
+        plugin_->verify_webhook(request, [done](sparks_status_t status, std::string error,
+                                                std::vector<WebhookEvent> events) {
+          done({status, std::move(error), std::move(events)});
+        });
+      });
+    });
+  }
+
+  static json::object credentials() {
+    return {{"access_token", kToken}, {"refresh_token", kRefresh}, {"account_id", kOpenId}};
+  }
+
+  net::io_context io_;
+  net::executor_work_guard<net::io_context::executor_type> work_{io_.get_executor()};
+  Bridge bridge_{io_};
+  std::unique_ptr<FixturePlatform> platform_;
+  std::unique_ptr<sparks::plugins::PluginHost> host_;
+  LoadedPlugin* plugin_ = nullptr;
+  std::thread thread_;
+};
+
+// The query of an authorize URL, decoded, as the fixture writes it.
+void expect_authorize_url(const std::string& url, const std::string& name) {
+  SCOPED_TRACE(name);
+  const json::object want = fixture(name + ".request");
+  const std::string prefix = "https://www.tiktok.com" + str(want.if_contains("path")) + "?";
+  ASSERT_EQ(url.substr(0, prefix.size()), prefix);
+  std::map<std::string, std::string> query, wanted;
+  for (const std::string& pair : sparks::json_fields::split_list(url.substr(prefix.size()), '&')) {
+    const auto eq = pair.find('=');
+    std::string value;
+    const std::string raw = pair.substr(eq + 1);
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] == '%' && i + 2 < raw.size()) {
+        value += static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16));
+        i += 2;
+      } else {
+        value += raw[i];
+      }
+    }
+    query[pair.substr(0, eq)] = value;
+  }
+  for (const auto& [key, value] : want.at("query").as_object())
+    wanted[std::string(key)] = str(&value);
+  EXPECT_EQ(query, wanted);
+  EXPECT_NE(url.find("scope=user.info.basic,video.list,"), std::string::npos)
+      << "the scope commas stay literal: " << url;
+}
+
+// ---- OAuth
+// ----------------------------------------------------------------------------------------
+
+TEST_F(TikTokConnectorTest, AuthorizeUrlIsTheFixturesConsentPage) {
+  Answer plain =
+      call(Operation::authorize_url, {{"redirect_uri", kRedirect}, {"state", "st_8f2c1e"}});
+  ASSERT_EQ(plain.status, SPARKS_OK) << plain.text;
+  expect_authorize_url(str(plain.json().if_contains("url")), "auth_authorize");
+
+  Answer fresh =
+      call(Operation::authorize_url,
+           {{"redirect_uri", kRedirect}, {"state", "st_8f2c1e"}, {"force_consent", true}});
+  ASSERT_EQ(fresh.status, SPARKS_OK) << fresh.text;
+  expect_authorize_url(str(fresh.json().if_contains("url")), "auth_authorize.force_consent");
+}
+
+TEST_F(TikTokConnectorTest, CodeExchangeKeepsTheOpenIdAndAbsoluteExpiries) {
+  queue("/tt_user/oauth2/token/", "tt_user_oauth2_token");
+  const std::int64_t before = unix_now();
+  Answer answer = call(Operation::exchange_code,
+                       {{"code", "fixture-auth-code-1"}, {"redirect_uri", kRedirect}});
+  ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
+  expect_request(platform_->requests().at(0), "tt_user_oauth2_token");
+
+  json::object credentials = answer.json();
+  EXPECT_EQ(str(&credentials["access_token"]), kToken);
+  EXPECT_EQ(str(&credentials["refresh_token"]), kRefresh);
+  EXPECT_EQ(str(&credentials["account_id"]), kOpenId);
+  EXPECT_EQ(credentials["granted_scopes"],
+            json::parse(R"(["user.info.basic","video.list","comment.list","comment.list.manage",)"
+                        R"("message.list.read","message.list.send"])"));
+  EXPECT_GE(credentials["expires_at"].as_int64(), before + 86400);
+  EXPECT_LE(credentials["expires_at"].as_int64(), unix_now() + 86400);
+  EXPECT_GE(credentials["refresh_expires_at"].as_int64(), before + 31536000);
+}
+
+TEST_F(TikTokConnectorTest, ABadAuthCodeIsUnauthorized) {
+  queue("/tt_user/oauth2/token/", "tt_user_oauth2_token.code_40110");
+  Answer answer = call(Operation::exchange_code, {{"code", "used"}, {"redirect_uri", kRedirect}});
+  EXPECT_EQ(answer.status, SPARKS_ERR_UNAUTHORIZED);
+  EXPECT_NE(answer.text.find("40110"), std::string::npos) << answer.text;
+}
+
+TEST_F(TikTokConnectorTest, RefreshRenewsAndTellsTheLifecycle) {
+  queue("/tt_user/oauth2/refresh_token/", "tt_user_oauth2_refresh_token");
+  Answer answer = call(Operation::refresh_token, {{"credentials", credentials()}});
+  ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
+  expect_request(platform_->requests().at(0), "tt_user_oauth2_refresh_token");
+  EXPECT_EQ(answer.json()["access_token"], "act.fixture.access.token.2");
+  EXPECT_EQ(answer.json()["refresh_token"], "rft.fixture.refresh.token.2");
+  EXPECT_EQ(bridge_.triggers(), std::vector<std::string>{"token_refreshed"});
+}
+
+TEST_F(TikTokConnectorTest, ARejectedRefreshTokenAsksForReconnectAPassingFailureDoesNot) {
+  queue("/tt_user/oauth2/refresh_token/", "tt_user_oauth2_refresh_token.code_40107");
+  queue("/tt_user/oauth2/refresh_token/", "tt_user_oauth2_refresh_token.code_40103");
+  queue("/tt_user/oauth2/refresh_token/", "tt_user_oauth2_refresh_token.code_50000");
+  EXPECT_EQ(call(Operation::refresh_token, {{"credentials", credentials()}}).status,
+            SPARKS_ERR_UNAUTHORIZED);
+  EXPECT_EQ(call(Operation::refresh_token, {{"credentials", credentials()}}).status,
+            SPARKS_ERR_UNAUTHORIZED);
+  EXPECT_EQ(call(Operation::refresh_token, {{"credentials", credentials()}}).status,
+            SPARKS_ERR_UNAVAILABLE);
+  EXPECT_EQ(bridge_.triggers(),
+            (std::vector<std::string>{"refresh_token_rejected", "refresh_token_rejected",
+                                      "token_refresh_failed"}));
+  EXPECT_EQ(platform_->requests().size(), 3u) << "one request per refresh, no retry loop";
+}
+
+TEST_F(TikTokConnectorTest, RevokeSendsTheAccessToken) {
+  queue("/tt_user/oauth2/revoke/", "tt_user_oauth2_revoke");
+  Answer answer = call(Operation::revoke, {{"credentials", credentials()}});
+  ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
+  expect_request(platform_->requests().at(0), "tt_user_oauth2_revoke");
+}
+
+// ---- the account
+// ----------------------------------------------------------------------------------
+
+TEST_F(TikTokConnectorTest, AccountSubscribesWebhooksOnceAndSwitchesOnCommentToMessage) {
+  queue("/business/get/", "business_get");
+  queue("/business/message/conversation/list/", "business_message_conversation_list");
+  queue("/business/message/direct_reply/get/", "business_message_direct_reply_get");
+  queue("/business/webhook/update/", "business_webhook_update.comment");
+  queue("/business/webhook/update/", "business_webhook_update.direct_message");
+  queue("/business/message/direct_reply/update/", "business_message_direct_reply_update");
+  Answer answer = call(Operation::get_account, {{"credentials", credentials()}});
+  ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
+  EXPECT_EQ(answer.json(),
+            json::parse(R"({"id":"-000Biz7xL2mQ9vR4tWsparks","name":"Lumen Studio",)"
+                        R"("username":"lumen.studio","type":"business",)"
+                        R"("business_id":"-000Biz7xL2mQ9vR4tWsparks","unavailable":[]})"));
+  const auto sent = platform_->requests();
+  ASSERT_EQ(sent.size(), 6u);
+  expect_request(sent[0], "business_get");
+  expect_request(sent[1], "business_message_conversation_list");
+  expect_request(sent[2], "business_message_direct_reply_get");
+  expect_request(sent[3], "business_webhook_update.comment");
+  expect_request(sent[4], "business_webhook_update.direct_message");
+  expect_request(sent[5], "business_message_direct_reply_update");
+
+  // Again: subscribed already for this URL, and Comment-to-Message is on.
+  queue("/business/get/", "business_get");
+  queue("/business/message/conversation/list/", "business_message_conversation_list");
+  queue("/business/message/direct_reply/get/", "business_message_direct_reply_get.enabled");
+  ASSERT_EQ(call(Operation::get_account, {{"credentials", credentials()}}).status, SPARKS_OK);
+  EXPECT_EQ(platform_->requests().size(), 9u);
+}
+
+TEST_F(TikTokConnectorTest, AFailedSubscriptionDoesNotFailTheConnectAndIsTriedAgain) {
+  queue("/business/get/", "business_get");
+  queue("/business/message/conversation/list/", "business_message_conversation_list");
+  queue("/business/message/direct_reply/get/", "business_message_direct_reply_get.enabled");
+  queue("/business/webhook/update/", "business_webhook_update.code_40002");
+  queue("/business/webhook/update/", "business_webhook_update.direct_message");
+  ASSERT_EQ(call(Operation::get_account, {{"credentials", credentials()}}).status, SPARKS_OK);
+  EXPECT_EQ(platform_->requests().size(), 5u);
+
+  queue("/business/get/", "business_get");
+  queue("/business/message/conversation/list/", "business_message_conversation_list");
+  queue("/business/message/direct_reply/get/", "business_message_direct_reply_get.enabled");
+  queue("/business/webhook/update/", "business_webhook_update.comment");
+  queue("/business/webhook/update/", "business_webhook_update.direct_message");
+  ASSERT_EQ(call(Operation::get_account, {{"credentials", credentials()}}).status, SPARKS_OK);
+  EXPECT_EQ(platform_->requests().size(), 10u) << "subscribed again after the failure";
+}
+
+TEST_F(TikTokConnectorTest, AccountSaysWhenBusinessMessagingIsNotOffered) {
+  queue("/business/get/", "business_get");
+  queue("/business/message/conversation/list/", "business_message_conversation_list.code_40001");
+  queue("/business/webhook/update/", "business_webhook_update.comment");
+  queue("/business/webhook/update/", "business_webhook_update.direct_message");
+  Answer answer = call(Operation::get_account, {{"credentials", credentials()}});
+  ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
+  const json::array unavailable = answer.json()["unavailable"].as_array();
+  ASSERT_EQ(unavailable.size(), 1u);
+  EXPECT_EQ(unavailable[0].at("action"), "tiktok.send_dm");
+  EXPECT_NE(
+      str(unavailable[0].as_object().if_contains("reason")).find("EEA, Switzerland or the UK"),
+      std::string::npos);
+}
+
+TEST_F(TikTokConnectorTest, AccountSaysWhenCommentToMessageIsNotOffered) {
+  queue("/business/get/", "business_get");
+  queue("/business/message/conversation/list/", "business_message_conversation_list");
+  queue("/business/message/direct_reply/get/", "business_message_direct_reply_get.code_40001");
+  queue("/business/webhook/update/", "business_webhook_update.comment");
+  queue("/business/webhook/update/", "business_webhook_update.direct_message");
+  Answer answer = call(Operation::get_account, {{"credentials", credentials()}});
+  ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
+  const json::array unavailable = answer.json()["unavailable"].as_array();
+  ASSERT_EQ(unavailable.size(), 1u);
+  EXPECT_EQ(unavailable[0].at("action"), "tiktok.send_dm");
+  EXPECT_EQ(unavailable[0].at("mode"), "reply_to_comment_id");
+  EXPECT_NE(str(unavailable[0].as_object().if_contains("reason")).find("Vietnam"),
+            std::string::npos);
+  EXPECT_EQ(platform_->requests().size(), 5u) << "no direct_reply/update where it is not offered";
+}
+
+TEST_F(TikTokConnectorTest, AnInvalidAccessTokenIsUnauthorized) {
+  queue("/business/get/", "business_get.code_40105");
+  EXPECT_EQ(call(Operation::get_account, {{"credentials", credentials()}}).status,
+            SPARKS_ERR_UNAUTHORIZED);
+}
+
+// ---- sync
+// -----------------------------------------------------------------------------------------
+
+TEST_F(TikTokConnectorTest, PostsArePagedWithTheVideoList) {
+  queue("/business/video/list/", "business_video_list");
+  queue("/business/video/list/", "business_video_list.page2");
+  Answer first = call(Operation::sync, {{"credentials", credentials()}, {"what", "posts"}});
+  ASSERT_EQ(first.status, SPARKS_OK) << first.text;
+  json::object page = first.json();
+  ASSERT_EQ(page["items"].as_array().size(), 2u);
+  EXPECT_EQ(page["items"].as_array()[0].at("id"), "7350000000000000101");
+  EXPECT_EQ(page["items"].as_array()[0].at("title"), "Spring glaze drop: three new colours");
+  EXPECT_EQ(page["next_cursor"], "1716900000000");
+  Answer second =
+      call(Operation::sync,
+           {{"credentials", credentials()}, {"what", "posts"}, {"cursor", page["next_cursor"]}});
+  ASSERT_EQ(second.status, SPARKS_OK) << second.text;
+  EXPECT_FALSE(second.json().contains("next_cursor"));
+  const auto sent = platform_->requests();
+  expect_request(sent[0], "business_video_list");
+  expect_request(sent[1], "business_video_list.page2");
+}
+
+TEST_F(TikTokConnectorTest, CommentsWalkEveryVideoFollowShortPagesAndDropRepeats) {
+  queue("/business/video/list/", "business_video_list");
+  queue("/business/comment/list/", "business_comment_list");
+  queue("/business/comment/list/", "business_comment_list.page2");
+  Answer first = call(Operation::sync, {{"credentials", credentials()}, {"what", "comments"}});
+  ASSERT_EQ(first.status, SPARKS_OK) << first.text;
+  json::object page = first.json();
+  std::vector<std::string> ids;
+  for (const auto& item : page["items"].as_array())
+    ids.push_back(str(item.as_object().if_contains("id")));
+  EXPECT_EQ(ids, (std::vector<std::string>{"7360000000000000201", "7360000000000000202",
+                                           "7360000000000000203"}));
+  const json::object& reply = page["items"].as_array()[2].as_object();
+  EXPECT_EQ(reply.at("create_time"), 1717100200);
+  EXPECT_EQ(reply.at("parent_comment_id"), "7360000000000000201");
+  EXPECT_EQ(reply.at("user"), "uid_cai_71ad");
+  EXPECT_EQ(reply.at("video_id"), "7350000000000000101");
+  ASSERT_TRUE(page["next_cursor"].is_string());
+  auto sent = platform_->requests();
+  ASSERT_EQ(sent.size(), 3u);
+  expect_request(sent[0], "business_video_list");
+  expect_request(sent[1], "business_comment_list");
+  expect_request(sent[2], "business_comment_list.page2");
+
+  // The next page is the next video; then the video list's next page.
+  queue("/business/comment/list/", "business_comment_list.video_102");
+  Answer second =
+      call(Operation::sync,
+           {{"credentials", credentials()}, {"what", "comments"}, {"cursor", page["next_cursor"]}});
+  ASSERT_EQ(second.status, SPARKS_OK) << second.text;
+  EXPECT_TRUE(second.json()["items"].as_array().empty());
+  ASSERT_TRUE(second.json()["next_cursor"].is_string()) << "the video list has more";
+  expect_request(platform_->requests().at(3), "business_comment_list.video_102");
+
+  queue("/business/video/list/", "business_video_list.page2");
+  queue("/business/comment/list/", "business_comment_list.video_102");
+  Answer third = call(Operation::sync, {{"credentials", credentials()},
+                                        {"what", "comments"},
+                                        {"cursor", second.json()["next_cursor"]}});
+  ASSERT_EQ(third.status, SPARKS_OK) << third.text;
+  EXPECT_FALSE(third.json().contains("next_cursor"));
+  expect_request(platform_->requests().at(4), "business_video_list.page2");
+}
+
+TEST_F(TikTokConnectorTest, ARefusedCommentListIsAnInvalidArgument) {
+  queue("/business/video/list/", "business_video_list");
+  queue("/business/comment/list/", "business_comment_list.code_40002");
+  EXPECT_EQ(call(Operation::sync, {{"credentials", credentials()}, {"what", "comments"}}).status,
+            SPARKS_ERR_INVALID_ARGUMENT);
+}
+
+// ---- actions
+// --------------------------------------------------------------------------------------
+
+TEST_F(TikTokConnectorTest, DmToAConversation) {
+  queue("/business/message/send/", "business_message_send");
+  Answer answer =
+      action("tiktok.send_dm", {{"conversation_id", "conv_0f9e8d7c6b5a"},
+                                {"text", "Thanks for writing! The blue glaze is back Friday."}});
+  ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
+  EXPECT_EQ(answer.json(), json::parse(R"({"message_id":"msg_5e4d3c2b1a00",)"
+                                       R"("conversation_id":"conv_0f9e8d7c6b5a"})"));
+  expect_request(platform_->requests().at(0), "business_message_send");
+}
+
+TEST_F(TikTokConnectorTest, DmAnsweringAHighIntentComment) {
+  queue("/business/message/send/", "business_message_send.direct_reply");
+  Answer answer = action(
+      "tiktok.send_dm", {{"reply_to_comment_id", "7360000000000000201"},
+                         {"text", "Hi! It is 39 EUR, here is the link: https://shop.example/p/1"}});
+  ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
+  EXPECT_EQ(answer.json()["message_id"], "msg_5e4d3c2b1a01");
+  EXPECT_EQ(answer.json()["conversation_id"], "conv_1a2b3c4d5e6f");
+  expect_request(platform_->requests().at(0), "business_message_send.direct_reply");
+}
+
+TEST_F(TikTokConnectorTest, ThrottlingAndAClosedWindowAreTheEnginesStatuses) {
+  queue("/business/message/send/", "business_message_send.code_40100");
+  queue("/business/message/send/", "business_message_send.window_closed");
+  const json::object params{{"conversation_id", "conv_0f9e8d7c6b5a"}, {"text", "hello"}};
+  EXPECT_EQ(action("tiktok.send_dm", params).status, SPARKS_ERR_RATE_LIMITED);
+  Answer refused = action("tiktok.send_dm", params);
+  EXPECT_EQ(refused.status, SPARKS_ERR_FORBIDDEN);
+  EXPECT_NE(refused.text.find("has not messaged you in the last 48 hours"), std::string::npos)
+      << refused.text;
+  EXPECT_EQ(action("tiktok.send_dm",
+                   {{"conversation_id", "c"}, {"reply_to_comment_id", "m"}, {"text", "x"}})
+                .status,
+            SPARKS_ERR_INVALID_ARGUMENT);
+}
+
+TEST_F(TikTokConnectorTest, CommentReplyAndItsLengthLimit) {
+  queue("/business/comment/reply/create/", "business_comment_reply_create");
+  Answer answer = action("tiktok.reply_comment", {{"comment_id", "7360000000000000201"},
+                                                  {"video_id", "7350000000000000101"},
+                                                  {"text", "It is 39 EUR, link in bio!"}});
+  ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
+  EXPECT_EQ(answer.json(), json::parse(R"({"comment_id":"7360000000000000299"})"));
+  expect_request(platform_->requests().at(0), "business_comment_reply_create");
+
+  Answer too_long = action("tiktok.reply_comment", {{"comment_id", "7360000000000000201"},
+                                                    {"video_id", "7350000000000000101"},
+                                                    {"text", std::string(1201, 'a')}});
+  EXPECT_EQ(too_long.status, SPARKS_ERR_INVALID_ARGUMENT);
+  // 1,200 characters of two bytes each are within the limit.
+  std::string accented;
+  for (int i = 0; i < 1200; ++i) accented += "\xC3\xA9";
+  queue("/business/comment/reply/create/", "business_comment_reply_create");
+  EXPECT_EQ(
+      action("tiktok.reply_comment", {{"comment_id", "1"}, {"video_id", "2"}, {"text", accented}})
+          .status,
+      SPARKS_OK);
+  EXPECT_EQ(platform_->requests().size(), 2u) << "the long reply was refused before any call";
+}
+
+// ---- webhooks
+// -------------------------------------------------------------------------------------
+
+TEST_F(TikTokConnectorTest, ANewCommentIsTheOnlyCommentUpdateThatStartsFlows) {
+  Verified inserted = deliver("webhook_comment_update_insert");
+  ASSERT_EQ(inserted.status, SPARKS_OK) << inserted.error;
+  ASSERT_EQ(inserted.events.size(), 1u);
+  const WebhookEvent& event = inserted.events[0];
+  EXPECT_EQ(event.id, "comment:7360000000000000201");
+  EXPECT_EQ(event.trigger, "tiktok.comment");
+  EXPECT_EQ(event.account, kOpenId);
+  EXPECT_EQ(json::parse(event.payload_json),
+            json::parse(R"({"comment_id":"7360000000000000201","video_id":"7350000000000000101",)"
+                        R"("parent_comment_id":"","text":"price?","user":"uid_ava_9f31",)"
+                        R"("username":"","is_live":false,"created_at":1717100000})"));
+
+  Verified reply = deliver("webhook_comment_update_reply_insert");
+  ASSERT_EQ(reply.events.size(), 1u);
+  EXPECT_EQ(parse_object(reply.events[0].payload_json)["parent_comment_id"], "7360000000000000201");
+
+  for (const char* name :
+       {"webhook_comment_update_delete", "webhook_comment_update_set_to_hidden",
+        "webhook_comment_update_set_to_friends_only", "webhook_comment_update_set_to_public"}) {
+    Verified other = deliver(name);
+    EXPECT_EQ(other.status, SPARKS_OK) << name;
+    EXPECT_TRUE(other.events.empty()) << name;
+  }
+}
+
+TEST_F(TikTokConnectorTest, AnInboundMessageIsADmItsEchoIsNothing) {
+  Verified inbound = deliver("webhook_im_receive_msg_inbound");
+  ASSERT_EQ(inbound.status, SPARKS_OK) << inbound.error;
+  ASSERT_EQ(inbound.events.size(), 1u);
+  EXPECT_EQ(inbound.events[0].id, "message:msg_9a8b7c6d5e4f");
+  EXPECT_EQ(inbound.events[0].trigger, "tiktok.dm");
+  EXPECT_EQ(json::parse(inbound.events[0].payload_json),
+            json::parse(R"({"conversation_id":"conv_0f9e8d7c6b5a","message_id":"msg_9a8b7c6d5e4f",)"
+                        R"("user":"uid_ava_9f31","text":"is the blue glaze back?",)"
+                        R"("sent_at":1717100400})"));
+  Verified echo = deliver("webhook_im_receive_msg_outbound");
+  EXPECT_EQ(echo.status, SPARKS_OK);
+  EXPECT_TRUE(echo.events.empty());
+}
+
+TEST_F(TikTokConnectorTest, AHighIntentCommentIsItsOwnTrigger) {
+  Verified verified = deliver("webhook_im_receive_high_intent_comment");
+  ASSERT_EQ(verified.status, SPARKS_OK) << verified.error;
+  ASSERT_EQ(verified.events.size(), 1u);
+  EXPECT_EQ(verified.events[0].id, "high_intent_comment:7360000000000000201");
+  EXPECT_EQ(verified.events[0].trigger, "tiktok.high_intent_comment");
+  json::object payload = parse_object(verified.events[0].payload_json);
+  EXPECT_EQ(payload["comment_id"], "7360000000000000201");
+  EXPECT_EQ(payload["text"], "price?");
+  EXPECT_EQ(payload["user"], "uid_ava_9f31");
+  EXPECT_EQ(payload["created_at"], 1717100000);
+  EXPECT_EQ(payload["is_live"], false);
+}
+
+TEST_F(TikTokConnectorTest, RemovalIsALifecycleEventUnknownEventsAreAcknowledged) {
+  Verified removed = deliver("webhook_authorization_removed");
+  ASSERT_EQ(removed.events.size(), 1u);
+  EXPECT_EQ(removed.events[0].trigger, "authorization_removed");
+  Verified unknown = deliver("webhook_unknown_event");
+  EXPECT_EQ(unknown.status, SPARKS_OK);
+  EXPECT_TRUE(unknown.events.empty());
+  EXPECT_EQ(deliver("webhook_comment_update_insert", unix_now() - 3600).status,
+            SPARKS_ERR_BAD_SIGNATURE);
+}
+
+}  // namespace
