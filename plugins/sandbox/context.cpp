@@ -23,14 +23,14 @@ std::string Context::request_id() {
   return state.next_id("sandbox-req-");
 }
 
-bool Context::over_rate_limit(const std::string& token) {
-  auto& [second, calls] = calls_this_second[token];
-  const UnixSeconds now = state.now();
-  if (second != now) {
-    second = now;
+bool Context::over_minute_limit(const std::string& key, int limit) {
+  auto& [minute, calls] = calls_this_minute[key];
+  const std::int64_t now = state.now() / 60;
+  if (minute != now) {
+    minute = now;
     calls = 0;
   }
-  return ++calls > options.requests_per_second;
+  return ++calls > limit;
 }
 
 namespace {
@@ -46,10 +46,11 @@ http::Response fault_response(Context& context, const std::string& path, int sta
                                          {"log_id", context.request_id()}});
   }
   if (path.starts_with("/open_api/")) {
-    return http::Response::json(status, {{"code", rate ? 40100 : 50002},
-                                         {"message", message},
-                                         {"request_id", context.request_id()},
-                                         {"data", boost::json::object{}}});
+    // TikTok API for Business answers throttling with HTTP 200 and code 40100.
+    return http::Response::json(rate ? 200 : status, {{"code", rate ? 40100 : 50002},
+                                                      {"message", message},
+                                                      {"request_id", context.request_id()},
+                                                      {"data", boost::json::object{}}});
   }
   return http::Response::json(status, {{"code", rate ? 36009004 : 36009500},
                                        {"message", message},

@@ -38,14 +38,15 @@ struct Context : std::enable_shared_from_this<Context> {
   std::vector<std::shared_ptr<WebhookDelivery>> webhook_log;    // newest last, bounded
   std::vector<std::shared_ptr<WebhookDelivery>> held_webhooks;  // reorder fault
   int held_batch = 0;  // which reorder batch is held: a late timer must not free a newer one
-  std::map<std::string, std::pair<UnixSeconds, int>> calls_this_second;  // rate limit by token
+  // Rate limits: calls per key in the current minute of the sandbox clock.
+  std::map<std::string, std::pair<std::int64_t, int>> calls_this_minute;
 
   // An unguessable token: prefix + 32 hex digits.
   static std::string random_token(const std::string& prefix);
   // Ids the platforms put in answers to help support find a call ("log_id", "request_id").
   std::string request_id();
-  // True when `token` has used up this second's calls (the call is counted).
-  bool over_rate_limit(const std::string& token);
+  // True when `key` has used up this minute's `limit` calls (the call is counted either way).
+  bool over_minute_limit(const std::string& key, int limit);
 };
 
 using RouteHandler = std::function<http::Response(Context& context, const http::Request& request)>;
@@ -56,8 +57,13 @@ void add_route(http::Router& router, const std::shared_ptr<Context>& context, st
 
 // The route tables, one file each.
 void add_tiktok_oauth_routes(http::Router& router, const std::shared_ptr<Context>& context);
+void add_tiktok_token_routes(http::Router& router, const std::shared_ptr<Context>& context);
 void add_tiktok_video_routes(http::Router& router, const std::shared_ptr<Context>& context);
 void add_tiktok_business_routes(http::Router& router, const std::shared_ptr<Context>& context);
+void add_tiktok_comment_routes(http::Router& router, const std::shared_ptr<Context>& context);
+void add_tiktok_message_routes(http::Router& router, const std::shared_ptr<Context>& context);
+void add_tiktok_webhook_routes(http::Router& router, const std::shared_ptr<Context>& context);
+void add_tiktok_control_routes(http::Router& router, const std::shared_ptr<Context>& context);
 void add_shop_oauth_routes(http::Router& router, const std::shared_ptr<Context>& context);
 void add_shop_api_routes(http::Router& router, const std::shared_ptr<Context>& context);
 void add_control_routes(http::Router& router, const std::shared_ptr<Context>& context);

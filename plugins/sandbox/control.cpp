@@ -1,6 +1,7 @@
-// The control API (/sandbox/v1/…): make things happen on the emulated platforms — a comment, a
-// DM, an order, a revoked authorization, faults, time passing — and look at what the connectors
-// did. Errors use the engine's shape {"error": {code, message}}.
+// The control API (/sandbox/v1/…): make things happen on the emulated platforms — an order, a
+// revoked authorization, faults, time passing — and look at what the connectors did (the TikTok
+// comments and messages are in tiktok_control.cpp). Errors use the engine's shape
+// {"error": {code, message}}.
 #include <boost/json/parse.hpp>
 
 #include "sandbox/context.hpp"
@@ -37,63 +38,6 @@ std::string text(const boost::json::object& o, const char* key) {
 const Account* account_on(Context& context, const std::string& id, const char* platform) {
   const Account* account = context.state.account(id);
   return account != nullptr && account->platform == platform ? account : nullptr;
-}
-
-http::Response post_comment(Context& context, const http::Request& request) {
-  auto body = json_body(request);
-  if (!body) return bad_request("the body must be a JSON object");
-  const Account* account = account_on(context, text(*body, "account"), kTikTok);
-  if (account == nullptr) return not_found("no TikTok account \"" + text(*body, "account") + "\"");
-  const auto video_id = text(*body, "video_id");
-  bool video_found = false;
-  for (const auto& v : context.state.videos)
-    video_found |= v.id == video_id && v.account == account->id;
-  if (!video_found)
-    return not_found("account " + account->id + " has no video \"" + video_id + "\"");
-  const auto user = text(*body, "user");
-  const auto comment_text = text(*body, "text");
-  if (user.empty() || comment_text.empty())
-    return bad_request("\"user\" and \"text\" are required");
-
-  Comment comment{
-      context.state.next_id("comment-"), account->id,        video_id, user, comment_text,
-      text(*body, "parent_comment_id"),  context.state.now()};
-  context.state.comments.push_back(comment);
-  const Conversation& conversation = context.state.open_conversation(account->id, user);
-  emit_tiktok_webhook(context, "comment.update", account->open_id,
-                      {{"comment_id", comment.id},
-                       {"video_id", comment.video_id},
-                       {"parent_comment_id", comment.parent_comment_id},
-                       {"comment_type", comment.parent_comment_id.empty() ? "comment" : "reply"},
-                       {"action", "insert"},
-                       {"text", comment.text},
-                       {"create_time", comment.create_time},
-                       {"author", {{"user_id", user}, {"username", user}}}});
-  auto json = comment_json(comment);
-  json["conversation_id"] = conversation.id;
-  return http::Response::json(201, {{"comment", std::move(json)}});
-}
-
-http::Response post_message(Context& context, const http::Request& request) {
-  auto body = json_body(request);
-  if (!body) return bad_request("the body must be a JSON object");
-  const Account* account = account_on(context, text(*body, "account"), kTikTok);
-  if (account == nullptr) return not_found("no TikTok account \"" + text(*body, "account") + "\"");
-  const auto user = text(*body, "user");
-  const auto message_text = text(*body, "text");
-  if (user.empty() || message_text.empty())
-    return bad_request("\"user\" and \"text\" are required");
-
-  const Conversation& conversation = context.state.open_conversation(account->id, user);
-  const std::string message_id = context.state.next_id("msg-");
-  emit_tiktok_webhook(context, "im_receive_msg", account->open_id,
-                      {{"conversation_id", conversation.id},
-                       {"message_id", message_id},
-                       {"create_time", context.state.now()},
-                       {"sender", {{"user_id", user}, {"username", user}}},
-                       {"text", {{"body", message_text}}}});
-  return http::Response::json(
-      201, {{"message", {{"message_id", message_id}, {"conversation_id", conversation.id}}}});
 }
 
 http::Response post_order(Context& context, const http::Request& request) {
@@ -202,21 +146,6 @@ http::Response delete_faults(Context& context, const http::Request&) {
   return http::Response::json(200, {{"faults", boost::json::array{}}});
 }
 
-http::Response get_sent_messages(Context& context, const http::Request& request) {
-  const auto account = request.query_value("account").value_or("");
-  boost::json::array messages;
-  for (const auto& m : context.state.sent_messages) {
-    if (!account.empty() && m.account != account) continue;
-    messages.push_back({{"account", m.account},
-                        {"recipient", m.recipient},
-                        {"user", m.user},
-                        {"text", m.text},
-                        {"message_id", m.message_id},
-                        {"sent_at", m.sent_at}});
-  }
-  return http::Response::json(200, {{"messages", std::move(messages)}});
-}
-
 http::Response get_accounts(Context& context, const http::Request&) {
   boost::json::array accounts;
   for (const auto& a : context.state.accounts) accounts.push_back(account_json(a));
@@ -280,8 +209,6 @@ http::Response put_webhook_targets(Context& context, const http::Request& reques
 }  // namespace
 
 void add_control_routes(http::Router& router, const std::shared_ptr<Context>& context) {
-  add_route(router, context, "POST", "/sandbox/v1/comments", post_comment);
-  add_route(router, context, "POST", "/sandbox/v1/messages", post_message);
   add_route(router, context, "POST", "/sandbox/v1/orders", post_order);
   add_route(router, context, "GET", "/sandbox/v1/orders", get_orders);
   add_route(router, context, "POST", "/sandbox/v1/orders/{id}/status", post_order_status);
@@ -289,7 +216,6 @@ void add_control_routes(http::Router& router, const std::shared_ptr<Context>& co
   add_route(router, context, "POST", "/sandbox/v1/faults", post_faults);
   add_route(router, context, "GET", "/sandbox/v1/faults", get_faults);
   add_route(router, context, "DELETE", "/sandbox/v1/faults", delete_faults);
-  add_route(router, context, "GET", "/sandbox/v1/sent-messages", get_sent_messages);
   add_route(router, context, "GET", "/sandbox/v1/accounts", get_accounts);
   add_route(router, context, "GET", "/sandbox/v1/products", get_products);
   add_route(router, context, "GET", "/sandbox/v1/clock", get_clock);

@@ -14,8 +14,13 @@ Sandbox::~Sandbox() = default;
 
 void Sandbox::mount(http::Router& router) const {
   add_tiktok_oauth_routes(router, context_);
+  add_tiktok_token_routes(router, context_);
   add_tiktok_video_routes(router, context_);
   add_tiktok_business_routes(router, context_);
+  add_tiktok_comment_routes(router, context_);
+  add_tiktok_message_routes(router, context_);
+  add_tiktok_webhook_routes(router, context_);
+  add_tiktok_control_routes(router, context_);
   add_shop_oauth_routes(router, context_);
   add_shop_api_routes(router, context_);
   add_control_routes(router, context_);
@@ -38,7 +43,7 @@ const SandboxOptions& Sandbox::options() const {
 std::vector<AccountSummary> Sandbox::accounts() const {
   std::vector<AccountSummary> summaries;
   for (const auto& a : State().accounts) {
-    summaries.push_back({a.id, a.platform, a.type, a.business_id, a.name});
+    summaries.push_back({a.id, a.platform, a.type, a.business_id, a.name, a.region});
   }
   return summaries;
 }

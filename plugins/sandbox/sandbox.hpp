@@ -1,5 +1,5 @@
 #pragma once
-// The sandbox: a local emulator of the TikTok (Login Kit, Business API) and TikTok Shop (Partner
+// The sandbox: a local emulator of the TikTok (API for Business) and TikTok Shop (Partner
 // API) endpoints the connectors use, plus a control API for tests (see docs/sandbox.md).
 //
 // It is a component, not a server: mount its routes on any http::Router — the `sparks sandbox`
@@ -41,13 +41,17 @@ struct SandboxOptions {
   std::string tiktok_webhook_target;
   std::string shop_webhook_target;
   WebhookRetry webhook_retry;
-  // Business API calls one access token may make per second before 429 / code 40100.
-  int requests_per_second = 20;
+  // TikTok API for Business calls a minute (sandbox clock) before code 40100: per authorized
+  // account and endpoint, and per app.
+  int tiktok_calls_per_minute_per_account = 40;
+  int tiktok_calls_per_minute_per_app = 600;
+  // Redirect URIs registered for the TikTok app besides loopback ones (which are always accepted).
+  std::vector<std::string> tiktok_redirect_uris;
 };
 
 // One seeded account, as `GET /sandbox/v1/accounts` lists it.
 struct AccountSummary {
-  std::string id, platform, type, business_id, name;
+  std::string id, platform, type, business_id, name, region;
 };
 
 struct Context;  // the sandbox's state and services (context.hpp)

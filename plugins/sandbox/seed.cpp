@@ -5,8 +5,14 @@ namespace sparks::sandbox {
 
 State::State() {
   accounts = {
-      {"creator", kTikTok, "business", "biz-1", "Creator Studio", "creator.studio", "open-creator"},
-      {"personal", kTikTok, "personal", "", "Pat Personal", "pat.personal", "open-personal"},
+      // Thailand: one of the countries where Comment-to-Message is offered.
+      {"creator", kTikTok, "business", "biz-1", "Creator Studio", "creator.studio", "open-creator",
+       "", "", "TH"},
+      {"personal", kTikTok, "personal", "", "Pat Personal", "pat.personal", "open-personal", "", "",
+       "TH"},
+      // Germany: TikTok does not offer Business Messaging in the EEA, Switzerland or the UK.
+      {"creator-eu", kTikTok, "business", "biz-3", "Creator Europa", "creator.europa",
+       "open-creator-eu", "", "", "DE"},
       {"shop", kTikTokShop, "seller", "biz-1", "Creator Goods", "", "open-shop", "7001",
        "cipher-shop-7001", "US"},
       {"other-shop", kTikTokShop, "seller", "biz-2", "Other Goods", "", "open-other-shop", "7002",
@@ -17,6 +23,7 @@ State::State() {
       {"video-2", "creator", "How I style the linen shirt", 1767312000},
       {"video-3", "creator", "Live: Q&A and discount codes", 1767398400},
       {"video-4", "personal", "My cat", 1767484800},
+      {"video-5", "creator-eu", "Autumn lookbook", 1767571200},
   };
   products = {
       {"prod-1001",

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "crypto/hmac.hpp"
+
 namespace sparks::sandbox {
 
 bool Grant::has_scope(const std::string& scope) const {
@@ -81,20 +83,37 @@ std::string State::next_id(const std::string& prefix) {
   return prefix + std::to_string(++id_counter_);
 }
 
-Conversation& State::open_conversation(const std::string& account_id, const std::string& user) {
-  Conversation* existing = conversation(account_id, user);
-  if (existing == nullptr) {
-    Conversation fresh{next_id("conv-"), account_id, user};
-    existing = &conversations.emplace(fresh.id, fresh).first->second;
+Account* State::mutable_account(const std::string& id) {
+  for (auto& a : accounts) {
+    if (a.id == id) return &a;
   }
-  existing->last_user_message_at = now();
-  existing->sent_since_user_message = 0;
-  return *existing;
+  return nullptr;
 }
 
-Conversation* State::conversation(const std::string& account_id, const std::string& id_or_user) {
+Conversation& State::conversation_with(const std::string& account_id, const std::string& user) {
   for (auto& [id, c] : conversations) {
-    if (c.account == account_id && (c.id == id_or_user || c.user == id_or_user)) return &c;
+    if (c.account == account_id && c.user == user) return c;
+  }
+  Conversation fresh{next_id("conv-"), account_id, user};
+  return conversations.emplace(fresh.id, fresh).first->second;
+}
+
+Conversation& State::user_wrote(const std::string& account_id, const std::string& user) {
+  Conversation& conversation = conversation_with(account_id, user);
+  conversation.last_user_message_at = now();
+  conversation.sent_since_user_message = 0;
+  return conversation;
+}
+
+Conversation* State::conversation_by_id(const std::string& account_id, const std::string& id) {
+  auto found = conversations.find(id);
+  return found != conversations.end() && found->second.account == account_id ? &found->second
+                                                                             : nullptr;
+}
+
+Comment* State::comment(const std::string& account_id, const std::string& id) {
+  for (auto& c : comments) {
+    if (c.account == account_id && c.id == id) return &c;
   }
   return nullptr;
 }
@@ -123,12 +142,12 @@ boost::json::object account_json(const Account& a) {
       {"id", a.id}, {"platform", a.platform}, {"type", a.type}, {"name", a.name}};
   json["business_id"] =
       a.business_id.empty() ? boost::json::value(nullptr) : boost::json::value(a.business_id);
+  json["region"] = a.region;
   if (a.platform == kTikTok) {
     json["username"] = a.username;
   } else {
     json["shop_id"] = a.shop_id;
     json["shop_cipher"] = a.shop_cipher;
-    json["region"] = a.region;
   }
   return json;
 }
@@ -163,14 +182,14 @@ boost::json::object order_json(const Order& o) {
           {"line_items", std::move(items)}};
 }
 
-boost::json::object comment_json(const Comment& c) {
-  return {{"comment_id", c.id},
-          {"video_id", c.video_id},
-          {"user_id", c.user},
-          {"username", c.user},
-          {"text", c.text},
-          {"parent_comment_id", c.parent_comment_id},
-          {"create_time", c.create_time}};
+// Derived from the control API's name for the person, so that the same person always gets the
+// same ids (shaped like TikTok's: opaque, not the name).
+std::string unique_identifier_of(const std::string& user) {
+  return "uid." + crypto::hmac_sha256_hex("sandbox-unique-identifier", user).substr(0, 40);
+}
+
+std::string person_id_of(const std::string& user) {
+  return "person." + crypto::hmac_sha256_hex("sandbox-person-id", user).substr(0, 32);
 }
 
 }  // namespace sparks::sandbox

@@ -20,7 +20,7 @@ inline constexpr const char* kTikTok = "tiktok";
 inline constexpr const char* kTikTokShop = "tiktok_shop";
 
 struct Account {
-  std::string id;           // fixed ids: "creator", "personal", "shop", "other-shop"
+  std::string id;           // fixed ids: "creator", "creator-eu", "personal", "shop", "other-shop"
   std::string platform;     // kTikTok or kTikTokShop
   std::string type;         // "business", "personal" (TikTok) or "seller" (Shop)
   std::string business_id;  // empty when the account belongs to no business
@@ -28,7 +28,11 @@ struct Account {
   std::string username;     // TikTok handle
   std::string open_id;      // what the platform calls this account towards our app
   // Shop accounts only.
-  std::string shop_id, shop_cipher, region;
+  std::string shop_id, shop_cipher;
+  std::string region;  // where the account is registered (ISO country code)
+  // TikTok business accounts: Comment-to-Message switched on
+  // (business/message/direct_reply/update/).
+  bool comment_to_message = false;
 };
 
 struct Video {
@@ -63,21 +67,34 @@ struct AuthorizationCode {
   UnixSeconds expires_at = 0;
 };
 
-// A user who commented or wrote to an account: the account may answer in this conversation.
+// A person and an account's direct messages. The account may write only after the person wrote
+// (last_user_message_at != 0); a Comment-to-Message reply creates the conversation without that.
 struct Conversation {
   std::string id, account, user;
-  UnixSeconds last_user_message_at = 0;
-  int sent_since_user_message = 0;  // the account's messages since the user last wrote
+  UnixSeconds last_user_message_at = 0;      // 0: the person never wrote
+  UnixSeconds last_business_message_at = 0;  // 0: the account never wrote
+  int sent_since_user_message = 0;           // the account's messages since the person last wrote
 };
 
+// Visibility values of comment.update's comment_action other than insert and delete.
 struct Comment {
   std::string id, account, video_id, user, text, parent_comment_id;
   UnixSeconds create_time = 0;
+  bool deleted = false;
+  std::string status = "PUBLIC";  // PUBLIC, HIDDEN or FRIENDS_ONLY (as comment/list reports it)
+  bool high_intent = false;       // TikTok classified it so (im_receive_high_intent_comment)
+  bool direct_replied = false;    // answered by a Comment-to-Message DM (once per comment)
+  bool by_owner = false;          // a reply the account made (comment/reply/create)
 };
 
 struct SentMessage {
-  std::string account, recipient, user, text, message_id;
+  std::string account, recipient_type, recipient, user, text, message_id;
   UnixSeconds sent_at = 0;
+};
+
+// The app's webhook subscription for one event type (business/webhook/update/).
+struct WebhookSubscription {
+  std::string event_type, callback_url;
 };
 
 struct LineItem {
@@ -124,9 +141,15 @@ class State {
   std::vector<Comment> comments;
   std::vector<SentMessage> sent_messages;
   std::vector<Order> orders;
+  std::map<std::string, WebhookSubscription> webhook_subscriptions;  // by event type
 
-  Conversation& open_conversation(const std::string& account, const std::string& user);
-  Conversation* conversation(const std::string& account, const std::string& id_or_user);
+  Account* mutable_account(const std::string& id);
+  // The person wrote to the account: opens the conversation or reopens its window.
+  Conversation& user_wrote(const std::string& account, const std::string& user);
+  // The conversation of `account` with `user`, created (never written in) when there is none.
+  Conversation& conversation_with(const std::string& account, const std::string& user);
+  Conversation* conversation_by_id(const std::string& account, const std::string& id);
+  Comment* comment(const std::string& account, const std::string& id);
   const Sku* sku(const std::string& shop, const std::string& sku_id, const Product** product) const;
 
  private:
@@ -141,6 +164,10 @@ std::string format_price(std::int64_t cents);
 boost::json::object account_json(const Account& account);
 boost::json::object product_json(const Product& product);
 boost::json::object order_json(const Order& order);
-boost::json::object comment_json(const Comment& comment);
+
+// TikTok's ids for a person: `unique_identifier` is the same across comments and messages and
+// every app; `person_id` is the id messaging events give in from_user.id.
+std::string unique_identifier_of(const std::string& user);
+std::string person_id_of(const std::string& user);
 
 }  // namespace sparks::sandbox

@@ -1,196 +1,162 @@
-// TikTok Business API: the account, its comments, and direct messages in open conversations.
-// Answers use the Business API envelope {code, message, request_id, data}; like the real API an
-// error is HTTP 200 with a non-zero code, except rate limiting (HTTP 429, code 40100).
-#include <boost/json/parse.hpp>
-#include <charconv>
+// TikTok API for Business, the account: business/get/ (the profile fields asked for, each behind
+// its scope), and what Business Messaging offers it: business/message/conversation/list/ and
+// business/message/capabilities/get/ (both refused where TikTok does not offer messaging).
+#include <algorithm>
 
-#include "sandbox/context.hpp"
+#include "sandbox/tiktok_api.hpp"
 
 namespace sparks::sandbox {
 
 namespace {
 
-// Codes (docs/sandbox.md lists them).
-constexpr int kOk = 0;
-constexpr int kNoPermission = 40001;  // a scope is missing
-constexpr int kInvalidParameter = 40002;
-constexpr int kNotBusinessAccount = 40014;
-constexpr int kNoConversation = 40060;            // the user never commented or wrote
-constexpr int kConversationWindowClosed = 40061;  // 48 h since the user's last message
-constexpr int kMessageLimitReached = 40062;       // 10 messages since the user's last message
-constexpr int kRateLimited = 40100;
-constexpr int kTokenExpired = 40102;
-constexpr int kTokenMissing = 40104;
-constexpr int kTokenInvalid = 40105;
+using namespace tiktok;
 
-constexpr UnixSeconds kConversationWindow = 48 * 60 * 60;
-constexpr int kMessagesPerWindow = 10;
-
-http::Response envelope(Context& context, int code, const std::string& message,
-                        boost::json::object data = {}, int status = 200) {
-  return http::Response::json(status, {{"code", code},
-                                       {"message", message},
-                                       {"request_id", context.request_id()},
-                                       {"data", std::move(data)}});
+// The scope each business/get field needs.
+std::optional<std::string> scope_of_field(const std::string& field) {
+  static const std::vector<std::pair<std::string, std::string>> fields = {
+      {"display_name", "user.info.basic"},
+      {"profile_image", "user.info.basic"},
+      {"username", "user.info.basic"},
+      {"profile_deep_link", "user.info.basic"},
+      {"bio_description", "user.info.basic"},
+      {"is_verified", "user.info.basic"},
+      {"is_business_account", "user.account.type"},
+      {"followers_count", "user.info.stats"},
+      {"following_count", "user.info.stats"},
+      {"total_likes", "user.info.stats"},
+      {"videos_count", "user.info.stats"},
+  };
+  for (const auto& [name, scope] : fields) {
+    if (name == field) return scope;
+  }
+  return std::nullopt;
 }
 
-// The caller's grant, or the error to answer with.
-struct Caller {
-  Grant* grant = nullptr;
-  const Account* account = nullptr;
-  std::optional<http::Response> error;
-};
-
-Caller authenticate(Context& context, const http::Request& request, const std::string& scope) {
-  const auto token = request.header("Access-Token").value_or("");
-  if (token.empty())
-    return {.error = envelope(context, kTokenMissing, "Access-Token header is missing.")};
-  Grant* grant = context.state.grant_by_access_token(token);
-  if (grant == nullptr || grant->platform != kTikTok || grant->revoked) {
-    return {.error =
-                envelope(context, kTokenInvalid, "Access token is invalid or has been revoked.")};
+boost::json::value field_value(Context& context, const Account& a, const std::string& field) {
+  if (field == "display_name") return boost::json::value(a.name);
+  if (field == "username") return boost::json::value(a.username);
+  if (field == "profile_image") {
+    return boost::json::value("https://p16.tiktokcdn.com/sandbox/" + a.id + ".jpeg");
   }
-  if (grant->access_expires_at < context.state.now()) {
-    return {.error = envelope(context, kTokenExpired, "Access token has expired.")};
+  if (field == "profile_deep_link") {
+    return boost::json::value("https://www.tiktok.com/@" + a.username);
   }
-  if (context.over_rate_limit(token)) {
-    return {.error =
-                envelope(context, kRateLimited, "Too many requests. Please retry later.", {}, 429)};
+  if (field == "bio_description") return boost::json::value("");
+  if (field == "is_verified") return boost::json::value(false);
+  if (field == "is_business_account") return boost::json::value(a.type == "business");
+  if (field == "videos_count") {
+    std::int64_t count = 0;
+    for (const auto& v : context.state.videos) count += v.account == a.id ? 1 : 0;
+    return boost::json::value(count);
   }
-  if (!grant->has_scope(scope)) {
-    return {.error = envelope(context, kNoPermission,
-                              "No permission: the access token lacks the scope " + scope + ".")};
-  }
-  return {grant, context.state.account(grant->account), std::nullopt};
-}
-
-// business_id may name the account's business or its open_id; absent means the token's account.
-bool business_matches(const Account& account, const std::string& business_id) {
-  return business_id.empty() || business_id == account.open_id ||
-         (!account.business_id.empty() && business_id == account.business_id);
+  return boost::json::value(0);  // the counts the sandbox does not keep
 }
 
 http::Response get_business(Context& context, const http::Request& request) {
   auto caller = authenticate(context, request, "user.info.basic");
   if (caller.error) return *caller.error;
-  const Account& a = *caller.account;
-  boost::json::object data{{"is_business_account", a.type == "business"},
-                           {"username", a.username},
-                           {"display_name", a.name},
-                           {"open_id", a.open_id}};
-  data["business_id"] =
-      a.business_id.empty() ? boost::json::value(nullptr) : boost::json::value(a.business_id);
-  return envelope(context, kOk, "OK", std::move(data));
-}
-
-std::optional<std::int64_t> int_param(const http::Request& request, const char* key,
-                                      std::int64_t fallback) {
-  const auto text = request.query_value(key);
-  if (!text) return fallback;
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc{} || end != text->data() + text->size() || value < 0) return std::nullopt;
-  return value;
-}
-
-http::Response list_comments(Context& context, const http::Request& request) {
-  auto caller = authenticate(context, request, "comment.list");
-  if (caller.error) return *caller.error;
   const Account& account = *caller.account;
-  if (account.type != "business") {
-    return envelope(context, kNotBusinessAccount, "Only business accounts can use this API.");
-  }
   if (!business_matches(account, request.query_value("business_id").value_or(""))) {
-    return envelope(context, kInvalidParameter, "business_id does not match the access token.");
-  }
-  const auto cursor = int_param(request, "cursor", 0);
-  const auto max_count = int_param(request, "max_count", 20);
-  if (!cursor || !max_count || *max_count < 1 || *max_count > 50) {
-    return envelope(context, kInvalidParameter,
-                    "cursor must be a non-negative integer and max_count 1 to 50.");
-  }
-  const auto video_id = request.query_value("video_id").value_or("");
-
-  std::vector<const Comment*> matching;
-  for (const auto& c : context.state.comments) {
-    if (c.account == account.id && (video_id.empty() || c.video_id == video_id)) {
-      matching.push_back(&c);
-    }
-  }
-  boost::json::array page;
-  std::size_t next = static_cast<std::size_t>(*cursor);
-  for (; next < matching.size() && page.size() < static_cast<std::size_t>(*max_count); ++next) {
-    page.push_back(comment_json(*matching[next]));
-  }
-  return envelope(context, kOk, "OK",
-                  {{"comments", std::move(page)},
-                   {"cursor", static_cast<std::int64_t>(next)},
-                   {"has_more", next < matching.size()}});
-}
-
-http::Response send_message(Context& context, const http::Request& request) {
-  auto caller = authenticate(context, request, "message.list.send");
-  if (caller.error) return *caller.error;
-  const Account& account = *caller.account;
-  if (account.type != "business") {
-    return envelope(context, kNotBusinessAccount, "Only business accounts can send messages.");
-  }
-  boost::system::error_code ec;
-  const auto json = boost::json::parse(request.body, ec);
-  if (ec || !json.is_object())
-    return envelope(context, kInvalidParameter, "The body must be a JSON object.");
-  const auto& body = json.as_object();
-  auto text_of = [&](const boost::json::object& o, const char* key) -> std::string {
-    const auto* v = o.if_contains(key);
-    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-  };
-  if (!business_matches(account, text_of(body, "business_id")) ||
-      text_of(body, "business_id").empty()) {
     return envelope(context, kInvalidParameter,
                     "business_id is missing or does not match the access token.");
   }
-  if (text_of(body, "recipient_type") != "CONVERSATION") {
-    return envelope(context, kInvalidParameter, "recipient_type must be CONVERSATION.");
+  const auto fields = string_array_param(request, "fields");
+  if (!fields || fields->empty()) {
+    return envelope(context, kInvalidParameter,
+                    "fields is required: a JSON array such as [\"display_name\",\"username\"].");
   }
-  if (text_of(body, "message_type") != "TEXT") {
-    return envelope(context, kInvalidParameter, "message_type must be TEXT.");
+  boost::json::object data;
+  for (const auto& field : *fields) {
+    const auto scope = scope_of_field(field);
+    if (!scope) return envelope(context, kInvalidParameter, "Unknown field: " + field + ".");
+    if (!caller.grant->has_scope(*scope)) {
+      return envelope(context, kNoPermission,
+                      "No permission: the field " + field + " needs the scope " + *scope + ".");
+    }
+    data[field] = field_value(context, account, field);
   }
-  const auto* text = body.if_contains("text");
-  const std::string message_body =
-      text != nullptr && text->is_object() ? text_of(text->as_object(), "body") : "";
-  if (message_body.empty() || message_body.size() > 6000) {
-    return envelope(context, kInvalidParameter, "text.body must hold 1 to 6000 characters.");
+  return envelope(context, kOk, "OK", std::move(data));
+}
+
+// ?business_id&capability_types=["IMAGE_SEND"]&conversation_id&conversation_type
+http::Response get_capabilities(Context& context, const http::Request& request) {
+  auto caller = authenticate(context, request, "message.list.read");
+  if (caller.error) return *caller.error;
+  const Account& account = *caller.account;
+  if (!business_matches(account, request.query_value("business_id").value_or(""))) {
+    return envelope(context, kInvalidParameter,
+                    "business_id is missing or does not match the access token.");
   }
-  const std::string recipient = text_of(body, "recipient");
-  Conversation* conversation = context.state.conversation(account.id, recipient);
-  if (recipient.empty() || conversation == nullptr) {
-    return envelope(context, kNoConversation,
-                    "No conversation with this recipient: the user must comment or write first.");
+  if (auto refused = messaging_refused(context, account)) return *refused;
+  const auto types = string_array_param(request, "capability_types");
+  if (!types || types->empty()) {
+    return envelope(context, kInvalidParameter,
+                    "capability_types is required: a JSON array such as [\"IMAGE_SEND\"].");
   }
-  const UnixSeconds now = context.state.now();
-  if (now > conversation->last_user_message_at + kConversationWindow) {
-    return envelope(context, kConversationWindowClosed,
-                    "The 48-hour window since the user's last message has closed.");
+  boost::json::array infos;
+  for (const auto& type : *types) {
+    if (type != "IMAGE_SEND") {
+      return envelope(context, kInvalidParameter, "Unknown capability_type: " + type + ".");
+    }
+    if (request.query_value("conversation_id").value_or("").empty() ||
+        request.query_value("conversation_type").value_or("").empty()) {
+      return envelope(context, kInvalidParameter,
+                      "IMAGE_SEND needs conversation_id and conversation_type.");
+    }
+    // The sandbox sends text only: images are an unavailable capability.
+    infos.push_back({{"capability_type", type}, {"capability_result", false}});
   }
-  if (conversation->sent_since_user_message >= kMessagesPerWindow) {
-    return envelope(context, kMessageLimitReached,
-                    "At most 10 messages may be sent until the user writes again.");
+  return envelope(context, kOk, "OK", {{"capability_infos", std::move(infos)}});
+}
+
+// ?business_id&conversation_type (STRANGER: the person wrote, the account has not answered;
+// SINGLE: the account has written)&limit (1–100)&cursor: newest first.
+http::Response list_conversations(Context& context, const http::Request& request) {
+  auto caller = authenticate(context, request, "message.list.read");
+  if (caller.error) return *caller.error;
+  const Account& account = *caller.account;
+  if (!business_matches(account, request.query_value("business_id").value_or(""))) {
+    return envelope(context, kInvalidParameter,
+                    "business_id is missing or does not match the access token.");
   }
-  ++conversation->sent_since_user_message;
-  const std::string message_id = context.state.next_id("msg-");
-  context.state.sent_messages.push_back(
-      {account.id, recipient, conversation->user, message_body, message_id, now});
-  return envelope(
-      context, kOk, "OK",
-      {{"message", {{"message_id", message_id}, {"conversation_id", conversation->id}}}});
+  if (auto refused = messaging_refused(context, account)) return *refused;
+  const auto type = request.query_value("conversation_type").value_or("");
+  const auto limit = int_param(request, "limit", 100);
+  const auto cursor = int_param(request, "cursor", 0);
+  if ((type != "STRANGER" && type != "SINGLE") || !limit || *limit < 1 || *limit > 100 || !cursor) {
+    return envelope(context, kInvalidParameter,
+                    "conversation_type must be STRANGER or SINGLE, limit 1 to 100.");
+  }
+  std::vector<std::pair<UnixSeconds, const Conversation*>> matching;
+  for (const auto& [id, c] : context.state.conversations) {
+    const bool answered = c.last_business_message_at != 0;
+    if (c.account != account.id || (type == "SINGLE") != answered) continue;
+    if (!answered && c.last_user_message_at == 0) continue;
+    matching.emplace_back(std::max(c.last_user_message_at, c.last_business_message_at), &c);
+  }
+  std::sort(matching.begin(), matching.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  boost::json::array conversations;
+  std::size_t next = static_cast<std::size_t>(*cursor);
+  for (; next < matching.size() && conversations.size() < static_cast<std::size_t>(*limit);
+       ++next) {
+    conversations.push_back({{"conversation_id", matching[next].second->id},
+                             {"update_time", matching[next].first * 1000}});
+  }
+  return envelope(context, kOk, "OK",
+                  {{"conversations", std::move(conversations)},
+                   {"has_more", next < matching.size()},
+                   {"cursor", static_cast<std::int64_t>(next)}});
 }
 
 }  // namespace
 
 void add_tiktok_business_routes(http::Router& router, const std::shared_ptr<Context>& context) {
   add_route(router, context, "GET", "/open_api/v1.3/business/get/", get_business);
-  add_route(router, context, "GET", "/open_api/v1.3/business/comment/list/", list_comments);
-  add_route(router, context, "POST", "/open_api/v1.3/business/message/send/", send_message);
+  add_route(router, context, "GET", "/open_api/v1.3/business/message/capabilities/get/",
+            get_capabilities);
+  add_route(router, context, "GET", "/open_api/v1.3/business/message/conversation/list/",
+            list_conversations);
 }
 
 }  // namespace sparks::sandbox

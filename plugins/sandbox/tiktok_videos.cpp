@@ -1,77 +1,92 @@
-// TikTok Display API: the account's list of posts (scope video.list). Bearer token; answers are
-// {data, error: {code, message, log_id}} with error.code "ok" on success.
-#include <boost/json/parse.hpp>
+// TikTok API for Business, the account's posts: business/video/list/ (scope video.list), the
+// fields asked for, newest first, paged by a cursor that is a creation time in milliseconds.
+#include <algorithm>
 
-#include "sandbox/context.hpp"
+#include "sandbox/tiktok_api.hpp"
 
 namespace sparks::sandbox {
 
 namespace {
 
-http::Response answer(Context& context, int status, const std::string& code,
-                      const std::string& message, boost::json::object data = {}) {
-  return http::Response::json(
-      status,
-      {{"data", std::move(data)},
-       {"error", {{"code", code}, {"message", message}, {"log_id", context.request_id()}}}});
+using namespace tiktok;
+
+boost::json::value video_field(const Account& account, const Video& v, const std::string& field) {
+  if (field == "item_id") return boost::json::value(v.id);
+  if (field == "create_time") return boost::json::value(v.create_time);
+  if (field == "caption") return boost::json::value(v.title);
+  if (field == "share_url") {
+    return boost::json::value("https://www.tiktok.com/@" + account.username + "/video/" + v.id);
+  }
+  if (field == "embed_url") return boost::json::value("https://www.tiktok.com/embed/" + v.id);
+  if (field == "thumbnail_url") {
+    return boost::json::value("https://p16.tiktokcdn.com/sandbox/" + v.id + ".jpeg");
+  }
+  return boost::json::value(0);  // the counts the sandbox does not keep
 }
 
+bool known_video_field(const std::string& field) {
+  static const std::vector<std::string> known = {
+      "item_id", "create_time", "caption", "share_url", "embed_url",   "thumbnail_url",
+      "likes",   "comments",    "shares",  "favorites", "video_views", "reach"};
+  return std::find(known.begin(), known.end(), field) != known.end();
+}
+
+// ?business_id&fields=["item_id",…]&cursor&max_count (1–20, default 20)
 http::Response list_videos(Context& context, const http::Request& request) {
-  const auto authorization = request.header("Authorization").value_or("");
-  const std::string token =
-      authorization.starts_with("Bearer ") ? authorization.substr(7) : std::string();
-  Grant* grant = context.state.grant_by_access_token(token);
-  if (grant == nullptr || grant->platform != kTikTok || grant->revoked ||
-      grant->access_expires_at < context.state.now()) {
-    return answer(context, 401, "access_token_invalid",
-                  "The access token is invalid, expired or revoked.");
+  auto caller = authenticate(context, request, "video.list");
+  if (caller.error) return *caller.error;
+  const Account& account = *caller.account;
+  if (!business_matches(account, request.query_value("business_id").value_or(""))) {
+    return envelope(context, kInvalidParameter,
+                    "business_id is missing or does not match the access token.");
   }
-  if (!grant->has_scope("video.list")) {
-    return answer(context, 403, "scope_not_authorized", "The token lacks the scope video.list.");
-  }
-  // Body {cursor, max_count}, both optional; cursor is the offset of the next video.
-  std::int64_t cursor = 0, max_count = 20;
-  if (!request.body.empty()) {
-    boost::system::error_code ec;
-    const auto body = boost::json::parse(request.body, ec);
-    if (ec || !body.is_object()) {
-      return answer(context, 400, "invalid_params", "The body must be a JSON object.");
+  std::vector<std::string> fields{"item_id"};  // the default field
+  if (request.query_value("fields")) {
+    const auto asked = string_array_param(request, "fields");
+    if (!asked || asked->empty()) {
+      return envelope(context, kInvalidParameter, "fields must be a JSON array of field names.");
     }
-    if (const auto* c = body.as_object().if_contains("cursor"); c && c->is_int64()) {
-      cursor = c->as_int64();
+    for (const auto& field : *asked) {
+      if (!known_video_field(field)) {
+        return envelope(context, kInvalidParameter, "Unknown field: " + field + ".");
+      }
     }
-    if (const auto* m = body.as_object().if_contains("max_count"); m && m->is_int64()) {
-      max_count = m->as_int64();
-    }
+    fields = *asked;
   }
-  if (cursor < 0 || max_count < 1 || max_count > 20) {
-    return answer(context, 400, "invalid_params", "cursor must be >= 0 and max_count 1 to 20.");
+  const auto cursor = int_param(request, "cursor", 0);
+  const auto max_count = int_param(request, "max_count", 20);
+  if (!cursor || !max_count || *max_count < 1 || *max_count > 20) {
+    return envelope(context, kInvalidParameter,
+                    "cursor must be a non-negative integer and max_count 1 to 20.");
   }
-  const Account* account = context.state.account(grant->account);
+  // Newest first; the cursor is the last listed post's create_time in milliseconds.
   std::vector<const Video*> all;
   for (const auto& v : context.state.videos) {
-    if (v.account == account->id) all.push_back(&v);
+    if (v.account == account.id && (*cursor == 0 || v.create_time * 1000 < *cursor)) {
+      all.push_back(&v);
+    }
   }
+  std::sort(all.begin(), all.end(),
+            [](const Video* a, const Video* b) { return a->create_time > b->create_time; });
   boost::json::array videos;
-  std::size_t next = static_cast<std::size_t>(cursor);
-  for (; next < all.size() && videos.size() < static_cast<std::size_t>(max_count); ++next) {
-    const Video& v = *all[next];
-    videos.push_back(
-        {{"id", v.id},
-         {"title", v.title},
-         {"create_time", v.create_time},
-         {"share_url", "https://www.tiktok.com/@" + account->username + "/video/" + v.id}});
+  std::int64_t next_cursor = 0;
+  for (std::size_t i = 0; i < all.size() && videos.size() < static_cast<std::size_t>(*max_count);
+       ++i) {
+    boost::json::object video;
+    for (const auto& field : fields) video[field] = video_field(account, *all[i], field);
+    videos.push_back(std::move(video));
+    next_cursor = all[i]->create_time * 1000;
   }
-  return answer(context, 200, "ok", "",
-                {{"videos", std::move(videos)},
-                 {"cursor", static_cast<std::int64_t>(next)},
-                 {"has_more", next < all.size()}});
+  return envelope(context, kOk, "OK",
+                  {{"videos", std::move(videos)},
+                   {"cursor", next_cursor},
+                   {"has_more", all.size() > static_cast<std::size_t>(*max_count)}});
 }
 
 }  // namespace
 
 void add_tiktok_video_routes(http::Router& router, const std::shared_ptr<Context>& context) {
-  add_route(router, context, "POST", "/v2/video/list/", list_videos);
+  add_route(router, context, "GET", "/open_api/v1.3/business/video/list/", list_videos);
 }
 
 }  // namespace sparks::sandbox

@@ -149,6 +149,21 @@ std::string shop_signature_header(const std::string& app_key, const std::string&
   return crypto::hmac_sha256_hex(app_secret, app_key + body);
 }
 
+namespace {
+
+// Where a TikTok event goes: the app's subscription for its event type (business/webhook/update/),
+// else the default target (the developer portal's setting).
+std::string tiktok_target(const Context& context, const std::string& event) {
+  const char* type = event == "comment.update"  ? "COMMENT"
+                     : event.starts_with("im_") ? "DIRECT_MESSAGE"
+                                                : "";
+  auto found = context.state.webhook_subscriptions.find(type);
+  return found != context.state.webhook_subscriptions.end() ? found->second.callback_url
+                                                            : context.options.tiktok_webhook_target;
+}
+
+}  // namespace
+
 void emit_tiktok_webhook(Context& context, const std::string& event, const std::string& user_openid,
                          const boost::json::object& content) {
   const boost::json::object payload{{"client_key", context.options.client_key},
@@ -156,8 +171,7 @@ void emit_tiktok_webhook(Context& context, const std::string& event, const std::
                                     {"create_time", context.state.now()},
                                     {"user_openid", user_openid},
                                     {"content", boost::json::serialize(content)}};
-  enqueue(context, kTikTok, event, context.options.tiktok_webhook_target,
-          boost::json::serialize(payload));
+  enqueue(context, kTikTok, event, tiktok_target(context, event), boost::json::serialize(payload));
 }
 
 void emit_shop_webhook(Context& context, int type, const std::string& shop_id,
