@@ -60,6 +60,7 @@ void add_tiktok_video_routes(http::Router& router, const std::shared_ptr<Context
 void add_tiktok_business_routes(http::Router& router, const std::shared_ptr<Context>& context);
 void add_shop_oauth_routes(http::Router& router, const std::shared_ptr<Context>& context);
 void add_shop_api_routes(http::Router& router, const std::shared_ptr<Context>& context);
+void add_shop_control_routes(http::Router& router, const std::shared_ptr<Context>& context);
 void add_control_routes(http::Router& router, const std::shared_ptr<Context>& context);
 
 // Splits "a,b , c" into {"a","b","c"}, dropping empty parts and repeats.

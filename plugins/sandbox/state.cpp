@@ -157,6 +157,7 @@ boost::json::object order_json(const Order& o) {
   return {{"id", o.id},
           {"status", o.status},
           {"user_id", o.buyer},
+          {"buyer_message", o.buyer_message},
           {"create_time", o.create_time},
           {"update_time", o.update_time},
           {"payment", {{"total_amount", format_price(o.total_cents())}, {"currency", "USD"}}},

@@ -87,6 +87,7 @@ struct LineItem {
 
 struct Order {
   std::string id, shop, buyer, status;
+  std::string buyer_message;  // the note the buyer wrote at checkout
   UnixSeconds create_time = 0, update_time = 0;
   std::vector<LineItem> line_items;
   std::int64_t total_cents() const;
@@ -124,6 +125,8 @@ class State {
   std::vector<Comment> comments;
   std::vector<SentMessage> sent_messages;
   std::vector<Order> orders;
+  // Shop webhook subscriptions (Update Shop Webhook): shop_id → event type → address.
+  std::map<std::string, std::map<std::string, std::string>> shop_webhooks;
 
   Conversation& open_conversation(const std::string& account, const std::string& user);
   Conversation* conversation(const std::string& account, const std::string& id_or_user);
