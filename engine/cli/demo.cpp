@@ -26,7 +26,7 @@ using namespace std::chrono_literals;
 
 const std::vector<std::string> kAllTikTok = {"user.info.basic", "comment.list", "message.list.send",
                                              "video.list"};
-const std::vector<std::string> kAllShop = {"order.read", "product.read"};
+const std::vector<std::string> kAllShop = {"seller.authorization.info", "seller.order.info", "seller.product.basic"};
 
 struct Answer {
   int status = 0;

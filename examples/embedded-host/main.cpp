@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
     try {
       connect(engine, io, "tiktok", "creator",
               {"user.info.basic", "comment.list", "message.list.send", "video.list"});
-      connect(engine, io, "tiktok_shop", "shop", {"order.read", "product.read"});
+      connect(engine, io, "tiktok_shop", "shop", {"seller.authorization.info", "seller.order.info", "seller.product.basic"});
       for (const auto& card : cards_after_first_sync(engine))
         std::cout << card.at("platform").as_string().c_str() << ": "
                   << card.at("status").as_string().c_str() << " ("

@@ -52,7 +52,8 @@ http::Response fault_response(Context& context, const std::string& path, int sta
                                                       {"request_id", context.request_id()},
                                                       {"data", boost::json::object{}}});
   }
-  return http::Response::json(status, {{"code", rate ? 36009004 : 36009500},
+  // Partner API: 36009002 too many requests, 36009003 internal error (docs/sandbox.md).
+  return http::Response::json(status, {{"code", rate ? 36009002 : 36009003},
                                        {"message", message},
                                        {"request_id", context.request_id()},
                                        {"data", nullptr}});

@@ -66,6 +66,7 @@ void add_tiktok_webhook_routes(http::Router& router, const std::shared_ptr<Conte
 void add_tiktok_control_routes(http::Router& router, const std::shared_ptr<Context>& context);
 void add_shop_oauth_routes(http::Router& router, const std::shared_ptr<Context>& context);
 void add_shop_api_routes(http::Router& router, const std::shared_ptr<Context>& context);
+void add_shop_control_routes(http::Router& router, const std::shared_ptr<Context>& context);
 void add_control_routes(http::Router& router, const std::shared_ptr<Context>& context);
 
 // Splits "a,b , c" into {"a","b","c"}, dropping empty parts and repeats.

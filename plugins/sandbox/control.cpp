@@ -1,6 +1,7 @@
-// The control API (/sandbox/v1/…): make things happen on the emulated platforms — an order, a
-// revoked authorization, faults, time passing — and look at what the connectors did (the TikTok
-// comments and messages are in tiktok_control.cpp). Errors use the engine's shape
+// The control API (/sandbox/v1/…): make things happen on the emulated platforms — a revoked
+// authorization, faults, time passing — and look at what the connectors did. TikTok's comments and
+// messages are tiktok_control.cpp, the Shop's orders and products shop_control.cpp. Errors use the
+// engine's shape
 // {"error": {code, message}}.
 #include <boost/json/parse.hpp>
 
@@ -40,63 +41,6 @@ const Account* account_on(Context& context, const std::string& id, const char* p
   return account != nullptr && account->platform == platform ? account : nullptr;
 }
 
-http::Response post_order(Context& context, const http::Request& request) {
-  auto body = json_body(request);
-  if (!body) return bad_request("the body must be a JSON object");
-  const Account* shop = account_on(context, text(*body, "shop"), kTikTokShop);
-  if (shop == nullptr) return not_found("no Shop account \"" + text(*body, "shop") + "\"");
-  const auto buyer = text(*body, "buyer");
-  if (buyer.empty()) return bad_request("\"buyer\" is required (a TikTok user id)");
-  const auto* items = body->if_contains("items");
-  if (items == nullptr || !items->is_array() || items->as_array().empty()) {
-    return bad_request("\"items\" must list at least one {sku_id, quantity}");
-  }
-  Order order{context.state.next_id("57600000000"),
-              shop->id,
-              buyer,
-              text(*body, "status").empty() ? "AWAITING_SHIPMENT" : text(*body, "status"),
-              context.state.now(),
-              context.state.now()};
-  for (const auto& item : items->as_array()) {
-    if (!item.is_object()) return bad_request("each item must be {sku_id, quantity}");
-    const auto sku_id = text(item.as_object(), "sku_id");
-    const Product* product = nullptr;
-    const Sku* sku = context.state.sku(shop->id, sku_id, &product);
-    if (sku == nullptr) return not_found("shop " + shop->id + " has no SKU \"" + sku_id + "\"");
-    const auto* quantity = item.as_object().if_contains("quantity");
-    const std::int64_t count = quantity == nullptr    ? 1
-                               : quantity->is_int64() ? quantity->as_int64()
-                                                      : 0;
-    if (count < 1 || count > 100) return bad_request("quantity must be 1 to 100");
-    // One line item per unit, as the Partner API reports them.
-    for (std::int64_t unit = 0; unit < count; ++unit) {
-      order.line_items.push_back({context.state.next_id("line-"), sku->id, product->id,
-                                  product->title, sku->seller_sku, sku->price_cents});
-    }
-  }
-  context.state.orders.push_back(order);
-  emit_shop_webhook(
-      context, kShopOrderStatusChange, shop->shop_id,
-      {{"order_id", order.id}, {"order_status", order.status}, {"update_time", order.update_time}});
-  return http::Response::json(201, {{"order", order_json(order)}});
-}
-
-http::Response post_order_status(Context& context, const http::Request& request) {
-  auto body = json_body(request);
-  if (!body || text(*body, "status").empty()) {
-    return bad_request("the body must be {\"status\": \"…\"}, e.g. \"DELIVERED\"");
-  }
-  for (auto& order : context.state.orders) {
-    if (order.id != request.params.at("id")) continue;
-    order.status = text(*body, "status");
-    order.update_time = context.state.now();
-    emit_shop_webhook(context, kShopOrderStatusChange, context.state.account(order.shop)->shop_id,
-                      {{"order_id", order.id},
-                       {"order_status", order.status},
-                       {"update_time", order.update_time}});
-    return http::Response::json(200, {{"order", order_json(order)}});
-  }
-  return not_found("no order \"" + request.params.at("id") + "\"");
 }
 
 http::Response post_revoke(Context& context, const http::Request& request) {
@@ -110,7 +54,8 @@ http::Response post_revoke(Context& context, const http::Request& request) {
     emit_tiktok_webhook(context, "authorization.removed", account->open_id, {{"reason", 1}});
   } else {
     emit_shop_webhook(context, kShopSellerDeauthorization, account->shop_id,
-                      {{"shop_id", account->shop_id}, {"seller_name", account->name}});
+                      {{"message", "Shop_id " + account->shop_id +
+                                       " is deauthorized from your APP by merchant."}});
   }
   return http::Response::json(200, {{"account", account->id}, {"revoked_grants", revoked}});
 }
@@ -152,27 +97,6 @@ http::Response get_accounts(Context& context, const http::Request&) {
   return http::Response::json(200, {{"accounts", std::move(accounts)}});
 }
 
-http::Response get_products(Context& context, const http::Request& request) {
-  const auto shop = request.query_value("shop").value_or("");
-  if (account_on(context, shop, kTikTokShop) == nullptr) {
-    return not_found("no Shop account \"" + shop + "\"");
-  }
-  boost::json::array products;
-  for (const auto& p : context.state.products) {
-    if (p.shop == shop) products.push_back(product_json(p));
-  }
-  return http::Response::json(200, {{"products", std::move(products)}});
-}
-
-http::Response get_orders(Context& context, const http::Request& request) {
-  const auto shop = request.query_value("shop").value_or("");
-  boost::json::array orders;
-  for (const auto& o : context.state.orders) {
-    if (shop.empty() || o.shop == shop) orders.push_back(order_json(o));
-  }
-  return http::Response::json(200, {{"orders", std::move(orders)}});
-}
-
 http::Response clock_now(Context& context) {
   return http::Response::json(200, {{"now", context.state.now()}});
 }
@@ -209,15 +133,11 @@ http::Response put_webhook_targets(Context& context, const http::Request& reques
 }  // namespace
 
 void add_control_routes(http::Router& router, const std::shared_ptr<Context>& context) {
-  add_route(router, context, "POST", "/sandbox/v1/orders", post_order);
-  add_route(router, context, "GET", "/sandbox/v1/orders", get_orders);
-  add_route(router, context, "POST", "/sandbox/v1/orders/{id}/status", post_order_status);
   add_route(router, context, "POST", "/sandbox/v1/revoke", post_revoke);
   add_route(router, context, "POST", "/sandbox/v1/faults", post_faults);
   add_route(router, context, "GET", "/sandbox/v1/faults", get_faults);
   add_route(router, context, "DELETE", "/sandbox/v1/faults", delete_faults);
   add_route(router, context, "GET", "/sandbox/v1/accounts", get_accounts);
-  add_route(router, context, "GET", "/sandbox/v1/products", get_products);
   add_route(router, context, "GET", "/sandbox/v1/clock", get_clock);
   add_route(router, context, "POST", "/sandbox/v1/clock", post_clock);
   add_route(router, context, "GET", "/sandbox/v1/webhooks", get_webhooks);

@@ -23,6 +23,7 @@ void Sandbox::mount(http::Router& router) const {
   add_tiktok_control_routes(router, context_);
   add_shop_oauth_routes(router, context_);
   add_shop_api_routes(router, context_);
+  add_shop_control_routes(router, context_);
   add_control_routes(router, context_);
 }
 

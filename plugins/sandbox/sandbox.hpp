@@ -37,6 +37,7 @@ struct SandboxOptions {
   std::string client_secret = "sandbox-client-secret";
   std::string app_key = "sandbox-app-key";  // TikTok Shop app
   std::string app_secret = "sandbox-app-secret";
+  std::string service_id = "sandbox-service-id";  // its Partner Center service
   // Full URLs the webhooks are POSTed to; empty: webhooks are recorded but not sent.
   std::string tiktok_webhook_target;
   std::string shop_webhook_target;

@@ -1,10 +1,13 @@
-// TikTok Shop seller authorization: the consent page and its submit, then the token get and
-// refresh calls. Answers use the Partner API envelope {code, message, data, request_id}.
+// TikTok Shop seller authorization: the authorize page (the newer one of a service,
+// /open/authorize?service_id, and the legacy /oauth/authorize?app_key) and its submit, then the
+// token get and refresh calls. Token answers use the Partner API envelope with HTTP 200, errors
+// included.
 #include <boost/url/parse.hpp>
 
 #include "http/form.hpp"
 #include "sandbox/consent_page.hpp"
 #include "sandbox/context.hpp"
+#include "sandbox/shop_errors.hpp"
 
 namespace sparks::sandbox {
 
@@ -14,22 +17,18 @@ constexpr UnixSeconds kCodeLifetime = 10 * 60;
 constexpr UnixSeconds kAccessLifetime = 7 * 24 * 60 * 60;
 constexpr UnixSeconds kRefreshLifetime = 60 * 24 * 60 * 60;
 
-// Codes (docs/sandbox.md lists them).
-constexpr int kInvalidAppCredentials = 105000;
-constexpr int kInvalidAuthCode = 105003;
-constexpr int kInvalidRefreshToken = 105004;
-constexpr int kInvalidParameter = 100001;
-
+// Partner Center permissions the sandbox's service holds; anything else (order.read, …) is unknown.
 const std::vector<std::pair<std::string, std::string>> kShopScopes = {
-    {"order.read", "read your orders"},
-    {"product.read", "read your product catalog"},
+    {"seller.authorization.info", "see which shop you authorized"},
+    {"seller.order.info", "read your orders"},
+    {"seller.product.basic", "read your product catalog"},
+    {"seller.shop.info", "read your shop's information"},
 };
 
-http::Response shop_error(Context& context, int status, int code, const std::string& message) {
-  return http::Response::json(status, {{"code", code},
-                                       {"message", message},
-                                       {"data", nullptr},
-                                       {"request_id", context.request_id()}});
+bool known_scope(const std::string& scope) {
+  for (const auto& [name, meaning] : kShopScopes)
+    if (name == scope) return true;
+  return false;
 }
 
 http::Response page_error(const std::string& message) {
@@ -41,17 +40,26 @@ bool is_absolute_url(const std::string& url) {
   return parsed && (parsed->scheme() == "http" || parsed->scheme() == "https");
 }
 
-http::Response show_consent(Context& context, const http::Request& request) {
-  const auto app_key = request.query_value("app_key").value_or("");
+// The app the page is opened for: by its service (newer page) or its app key (legacy page).
+// Empty when it is this sandbox's app; else the reason to refuse.
+std::string unknown_app(const Context& context, const std::optional<std::string>& service_id,
+                        const std::optional<std::string>& app_key) {
+  if (service_id) return *service_id == context.options.service_id ? "" : "Unknown service_id.";
+  return app_key.value_or("") == context.options.app_key ? "" : "Unknown app_key.";
+}
+
+// The page redirects to the app's registered redirect URL; the sandbox has no registry, so the
+// connector passes it along as redirect_uri (docs/connectors.md).
+http::Response show_consent(Context& context, const http::Request& request, const char* path) {
+  const auto service_id = request.query_value("service_id");
+  const auto app_key = request.query_value("app_key");
   const auto redirect_uri = request.query_value("redirect_uri").value_or("");
-  if (app_key != context.options.app_key) return page_error("Unknown app_key.");
+  if (auto why = unknown_app(context, service_id, app_key); !why.empty()) return page_error(why);
   if (!is_absolute_url(redirect_uri)) return page_error("redirect_uri must be an absolute URL.");
-  ConsentPage consent{"TikTok Shop",
-                      "Sparks",
-                      "/oauth/authorize",
-                      {{"app_key", app_key},
-                       {"redirect_uri", redirect_uri},
-                       {"state", request.query_value("state").value_or("")}}};
+  http::Fields hidden{{"redirect_uri", redirect_uri},
+                      {"state", request.query_value("state").value_or("")}};
+  hidden.emplace_back(service_id ? "service_id" : "app_key", service_id ? *service_id : *app_key);
+  ConsentPage consent{"TikTok Shop", "Sparks", path, std::move(hidden)};
   for (const Account* shop : context.state.accounts_on(kTikTokShop)) {
     consent.accounts.emplace_back(shop->id, shop->name + " (seller, " + shop->region + ")");
   }
@@ -63,8 +71,10 @@ http::Response submit_consent(Context& context, const http::Request& request) {
   const auto form = request.form();
   const auto redirect_uri = http::field(form, "redirect_uri").value_or("");
   const auto state = http::field(form, "state").value_or("");
-  if (http::field(form, "app_key").value_or("") != context.options.app_key) {
-    return page_error("Unknown app_key.");
+  if (auto why =
+          unknown_app(context, http::field(form, "service_id"), http::field(form, "app_key"));
+      !why.empty()) {
+    return page_error(why);
   }
   if (!is_absolute_url(redirect_uri)) return page_error("redirect_uri must be an absolute URL.");
   auto deny = [&](const std::string& why) {
@@ -83,34 +93,34 @@ http::Response submit_consent(Context& context, const http::Request& request) {
   for (const auto& value : http::fields(form, "scope")) all += value + ",";
   const auto scopes = split_list(all);
   for (const auto& scope : scopes) {
-    if (scope != "order.read" && scope != "product.read") {
-      return page_error("Unknown scope: " + scope + ".");
-    }
+    if (!known_scope(scope)) return page_error("Unknown scope: " + scope + ".");
   }
   if (scopes.empty()) return deny("The seller approved no scope");
   const std::string code = Context::random_token("TTP_code_");
   context.state.codes[code] = {kTikTokShop, shop->id, redirect_uri, scopes,
                                context.state.now() + kCodeLifetime};
+  // As the real redirect does: the code, the state, the app and the shop's region.
   return http::Response::redirect(
-      *http::append_query(redirect_uri, {{"code", code}, {"state", state}}));
+      *http::append_query(redirect_uri, {{"code", code},
+                                         {"state", state},
+                                         {"app_key", context.options.app_key},
+                                         {"shop_region", shop->region}}));
 }
 
 http::Response token_answer(Context& context, const Grant& grant) {
   const Account* shop = context.state.account(grant.account);
   boost::json::array scopes;
   for (const auto& s : grant.scopes) scopes.emplace_back(s);
-  return http::Response::json(200, {{"code", 0},
-                                    {"message", "success"},
-                                    {"data",
-                                     {{"access_token", grant.access_token},
-                                      {"access_token_expire_in", grant.access_expires_at},
-                                      {"refresh_token", grant.refresh_token},
-                                      {"refresh_token_expire_in", grant.refresh_expires_at},
-                                      {"open_id", shop->open_id},
-                                      {"seller_name", shop->name},
-                                      {"seller_base_region", shop->region},
-                                      {"granted_scopes", std::move(scopes)}}},
-                                    {"request_id", context.request_id()}});
+  return shop_answer(context, 200, 0, "success",
+                     boost::json::object{{"access_token", grant.access_token},
+                                         {"access_token_expire_in", grant.access_expires_at},
+                                         {"refresh_token", grant.refresh_token},
+                                         {"refresh_token_expire_in", grant.refresh_expires_at},
+                                         {"open_id", shop->open_id},
+                                         {"seller_name", shop->name},
+                                         {"seller_base_region", shop->region},
+                                         {"user_type", 0},
+                                         {"granted_scopes", std::move(scopes)}});
 }
 
 bool app_credentials_ok(const Context& context, const http::Request& request) {
@@ -120,20 +130,22 @@ bool app_credentials_ok(const Context& context, const http::Request& request) {
 
 http::Response get_token(Context& context, const http::Request& request) {
   if (!app_credentials_ok(context, request)) {
-    return shop_error(context, 401, kInvalidAppCredentials, "app_key or app_secret is incorrect.");
+    return shop_refusal(context, 200, kShopInvalidRequest,
+                        "Invalid credentials. Invalid `app_key` or `app_secret` query parameter.");
   }
   if (request.query_value("grant_type").value_or("") != "authorized_code") {
-    return shop_error(context, 400, kInvalidParameter, "grant_type must be authorized_code.");
+    return shop_refusal(context, 200, kShopInvalidRequest,
+                        "Invalid parameter. grant_type must be authorized_code.");
   }
   auto found = context.state.codes.find(request.query_value("auth_code").value_or(""));
   if (found == context.state.codes.end() || found->second.platform != kTikTokShop) {
-    return shop_error(context, 400, kInvalidAuthCode, "auth_code is invalid or was already used.");
+    return shop_refusal(context, 200, kShopInvalidAuthCode, "invalid auth code");
   }
   const AuthorizationCode authorized = found->second;
   context.state.codes.erase(found);
   const UnixSeconds now = context.state.now();
   if (authorized.expires_at < now) {
-    return shop_error(context, 400, kInvalidAuthCode, "auth_code has expired.");
+    return shop_refusal(context, 200, kShopInvalidAuthCode, "invalid auth code");
   }
   Grant& grant = context.state.add_grant(
       {kTikTokShop, authorized.account, authorized.scopes, Context::random_token("ROW_at_"),
@@ -143,22 +155,23 @@ http::Response get_token(Context& context, const http::Request& request) {
 
 http::Response refresh_token(Context& context, const http::Request& request) {
   if (!app_credentials_ok(context, request)) {
-    return shop_error(context, 401, kInvalidAppCredentials, "app_key or app_secret is incorrect.");
+    return shop_refusal(context, 200, kShopInvalidRequest,
+                        "Invalid credentials. Invalid `app_key` or `app_secret` query parameter.");
   }
   if (request.query_value("grant_type").value_or("") != "refresh_token") {
-    return shop_error(context, 400, kInvalidParameter, "grant_type must be refresh_token.");
+    return shop_refusal(context, 200, kShopInvalidRequest,
+                        "Invalid parameter. grant_type must be refresh_token.");
   }
   Grant* grant =
       context.state.grant_by_refresh_token(request.query_value("refresh_token").value_or(""));
   const UnixSeconds now = context.state.now();
   if (grant == nullptr || grant->platform != kTikTokShop || grant->revoked ||
       grant->refresh_expires_at < now) {
-    return shop_error(context, 400, kInvalidRefreshToken,
-                      "refresh_token is invalid, expired or revoked.");
+    return shop_refusal(context, 200, kShopUnknownRefreshToken, "can not find related auth record");
   }
   if (context.faults.refresh_rejected(grant->account)) {
-    return shop_error(context, 400, kInvalidRefreshToken,
-                      "refresh_token was rejected (sandbox fault).");
+    return shop_refusal(context, 200, kShopUnknownRefreshToken,
+                        "can not find related auth record (sandbox fault)");
   }
   context.state.rotate_tokens(*grant, Context::random_token("ROW_at_"),
                               Context::random_token("ROW_rt_"));
@@ -170,8 +183,14 @@ http::Response refresh_token(Context& context, const http::Request& request) {
 }  // namespace
 
 void add_shop_oauth_routes(http::Router& router, const std::shared_ptr<Context>& context) {
-  add_route(router, context, "GET", "/oauth/authorize", show_consent);
+  add_route(router, context, "GET", "/oauth/authorize", [](Context& c, const http::Request& r) {
+    return show_consent(c, r, "/oauth/authorize");
+  });
   add_route(router, context, "POST", "/oauth/authorize", submit_consent);
+  add_route(router, context, "GET", "/open/authorize", [](Context& c, const http::Request& r) {
+    return show_consent(c, r, "/open/authorize");
+  });
+  add_route(router, context, "POST", "/open/authorize", submit_consent);
   add_route(router, context, "GET", "/api/v2/token/get", get_token);
   add_route(router, context, "GET", "/api/v2/token/refresh", refresh_token);
 }

@@ -157,9 +157,19 @@ boost::json::object product_json(const Product& p) {
   for (const auto& s : p.skus) {
     skus.push_back({{"id", s.id},
                     {"seller_sku", s.seller_sku},
-                    {"price", {{"sale_price", format_price(s.price_cents)}, {"currency", "USD"}}}});
+                    {"price",
+                     {{"sale_price", format_price(s.price_cents)},
+                      {"tax_exclusive_price", format_price(s.price_cents)},
+                      {"currency", "USD"}}}});
   }
-  return {{"id", p.id}, {"title", p.title}, {"status", p.status}, {"skus", std::move(skus)}};
+  // The seeded catalog is as old as the seed's first video.
+  constexpr UnixSeconds kCatalogTime = 1767225600;
+  return {{"id", p.id},
+          {"title", p.title},
+          {"status", p.status},
+          {"create_time", kCatalogTime},
+          {"update_time", kCatalogTime},
+          {"skus", std::move(skus)}};
 }
 
 boost::json::object order_json(const Order& o) {
@@ -169,16 +179,26 @@ boost::json::object order_json(const Order& o) {
                      {"sku_id", i.sku_id},
                      {"product_id", i.product_id},
                      {"product_name", i.product_name},
+                     {"sku_name", ""},
                      {"seller_sku", i.seller_sku},
                      {"sale_price", format_price(i.price_cents)},
-                     {"currency", "USD"}});
+                     {"original_price", format_price(i.price_cents)},
+                     {"currency", "USD"},
+                     {"display_status", o.status}});
   }
   return {{"id", o.id},
           {"status", o.status},
           {"user_id", o.buyer},
+          {"buyer_message", o.buyer_message},
           {"create_time", o.create_time},
           {"update_time", o.update_time},
-          {"payment", {{"total_amount", format_price(o.total_cents())}, {"currency", "USD"}}},
+          {"payment",
+           {{"currency", "USD"},
+            {"sub_total", format_price(o.total_cents())},
+            {"shipping_fee", "0.00"},
+            {"seller_discount", "0.00"},
+            {"platform_discount", "0.00"},
+            {"total_amount", format_price(o.total_cents())}}},
           {"line_items", std::move(items)}};
 }
 

@@ -104,6 +104,7 @@ struct LineItem {
 
 struct Order {
   std::string id, shop, buyer, status;
+  std::string buyer_message;  // the note the buyer wrote at checkout
   UnixSeconds create_time = 0, update_time = 0;
   std::vector<LineItem> line_items;
   std::int64_t total_cents() const;
@@ -142,6 +143,8 @@ class State {
   std::vector<SentMessage> sent_messages;
   std::vector<Order> orders;
   std::map<std::string, WebhookSubscription> webhook_subscriptions;  // by event type
+  // Shop webhook subscriptions (Update Shop Webhook): shop_id → event type → address.
+  std::map<std::string, std::map<std::string, std::string>> shop_webhooks;
 
   Account* mutable_account(const std::string& id);
   // The person wrote to the account: opens the conversation or reopens its window.

@@ -183,9 +183,16 @@ void emit_shop_webhook(Context& context, int type, const std::string& shop_id,
                                     {"data", data}};
   const char* event = type == kShopOrderStatusChange       ? "ORDER_STATUS_CHANGE"
                       : type == kShopSellerDeauthorization ? "SELLER_DEAUTHORIZATION"
-                                                           : "OTHER";
-  enqueue(context, kTikTokShop, event, context.options.shop_webhook_target,
-          boost::json::serialize(payload));
+                      : type == kShopUpcomingAuthorizationExpiration
+                          ? "UPCOMING_AUTHORIZATION_EXPIRATION"
+                          : "OTHER";
+  std::string target = context.options.shop_webhook_target;
+  if (auto shop = context.state.shop_webhooks.find(shop_id);
+      shop != context.state.shop_webhooks.end()) {
+    if (auto subscribed = shop->second.find(event); subscribed != shop->second.end())
+      target = subscribed->second;
+  }
+  enqueue(context, kTikTokShop, event, std::move(target), boost::json::serialize(payload));
 }
 
 boost::json::array webhook_log_json(const Context& context) {

@@ -15,9 +15,11 @@ void emit_tiktok_webhook(Context& context, const std::string& event, const std::
                          const boost::json::object& content);
 
 // TikTok Shop: {type, tts_notification_id, shop_id, timestamp, data}, header
-// `Authorization: <hex HMAC-SHA256(app_secret, app_key + body)>`.
+// `Authorization: <hex HMAC-SHA256(app_secret, app_key + body)>`. Sent to the address the shop
+// subscribed for the type (Update Shop Webhook), else to the Shop target.
 inline constexpr int kShopOrderStatusChange = 1;
 inline constexpr int kShopSellerDeauthorization = 6;
+inline constexpr int kShopUpcomingAuthorizationExpiration = 7;
 void emit_shop_webhook(Context& context, int type, const std::string& shop_id,
                        const boost::json::object& data);
 

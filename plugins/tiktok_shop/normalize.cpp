@@ -51,12 +51,17 @@ json::object normalized_order(const json::object& order) {
                                  {"price", connectors::text(line, "sale_price")}});
   }
   const json::object payment = connectors::object_at(order, "payment");
+  json::array codes;
+  for (std::string& code : attribution_codes(connectors::text(order, "buyer_message")))
+    codes.emplace_back(std::move(code));
+  // The buyer is the Shop's own user_id: nothing in the order joins it to a TikTok account.
   return {{"id", connectors::text(order, "id")},
           {"buyer", connectors::text(order, "user_id")},
           {"status", connectors::text(order, "status")},
           {"total", connectors::text(payment, "total_amount")},
           {"currency", connectors::text(payment, "currency")},
-          {"items", std::move(items)}};
+          {"items", std::move(items)},
+          {"attribution_codes", std::move(codes)}};
 }
 
 }  // namespace sparks::tiktok_shop

@@ -1,6 +1,7 @@
 // The TikTok Shop connector: seller authorization (authorize URL, token get and refresh), the shop
-// as the account, webhooks, product and order sync, and the order lookup action. Every Partner API
-// call is signed (signing.hpp) and goes through the host's HTTP.
+// as the account, webhooks (verified, and subscribed at connect), product and order sync, and the
+// order lookup action. Every Partner API call is signed (signing.hpp) and goes through the host's
+// HTTP.
 #include "common/signatures.hpp"
 #include "common/url_encoding.hpp"
 #include "tiktok_shop/signing.hpp"
@@ -20,17 +21,11 @@ using sparks::plugin::Request;
 constexpr std::string_view kShopsPath = "/authorization/202309/shops";
 constexpr std::string_view kProductSearchPath = "/product/202309/products/search";
 constexpr std::string_view kOrdersPath = "/order/202309/orders";
+constexpr std::string_view kWebhooksPath = "/event/202309/webhooks";
 constexpr int kDefaultPageSize = 50;  // the Partner API allows 1 to 100
 
 void fail(const Done& done, const Failure& failure) {
   done.fail(failure.status, failure.message);
-}
-
-std::string required_text(const json::object& config, std::string_view key) {
-  std::string value = connectors::text(config, key);
-  if (value.empty())
-    throw std::invalid_argument("tiktok_shop: \"" + std::string(key) + "\" is required");
-  return value;
 }
 
 // A token answer's `data` → the credentials the engine stores. The Partner API gives expiry as
@@ -75,33 +70,21 @@ class ShopConnector final : public sparks::plugin::Connector {
 
   // Read whole before anything is kept: a refused configuration leaves the previous one in place.
   void configure(std::string_view config_json) override {
-    const json::object in = connectors::parse_object(config_json, "the tiktok_shop configuration");
-    Config config{.app_key = required_text(in, "app_key"),
-                  .app_secret = required_text(in, "app_secret"),
-                  .auth_base_url = required_text(in, "auth_base_url"),
-                  .api_base_url = required_text(in, "api_base_url"),
-                  .token_base_url = connectors::text(in, "token_base_url")};
-    if (config.token_base_url.empty()) config.token_base_url = config.auth_base_url;
-    if (std::string link = connectors::text(in, "product_link_base_url"); !link.empty())
-      config.product_link_base_url = std::move(link);
-    config_ = std::move(config);
+    config_ = read_config(connectors::parse_object(config_json, "the tiktok_shop configuration"));
   }
 
   // ---- seller authorization ---------------------------------------------------------------------
 
-  // The seller picks what to grant on the consent page; the Partner API takes no scope list here.
   void authorize_url(Request request, Done done) override {
     const json::object in = connectors::parse_object(request.json, "the request");
-    const std::string url =
-        connectors::join_url(config_.auth_base_url, "/oauth/authorize") + "?" +
-        connectors::encode_params({{"app_key", config_.app_key},
-                                   {"state", connectors::text(in, "state")},
-                                   {"redirect_uri", connectors::text(in, "redirect_uri")}});
+    const std::string url = authorize_page_url(config_, connectors::text(in, "state"),
+                                               connectors::text(in, "redirect_uri"));
     done.ok(json::serialize(json::object{{"url", url}}));
   }
 
   // token/get, then the shop it authorized: the shop id is the account webhooks name, and its
-  // cipher addresses every later call.
+  // cipher addresses every later call. With a webhook_url configured, the shop's webhooks are
+  // subscribed to it before the connection counts as made.
   void exchange_code(Request request, Done done) override {
     const json::object in = connectors::parse_object(request.json, "the request");
     const std::string integration = request.integration;
@@ -109,13 +92,16 @@ class ShopConnector final : public sparks::plugin::Connector {
                {{"auth_code", connectors::text(in, "code")}, {"grant_type", "authorized_code"}},
                done, [this, integration, done](const json::object& data) {
                  json::object credentials = credentials_from(data);
-                 fetch_shop(integration, connectors::text(credentials, "access_token"), done,
-                            [done, credentials](const json::object& shop) mutable {
-                              credentials["account_id"] = connectors::text(shop, "id");
-                              credentials["shop_id"] = connectors::text(shop, "id");
-                              credentials["shop_cipher"] = connectors::text(shop, "cipher");
-                              done.ok(json::serialize(credentials));
-                            });
+                 fetch_shop(
+                     integration, connectors::text(credentials, "access_token"), done,
+                     [this, integration, done, credentials](const json::object& shop) mutable {
+                       credentials["account_id"] = connectors::text(shop, "id");
+                       credentials["shop_id"] = connectors::text(shop, "id");
+                       credentials["shop_cipher"] = connectors::text(shop, "cipher");
+                       subscribe_webhooks(integration, credentials, 0, done, [done, credentials] {
+                         done.ok(json::serialize(credentials));
+                       });
+                     });
                });
   }
 
@@ -239,6 +225,20 @@ class ShopConnector final : public sparks::plugin::Connector {
   }
 
  private:
+  // Update Shop Webhook, one call per event type (kWebhookEventTypes, from `next` on), then
+  // `then`. Nothing to do without a webhook_url: the webhook URL is then set in Partner Center.
+  void subscribe_webhooks(const std::string& integration, const json::object& credentials,
+                          std::size_t next, const Done& done, std::function<void()> then) {
+    if (config_.webhook_url.empty() || next == std::size(kWebhookEventTypes)) return then();
+    const std::string body = json::serialize(
+        json::object{{"address", config_.webhook_url}, {"event_type", kWebhookEventTypes[next]}});
+    signed_call(integration, credentials, "PUT", kWebhooksPath, {}, body, done,
+                [this, integration, credentials, next, done,
+                 then = std::move(then)](const json::object&) mutable {
+                  subscribe_webhooks(integration, credentials, next + 1, done, std::move(then));
+                });
+  }
+
   // One page of the product search; `on_page` gets its products and the next page token.
   void search_products(const std::string& integration, const json::object& credentials,
                        const json::object& request, const Done& done,

@@ -1,5 +1,6 @@
 // TikTok Shop webhooks: checking the `Authorization` signature, then turning
-// {type, tts_notification_id, shop_id, timestamp, data} into the engine's normalized events.
+// {type, tts_notification_id, shop_id, timestamp, data} into the engine's normalized events:
+// type 1 ORDER_STATUS_CHANGE, 6 SELLER_DEAUTHORIZATION, 7 UPCOMING_AUTHORIZATION_EXPIRATION.
 #include "common/signatures.hpp"
 #include "tiktok_shop/tiktok_shop.hpp"
 
@@ -10,6 +11,32 @@ namespace {
 // Partner API notification types this connector acts on.
 constexpr std::int64_t kOrderStatusChange = 1;
 constexpr std::int64_t kSellerDeauthorization = 6;
+constexpr std::int64_t kUpcomingAuthorizationExpiration = 7;
+
+// The events of one notification; none for types the connector does not act on.
+json::array events_of(std::int64_t type, const json::object& body) {
+  const json::object data = connectors::object_at(body, "data");
+  json::array events;
+  if (type == kOrderStatusChange) {
+    events.push_back({{"trigger", "tiktok_shop.order"},
+                      {"payload",
+                       {{"order_id", connectors::text(data, "order_id")},
+                        {"order_status", connectors::text(data, "order_status")},
+                        {"update_time", connectors::integer(data, "update_time").value_or(0)}}}});
+  } else if (type == kSellerDeauthorization) {
+    events.push_back({{"trigger", "authorization_removed"},
+                      {"payload",
+                       {{"shop_id", connectors::text(body, "shop_id")},
+                        {"message", connectors::text(data, "message")}}}});
+  } else if (type == kUpcomingAuthorizationExpiration) {
+    // Sent daily from 30 days before the authorization lapses until the seller re-authorizes;
+    // expiration_time arrives as a string of unix seconds.
+    events.push_back(
+        {{"trigger", "authorization_expiring"},
+         {"payload", {{"expires_at", connectors::integer(data, "expiration_time").value_or(0)}}}});
+  }
+  return events;
+}
 
 }  // namespace
 
@@ -31,23 +58,8 @@ WebhookOutcome verify_webhook(const sparks::plugin::Host& host, const Config& co
   const std::string id = connectors::text(body, "tts_notification_id");
   if (id.empty())
     return {Failure{SPARKS_ERR_PROTOCOL, "the notification has no tts_notification_id"}, {}};
-  const json::object data = connectors::object_at(body, "data");
-  const std::int64_t type = connectors::integer(body, "type").value_or(0);
-
-  json::array events;
-  if (type == kOrderStatusChange) {
-    events.push_back({{"trigger", "tiktok_shop.order"},
-                      {"payload",
-                       {{"order_id", connectors::text(data, "order_id")},
-                        {"order_status", connectors::text(data, "order_status")},
-                        {"update_time", connectors::integer(data, "update_time").value_or(0)}}}});
-  } else if (type == kSellerDeauthorization) {
-    events.push_back({{"trigger", "authorization_removed"},
-                      {"payload",
-                       {{"shop_id", connectors::text(data, "shop_id")},
-                        {"seller_name", connectors::text(data, "seller_name")}}}});
-  }
   // Other notification types (returns, cancellations, …) are acknowledged and produce nothing.
+  json::array events = events_of(connectors::integer(body, "type").value_or(0), body);
   for (json::value& event : events) {
     event.as_object()["id"] = id;
     event.as_object()["account"] = connectors::text(body, "shop_id");

@@ -27,7 +27,7 @@ using sparks::testing::ChildProcess;
 const std::string kSparks = SPARKS_BINARY;
 const std::vector<std::string> kAllTikTok = {"user.info.basic", "comment.list", "message.list.send",
                                              "video.list"};
-const std::vector<std::string> kAllShop = {"order.read", "product.read"};
+const std::vector<std::string> kAllShop = {"seller.authorization.info", "seller.order.info", "seller.product.basic"};
 
 struct Answer {
   int status = 0;

@@ -39,6 +39,8 @@ using sparks::plugins::WebhookEvent;
 
 const std::string kPluginDir = std::string(SPARKS_BINARY_DIR) + "/plugins";
 const std::string kRedirect = "http://127.0.0.1:9/oauth/callback";
+const std::vector<std::string> kShopScopes = {"seller.authorization.info", "seller.order.info",
+                                              "seller.product.basic"};
 const std::vector<std::string> kTikTokScopes = {"user.info.basic", "comment.list",
                                                 "message.list.send", "video.list"};
 
@@ -238,9 +240,8 @@ class ConnectorsTest : public ::testing::Test {
   }
 
   json::object connect_shop(const std::string& account) {
-    const std::string code =
-        consent("/oauth/authorize", {{"app_key", "sandbox-app-key"}, {"account", account}},
-                {"order.read", "product.read"});
+    const std::string code = consent(
+        "/oauth/authorize", {{"app_key", "sandbox-app-key"}, {"account", account}}, kShopScopes);
     Answer answer =
         call(shop_, Operation::exchange_code, {{"code", code}, {"redirect_uri", kRedirect}});
     EXPECT_EQ(answer.status, SPARKS_OK) << answer.text;
@@ -296,13 +297,15 @@ TEST_F(ConnectorsTest, DescriptorsDeclareScopesAndWhatTheyEnable) {
 
   const auto& s = shop_->descriptor();
   EXPECT_EQ(s.display_name, "TikTok Shop");
-  ASSERT_EQ(s.scopes.size(), 2u);
-  EXPECT_EQ(s.scopes[0].name, "order.read");
-  EXPECT_EQ(s.scopes[0].enables,
+  ASSERT_EQ(s.scopes.size(), 3u);
+  EXPECT_EQ(s.scopes[0].name, "seller.authorization.info");
+  EXPECT_EQ(s.scopes[1].name, "seller.order.info");
+  EXPECT_EQ(s.scopes[1].enables,
             (std::vector<std::string>{"tiktok_shop.order", "tiktok_shop.get_order"}));
-  EXPECT_EQ(s.scopes[1].name, "product.read");
+  EXPECT_EQ(s.scopes[2].name, "seller.product.basic");
   EXPECT_TRUE(s.declares_trigger("tiktok_shop.order"));
   EXPECT_TRUE(s.declares_trigger("authorization_removed"));
+  EXPECT_TRUE(s.declares_trigger("authorization_expiring"));
   EXPECT_TRUE(s.declares_action("tiktok_shop.get_order"));
 }
 
@@ -676,7 +679,9 @@ TEST_F(ConnectorsTest, ShopExchangesRefreshesAndRevokes) {
   EXPECT_EQ(credentials["account_id"], "7001");
   EXPECT_EQ(credentials["shop_cipher"], "cipher-shop-7001");
   EXPECT_EQ(credentials["seller_name"], "Creator Goods");
-  EXPECT_EQ(credentials["granted_scopes"], (json::array{"order.read", "product.read"}));
+  EXPECT_EQ(
+      credentials["granted_scopes"],
+      (json::array{"seller.authorization.info", "seller.order.info", "seller.product.basic"}));
   EXPECT_GT(credentials["expires_at"].as_int64(), unix_now() + 6 * 86400);
   EXPECT_GT(credentials["refresh_expires_at"].as_int64(), unix_now() + 59 * 86400);
 
@@ -709,7 +714,7 @@ TEST_F(ConnectorsTest, ShopExchangesRefreshesAndRevokes) {
   control("/sandbox/v1/faults", {{"kind", "refresh_rejected"}, {"account", "shop"}});
   Answer rejected = call(shop_, Operation::refresh_token, {{"credentials", renewed}});
   EXPECT_EQ(rejected.status, SPARKS_ERR_UNAUTHORIZED) << rejected.text;
-  EXPECT_NE(rejected.text.find("105004"), std::string::npos) << rejected.text;
+  EXPECT_NE(rejected.text.find("36004005"), std::string::npos) << rejected.text;
   EXPECT_EQ(bridge_.triggers(), std::vector<std::string>{"refresh_token_rejected"});
 }
 
@@ -788,7 +793,8 @@ TEST_F(ConnectorsTest, ShopCatalogSyncPagesThroughEveryProduct) {
   EXPECT_EQ(shirt.at("title"), "Linen Shirt");
   const json::object sku = shirt.at("skus").as_array()[0].as_object();
   EXPECT_EQ(sku.at("id"), "sku-1001-s");
-  EXPECT_EQ(sku.at("price"), parse_object(R"({"sale_price":"39.99","currency":"USD"})"));
+  EXPECT_EQ(sku.at("price").at("sale_price"), "39.99");
+  EXPECT_EQ(sku.at("price").at("currency"), "USD");
 
   // Credentials without the shop cipher (stored by an older version) still work: the plugin
   // looks the shop up first.
@@ -835,7 +841,7 @@ TEST_F(ConnectorsTest, ShopOrderWebhooksAndOrderLookup) {
   tampered.body.replace(tampered.body.find("AWAITING_SHIPMENT"), 17, "CANCELLED________");
   EXPECT_EQ(verify(shop_, tampered).status, SPARKS_ERR_BAD_SIGNATURE);
 
-  // The order, for attribution: its buyer is the commenter's user id.
+  // The order: its buyer is the Shop's own buyer id, as the control call named it.
   Answer order = call(shop_, Operation::execute_action,
                       {{"credentials", credentials},
                        {"action", "tiktok_shop.get_order"},
@@ -895,9 +901,9 @@ TEST_F(ConnectorsTest, DescriptorsSayWhatTheirTriggersActionsAndSyncsMean) {
   EXPECT_EQ(s.triggers[0].variables.size(), 4u);
   EXPECT_EQ(s.actions[0].answers, "order");
   EXPECT_EQ(s.sync_of_kind("products")->what, "products");
-  EXPECT_EQ(s.sync_of_kind("products")->scope, "product.read");
+  EXPECT_EQ(s.sync_of_kind("products")->scope, "seller.product.basic");
   EXPECT_EQ(s.sync_of_kind("orders")->what, "orders");
-  EXPECT_EQ(s.sync_of_kind("orders")->scope, "order.read");
+  EXPECT_EQ(s.sync_of_kind("orders")->scope, "seller.order.info");
 }
 
 TEST_F(ConnectorsTest, TikTokCommentsCarryTheIdTheEngineReads) {
@@ -969,15 +975,16 @@ TEST_F(ConnectorsTest, ShopOrdersAreLookedUpWithBuyerTotalAndItemsBySku) {
 }
 
 TEST_F(ConnectorsTest, ShopMissingScopeIsForbidden) {
-  const std::string code = consent(
-      "/oauth/authorize", {{"app_key", "sandbox-app-key"}, {"account", "shop"}}, {"order.read"});
+  const std::string code =
+      consent("/oauth/authorize", {{"app_key", "sandbox-app-key"}, {"account", "shop"}},
+              {"seller.authorization.info", "seller.order.info"});
   Answer exchanged =
       call(shop_, Operation::exchange_code, {{"code", code}, {"redirect_uri", kRedirect}});
   ASSERT_EQ(exchanged.status, SPARKS_OK) << exchanged.text;
   Answer catalog =
       call(shop_, Operation::sync, {{"credentials", exchanged.json()}, {"what", "catalog"}});
   EXPECT_EQ(catalog.status, SPARKS_ERR_FORBIDDEN) << catalog.text;
-  EXPECT_NE(catalog.text.find("product.read"), std::string::npos) << catalog.text;
+  EXPECT_NE(catalog.text.find("105005"), std::string::npos) << catalog.text;
 }
 
 }  // namespace

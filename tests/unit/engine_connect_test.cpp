@@ -38,7 +38,7 @@ const Actor kAna = Actor::member("ana", Role::owner);
 const Actor kBen = Actor::member("ben", Role::member);
 const std::vector<std::string> kAllTikTok = {"user.info.basic", "comment.list", "message.list.send",
                                              "video.list"};
-const std::vector<std::string> kAllShop = {"order.read", "product.read"};
+const std::vector<std::string> kAllShop = {"seller.authorization.info", "seller.order.info", "seller.product.basic"};
 
 class EngineConnectTest : public ::testing::Test {
  protected:

@@ -31,6 +31,9 @@ using sparks::http::ClientResponse;
 using sparks::http::Fields;
 using sparks::http::Headers;
 
+const std::vector<std::string> kAllShopScopes = {"seller.authorization.info", "seller.order.info",
+                                                 "seller.product.basic"};
+
 using sparks::testing::hmac_hex;
 using sparks::testing::parse_object;
 using sparks::testing::unix_now;
@@ -249,13 +252,13 @@ TEST_F(SandboxTest, ShopTokensGetAndRefresh) {
   auto consent = request("GET", "/oauth/authorize?app_key=sandbox-app-key&state=abc&redirect_uri=" +
                                     sparks::http::percent_encode(kRedirect));
   ASSERT_EQ(consent.status, 200);
-  EXPECT_NE(consent.body.find("value=\"order.read\" checked"), std::string::npos);
-  EXPECT_NE(consent.body.find("value=\"product.read\" checked"), std::string::npos);
+  EXPECT_NE(consent.body.find("value=\"seller.order.info\" checked"), std::string::npos);
+  EXPECT_NE(consent.body.find("value=\"seller.product.basic\" checked"), std::string::npos);
   EXPECT_NE(consent.body.find("<option value=\"other-shop\">"), std::string::npos);
 
-  auto data = shop_tokens("shop", {"order.read", "product.read"});
+  auto data = shop_tokens("shop", kAllShopScopes);
   EXPECT_EQ(data["seller_name"], "Creator Goods");
-  EXPECT_EQ(data["granted_scopes"].as_array().size(), 2u);
+  EXPECT_EQ(data["granted_scopes"].as_array().size(), 3u);
   const auto expires = data["access_token_expire_in"].as_int64();
   EXPECT_NEAR(static_cast<double>(expires), static_cast<double>(unix_now() + 7 * 86400), 60.0);
 
@@ -276,7 +279,7 @@ TEST_F(SandboxTest, ShopTokensGetAndRefresh) {
 }
 
 TEST_F(SandboxTest, ShopSignedCallsProductsAndOrders) {
-  auto data = shop_tokens("shop", {"order.read", "product.read"});
+  auto data = shop_tokens("shop", kAllShopScopes);
   const std::string token = std::string(data["access_token"].as_string());
 
   auto shops = shop_call("GET", "/authorization/202309/shops", {}, token);
@@ -290,8 +293,8 @@ TEST_F(SandboxTest, ShopSignedCallsProductsAndOrders) {
   EXPECT_EQ(parse_object(forged.body)["code"], 106001);
   auto stale = shop_call("GET", "/authorization/202309/shops",
                          {{"timestamp", std::to_string(unix_now() - 600)}}, token);
-  EXPECT_EQ(stale.status, 401);
-  EXPECT_EQ(parse_object(stale.body)["code"], 106002);
+  EXPECT_EQ(stale.status, 400);
+  EXPECT_EQ(parse_object(stale.body)["code"], 36009004);
 
   // Products, two per page.
   std::vector<std::string> ids;
@@ -327,11 +330,11 @@ TEST_F(SandboxTest, ShopSignedCallsProductsAndOrders) {
   EXPECT_EQ(order["line_items"].as_array().size(), 3u);
   EXPECT_EQ(order["line_items"].as_array()[0].as_object()["product_name"], "Canvas Tote Bag");
 
-  // The wrong shop's cipher, and a token without product.read.
+  // The wrong shop's cipher, and a token without seller.product.basic.
   auto wrong_cipher = shop_call("GET", "/order/202309/orders",
                                 {{"shop_cipher", "cipher-shop-7002"}, {"ids", order_id}}, token);
   EXPECT_EQ(wrong_cipher.status, 400);
-  auto orders_only = shop_tokens("shop", {"order.read"});
+  auto orders_only = shop_tokens("shop", {"seller.authorization.info", "seller.order.info"});
   auto no_scope = shop_call("POST", "/product/202309/products/search", {{"shop_cipher", cipher}},
                             std::string(orders_only["access_token"].as_string()), "{}");
   EXPECT_EQ(no_scope.status, 403);
@@ -401,7 +404,7 @@ TEST_F(SandboxTest, ShopWebhooksAreSigned) {
 
 TEST_F(SandboxTest, RevokeEmitsAndStopsTokens) {
   const auto token = access_token("creator", {"user.info.basic"});
-  auto shop = shop_tokens("shop", {"order.read"});
+  auto shop = shop_tokens("shop", {"seller.authorization.info", "seller.order.info"});
   auto revoked = post_json("/sandbox/v1/revoke", {{"account", "creator"}}, 200);
   EXPECT_EQ(revoked["revoked_grants"], 1);
   EXPECT_EQ(business("GET",
