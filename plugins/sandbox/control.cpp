@@ -35,14 +35,6 @@ std::string text(const boost::json::object& o, const char* key) {
   return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-// The named account on `platform`, or nullptr.
-const Account* account_on(Context& context, const std::string& id, const char* platform) {
-  const Account* account = context.state.account(id);
-  return account != nullptr && account->platform == platform ? account : nullptr;
-}
-
-}
-
 http::Response post_revoke(Context& context, const http::Request& request) {
   auto body = json_body(request);
   if (!body) return bad_request("the body must be a JSON object");
