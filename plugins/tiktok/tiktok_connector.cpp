@@ -248,8 +248,8 @@ class TikTokConnector final : public sparks::plugin::Connector {
   }
 
   // To a conversation the person opened, or — Comment-to-Message — one DM answering a comment
-  // TikTok judged high-intent. `recipient` (then `user`) is read as a conversation id when neither
-  // is given, as older flows name it.
+  // TikTok judged high-intent. The engine fills one of the two (the descriptor's messaging
+  // window names them).
   void send_dm(const std::string& integration, const json::object& credentials,
                const json::object& params, const Done& done) {
     const std::string text = connectors::text(params, "text");
@@ -258,15 +258,11 @@ class TikTokConnector final : public sparks::plugin::Connector {
     if (characters(text) > kMaxMessageLength)
       return done.fail(SPARKS_ERR_INVALID_ARGUMENT,
                        "tiktok.send_dm: TikTok takes at most 6000 characters");
-    std::string conversation = connectors::text(params, "conversation_id");
+    const std::string conversation = connectors::text(params, "conversation_id");
     const std::string comment = connectors::text(params, "reply_to_comment_id");
     if (!conversation.empty() && !comment.empty())
       return done.fail(SPARKS_ERR_INVALID_ARGUMENT,
                        "tiktok.send_dm takes conversation_id or reply_to_comment_id, not both");
-    if (conversation.empty() && comment.empty()) {
-      conversation = connectors::text(params, "recipient");
-      if (conversation.empty()) conversation = connectors::text(params, "user");
-    }
     if (conversation.empty() && comment.empty())
       return done.fail(SPARKS_ERR_INVALID_ARGUMENT,
                        "tiktok.send_dm needs a conversation_id or a reply_to_comment_id");

@@ -126,7 +126,7 @@ TEST(Config, PlatformEndpointsComeAsAPairOrNotAtAll) {
   auto result = load_config("s.yaml", R"(sparks:
   platforms:
     tiktok: { client_key: ck, client_secret: cs, auth_base_url: "https://www.tiktok.com" }
-    tiktok_shop: { app_key: ak, app_secret: as, token_base_url: "https://auth.example.test" }
+    tiktok_shop: { app_key: ak, app_secret: as, api_base_url: "https://open-api.example.test" }
   workspaces:
     - id: w
       members: [ { user: o, role: owner, api_key: owner-secret-key } ]
@@ -139,8 +139,8 @@ TEST(Config, PlatformEndpointsComeAsAPairOrNotAtAll) {
             "s.yaml:3:13: error: give both auth_base_url and api_base_url (the platform's "
             "endpoints), or neither (the in-process sandbox plays the platform)");
   EXPECT_EQ(all[1],
-            "s.yaml:4:65: error: token_base_url needs auth_base_url and api_base_url; without "
-            "them the in-process sandbox plays the platform");
+            "s.yaml:4:18: error: give both auth_base_url and api_base_url (the platform's "
+            "endpoints), or neither (the in-process sandbox plays the platform)");
 }
 
 boost::json::object parsed(const std::string& text) {
@@ -165,11 +165,9 @@ TEST(Config, PluginConfigNamesEachConnectorsFields) {
   auto result = load_config("s.yaml", R"(sparks:
   platforms:
     tiktok: { client_key: ck, client_secret: cs, auth_base_url: "https://www.tiktok.com",
-              api_base_url: "https://business-api.tiktok.com",
-              open_api_base_url: "https://open.tiktokapis.com" }
-    tiktok_shop: { app_key: ak, app_secret: as, auth_base_url: "https://services.tiktokshop.com",
-                   api_base_url: "https://open-api.tiktokglobalshop.com",
-                   token_base_url: "https://auth.tiktok-shops.com" }
+              api_base_url: "https://business-api.tiktok.com" }
+    tiktok_shop: { app_key: ak, app_secret: as, auth_base_url: "https://auth.tiktok-shops.com",
+                   api_base_url: "https://open-api.tiktokglobalshop.com", service_id: "7310" }
   workspaces:
     - id: w
       members: [ { user: o, role: owner, api_key: owner-secret-key } ]
@@ -180,14 +178,13 @@ TEST(Config, PluginConfigNamesEachConnectorsFields) {
             (boost::json::object{{"client_key", "ck"},
                                  {"client_secret", "cs"},
                                  {"auth_base_url", "https://www.tiktok.com"},
-                                 {"api_base_url", "https://business-api.tiktok.com"},
-                                 {"open_api_base_url", "https://open.tiktokapis.com"}}));
+                                 {"api_base_url", "https://business-api.tiktok.com"}}));
   EXPECT_EQ(parsed(plugin_config(result.config->tiktok_shop, "tiktok_shop", "http://unused")),
             (boost::json::object{{"app_key", "ak"},
                                  {"app_secret", "as"},
-                                 {"auth_base_url", "https://services.tiktokshop.com"},
+                                 {"auth_base_url", "https://auth.tiktok-shops.com"},
                                  {"api_base_url", "https://open-api.tiktokglobalshop.com"},
-                                 {"token_base_url", "https://auth.tiktok-shops.com"}}));
+                                 {"service_id", "7310"}}));
 }
 
 TEST(Config, AnUnreadableFileSaysSo) {

@@ -65,22 +65,18 @@ Role role_of(const std::string& text) {
 }
 
 void read_platform(Reader& read, const YAML::Node& node, const char* key_field,
-                   const char* secret_field, const char* extra_url_field, Platform& platform) {
+                   const char* secret_field, Platform& platform) {
   if (!node) return;
   if (auto v = read.text(node[key_field])) platform.key = *v;
   if (auto v = read.text(node[secret_field])) platform.secret = *v;
   platform.auth_base_url = read.text(node["auth_base_url"]);
   platform.api_base_url = read.text(node["api_base_url"]);
-  platform.extra_base_url = read.text(node[extra_url_field]);
+  platform.service_id = read.text(node["service_id"]);
   // Half a set of endpoints would send some calls to the platform and the rest to the sandbox.
   if (platform.auth_base_url.has_value() != platform.api_base_url.has_value())
     read.error(node,
                "give both auth_base_url and api_base_url (the platform's endpoints), or "
                "neither (the in-process sandbox plays the platform)");
-  else if (platform.sandboxed() && platform.extra_base_url)
-    read.error(node[extra_url_field], std::string(extra_url_field) +
-                                          " needs auth_base_url and api_base_url; without them "
-                                          "the in-process sandbox plays the platform");
 }
 
 void read_workspaces(Reader& read, const YAML::Node& list, Config& config) {
@@ -164,9 +160,8 @@ LoadResult load_config(const std::string& file_name, std::string_view text,
   if (root["secrets"])
     if (auto v = read.path(root["secrets"]["key_file"])) config.key_file = *v;
   if (root["platforms"]) {
-    read_platform(read, root["platforms"]["tiktok"], "client_key", "client_secret",
-                  "open_api_base_url", config.tiktok);
-    read_platform(read, root["platforms"]["tiktok_shop"], "app_key", "app_secret", "token_base_url",
+    read_platform(read, root["platforms"]["tiktok"], "client_key", "client_secret", config.tiktok);
+    read_platform(read, root["platforms"]["tiktok_shop"], "app_key", "app_secret",
                   config.tiktok_shop);
   }
   if (root["workspaces"]) read_workspaces(read, root["workspaces"], config);
@@ -190,8 +185,7 @@ std::string plugin_config(const Platform& platform, std::string_view platform_id
                           {tiktok ? "client_secret" : "app_secret", platform.secret},
                           {"auth_base_url", url(platform.auth_base_url)},
                           {"api_base_url", url(platform.api_base_url)}};
-  if (platform.extra_base_url)
-    out[tiktok ? "open_api_base_url" : "token_base_url"] = *platform.extra_base_url;
+  if (platform.service_id) out["service_id"] = *platform.service_id;
   return boost::json::serialize(out);
 }
 

@@ -32,8 +32,7 @@ struct Platform {
   std::string secret;  // TikTok client_secret, Shop app_secret
   std::optional<std::string> auth_base_url;
   std::optional<std::string> api_base_url;
-  // TikTok's open_api_base_url (Login Kit tokens, Display API), the Shop's token_base_url.
-  std::optional<std::string> extra_base_url;
+  std::optional<std::string> service_id;  // TikTok Shop: the Partner Center service, if any
   bool sandboxed() const { return !auth_base_url && !api_base_url; }
 };
 

@@ -202,16 +202,28 @@ void Engine::Impl::restore() {
   }
 }
 
+// The host's configuration of a plugin, plus where its platform is to send webhooks —
+// public_url + "/webhooks/{platform}" — unless the host says otherwise: a connector subscribes
+// its app there at connect where the platform allows it (docs/connectors.md).
+std::string Engine::Impl::plugin_configuration(const std::string& platform) const {
+  auto given = options.platform_config.find(platform);
+  auto parsed = json_fields::parse_or_null(
+      given == options.platform_config.end() ? std::string("{}") : given->second);
+  if (!parsed.is_object()) return given->second;  // the plugin says what is wrong with it
+  auto& config = parsed.get_object();
+  if (!config.contains("webhook_url"))
+    config["webhook_url"] = options.public_url + "/webhooks/" + platform;
+  return boost::json::serialize(config);
+}
+
 void Engine::Impl::load_plugins() {
   plugin_host = std::make_unique<plugins::PluginHost>(executor, plugin_bridge);
   if (options.plugin_dir)
     for (const auto& report : plugin_host->load_directory(*options.plugin_dir)) {
       if (!report.loaded()) continue;  // the host logged the reason
       auto* loaded = plugin_host->find(report.platform);
-      auto config = options.platform_config.find(report.platform);
       std::string error;
-      if (!loaded->configure(config == options.platform_config.end() ? "{}" : config->second,
-                             error))
+      if (!loaded->configure(plugin_configuration(report.platform), error))
         spdlog::error("plugin {} ({}): configuration refused: {}", report.platform,
                       report.path.string(), error);
     }

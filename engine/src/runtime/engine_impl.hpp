@@ -131,6 +131,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   // --- runtime/engine.cpp and integrations/transitions.cpp ---
   void restore();
   void load_plugins();
+  std::string plugin_configuration(const std::string& platform) const;
   void fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, std::string event, Actor actor,
                       boost::json::object payload, FireDone done,
                       std::optional<runtime::Grant> grant = std::nullopt);
