@@ -75,6 +75,9 @@ http::Response get_business(Context& context, const http::Request& request) {
     }
     data[field] = field_value(context, account, field);
   }
+  // Not the platform's: TikTok does not say which business an account belongs to. The sandbox
+  // does, so that the engine's same-business check (docs/lifecycle.md) can be tried against it.
+  if (!account.business_id.empty()) data["business_id"] = account.business_id;
   return envelope(context, kOk, "OK", std::move(data));
 }
 

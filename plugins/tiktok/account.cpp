@@ -41,7 +41,12 @@ json::object profile_of(const std::string& business_id, const json::object& data
                                         !connectors::boolean(data, "is_business_account")
                                     ? "personal"
                                     : "business"},
-                       {"business_id", business_id}};
+                       // The business the account belongs to, where the platform says: TikTok's
+                       // Accounts API documents none (docs/connectors.md), so against it the
+                       // engine's same-business check does not apply.
+                       {"business_id", data.contains("business_id")
+                                           ? json::value(connectors::text(data, "business_id"))
+                                           : json::value(nullptr)}};
   if (const std::string region = connectors::text(data, "region"); !region.empty())
     account["region"] = region;
   return account;

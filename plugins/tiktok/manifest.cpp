@@ -14,7 +14,12 @@ sparks::plugin::Manifest manifest() {
       // page's partial connection is "reconnect with every scope". `enables` may only name triggers
       // and actions; user.info.basic guards reading the account, and video.list the post sync and
       // the comment sync's walk over the videos (below), as their descriptions say.
-      .scopes = {{.name = "user.info.basic",
+      .scopes = {{.name = "user.account.type",
+                  .description = "Tell a business account from a personal one (personal accounts "
+                                 "are refused)",
+                  .required = true,
+                  .enables = {}},
+                 {.name = "user.info.basic",
                   .description = "Read the account's profile: name and handle",
                   .required = true,
                   .enables = {}},

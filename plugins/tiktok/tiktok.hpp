@@ -88,7 +88,8 @@ class BusinessApi {
 };
 
 // The Accounts API's `fields` parameters: JSON arrays in the query string.
-inline constexpr std::string_view kAccountFields = R"(["username","display_name","profile_image"])";
+inline constexpr std::string_view kAccountFields =
+    R"(["username","display_name","profile_image","is_business_account"])";
 inline constexpr std::string_view kVideoFields =
     R"(["item_id","caption","create_time","share_url"])";
 

@@ -81,6 +81,8 @@ class LoopbackSandbox {
   }
 
   std::string base_url() const { return server_->base_url(); }
+  // Where the receiver listens: webhooks subscribed to {receiver_url}/webhooks/… land in `inbox`.
+  std::string receiver_url() const { return receiver_->base_url(); }
   void stop() {
     server_->stop();
     receiver_->stop();

@@ -36,9 +36,15 @@ using sparks::store::AutomationStatus;
 
 const Actor kAna = Actor::member("ana", Role::owner);
 const Actor kBen = Actor::member("ben", Role::member);
-const std::vector<std::string> kAllTikTok = {"user.info.basic", "comment.list", "message.list.send",
-                                             "video.list"};
-const std::vector<std::string> kAllShop = {"seller.authorization.info", "seller.order.info", "seller.product.basic"};
+const std::vector<std::string> kAllTikTok = {
+    "user.info.basic",     "user.account.type", "video.list",       "comment.list",
+    "comment.list.manage", "message.list.read", "message.list.send"};
+// Every scope but the one that sends DMs.
+const std::vector<std::string> kAllButDms = {"user.info.basic",     "user.account.type",
+                                             "video.list",          "comment.list",
+                                             "comment.list.manage", "message.list.read"};
+const std::vector<std::string> kAllShop = {"seller.authorization.info", "seller.order.info",
+                                           "seller.product.basic"};
 
 class EngineConnectTest : public ::testing::Test {
  protected:
@@ -50,7 +56,9 @@ class EngineConnectTest : public ::testing::Test {
     options_.database = folder_ / "sparks.db";
     options_.key_file = folder_ / "secret.key";
     options_.plugin_dir = std::string(SPARKS_BINARY_DIR) + "/plugins";
-    options_.public_url = "http://127.0.0.1:9";  // the callback is called directly, not fetched
+    // The callback is called directly, not fetched; the connectors subscribe the platforms'
+    // webhooks to {public_url}/webhooks/…, the test's receiver.
+    options_.public_url = sandbox_->receiver_url();
     options_.platform_config = sparks::sandbox::platform_config(sandbox_->base_url());
     options_.lifecycle = lifecycle_file();
     start_engine();
@@ -218,6 +226,13 @@ class EngineConnectTest : public ::testing::Test {
     return json::parse(r->body).at("messages").as_array().size();
   }
 
+  // `user` writes to the creator account — the platform lets the account message them for 48 h —
+  // and the engine receives it (the sandbox's webhook number `index`).
+  void fan_writes(const std::string& user, std::size_t index) {
+    control("/sandbox/v1/messages", {{"account", "creator"}, {"user", user}, {"text", "hello!"}});
+    ASSERT_FALSE(deliver_webhook(index).error);
+  }
+
   // A live flow that thanks every commenter by DM.
   void publish_thanks_flow() {
     const std::string flow =
@@ -229,8 +244,10 @@ class EngineConnectTest : public ::testing::Test {
 
   // The next token refresh fails for a passing reason (503), and is asked for now.
   void fail_one_refresh() {
-    control("/sandbox/v1/faults",
-            {{"kind", "http_error"}, {"path", "/v2/oauth/token/"}, {"status", 503}, {"count", 1}});
+    control("/sandbox/v1/faults", {{"kind", "http_error"},
+                                   {"path", "/open_api/v1.3/tt_user/oauth2/refresh_token/"},
+                                   {"status", 503},
+                                   {"count", 1}});
     std::optional<std::string> error;
     engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
     run_until("the refresh's answer", [&] { return error.has_value(); });
@@ -283,8 +300,7 @@ TEST_F(EngineConnectTest, OnlyOwnersConnect) {
 }
 
 TEST_F(EngineConnectTest, PartialScopesNameWhatIsMissingAndAFullReconnectConnects) {
-  std::vector<std::string> without_dm = {"user.info.basic", "comment.list", "video.list"};
-  auto reply = connect("tiktok", "creator", without_dm);
+  auto reply = connect("tiktok", "creator", kAllButDms);
   ASSERT_FALSE(reply.error) << reply.error->message;
   EXPECT_EQ(reply.value.at("state").as_string(), "partial-scopes");
   auto partial = card("tiktok");
@@ -456,8 +472,10 @@ TEST_F(EngineConnectTest, ACallbackWaitingOnThePlatformWhenTheEngineStopsIsStill
   const auto query = consent("tiktok", "creator", kAllTikTok);
   ASSERT_FALSE(query.empty());
   // The platform holds the code exchange back, so that the engine stops while the callback waits.
-  control("/sandbox/v1/faults",
-          {{"kind", "slow"}, {"path", "/v2/oauth/token/"}, {"delay_ms", 5000}, {"count", 1}});
+  control("/sandbox/v1/faults", {{"kind", "slow"},
+                                 {"path", "/open_api/v1.3/tt_user/oauth2/token/"},
+                                 {"delay_ms", 5000},
+                                 {"count", 1}});
   std::optional<sparks::Reply> reply;
   engine_->complete_authorization("tiktok", query, [&](sparks::Reply r) { reply = std::move(r); });
   run_until_seen("the code exchange to reach the platform", [&] { return armed_faults() == 0; });
@@ -486,8 +504,10 @@ TEST_F(EngineConnectTest, ATransientRefreshFailurePausesAndABackedOffRetryRecove
   options_.retry_first_delay = 50ms;
   start_engine();
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
-  control("/sandbox/v1/faults",
-          {{"kind", "http_error"}, {"path", "/v2/oauth/token/"}, {"status", 503}, {"count", 1}});
+  control("/sandbox/v1/faults", {{"kind", "http_error"},
+                                 {"path", "/open_api/v1.3/tt_user/oauth2/refresh_token/"},
+                                 {"status", 503},
+                                 {"count", 1}});
   std::optional<std::string> error;
   engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
   run_until("the refresh's answer", [&] { return error.has_value(); });
@@ -513,6 +533,7 @@ TEST_F(EngineConnectTest, EventsHeldWhilePausedRunWhenTheIntegrationIsBack) {
   start_engine();
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
   ASSERT_NO_FATAL_FAILURE(publish_thanks_flow());
+  ASSERT_NO_FATAL_FAILURE(fan_writes("fan-9", 0));
 
   // A refresh fails for a passing reason: paused, and the retry comes ~300 ms later.
   fail_one_refresh();
@@ -522,7 +543,7 @@ TEST_F(EngineConnectTest, EventsHeldWhilePausedRunWhenTheIntegrationIsBack) {
             "paused");
   control("/sandbox/v1/comments",
           {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-9"}, {"text", "hi"}});
-  ASSERT_FALSE(deliver_webhook(0).error);
+  ASSERT_FALSE(deliver_webhook(1).error);
 
   // Back to connected: the held comment runs and its DM is sent.
   auto sent = [&] { return sent_messages(); };
@@ -541,6 +562,7 @@ TEST_F(EngineConnectTest, ACommentThatProducesADmPassesTheWriterThreeTimes) {
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
   card_when("tiktok", [](const json::object& c) { return !c.at("last_sync").is_null(); });
   ASSERT_NO_FATAL_FAILURE(publish_thanks_flow());
+  ASSERT_NO_FATAL_FAILURE(fan_writes("fan-9", 0));
   control("/sandbox/v1/comments",
           {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-9"}, {"text", "hi"}});
   auto batches = [&] {
@@ -550,7 +572,7 @@ TEST_F(EngineConnectTest, ACommentThatProducesADmPassesTheWriterThreeTimes) {
   };
   const auto before = batches();
 
-  ASSERT_FALSE(deliver_webhook(0).error);
+  ASSERT_FALSE(deliver_webhook(1).error);
   // Analytics are read off the writer, so watching them adds no batch.
   run_until_seen("the DM recorded as sent", [&] {
     auto stats = wait_reply([&](auto d) { engine_->analytics("w1", d); });
@@ -571,6 +593,7 @@ TEST_F(EngineConnectTest, AWaitingStepSurvivesARestart) {
       "  actions:\n    - wait: { for: 1s }\n    - tiktok.send_dm: { text: \"a second later\" }\n";
   ASSERT_FALSE(wait_reply([&](auto d) { engine_->create_flow("w1", kAna, flow, d); }).error);
   ASSERT_FALSE(wait_reply([&](auto d) { engine_->publish_flow("w1", "later", kAna, d); }).error);
+  ASSERT_NO_FATAL_FAILURE(fan_writes("fan-8", 0));
   control("/sandbox/v1/comments",
           {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-8"}, {"text", "hi"}});
   auto outbox = [&](const std::string& status) {
@@ -580,7 +603,7 @@ TEST_F(EngineConnectTest, AWaitingStepSurvivesARestart) {
     count.executeStep();
     return count.getColumn(0).getInt();
   };
-  ASSERT_FALSE(deliver_webhook(0).error);
+  ASSERT_FALSE(deliver_webhook(1).error);
   run_until_seen("the flow's steps in the outbox", [&] { return outbox("pending") > 0; });
   stop_engine();  // the step is in the outbox, due in a second
 
@@ -656,7 +679,7 @@ TEST_P(LifecycleStoryTest, ConnectPartiallyReconnectDisconnectAndReconnect) {
   EXPECT_EQ(look(card("tiktok")), "Disconnected/grey");
 
   // Some scopes: connected partially, the card names what is missing.
-  auto partial = connect("tiktok", "creator", {"user.info.basic", "comment.list", "video.list"});
+  auto partial = connect("tiktok", "creator", kAllButDms);
   ASSERT_FALSE(partial.error) << partial.error->message;
   EXPECT_TRUE(partial.value.at("refusal").is_null());
   EXPECT_NE(std::string(partial.value.at("message").as_string()).find("DMs cannot be sent"),
@@ -724,6 +747,7 @@ TEST_P(LifecycleStoryTest, PausedHoldsEventsAndRunsThemWhenRecovered) {
   start_engine();
   ASSERT_FALSE(connect("tiktok", "creator", kAllTikTok).error);
   ASSERT_NO_FATAL_FAILURE(publish_thanks_flow());
+  ASSERT_NO_FATAL_FAILURE(fan_writes("fan-9", 0));
 
   // A refresh fails for a passing reason: paused, and the retry comes ~300 ms later.
   fail_one_refresh();
@@ -732,7 +756,7 @@ TEST_P(LifecycleStoryTest, PausedHoldsEventsAndRunsThemWhenRecovered) {
   EXPECT_EQ(look(paused), "Paused/yellow");
   control("/sandbox/v1/comments",
           {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-9"}, {"text", "hi"}});
-  ASSERT_FALSE(deliver_webhook(0).error);
+  ASSERT_FALSE(deliver_webhook(1).error);
 
   // Recovered: the comment held meanwhile runs, and its DM is sent.
   run_until_seen("the held comment's DM", [&] { return sent_messages() > 0; });

@@ -104,7 +104,7 @@ TEST(FlowExamples, SayWhatTheyAreAbout) {
   EXPECT_EQ(flow("dm-keyword-reply.yaml").trigger.on, "tiktok.dm");
   const auto order = flow("order-shipped-thanks.yaml");
   EXPECT_EQ(order.trigger.on, "tiktok_shop.order");
-  EXPECT_EQ(order.required_platforms, (std::vector<std::string>{"tiktok", "tiktok_shop"}));
+  EXPECT_EQ(order.required_platforms, (std::vector<std::string>{"tiktok_shop"}));
   EXPECT_TRUE(flow("draft-giveaway.yaml").draft_only);
 }
 
@@ -175,8 +175,9 @@ TEST(FlowErrors, SchemaErrorPointsAtTheField) {
 TEST(FlowErrors, UnknownTrigger) {
   expect_errors(flow_with("{ on: tiktok.coment }", "    - wait: { for: 1m }\n"),
                 {{4, 18, "unknown trigger 'tiktok.coment' (did you mean 'tiktok.comment'?)"}});
-  expect_errors(flow_with("{ on: instagram.story }", "    - wait: { for: 1m }\n"),
-                {{4, 18, "known: tiktok.comment, tiktok.dm, tiktok_shop.order"}});
+  expect_errors(
+      flow_with("{ on: instagram.story }", "    - wait: { for: 1m }\n"),
+      {{4, 18, "known: tiktok.comment, tiktok.high_intent_comment, tiktok.dm, tiktok_shop.order"}});
 }
 
 TEST(FlowErrors, UnknownAction) {
@@ -269,6 +270,76 @@ TEST(FlowErrors, EveryProblemIsReportedAndCheckSaysTheSame) {
 
 // ---------------------------------------------------------------------------------------------
 // Publishing, templates, durations
+
+// ---------------------------------------------------------------------------------------------
+// The platform's messaging rules: what check warns about, and `otherwise:`
+
+TEST(MessagingRules, ADmAfterACommentWithoutOtherwiseIsAWarningAtTheStep) {
+  auto r = load(flow_with("{ on: tiktok.comment }", "    - tiktok.send_dm: { text: hi }\n"));
+  ASSERT_TRUE(r.flow) << listing(r.diagnostics);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_TRUE(r.warnings[0].warning);
+  EXPECT_EQ(r.warnings[0].line, 6);
+  EXPECT_EQ(r.warnings[0].column, 7);
+  EXPECT_THAT(r.warnings[0].to_string(),
+              HasSubstr("f.yaml:6:7: warning: tiktok.send_dm after tiktok.comment reaches the "
+                        "person only if they wrote to the account in the last 48 h"));
+  // The same file passes `sparks check`: a warning is not an error.
+  EXPECT_TRUE(sparks::check::check_text(
+                  "f.yaml",
+                  flow_with("{ on: tiktok.comment }", "    - tiktok.send_dm: { text: hi }\n"),
+                  shipped_capabilities())
+                  .ok());
+}
+
+TEST(MessagingRules, NoWarningWhereThePlatformAllowsTheDmOrAnOtherwiseIsNamed) {
+  EXPECT_TRUE(load(flow_with("{ on: tiktok.dm }", "    - tiktok.send_dm: { text: hi }\n"))
+                  .warnings.empty());
+  EXPECT_TRUE(
+      load(flow_with("{ on: tiktok.high_intent_comment }", "    - tiktok.send_dm: { text: hi }\n"))
+          .warnings.empty());
+  auto r = load(flow_with("{ on: tiktok.comment }",
+                          "    - tiktok.send_dm:\n"
+                          "        text: hi\n"
+                          "        otherwise: { tiktok.reply_comment: { text: write to us } }\n"));
+  ASSERT_TRUE(r.flow) << listing(r.diagnostics);
+  EXPECT_TRUE(r.warnings.empty());
+  EXPECT_EQ(r.flow->required_platforms, std::vector<std::string>{"tiktok"});
+}
+
+TEST(MessagingRules, AnOtherwiseStepIsCheckedLikeAnyStep) {
+  expect_errors(
+      flow_with("{ on: tiktok.comment }",
+                "    - tiktok.send_dm:\n"
+                "        text: hi\n"
+                "        otherwise: { tiktok.reply_comment: { txt: oops } }\n"),
+      {{8, 22, "tiktok.reply_comment needs `text`"},
+       {8, 46, "`txt` is not a parameter of tiktok.reply_comment (did you mean 'text'?)"}});
+  expect_errors(flow_with("{ on: tiktok.comment }",
+                          "    - tiktok.send_dm:\n"
+                          "        text: hi\n"
+                          "        otherwise: write to us\n"),
+                {{8, 20, "`otherwise` names one step to run instead"}});
+  expect_errors(
+      flow_with(
+          "{ on: tiktok.comment }",
+          "    - tiktok.send_dm:\n"
+          "        text: hi\n"
+          "        otherwise:\n"
+          "          tiktok.send_dm: { text: again, otherwise: { contact.tag: { add: x } } }\n"),
+      {{9, 53, "an `otherwise` step cannot have an `otherwise` of its own"}});
+}
+
+TEST(MessagingRules, AMessageMayUseItsAttributionCodeAndNothingElseMay) {
+  EXPECT_TRUE(load(flow_with("{ on: tiktok.comment }",
+                             "    - tiktok.send_dm:\n"
+                             "        text: \"code {{attribution.code}}\"\n"
+                             "        otherwise: { contact.tag: { add: x } }\n"))
+                  .flow);
+  expect_errors(flow_with("{ on: tiktok.comment }",
+                          "    - tiktok.reply_comment: { text: \"{{attribution.code}}\" }\n"),
+                {{6, 38, "{{attribution.code}} is not a variable of this trigger"}});
+}
 
 TEST(PublishWarnings, NameAnUnknownSkuAndAMissingScope) {
   auto flow = *load(kGood).flow;

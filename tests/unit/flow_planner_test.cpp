@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "flows/attribution_code.hpp"
 #include "flows/flow_loader.hpp"
 #include "flows/planner.hpp"
 #include "support/shipped_capabilities.hpp"
@@ -52,15 +53,15 @@ class PlannerTest : public ::testing::Test {
     event_.workspace_id = "ws";
     event_.platform = "tiktok";
     event_.kind = "tiktok.comment";
-    platforms_["tiktok"] = {true, {"comment.list", "message.list.send"}};
+    platforms_["tiktok"] = {true, {"comment.list", "comment.list.manage", "message.list.send"}, {}};
     // As the Shop's connector syncs it, with its product's link.
     catalog_.push_back(
         {"MUG-1", "Mug", "9.90", "USD", "prod-7", "https://shop.tiktok.com/view/product/prod-7"});
   }
 
   Plan plan(std::vector<LiveFlow> flows) {
-    return plan_run(
-        {event_, payload_, std::move(flows), {}, false, catalog_, platforms_, capabilities_, kNow});
+    return plan_run({event_, payload_, std::move(flows), contact_, false, catalog_, platforms_,
+                     capabilities_, kNow});
   }
 
   static std::vector<std::string> runs(const Plan& p) {
@@ -78,6 +79,15 @@ class PlannerTest : public ::testing::Test {
                         {"username", "ana"}};
   std::vector<runtime::CatalogItem> catalog_;
   std::map<std::string, PlatformFacts, std::less<>> platforms_;
+  // fan-1 wrote to the account an hour ago: TikTok's messaging window is open.
+  store::ContactFacts contact_ = [] {
+    store::ContactFacts c;
+    c.conversation_id = "conv-1";
+    c.last_inbound_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            (kNow - std::chrono::hours(1)).time_since_epoch())
+                            .count();
+    return c;
+  }();
   const Capabilities capabilities_ = test_support::shipped_capabilities();
 };
 
@@ -163,6 +173,104 @@ TEST_F(PlannerTest, AStepForAPlatformThatIsNotLiveIsSkipped) {
   const auto p = plan({flow(kAnyComment)});
   ASSERT_EQ(p.steps.size(), 1u);
   EXPECT_EQ(p.steps[0].last_error, "tiktok is not connected");
+}
+
+// --- The platform's messaging rules (docs/flows.md, "Messaging rules") ---
+
+const std::string kDmOrReply = R"(flow:
+  id: dm-or-reply
+  name: DM or reply
+  trigger: { on: tiktok.comment }
+  actions:
+    - tiktok.send_dm:
+        text: "Hi {{contact.username}}"
+        otherwise:
+          tiktok.reply_comment: { text: "Send us a message!" }
+)";
+
+std::int64_t ms_before(std::chrono::hours ago) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>((kNow - ago).time_since_epoch())
+      .count();
+}
+
+TEST_F(PlannerTest, ADmInTheOpenWindowGoesToThePersonsConversation) {
+  auto p = plan({flow(kDmOrReply)});
+  ASSERT_EQ(p.steps.size(), 1u);
+  EXPECT_EQ(p.steps[0].status, "pending");
+  const auto params = json::parse(p.steps[0].params).as_object();
+  EXPECT_EQ(params.at("conversation_id"), "conv-1");
+  EXPECT_FALSE(params.contains("reply_to_comment_id"));
+  EXPECT_FALSE(params.contains("otherwise")) << "the engine's key is not the action's";
+}
+
+TEST_F(PlannerTest, ADmToSomeoneWhoNeverWroteIsSkippedAndTheOtherwiseStepRuns) {
+  contact_ = {};
+  auto p = plan({flow(kDmOrReply)});
+  ASSERT_EQ(p.steps.size(), 2u);
+  EXPECT_EQ(p.steps[0].action, "tiktok.send_dm");
+  EXPECT_EQ(p.steps[0].status, "skipped");
+  EXPECT_THAT(*p.steps[0].last_error, ::testing::HasSubstr("no open conversation"));
+  EXPECT_EQ(p.steps[1].action, "tiktok.reply_comment");
+  EXPECT_EQ(p.steps[1].status, "pending");
+  EXPECT_EQ(p.steps[1].idempotency_key, "event:42:dm-or-reply:0:otherwise");
+  EXPECT_EQ(json::parse(p.steps[1].params).at("comment_id"), "c-1");
+  EXPECT_THAT(p.stats, ::testing::Contains(std::pair<std::string, std::string>(
+                           "dm-or-reply", "skipped:no_open_conversation")));
+  ASSERT_EQ(p.skipped_dms.size(), 1u);
+}
+
+TEST_F(PlannerTest, AWindowThatClosedOrIsUsedUpSkipsTheDm) {
+  contact_.last_inbound_ms = ms_before(std::chrono::hours(49));
+  auto late = plan({flow(kDmOrReply)});
+  EXPECT_EQ(late.steps[0].status, "skipped");
+  EXPECT_THAT(*late.steps[0].last_error, ::testing::HasSubstr("48 h"));
+
+  contact_.last_inbound_ms = ms_before(std::chrono::hours(1));
+  contact_.sent_since_inbound = 10;
+  auto full = plan({flow(kDmOrReply)});
+  EXPECT_EQ(full.steps[0].status, "skipped");
+  EXPECT_THAT(*full.steps[0].last_error, ::testing::HasSubstr("at most 10 messages"));
+  EXPECT_EQ(full.steps[1].status, "pending");
+}
+
+TEST_F(PlannerTest, AHighIntentCommentIsAnsweredByOneDmWithoutAConversation) {
+  contact_ = {};
+  event_.kind = "tiktok.high_intent_comment";
+  platforms_["tiktok"].granted_scopes.push_back("message.list.read");
+  auto p = plan({flow(R"(flow:
+  id: hi
+  name: hi
+  trigger: { on: tiktok.high_intent_comment }
+  actions:
+    - tiktok.send_dm: { text: "one" }
+    - tiktok.send_dm: { text: "two" }
+)")});
+  ASSERT_EQ(p.steps.size(), 2u);
+  EXPECT_EQ(p.steps[0].status, "pending");
+  EXPECT_EQ(json::parse(p.steps[0].params).at("reply_to_comment_id"), "c-1");
+  EXPECT_EQ(p.steps[1].status, "skipped") << "the platform grants one reply, not two";
+}
+
+TEST_F(PlannerTest, AnActionTheAccountCannotUseIsSkippedWithThePlatformsReason) {
+  platforms_["tiktok"].unavailable["tiktok.send_dm"] = "not offered in the EEA";
+  auto p = plan({flow(kDmOrReply)});
+  ASSERT_EQ(p.steps.size(), 2u);
+  EXPECT_EQ(*p.steps[0].last_error, "unavailable for this account: not offered in the EEA");
+  EXPECT_EQ(p.steps[1].status, "pending");
+}
+
+TEST_F(PlannerTest, AMessageOffersItsAttributionCode) {
+  auto p = plan({flow(R"(flow:
+  id: code
+  name: code
+  trigger: { on: tiktok.comment }
+  actions:
+    - tiktok.send_dm: { text: "code {{attribution.code}}" }
+)")});
+  const auto text = std::string(json::parse(p.steps[0].params).at("text").as_string());
+  EXPECT_EQ(text, "code " + attribution_code("ws", "event:42:code:0"));
+  EXPECT_EQ(attribution_code("ws", "event:42:code:0").size(), 8u);
+  EXPECT_NE(attribution_code("ws", "event:42:code:0"), attribution_code("ws", "event:43:code:0"));
 }
 
 }  // namespace

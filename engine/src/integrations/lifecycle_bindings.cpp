@@ -50,10 +50,13 @@ bool account_is_personal(const lifecycle::Firing& f) {
 
 // The engine puts the business of the workspace's other integration (when one is connected) into
 // the payload as "expected_business_id"; a different business on the new account is a mismatch.
+// Where either platform does not say which business an account belongs to, there is nothing to
+// compare (docs/lifecycle.md).
 bool business_mismatch(const lifecycle::Firing& f) {
   const auto* account = account_of(f);
   const auto expected = string_field(ctx(f).payload, "expected_business_id");
-  return account && !expected.empty() && string_field(*account, "business_id") != expected;
+  const auto actual = account ? string_field(*account, "business_id") : std::string();
+  return !expected.empty() && !actual.empty() && actual != expected;
 }
 
 bool all_scopes_granted(const lifecycle::Firing& f) {

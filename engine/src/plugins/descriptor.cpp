@@ -368,8 +368,8 @@ boost::json::array actions_json(const std::vector<OperationInfo>& actions) {
                                {"kind", a.kind},
                                {"answers", a.answers}};
     if (a.window.hours > 0)
-      action["window"] = boost::json::object{{"hours", a.window.hours},
-                                             {"messages", a.window.messages},
+      action["window"] = boost::json::object{{"hours", std::int64_t{a.window.hours}},
+                                             {"messages", std::int64_t{a.window.messages}},
                                              {"conversation_param", a.window.conversation_param},
                                              {"reply_param", a.window.reply_param}};
     out.push_back(std::move(action));
@@ -389,8 +389,8 @@ boost::json::array rate_limits_json(const std::vector<RateLimitInfo>& limits) {
   for (const RateLimitInfo& r : limits)
     out.push_back(boost::json::object{{"per", r.per_account ? "account" : "app"},
                                       {"per_endpoint", r.per_endpoint},
-                                      {"requests", r.requests},
-                                      {"window_seconds", r.window_seconds},
+                                      {"requests", std::int64_t{r.requests}},
+                                      {"window_seconds", std::int64_t{r.window_seconds}},
                                       {"path_prefix", r.path_prefix}});
   return out;
 }
