@@ -364,17 +364,19 @@ TEST_P(StoreConformanceTest, ACommenterIsRememberedPerVideo) {
   EXPECT_FALSE(db.commented_before("ws-1", "u1", "v2", 9));
 }
 
-TEST_P(StoreConformanceTest, AnOrderIsAttributedToTheDmThatNamedItsSku) {
+TEST_P(StoreConformanceTest, AnOrderIsAttributedToTheMessageWhoseCodeItBroughtBack) {
   auto connection = open_store();
   Transaction& db = connection->records();
-  db.append_inbox_message({"ws-1", "c1", "buyer", "out", "see SKU-1", "sent", "price-dm",
-                           std::nullopt, R"(["SKU-1"])", 100});
-  db.append_inbox_message(
-      {"ws-1", "c2", "buyer", "out", "hello", "sent", "welcome", std::nullopt, "[]", 200});
+  db.append_inbox_message({"ws-1", "c1", "fan", "out", "see SKU-1, code K7", "sent", "price-dm",
+                           std::nullopt, R"(["SKU-1"])", 100, std::string("K7")});
+  db.append_inbox_message({"ws-1", "c2", "fan-2", "out", "hello, code Q2", "sent", "welcome",
+                           std::nullopt, "[]", 200, std::string("Q2")});
+  db.append_inbox_message({"ws-1", "c3", "fan-3", "out", "code Z9", "failed: refused", "welcome",
+                           std::nullopt, "[]", 200, std::string("Z9")});
   OrderRow order{"ws-1",
                  "o1",
                  "AWAITING_SHIPMENT",
-                 std::string("buyer"),
+                 std::string("shop-buyer-1"),
                  std::string("19.90"),
                  std::string("USD"),
                  R"([{"seller_sku":"SKU-1"}])",
@@ -383,20 +385,23 @@ TEST_P(StoreConformanceTest, AnOrderIsAttributedToTheDmThatNamedItsSku) {
   order.status = "SHIPPED";
   EXPECT_FALSE(db.upsert_order(order));
 
-  const auto by_sku = db.find_attribution("ws-1", "buyer", 50, {"SKU-1"});
-  ASSERT_TRUE(by_sku);
-  EXPECT_EQ(by_sku->flow_id, "price-dm");
-  EXPECT_EQ(by_sku->conversation_id, "c1");
-  const auto latest = db.find_attribution("ws-1", "buyer", 50, {"SKU-9"});
-  ASSERT_TRUE(latest);
-  EXPECT_EQ(latest->flow_id, "welcome");
-  EXPECT_FALSE(db.find_attribution("ws-1", "buyer", 250, {"SKU-1"}));
+  const auto by_code = db.find_attribution("ws-1", {"NOPE", "K7"}, 50);
+  ASSERT_TRUE(by_code);
+  EXPECT_EQ(by_code->flow_id, "price-dm");
+  EXPECT_EQ(by_code->conversation_id, "c1");
+  EXPECT_EQ(by_code->method, "dm_code");
+  // Two codes came back: the more recent message is credited.
+  EXPECT_EQ(db.find_attribution("ws-1", {"K7", "Q2"}, 50)->flow_id, "welcome");
+  EXPECT_FALSE(db.find_attribution("ws-1", {"K7"}, 150)) << "sent before the window";
+  EXPECT_FALSE(db.find_attribution("ws-1", {"Z9"}, 50)) << "a message never sent";
+  EXPECT_FALSE(db.find_attribution("ws-2", {"K7"}, 50)) << "another workspace's code";
 
-  db.attribute_order("ws-1", "o1", *by_sku);
+  db.attribute_order("ws-1", "o1", *by_code);
   const auto orders = db.list_orders("ws-1");
   ASSERT_EQ(orders.size(), 1u);
   EXPECT_EQ(orders[0].status, "SHIPPED");
   EXPECT_EQ(orders[0].flow_id, "price-dm");
+  EXPECT_EQ(orders[0].attribution_method, "dm_code");
   EXPECT_EQ(orders[0].total, "19.90");
 }
 

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include <sparks/json_fields.hpp>
+#include "flows/attribution_code.hpp"
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/backoff.hpp"
 #include "runtime/engine_impl.hpp"
@@ -136,7 +137,8 @@ void Engine::Impl::on_action_done(const WorkspacePtr& ws, const store::OutboxRow
           tx.append_inbox_message(
               {row.workspace_id, conversation.empty() ? "user:" + row.user_id : conversation,
                row.user_id, "out", dm_text, "sent", row.flow_id,
-               message_id.empty() ? std::nullopt : std::optional(message_id), skus, now_ms});
+               message_id.empty() ? std::nullopt : std::optional(message_id), skus, now_ms,
+               flows::attribution_code(row.workspace_id, row.idempotency_key)});
           tx.add_flow_stat(row.workspace_id, row.flow_id, "dms_sent", 1);
         });
   }

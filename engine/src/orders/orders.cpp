@@ -1,8 +1,9 @@
 // Orders: an order trigger's order is looked up through the sync its plugin declares for orders
-// (buyer, items, total, in the normalized shape of sparks/plugin.h), stored, and attributed to the
-// most recent DM a flow sent the buyer within the attribution window — preferring one that named a
-// SKU of the order; the flow is credited with the order and its revenue. Then the order's flows run
-// like any trigger's.
+// (buyer, items, total and the codes it brought back, in the normalized shape of sparks/plugin.h),
+// stored, and attributed to the message a flow sent within the attribution window whose
+// {{attribution.code}} came back with it; the flow is credited with the order and its revenue.
+// Nothing else ties an order to a message: no platform links a Shop buyer to a TikTok person.
+// Then the order's flows run like any trigger's.
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
@@ -50,14 +51,14 @@ void Engine::Impl::receive_order(const WorkspacePtr& ws, store::EventRow row,
                       {},
                       "[]",
                       to_ms(self->options.now())};
-    std::vector<std::string> skus;
+    std::vector<std::string> codes;
     if (order) {
       if (!order->buyer.empty()) o.buyer_user_id = order->buyer;
       if (!order->status.empty()) o.status = order->status;
       if (!order->total.empty()) o.total = order->total;
       if (!order->currency.empty()) o.currency = order->currency;
       o.line_items = json::serialize(order->items);
-      skus = order->seller_skus;
+      codes = order->attribution_codes;
     }
     // What flows read of the order (the trigger's variables name these payload fields).
     if (o.buyer_user_id) payload["user"] = *o.buyer_user_id;
@@ -65,9 +66,9 @@ void Engine::Impl::receive_order(const WorkspacePtr& ws, store::EventRow row,
     if (o.currency) payload["currency"] = *o.currency;
     const auto since = to_ms(self->options.now() - self->options.attribution_window);
     self->writer.submit(
-        [o, skus, since](store::Transaction& tx) {
-          if (!tx.upsert_order(o) || !o.buyer_user_id) return;
-          auto attribution = tx.find_attribution(o.workspace_id, *o.buyer_user_id, since, skus);
+        [o, codes, since](store::Transaction& tx) {
+          if (!tx.upsert_order(o) || codes.empty()) return;
+          auto attribution = tx.find_attribution(o.workspace_id, codes, since);
           if (!attribution) return;
           tx.attribute_order(o.workspace_id, o.order_id, *attribution);
           tx.add_flow_stat(o.workspace_id, attribution->flow_id, "orders", 1);

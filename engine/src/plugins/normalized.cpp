@@ -44,7 +44,9 @@ std::optional<Order> order(const boost::json::array& items, std::string_view id)
               text(o, "total"),
               text(o, "currency"),
               {},
-              {}};
+              {},
+              json_fields::strings(o.contains("attribution_codes") ? o.at("attribution_codes")
+                                                                   : boost::json::value())};
     if (const auto* lines = o.if_contains("items"); lines && lines->is_array())
       for (const auto& line : lines->get_array())
         if (line.is_object()) {

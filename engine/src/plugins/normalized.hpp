@@ -28,6 +28,9 @@ struct Order {
   std::string id, buyer, status, total, currency;
   boost::json::array items;              // [{"sku_id", "seller_sku", "quantity", "price"}]
   std::vector<std::string> seller_skus;  // of its items, in order
+  // What the order brought back that may be a code Sparks put in a message (a note the buyer
+  // wrote, say): the connector says where its platform carries them.
+  std::vector<std::string> attribution_codes;
 };
 
 std::vector<Product> products(const boost::json::array& items);

@@ -67,6 +67,7 @@ struct OrderRow {
 
 struct Attribution {
   std::string flow_id, conversation_id;
+  std::string method;  // how the order was tied to the message: "dm_code" (the code came back)
 };
 
 // What the store does with these rows, whichever backend holds them (one Transaction has them all).
@@ -117,11 +118,12 @@ class FlowRunRecords {
   // Inserts the order, or updates its status; true when it is new.
   virtual bool upsert_order(const OrderRow& order) = 0;
 
-  // The conversation to credit: the most recent DM a flow sent the buyer since `since_ms`,
-  // preferring one that named one of `skus`.
+  // The message to credit: the most recent one a flow sent since `since_ms` whose attribution
+  // code is one of `codes` (what the order brought back). No platform links a Shop buyer to a
+  // TikTok person, so the code is the only join (docs/flows.md, "Orders and attribution").
   virtual std::optional<Attribution> find_attribution(std::string_view workspace_id,
-                                                      std::string_view buyer, std::int64_t since_ms,
-                                                      const std::vector<std::string>& skus) = 0;
+                                                      const std::vector<std::string>& codes,
+                                                      std::int64_t since_ms) = 0;
 
   virtual void attribute_order(std::string_view workspace_id, std::string_view order_id,
                                const Attribution& attribution) = 0;

@@ -20,6 +20,8 @@ struct InboxMessageRow {
   std::optional<std::string> platform_message_id;
   std::string skus = "[]";
   std::int64_t at_ms = 0;
+  // A message a flow sent: the code it offered as {{attribution.code}} (flows/attribution_code.hpp).
+  std::optional<std::string> attribution_code;
 };
 
 struct CatalogSkuRow {
@@ -39,6 +41,7 @@ struct StoredOrderRow {
   std::string line_items = "[]";                        // JSON
   std::optional<std::string> flow_id, conversation_id;  // set once attributed
   std::int64_t created_at_ms = 0, updated_at_ms = 0;
+  std::optional<std::string> attribution_method;  // how, once attributed: "dm_code"
 };
 
 struct FlowStatRow {

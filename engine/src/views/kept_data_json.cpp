@@ -67,6 +67,7 @@ boost::json::array orders_json(const std::vector<store::StoredOrderRow>& orders)
                    {"attributed", o.flow_id.has_value()},
                    {"flow_id", text_or_null(o.flow_id)},
                    {"conversation_id", text_or_null(o.conversation_id)},
+                   {"attributed_by", text_or_null(o.attribution_method)},
                    {"created_at_ms", o.created_at_ms},
                    {"updated_at_ms", o.updated_at_ms}});
   return out;

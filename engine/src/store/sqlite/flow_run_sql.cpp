@@ -223,30 +223,36 @@ bool Records::upsert_order(const OrderRow& o) {
 }
 
 std::optional<Attribution> Records::find_attribution(std::string_view workspace_id,
-                                                     std::string_view buyer, std::int64_t since_ms,
-                                                     const std::vector<std::string>& skus) {
+                                                     const std::vector<std::string>& codes,
+                                                     std::int64_t since_ms) {
   Prepared select(
       db_,
-      "SELECT flow_id, conversation_id, skus FROM inbox_messages WHERE workspace_id = ?"
-      " AND user_id = ? AND direction = 'out' AND status = 'sent' AND flow_id IS NOT NULL"
-      " AND at_ms >= ? ORDER BY at_ms DESC, id DESC");
-  bind_all(select, workspace_id, buyer, since_ms);
+      "SELECT flow_id, conversation_id, at_ms FROM inbox_messages WHERE workspace_id = ?"
+      " AND attribution_code = ? AND direction = 'out' AND status = 'sent'"
+      " AND flow_id IS NOT NULL AND at_ms >= ? ORDER BY at_ms DESC, id DESC LIMIT 1");
   std::optional<Attribution> latest;
-  while (select.executeStep()) {
-    Attribution candidate{select.getColumn(0).getString(), select.getColumn(1).getString()};
-    for (const auto& sku : string_array(select.getColumn(2).getString()))
-      if (std::find(skus.begin(), skus.end(), sku) != skus.end()) return candidate;
-    if (!latest) latest = candidate;
+  std::int64_t latest_at = 0;
+  for (const auto& code : codes) {
+    select.reset();
+    bind_all(select, workspace_id, code, since_ms);
+    if (!select.executeStep()) continue;
+    // Several codes may come back (a note naming two): the most recent message wins.
+    const std::int64_t when = select.getColumn(2).getInt64();
+    if (!latest || when > latest_at) {
+      latest =
+          Attribution{select.getColumn(0).getString(), select.getColumn(1).getString(), "dm_code"};
+      latest_at = when;
+    }
   }
   return latest;
 }
 
 void Records::attribute_order(std::string_view workspace_id, std::string_view order_id,
                               const Attribution& a) {
-  Prepared update(
-      db_,
-      "UPDATE orders SET flow_id = ?, conversation_id = ? WHERE workspace_id = ? AND order_id = ?");
-  bind_all(update, a.flow_id, a.conversation_id, workspace_id, order_id);
+  Prepared update(db_,
+                  "UPDATE orders SET flow_id = ?, conversation_id = ?, attribution_method = ?"
+                  " WHERE workspace_id = ? AND order_id = ?");
+  bind_all(update, a.flow_id, a.conversation_id, a.method, workspace_id, order_id);
   update.exec();
 }
 

@@ -304,12 +304,23 @@ constexpr std::string_view kCatalogUrls = R"sql(
 ALTER TABLE catalog_skus ADD COLUMN url TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Orders are tied to the message whose code they bring back (no platform shares a person id
+// between TikTok and the Shop): each sent message keeps its code, each attribution its method.
+constexpr std::string_view kAttributionCodes = R"sql(
+ALTER TABLE inbox_messages ADD COLUMN attribution_code TEXT;
+CREATE INDEX inbox_messages_by_attribution_code ON inbox_messages (workspace_id, attribution_code)
+  WHERE attribution_code IS NOT NULL;
+ALTER TABLE orders ADD COLUMN attribution_method TEXT;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "OAuth sessions, the audit log and plugin storage", kOAuthAndAudit},
     Migration{3, "integration facts, flow versions, catalog, contacts, inbox, orders",
               kConnectionsFlowsAndData},
     Migration{4, "the catalog's product links", kCatalogUrls},
+    Migration{5, "attribution codes of sent messages, and how each order was attributed",
+              kAttributionCodes},
 };
 
 constexpr bool versions_are_consecutive() {

@@ -53,9 +53,9 @@ class Records final : public Transaction {
   void update_outbox(std::int64_t id, std::string_view status, std::int64_t attempts,
                      std::int64_t due_at_ms, const std::optional<std::string>& last_error) override;
   bool upsert_order(const OrderRow& order) override;
-  std::optional<Attribution> find_attribution(std::string_view workspace_id, std::string_view buyer,
-                                              std::int64_t since_ms,
-                                              const std::vector<std::string>& skus) override;
+  std::optional<Attribution> find_attribution(std::string_view workspace_id,
+                                              const std::vector<std::string>& codes,
+                                              std::int64_t since_ms) override;
   void attribute_order(std::string_view workspace_id, std::string_view order_id,
                        const Attribution& attribution) override;
   void save_flow_version(const FlowVersionRow& row) override;

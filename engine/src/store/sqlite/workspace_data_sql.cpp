@@ -58,10 +58,10 @@ void Records::upsert_contact(std::string_view workspace_id, std::string_view use
 void Records::append_inbox_message(const InboxMessageRow& m) {
   Prepared insert(db_,
                   "INSERT INTO inbox_messages (workspace_id, conversation_id, user_id,"
-                  " direction, text, status, flow_id, platform_message_id, skus, at_ms)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                  " direction, text, status, flow_id, platform_message_id, skus, at_ms,"
+                  " attribution_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   bind_all(insert, m.workspace_id, m.conversation_id, m.user_id, m.direction, m.text, m.status,
-           m.flow_id, m.platform_message_id, m.skus, m.at_ms);
+           m.flow_id, m.platform_message_id, m.skus, m.at_ms, m.attribution_code);
   insert.exec();
 }
 
@@ -138,7 +138,8 @@ std::vector<InboxMessageRow> Records::list_inbox_messages(std::string_view works
 std::vector<StoredOrderRow> Records::list_orders(std::string_view workspace_id) {
   Prepared select(db_,
                   "SELECT order_id, status, buyer_user_id, total, currency, line_items,"
-                  " flow_id, conversation_id, created_at_ms, updated_at_ms FROM orders"
+                  " flow_id, conversation_id, created_at_ms, updated_at_ms, attribution_method"
+                  " FROM orders"
                   " WHERE workspace_id = ? ORDER BY created_at_ms DESC, order_id");
   bind_all(select, workspace_id);
   std::vector<StoredOrderRow> out;
@@ -147,7 +148,8 @@ std::vector<StoredOrderRow> Records::list_orders(std::string_view workspace_id) 
                    optional_text(select.getColumn(2)), optional_text(select.getColumn(3)),
                    optional_text(select.getColumn(4)), select.getColumn(5).getString(),
                    optional_text(select.getColumn(6)), optional_text(select.getColumn(7)),
-                   select.getColumn(8).getInt64(), select.getColumn(9).getInt64()});
+                   select.getColumn(8).getInt64(), select.getColumn(9).getInt64(),
+                   optional_text(select.getColumn(10))});
   return out;
 }
 
