@@ -47,9 +47,9 @@ const std::string kRedirect = "http://127.0.0.1:9/oauth/callback";
 const std::vector<std::string> kShopScopes = {"seller.authorization.info", "seller.order.info",
                                               "seller.product.basic"};
 // TikTok API for Business scopes, as the descriptor declares them (docs/connectors.md).
-const std::vector<std::string> kTikTokScopes = {"user.info.basic",   "video.list",
-                                                "comment.list",      "comment.list.manage",
-                                                "message.list.read", "message.list.send"};
+const std::vector<std::string> kTikTokScopes = {
+    "user.account.type",   "user.info.basic",   "video.list",       "comment.list",
+    "comment.list.manage", "message.list.read", "message.list.send"};
 
 using sparks::testing::hmac_hex;
 using sparks::testing::parse_object;
@@ -369,12 +369,13 @@ TEST_F(ConnectorsTest, DescriptorsDeclareScopesAndWhatTheyEnable) {
     enables[scope.name] = scope.enables;
   }
   // TikTok API for Business scopes (docs/connectors.md).
-  EXPECT_EQ(enables.size(), 6u);
+  EXPECT_EQ(enables.size(), 7u);
   EXPECT_EQ(enables["comment.list"], (std::vector<std::string>{"tiktok.comment"}));
   EXPECT_EQ(enables["comment.list.manage"], (std::vector<std::string>{"tiktok.reply_comment"}));
   EXPECT_EQ(enables["message.list.read"],
             (std::vector<std::string>{"tiktok.dm", "tiktok.high_intent_comment"}));
   EXPECT_EQ(enables["message.list.send"], (std::vector<std::string>{"tiktok.send_dm"}));
+  EXPECT_TRUE(enables["user.account.type"].empty());
   EXPECT_TRUE(enables["user.info.basic"].empty());
   EXPECT_TRUE(enables["video.list"].empty());
   for (const char* trigger :
@@ -421,8 +422,8 @@ TEST_F(ConnectorsTest, TikTokAuthorizeUrlIsEncodedAndTheSandboxShowsItsConsentPa
   Answer all =
       call(tiktok_, Operation::authorize_url, {{"redirect_uri", kRedirect}, {"state", "s"}});
   EXPECT_NE(str(all.json()["url"])
-                .find("scope=user.info.basic,video.list,comment.list,comment.list.manage,"
-                      "message.list.read,message.list.send&"),
+                .find("scope=user.account.type,user.info.basic,video.list,comment.list,"
+                      "comment.list.manage,message.list.read,message.list.send&"),
             std::string::npos)
       << all.text;
 
@@ -456,7 +457,7 @@ TEST_F(ConnectorsTest, TikTokExchangesRefreshesAndRevokes) {
   Answer account = call(tiktok_, Operation::get_account, {{"credentials", credentials}});
   ASSERT_EQ(account.status, SPARKS_OK) << account.text;
   EXPECT_EQ(account.json(), parse_object(R"({"id":"open-creator","name":"Creator Studio",
-      "username":"creator.studio","type":"business","business_id":"open-creator",
+      "username":"creator.studio","type":"business","business_id":"biz-1",
       "unavailable":[]})"));
 
   // Refresh rotates both tokens and tells the lifecycle.
@@ -510,18 +511,16 @@ TEST_F(ConnectorsTest, TikTokRejectedRefreshTokenIsUnauthorized) {
   EXPECT_EQ(bridge_.triggers(), std::vector<std::string>{"token_refresh_failed"});
 }
 
-// The Accounts API serves business accounts. A personal account connects and reads its profile;
-// what only business accounts get — comments, Business Messaging — the platform refuses (40014).
-TEST_F(ConnectorsTest, TikTokPersonalAccountConnectsButIsRefusedCommentsAndMessages) {
+TEST_F(ConnectorsTest, TikTokPersonalAccountIsReportedAsPersonal) {
   json::object credentials = connect_tiktok("personal");
-  EXPECT_EQ(credentials["account_id"], "open-personal");
   Answer account = call(tiktok_, Operation::get_account, {{"credentials", credentials}});
   ASSERT_EQ(account.status, SPARKS_OK) << account.text;
   json::object a = account.json();
+  EXPECT_EQ(a["type"], "personal");
   EXPECT_EQ(a["id"], "open-personal");
-  EXPECT_EQ(a["name"], "Pat Personal");
-  EXPECT_EQ(a["username"], "pat.personal");
+  EXPECT_TRUE(a["business_id"].is_null());
 
+  // What only business accounts get — comments, Business Messaging — the platform refuses (40014).
   Answer comments = sync_every_comment(credentials);
   EXPECT_NE(comments.status, SPARKS_OK);
   EXPECT_NE(comments.text.find("40014"), std::string::npos) << comments.text;
@@ -941,8 +940,9 @@ TEST_F(ConnectorsTest, TikTokReplyCommentAnswersPubliclyAndTheSandboxRecordsIt) 
   EXPECT_EQ(reply_comment(credentials, comment_id, std::string(1201, 'a')).status,
             SPARKS_ERR_INVALID_ARGUMENT);
   // Without comment.list.manage the platform refuses, naming the scope.
-  json::object partial = connect_tiktok("creator", {"user.info.basic", "video.list", "comment.list",
-                                                    "message.list.read", "message.list.send"});
+  json::object partial =
+      connect_tiktok("creator", {"user.account.type", "user.info.basic", "video.list",
+                                 "comment.list", "message.list.read", "message.list.send"});
   Answer unscoped = reply_comment(partial, comment_id, "Thanks");
   EXPECT_EQ(unscoped.status, SPARKS_ERR_FORBIDDEN) << unscoped.text;
   EXPECT_NE(unscoped.text.find("comment.list.manage"), std::string::npos) << unscoped.text;
