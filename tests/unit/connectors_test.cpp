@@ -1,11 +1,16 @@
 // The TikTok and TikTok Shop connectors, loaded through the real PluginHost and driven against the
 // sandbox over real HTTP on 127.0.0.1: OAuth exchange, refresh and revoke; rejected refresh tokens;
-// accounts; signed webhooks (good, forged, stale, duplicated); Shop request signing; the DM rules;
-// rate limiting and outages; catalog paging; orders; what each descriptor says its triggers,
-// actions and syncs mean, and the normalized products and orders the engine reads. Signatures are
-// also computed here with OpenSSL, independently of the code under test. Every wait has a deadline.
+// accounts (business, personal, and one where TikTok offers no Business Messaging); signed webhooks
+// (good, forged, stale, duplicated; comment edits, deletions and visibility changes giving no
+// event; DMs inbound only); Shop request signing; TikTok's messaging rules (the person writes
+// first, 10 messages in 48 hours, one Comment-to-Message reply to a high-intent comment);
+// throttling and outages; comment replies; post, comment and catalog syncs; orders; what each
+// descriptor says its triggers, actions, syncs and rate limits mean, and the normalized products
+// and orders the engine reads. Signatures are also computed here with OpenSSL, independently of
+// the code under test. Every wait has a deadline.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -41,8 +46,10 @@ const std::string kPluginDir = std::string(SPARKS_BINARY_DIR) + "/plugins";
 const std::string kRedirect = "http://127.0.0.1:9/oauth/callback";
 const std::vector<std::string> kShopScopes = {"seller.authorization.info", "seller.order.info",
                                               "seller.product.basic"};
-const std::vector<std::string> kTikTokScopes = {"user.info.basic", "comment.list",
-                                                "message.list.send", "video.list"};
+// TikTok API for Business scopes, as the descriptor declares them (docs/connectors.md).
+const std::vector<std::string> kTikTokScopes = {
+    "user.account.type",   "user.info.basic",   "video.list",       "comment.list",
+    "comment.list.manage", "message.list.read", "message.list.send"};
 
 using sparks::testing::hmac_hex;
 using sparks::testing::parse_object;
@@ -50,6 +57,40 @@ using sparks::testing::unix_now;
 
 std::string str(const json::value& value) {
   return value.is_string() ? std::string(value.as_string()) : std::string();
+}
+
+json::array array_of(const std::vector<std::string>& names) {
+  json::array out;
+  for (const auto& name : names) out.emplace_back(name);
+  return out;
+}
+
+// A TikTok webhook's event name, and its content (a JSON string inside the body, parsed).
+std::string event_of(const sparks::http::Request& webhook) {
+  return str(parse_object(webhook.body)["event"]);
+}
+json::object content_of(const sparks::http::Request& webhook) {
+  return parse_object(str(parse_object(webhook.body)["content"]));
+}
+
+// The webhooks of one event, in the order they arrived.
+std::vector<sparks::http::Request> with_event(const std::vector<sparks::http::Request>& webhooks,
+                                              const std::string& event) {
+  std::vector<sparks::http::Request> found;
+  for (const auto& webhook : webhooks)
+    if (event_of(webhook) == event) found.push_back(webhook);
+  return found;
+}
+
+// `webhook` with `body`, signed as the sandbox signs it, at unix time `t`.
+sparks::http::Request signed_at(const sparks::http::Request& webhook, const std::string& body,
+                                std::int64_t t) {
+  sparks::http::Request copy = webhook;
+  copy.body = body;
+  const std::string then = std::to_string(t);
+  copy.headers["TikTok-Signature"] =
+      "t=" + then + ",s=" + hmac_hex("sandbox-client-secret", then + "." + body);
+  return copy;
 }
 
 // The engine's side of the plugin host, reduced to what a test looks at. Called on the io thread;
@@ -248,12 +289,60 @@ class ConnectorsTest : public ::testing::Test {
     return answer.json();
   }
 
-  Answer send_dm(const json::object& credentials, const std::string& recipient,
+  // A DM in a conversation the person opened by writing.
+  Answer send_dm(const json::object& credentials, const std::string& conversation_id,
                  const std::string& text) {
     return call(tiktok_, Operation::execute_action,
                 {{"credentials", credentials},
                  {"action", "tiktok.send_dm"},
-                 {"params", {{"recipient", recipient}, {"text", text}}}});
+                 {"params", {{"conversation_id", conversation_id}, {"text", text}}}});
+  }
+
+  // The one DM Comment-to-Message allows in answer to a high-intent comment.
+  Answer reply_by_dm(const json::object& credentials, const std::string& comment_id,
+                     const std::string& text) {
+    return call(tiktok_, Operation::execute_action,
+                {{"credentials", credentials},
+                 {"action", "tiktok.send_dm"},
+                 {"params", {{"reply_to_comment_id", comment_id}, {"text", text}}}});
+  }
+
+  // A public reply to a comment on video-1.
+  Answer reply_comment(const json::object& credentials, const std::string& comment_id,
+                       const std::string& text) {
+    return call(
+        tiktok_, Operation::execute_action,
+        {{"credentials", credentials},
+         {"action", "tiktok.reply_comment"},
+         {"params", {{"comment_id", comment_id}, {"video_id", "video-1"}, {"text", text}}}});
+  }
+
+  // The person writes to the account (which opens the conversation); its id.
+  std::string person_writes(const std::string& account, const std::string& user,
+                            const std::string& text) {
+    auto written =
+        control("/sandbox/v1/messages", {{"account", account}, {"user", user}, {"text", text}});
+    return str(written["message"].as_object()["conversation_id"]);
+  }
+
+  // Every page of the comment sync, followed to its end (bounded): all the items, or the first
+  // failure. `page_sizes`, when given, gets each page's item count.
+  Answer sync_every_comment(const json::object& credentials,
+                            std::vector<std::size_t>* page_sizes = nullptr) {
+    json::array items;
+    std::string cursor;
+    for (int page = 0; page < 20; ++page) {
+      json::object sync{{"credentials", credentials}, {"what", "comments"}};
+      if (!cursor.empty()) sync["cursor"] = cursor;
+      Answer answer = call(tiktok_, Operation::sync, sync);
+      if (answer.status != SPARKS_OK) return answer;
+      json::object result = answer.json();
+      if (page_sizes != nullptr) page_sizes->push_back(result["items"].as_array().size());
+      for (auto& item : result["items"].as_array()) items.push_back(item);
+      if (!result.contains("next_cursor")) break;
+      cursor = str(result["next_cursor"]);
+    }
+    return {SPARKS_OK, json::serialize(json::object{{"items", std::move(items)}})};
   }
 
   net::io_context io_;
@@ -280,12 +369,13 @@ TEST_F(ConnectorsTest, DescriptorsDeclareScopesAndWhatTheyEnable) {
     enables[scope.name] = scope.enables;
   }
   // TikTok API for Business scopes (docs/connectors.md).
-  EXPECT_EQ(enables.size(), 6u);
+  EXPECT_EQ(enables.size(), 7u);
   EXPECT_EQ(enables["comment.list"], (std::vector<std::string>{"tiktok.comment"}));
   EXPECT_EQ(enables["comment.list.manage"], (std::vector<std::string>{"tiktok.reply_comment"}));
   EXPECT_EQ(enables["message.list.read"],
             (std::vector<std::string>{"tiktok.dm", "tiktok.high_intent_comment"}));
   EXPECT_EQ(enables["message.list.send"], (std::vector<std::string>{"tiktok.send_dm"}));
+  EXPECT_TRUE(enables["user.account.type"].empty());
   EXPECT_TRUE(enables["user.info.basic"].empty());
   EXPECT_TRUE(enables["video.list"].empty());
   for (const char* trigger :
@@ -315,17 +405,15 @@ TEST_F(ConnectorsTest, TikTokAuthorizeUrlIsEncodedAndTheSandboxShowsItsConsentPa
   Answer answer = call(tiktok_, Operation::authorize_url,
                        {{"redirect_uri", "http://127.0.0.1:8080/oauth/tiktok/callback?x=1"},
                         {"state", "a b&c"},
-                        {"scopes", json::array{"user.info.basic", "comment.list"}},
-                        {"code_challenge", "E9Melhoa2Ow-vfr_1"}});
+                        {"scopes", json::array{"user.info.basic", "comment.list"}}});
   ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
   const std::string url = str(answer.json()["url"]);
   EXPECT_EQ(url,
             base_ +
                 "/v2/auth/authorize/?client_key=sandbox-client-key"
-                "&scope=user.info.basic,comment.list"
+                "&scope=user.info.basic,comment.list&response_type=code"
                 "&redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2Foauth%2Ftiktok%2Fcallback%3Fx%3D1"
-                "&state=a%20b%26c&response_type=code"
-                "&code_challenge=E9Melhoa2Ow-vfr_1&code_challenge_method=S256");
+                "&state=a%20b%26c");
   auto page = request("GET", url.substr(base_.size()));
   EXPECT_EQ(page.status, 200) << page.body;
   EXPECT_NE(page.body.find("name=\"state\" value=\"a b&amp;c\""), std::string::npos) << page.body;
@@ -334,27 +422,43 @@ TEST_F(ConnectorsTest, TikTokAuthorizeUrlIsEncodedAndTheSandboxShowsItsConsentPa
   Answer all =
       call(tiktok_, Operation::authorize_url, {{"redirect_uri", kRedirect}, {"state", "s"}});
   EXPECT_NE(str(all.json()["url"])
-                .find("scope=user.info.basic,comment.list,message.list.send,"
-                      "video.list&"),
-            std::string::npos);
+                .find("scope=user.account.type,user.info.basic,video.list,comment.list,"
+                      "comment.list.manage,message.list.read,message.list.send&"),
+            std::string::npos)
+      << all.text;
+
+  // A returning owner sees the consent screen again only when asked.
+  Answer forced = call(tiktok_, Operation::authorize_url,
+                       {{"redirect_uri", kRedirect}, {"state", "s"}, {"force_consent", true}});
+  EXPECT_TRUE(str(forced.json()["url"]).ends_with("&disable_auto_auth=1")) << forced.text;
+
+  // A Login Kit scope does not exist on the Business API: the page sends the owner back.
+  Answer login_kit = call(
+      tiktok_, Operation::authorize_url,
+      {{"redirect_uri", kRedirect}, {"state", "s"}, {"scopes", json::array{"user.info.profile"}}});
+  auto refused = request("GET", str(login_kit.json()["url"]).substr(base_.size()));
+  EXPECT_EQ(refused.status, 302) << refused.body;
+  EXPECT_NE(refused.headers["Location"].find("error=invalid_scope"), std::string::npos)
+      << refused.headers["Location"];
 }
 
 TEST_F(ConnectorsTest, TikTokExchangesRefreshesAndRevokes) {
   const std::int64_t before = unix_now();
   json::object credentials = connect_tiktok("creator");
   EXPECT_EQ(credentials["account_id"], "open-creator");
-  EXPECT_EQ(credentials["granted_scopes"],
-            (json::array{"user.info.basic", "comment.list", "message.list.send", "video.list"}));
+  EXPECT_EQ(credentials["granted_scopes"], array_of(kTikTokScopes));
   EXPECT_NEAR(credentials["expires_in"].as_int64(), 86400, 1);
   EXPECT_GE(credentials["expires_at"].as_int64(), before + 86400);
   EXPECT_LE(credentials["expires_at"].as_int64(), unix_now() + 86400);
   EXPECT_GE(credentials["refresh_expires_at"].as_int64(), before + 365 * 86400);
   const std::string first_access = str(credentials["access_token"]);
 
+  // open_id is the business_id of every Business API call.
   Answer account = call(tiktok_, Operation::get_account, {{"credentials", credentials}});
   ASSERT_EQ(account.status, SPARKS_OK) << account.text;
   EXPECT_EQ(account.json(), parse_object(R"({"id":"open-creator","name":"Creator Studio",
-      "username":"creator.studio","type":"business","business_id":"biz-1"})"));
+      "username":"creator.studio","type":"business","business_id":"biz-1",
+      "unavailable":[]})"));
 
   // Refresh rotates both tokens and tells the lifecycle.
   Answer refreshed = call(tiktok_, Operation::refresh_token, {{"credentials", credentials}});
@@ -385,7 +489,7 @@ TEST_F(ConnectorsTest, TikTokExchangesRefreshesAndRevokes) {
   Answer reused =
       call(tiktok_, Operation::exchange_code, {{"code", code}, {"redirect_uri", kRedirect}});
   EXPECT_EQ(reused.status, SPARKS_ERR_UNAUTHORIZED);
-  EXPECT_NE(reused.text.find("invalid_grant"), std::string::npos) << reused.text;
+  EXPECT_NE(reused.text.find("40110"), std::string::npos) << reused.text;
 }
 
 TEST_F(ConnectorsTest, TikTokRejectedRefreshTokenIsUnauthorized) {
@@ -393,14 +497,15 @@ TEST_F(ConnectorsTest, TikTokRejectedRefreshTokenIsUnauthorized) {
   control("/sandbox/v1/faults", {{"kind", "refresh_rejected"}, {"account", "creator"}});
   Answer rejected = call(tiktok_, Operation::refresh_token, {{"credentials", credentials}});
   EXPECT_EQ(rejected.status, SPARKS_ERR_UNAUTHORIZED) << rejected.text;
-  EXPECT_NE(rejected.text.find("invalid_grant"), std::string::npos) << rejected.text;
+  EXPECT_NE(rejected.text.find("40107"), std::string::npos) << rejected.text;
   EXPECT_EQ(bridge_.triggers(), std::vector<std::string>{"refresh_token_rejected"});
 
   // A transient failure is not a rejection.
   bridge_.clear();
   request("DELETE", "/sandbox/v1/faults");
-  control("/sandbox/v1/faults",
-          {{"kind", "http_error"}, {"path", "/v2/oauth/token/"}, {"status", 503}});
+  control("/sandbox/v1/faults", {{"kind", "http_error"},
+                                 {"path", "/open_api/v1.3/tt_user/oauth2/refresh_token/"},
+                                 {"status", 503}});
   Answer failed = call(tiktok_, Operation::refresh_token, {{"credentials", credentials}});
   EXPECT_EQ(failed.status, SPARKS_ERR_UNAVAILABLE) << failed.text;
   EXPECT_EQ(bridge_.triggers(), std::vector<std::string>{"token_refresh_failed"});
@@ -414,16 +519,28 @@ TEST_F(ConnectorsTest, TikTokPersonalAccountIsReportedAsPersonal) {
   EXPECT_EQ(a["type"], "personal");
   EXPECT_EQ(a["id"], "open-personal");
   EXPECT_TRUE(a["business_id"].is_null());
+
+  // What only business accounts get — comments, Business Messaging — the platform refuses (40014).
+  Answer comments = sync_every_comment(credentials);
+  EXPECT_NE(comments.status, SPARKS_OK);
+  EXPECT_NE(comments.text.find("40014"), std::string::npos) << comments.text;
+  const std::string conversation = person_writes("personal", "fan-6", "hi");
+  Answer dm = send_dm(credentials, conversation, "hello");
+  EXPECT_NE(dm.status, SPARKS_OK);
+  EXPECT_NE(dm.text.find("40014"), std::string::npos) << dm.text;
 }
 
 // ---- TikTok: webhooks ---------------------------------------------------------------------------
 
 TEST_F(ConnectorsTest, TikTokWebhooksVerifyAndNormalize) {
-  control("/sandbox/v1/comments",
-          {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-1"}, {"text", "price?"}});
+  auto posted = control(
+      "/sandbox/v1/comments",
+      {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-1"}, {"text", "price?"}});
+  const json::object& made = posted["comment"].as_object();
   auto delivered = platform_->inbox.wait_for("/webhooks/tiktok", 1);
   ASSERT_EQ(delivered.size(), 1u);
   const sparks::http::Request webhook = delivered[0];
+  EXPECT_EQ(event_of(webhook), "comment.update");
 
   // The signature, recomputed here with OpenSSL.
   const std::string header = webhook.headers.at("TikTok-Signature");
@@ -437,11 +554,16 @@ TEST_F(ConnectorsTest, TikTokWebhooksVerifyAndNormalize) {
   EXPECT_EQ(comment.trigger, "tiktok.comment");
   EXPECT_EQ(comment.account, "open-creator");
   json::object payload = parse_object(comment.payload_json);
+  // comment_id arrives as a JSON number; it becomes the id's text.
+  EXPECT_TRUE(content_of(webhook).at("comment_id").is_number());
+  EXPECT_EQ(payload["comment_id"], made.at("comment_id"));
   EXPECT_EQ(comment.id, "comment:" + str(payload["comment_id"]));
   EXPECT_EQ(payload["video_id"], "video-1");
   EXPECT_EQ(payload["text"], "price?");
-  EXPECT_EQ(payload["user"], "fan-1");
-  EXPECT_EQ(payload["username"], "fan-1");
+  // The person is the unique_identifier, the same across comments and messages; comment.update
+  // carries no handle.
+  EXPECT_EQ(payload["user"], made.at("unique_identifier"));
+  EXPECT_EQ(payload["username"], "");
   EXPECT_EQ(payload["parent_comment_id"], "");
   EXPECT_EQ(payload["is_live"], false);
 
@@ -459,11 +581,7 @@ TEST_F(ConnectorsTest, TikTokWebhooksVerifyAndNormalize) {
   // Correctly signed but sent 6 minutes ago (a replay): refused. 4 minutes: accepted.
   for (auto [age, expected] :
        {std::pair{360, SPARKS_ERR_BAD_SIGNATURE}, std::pair{240, SPARKS_OK}}) {
-    const std::string then = std::to_string(unix_now() - age);
-    sparks::http::Request replay = webhook;
-    replay.headers["TikTok-Signature"] =
-        "t=" + then + ",s=" + hmac_hex("sandbox-client-secret", then + "." + webhook.body);
-    Verified outcome = verify(tiktok_, replay);
+    Verified outcome = verify(tiktok_, signed_at(webhook, webhook.body, unix_now() - age));
     EXPECT_EQ(outcome.status, expected) << age << "s: " << outcome.error;
   }
 
@@ -477,28 +595,88 @@ TEST_F(ConnectorsTest, TikTokWebhooksVerifyAndNormalize) {
   EXPECT_NE(doc.error.find("does not match"), std::string::npos) << doc.error;
 }
 
+// comment.update starts a flow for a new comment or reply only: an edit, a deletion or a visibility
+// change is acknowledged and gives no event.
+TEST_F(ConnectorsTest, TikTokCommentEditsDeletionsAndVisibilityChangesGiveNoEvent) {
+  auto posted = control(
+      "/sandbox/v1/comments",
+      {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-1"}, {"text", "nice"}});
+  const std::string id = str(posted["comment"].as_object()["comment_id"]);
+  control("/sandbox/v1/comments", {{"account", "creator"},
+                                   {"video_id", "video-1"},
+                                   {"user", "fan-2"},
+                                   {"text", "agreed"},
+                                   {"parent_comment_id", id}});
+  const std::string target = "/sandbox/v1/comments/" + id;
+  const sparks::http::Headers json_type{{"Content-Type", "application/json"}};
+  EXPECT_EQ(request("PATCH", target, R"({"text":"nice!"})", json_type).status, 200);
+  for (const char* visibility : {"hidden", "friends_only", "public"})
+    control(target + "/visibility", {{"visibility", visibility}}, 200);
+  EXPECT_EQ(request("DELETE", target).status, 200);
+
+  auto delivered = platform_->inbox.wait_for("/webhooks/tiktok", 7);
+  ASSERT_EQ(delivered.size(), 7u);
+  std::map<std::string, std::vector<std::string>> triggers_by_action;
+  std::vector<std::string> parents;  // of each event
+  for (const auto& webhook : delivered) {
+    Verified verdict = verify(tiktok_, webhook);
+    ASSERT_EQ(verdict.status, SPARKS_OK) << verdict.error;
+    const std::string action = str(content_of(webhook).at("comment_action"));
+    auto& triggers = triggers_by_action[action];
+    for (const auto& e : verdict.events) {
+      triggers.push_back(e.trigger);
+      parents.push_back(str(parse_object(e.payload_json)["parent_comment_id"]));
+    }
+  }
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(triggers_by_action["insert"], (Names{"tiktok.comment", "tiktok.comment"}));
+  // The reply names the comment it answers (a number on the wire, text here).
+  std::sort(parents.begin(), parents.end());
+  EXPECT_EQ(parents, (Names{"", id}));
+  for (const char* action :
+       {"edit", "set_to_hidden", "set_to_friends_only", "set_to_public", "delete"}) {
+    ASSERT_TRUE(triggers_by_action.contains(action)) << action;
+    EXPECT_TRUE(triggers_by_action[action].empty()) << action;
+  }
+}
+
 TEST_F(ConnectorsTest, TikTokDmAndRevocationWebhooksAndDuplicatesKeepTheirId) {
   control("/sandbox/v1/messages", {{"account", "creator"}, {"user", "fan-2"}, {"text", "hi!"}});
   auto dm = platform_->inbox.wait_for("/webhooks/tiktok", 1);
   ASSERT_EQ(dm.size(), 1u);
+  EXPECT_EQ(event_of(dm[0]), "im_receive_msg");
   Verified message = verify(tiktok_, dm[0]);
   ASSERT_EQ(message.status, SPARKS_OK) << message.error;
   ASSERT_EQ(message.events.size(), 1u);
   EXPECT_EQ(message.events[0].trigger, "tiktok.dm");
   json::object payload = parse_object(message.events[0].payload_json);
-  EXPECT_EQ(payload["user"], "fan-2");
+  const json::object content = content_of(dm[0]);
+  EXPECT_EQ(payload["user"], content.at("unique_identifier"));
   EXPECT_EQ(payload["text"], "hi!");
   EXPECT_FALSE(str(payload["conversation_id"]).empty());
+  EXPECT_EQ(payload["conversation_id"], content.at("conversation_id"));
   EXPECT_EQ(message.events[0].id, "message:" + str(payload["message_id"]));
 
-  // The sandbox sends the next webhook twice: both verify, with the same event id.
+  // The account's own message, as TikTok echoes it (from the business, to the person): inbound
+  // only, so no event.
+  json::object outbound = content;
+  outbound["from_user"] = content.at("to_user");
+  outbound["to_user"] = content.at("from_user");
+  json::object envelope = parse_object(dm[0].body);
+  envelope["content"] = json::serialize(outbound);
+  Verified echo = verify(tiktok_, signed_at(dm[0], json::serialize(envelope), unix_now()));
+  ASSERT_EQ(echo.status, SPARKS_OK) << echo.error;
+  EXPECT_TRUE(echo.events.empty());
+
+  // The sandbox sends the next webhook twice: both verify, with the same event id. Deliveries run
+  // concurrently, so webhooks are told apart by their event, not their order.
   control("/sandbox/v1/faults", {{"kind", "webhook_duplicate"}});
   control("/sandbox/v1/comments",
-          {{"account", "creator"}, {"video_id", "video-2"}, {"user", "fan-3"}, {"text", "link?"}});
-  auto twice = platform_->inbox.wait_for("/webhooks/tiktok", 3);
-  ASSERT_EQ(twice.size(), 3u);
-  Verified first = verify(tiktok_, twice[1]);
-  Verified second = verify(tiktok_, twice[2]);
+          {{"account", "creator"}, {"video_id", "video-2"}, {"user", "fan-3"}, {"text", "nice!"}});
+  auto twice = with_event(platform_->inbox.wait_for("/webhooks/tiktok", 3), "comment.update");
+  ASSERT_EQ(twice.size(), 2u);
+  Verified first = verify(tiktok_, twice[0]);
+  Verified second = verify(tiktok_, twice[1]);
   ASSERT_EQ(first.status, SPARKS_OK) << first.error;
   ASSERT_EQ(second.status, SPARKS_OK) << second.error;
   ASSERT_EQ(first.events.size(), 1u);
@@ -507,80 +685,170 @@ TEST_F(ConnectorsTest, TikTokDmAndRevocationWebhooksAndDuplicatesKeepTheirId) {
 
   // The creator removes the app.
   control("/sandbox/v1/revoke", {{"account", "creator"}}, 200);
-  auto revoked = platform_->inbox.wait_for("/webhooks/tiktok", 4);
-  ASSERT_EQ(revoked.size(), 4u);
-  Verified removal = verify(tiktok_, revoked[3]);
+  auto revoked =
+      with_event(platform_->inbox.wait_for("/webhooks/tiktok", 4), "authorization.removed");
+  ASSERT_EQ(revoked.size(), 1u);
+  Verified removal = verify(tiktok_, revoked[0]);
   ASSERT_EQ(removal.status, SPARKS_OK) << removal.error;
   ASSERT_EQ(removal.events.size(), 1u);
   EXPECT_EQ(removal.events[0].trigger, "authorization_removed");
   EXPECT_EQ(removal.events[0].account, "open-creator");
   EXPECT_TRUE(removal.events[0].id.starts_with("authorization_removed:"));
   // Re-signed later (as a redelivery would be), the same body keeps its id.
-  sparks::http::Request again = revoked[3];
-  const std::string t = std::to_string(unix_now());
-  again.headers["TikTok-Signature"] =
-      "t=" + t + ",s=" + hmac_hex("sandbox-client-secret", t + "." + again.body);
-  Verified redelivered = verify(tiktok_, again);
+  Verified redelivered = verify(tiktok_, signed_at(revoked[0], revoked[0].body, unix_now()));
   ASSERT_EQ(redelivered.events.size(), 1u);
   EXPECT_EQ(redelivered.events[0].id, removal.events[0].id);
 }
 
 // ---- TikTok: actions and sync -------------------------------------------------------------------
 
+// A business may not start a conversation: it writes after the person did, up to 10 messages in
+// the 48 hours after the person's last message (docs/sandbox.md, "Messaging rules").
 TEST_F(ConnectorsTest, TikTokDmFollowsTheTenMessageAnd48HourRules) {
   json::object credentials = connect_tiktok("creator");
-  // No conversation yet: the user has not commented or written.
-  Answer early = send_dm(credentials, "fan-9", "hello");
-  EXPECT_EQ(early.status, SPARKS_ERR_FORBIDDEN);
-  EXPECT_NE(early.text.find("40060"), std::string::npos) << early.text;
-
-  auto opened = control(
+  // A comment opens no conversation; there is none to write in yet.
+  auto commented = control(
       "/sandbox/v1/comments",
-      {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-9"}, {"text", "price?"}});
-  const std::string conversation = str(opened["comment"].as_object()["conversation_id"]);
+      {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-9"}, {"text", "nice video"}});
+  EXPECT_FALSE(commented["comment"].as_object().contains("conversation_id"));
+  Answer early = send_dm(credentials, "conv-nobody-opened", "hello");
+  EXPECT_EQ(early.status, SPARKS_ERR_FORBIDDEN);
+  EXPECT_NE(early.text.find("40003"), std::string::npos) << early.text;
+
+  const std::string conversation = person_writes("creator", "fan-9", "hi, question");
   for (int i = 1; i <= 10; ++i) {
-    Answer sent =
-        send_dm(credentials, i % 2 == 0 ? conversation : "fan-9", "message " + std::to_string(i));
+    Answer sent = send_dm(credentials, conversation, "message " + std::to_string(i));
     ASSERT_EQ(sent.status, SPARKS_OK) << i << ": " << sent.text;
     EXPECT_FALSE(str(sent.json()["message_id"]).empty());
     EXPECT_EQ(str(sent.json()["conversation_id"]), conversation);
   }
-  Answer eleventh = send_dm(credentials, "fan-9", "message 11");
+  Answer eleventh = send_dm(credentials, conversation, "message 11");
   EXPECT_EQ(eleventh.status, SPARKS_ERR_FORBIDDEN);
-  EXPECT_NE(eleventh.text.find("40062"), std::string::npos) << eleventh.text;
+  EXPECT_NE(eleventh.text.find("40003"), std::string::npos) << eleventh.text;
   EXPECT_NE(eleventh.text.find("10 messages"), std::string::npos) << eleventh.text;
 
-  // The user writes again: the count starts over.
-  control("/sandbox/v1/messages", {{"account", "creator"}, {"user", "fan-9"}, {"text", "ok"}});
-  EXPECT_EQ(send_dm(credentials, "fan-9", "thanks").status, SPARKS_OK);
+  // The person writes again: the count starts over.
+  EXPECT_EQ(person_writes("creator", "fan-9", "ok"), conversation);
+  EXPECT_EQ(send_dm(credentials, conversation, "thanks").status, SPARKS_OK);
   auto sent = parse_object(request("GET", "/sandbox/v1/sent-messages?account=creator").body);
   EXPECT_EQ(sent["messages"].as_array().size(), 11u);
 
   // 48 hours later the window is closed (the access token has expired too: refresh first).
   control("/sandbox/v1/clock", {{"advance_seconds", 48 * 3600 + 60}}, 200);
-  EXPECT_EQ(send_dm(credentials, "fan-9", "late").status, SPARKS_ERR_UNAUTHORIZED);
+  EXPECT_EQ(send_dm(credentials, conversation, "late").status, SPARKS_ERR_UNAUTHORIZED);
   Answer refreshed = call(tiktok_, Operation::refresh_token, {{"credentials", credentials}});
   ASSERT_EQ(refreshed.status, SPARKS_OK) << refreshed.text;
-  Answer late = send_dm(refreshed.json(), "fan-9", "late");
+  Answer late = send_dm(refreshed.json(), conversation, "late");
   EXPECT_EQ(late.status, SPARKS_ERR_FORBIDDEN);
-  EXPECT_NE(late.text.find("40061"), std::string::npos) << late.text;
+  EXPECT_NE(late.text.find("40003"), std::string::npos) << late.text;
+  EXPECT_NE(late.text.find("48 hours"), std::string::npos) << late.text;
 }
 
+// Comment-to-Message: TikTok sends a comment it judges high-intent as its own event, and the
+// account may answer it by one DM (reply_to_comment_id). It is offered in Thailand, where
+// `creator` is registered; connecting switches it on.
+TEST_F(ConnectorsTest, TikTokCommentToMessageAnswersAHighIntentCommentOnce) {
+  json::object credentials = connect_tiktok("creator");
+  Answer account = call(tiktok_, Operation::get_account, {{"credentials", credentials}});
+  ASSERT_EQ(account.status, SPARKS_OK) << account.text;
+  EXPECT_TRUE(account.json()["unavailable"].as_array().empty()) << account.text;
+
+  auto asked = control(
+      "/sandbox/v1/comments",
+      {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-7"}, {"text", "price?"}});
+  const json::object& comment = asked["comment"].as_object();
+  EXPECT_EQ(comment.at("high_intent_event"), true);
+  const std::string comment_id = str(comment.at("comment_id"));
+  auto high_intent = with_event(platform_->inbox.wait_for("/webhooks/tiktok", 2),
+                                "im_receive_high_intent_comment");
+  ASSERT_EQ(high_intent.size(), 1u);
+  Verified verdict = verify(tiktok_, high_intent[0]);
+  ASSERT_EQ(verdict.status, SPARKS_OK) << verdict.error;
+  ASSERT_EQ(verdict.events.size(), 1u);
+  EXPECT_EQ(verdict.events[0].trigger, "tiktok.high_intent_comment");
+  EXPECT_EQ(verdict.events[0].id, "high_intent_comment:" + comment_id);
+  json::object payload = parse_object(verdict.events[0].payload_json);
+  EXPECT_EQ(str(payload["comment_id"]), comment_id);
+  EXPECT_EQ(payload["text"], "price?");
+  EXPECT_EQ(payload["user"], comment.at("unique_identifier"));
+
+  Answer reply = reply_by_dm(credentials, comment_id, "It is 39.99: code SPK-1A2B3C");
+  ASSERT_EQ(reply.status, SPARKS_OK) << reply.text;
+  EXPECT_FALSE(str(reply.json()["message_id"]).empty());
+  auto sent = parse_object(request("GET", "/sandbox/v1/sent-messages?account=creator").body);
+  ASSERT_EQ(sent["messages"].as_array().size(), 1u);
+  const json::object& dm = sent["messages"].as_array()[0].as_object();
+  EXPECT_EQ(dm.at("recipient_type"), "COMMENT");
+  EXPECT_EQ(str(dm.at("recipient")), comment_id);
+  EXPECT_EQ(dm.at("user"), "fan-7");
+
+  // Once per comment.
+  Answer again = reply_by_dm(credentials, comment_id, "Still there?");
+  EXPECT_EQ(again.status, SPARKS_ERR_FORBIDDEN);
+  EXPECT_NE(again.text.find("40003"), std::string::npos) << again.text;
+  EXPECT_NE(again.text.find("already replied"), std::string::npos) << again.text;
+  // The reply opens no window: the person has not written.
+  Answer follow_up = send_dm(credentials, str(reply.json()["conversation_id"]), "More news");
+  EXPECT_EQ(follow_up.status, SPARKS_ERR_FORBIDDEN);
+  EXPECT_NE(follow_up.text.find("40003"), std::string::npos) << follow_up.text;
+
+  // A comment TikTok does not judge high-intent grants no DM.
+  auto plain = control(
+      "/sandbox/v1/comments",
+      {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-8"}, {"text", "nice video"}});
+  EXPECT_EQ(plain["comment"].as_object()["high_intent"], false);
+  Answer unasked =
+      reply_by_dm(credentials, str(plain["comment"].as_object()["comment_id"]), "Hello");
+  EXPECT_EQ(unasked.status, SPARKS_ERR_FORBIDDEN);
+  EXPECT_NE(unasked.text.find("not a high-intent comment"), std::string::npos) << unasked.text;
+
+  // One way or the other, not both.
+  Answer both =
+      call(tiktok_, Operation::execute_action,
+           {{"credentials", credentials},
+            {"action", "tiktok.send_dm"},
+            {"params",
+             {{"conversation_id", "conv-1"}, {"reply_to_comment_id", comment_id}, {"text", "x"}}}});
+  EXPECT_EQ(both.status, SPARKS_ERR_INVALID_ARGUMENT) << both.text;
+}
+
+// TikTok does not offer Business Messaging to accounts registered in the EEA, Switzerland or the
+// UK: `creator-eu` (Germany) is told so at connect, and a DM is refused even after the person
+// wrote.
+TEST_F(ConnectorsTest, TikTokEuAccountIsRefusedMessagingAndTheAccountSaysWhy) {
+  json::object credentials = connect_tiktok("creator-eu");
+  Answer account = call(tiktok_, Operation::get_account, {{"credentials", credentials}});
+  ASSERT_EQ(account.status, SPARKS_OK) << account.text;
+  const json::array unavailable = account.json()["unavailable"].as_array();
+  ASSERT_EQ(unavailable.size(), 1u) << account.text;
+  EXPECT_EQ(unavailable[0].at("action"), "tiktok.send_dm");
+  EXPECT_NE(str(unavailable[0].at("reason")).find("EEA"), std::string::npos) << account.text;
+
+  const std::string conversation = person_writes("creator-eu", "fan-4", "Hallo!");
+  Answer dm = send_dm(credentials, conversation, "Danke!");
+  EXPECT_EQ(dm.status, SPARKS_ERR_FORBIDDEN);
+  EXPECT_NE(dm.text.find("40001"), std::string::npos) << dm.text;
+  auto sent = parse_object(request("GET", "/sandbox/v1/sent-messages?account=creator-eu").body);
+  EXPECT_TRUE(sent["messages"].as_array().empty());
+}
+
+// The platform throttles with HTTP 200 and code 40100, no Retry-After (injected here: the host
+// keeps the plugin under the real limits by itself).
 TEST_F(ConnectorsTest, TikTokRateLimitThenSuccessAfterBackOff) {
   json::object credentials = connect_tiktok("creator");
-  control("/sandbox/v1/messages", {{"account", "creator"}, {"user", "fan-5"}, {"text", "hey"}});
+  const std::string conversation = person_writes("creator", "fan-5", "hey");
   control("/sandbox/v1/faults", {{"kind", "http_error"},
                                  {"path", "/open_api/v1.3/business/message/send/"},
                                  {"status", 429},
                                  {"count", 2}});
-  // The engine's retry policy is not here yet: back off by hand, a bounded number of times.
+  // The engine's retry policy is not here: back off by hand, a bounded number of times.
   std::vector<sparks_status_t> outcomes;
   auto delay = 50ms;
   for (int attempt = 0; attempt < 5; ++attempt) {
-    Answer answer = send_dm(credentials, "fan-5", "hello again");
+    Answer answer = send_dm(credentials, conversation, "hello again");
     outcomes.push_back(answer.status);
     if (answer.status == SPARKS_OK) break;
-    EXPECT_NE(answer.text.find("429"), std::string::npos) << answer.text;
+    EXPECT_NE(answer.text.find("40100"), std::string::npos) << answer.text;
     std::this_thread::sleep_for(delay);
     delay *= 2;
   }
@@ -595,20 +863,23 @@ TEST_F(ConnectorsTest, TikTokRateLimitThenSuccessAfterBackOff) {
                                  {"status", 503},
                                  {"count", 4}});
   for (int i = 0; i < 4; ++i)
-    EXPECT_EQ(send_dm(credentials, "fan-5", "down").status, SPARKS_ERR_UNAVAILABLE) << i;
+    EXPECT_EQ(send_dm(credentials, conversation, "down").status, SPARKS_ERR_UNAVAILABLE) << i;
   EXPECT_EQ(bridge_.triggers(), std::vector<std::string>{"platform_unavailable"});
-  EXPECT_EQ(send_dm(credentials, "fan-5", "up").status, SPARKS_OK);
+  EXPECT_EQ(send_dm(credentials, conversation, "up").status, SPARKS_OK);
   EXPECT_EQ(bridge_.triggers(),
             (std::vector<std::string>{"platform_unavailable", "platform_recovered"}));
 }
 
+// Comments are listed per video (comment/list needs a video_id): the comment sync walks the
+// account's videos, one video per page.
 TEST_F(ConnectorsTest, TikTokSyncsPostsAndComments) {
   json::object credentials = connect_tiktok("creator");
   Answer posts = call(tiktok_, Operation::sync, {{"credentials", credentials}, {"what", "posts"}});
   ASSERT_EQ(posts.status, SPARKS_OK) << posts.text;
   json::object page = posts.json();
-  ASSERT_EQ(page["items"].as_array().size(), 3u);
-  EXPECT_EQ(page["items"].as_array()[0].as_object()["id"], "video-1");
+  std::vector<std::string> videos;
+  for (const auto& item : page["items"].as_array()) videos.push_back(str(item.at("id")));
+  EXPECT_EQ(videos, (std::vector<std::string>{"video-3", "video-2", "video-1"})) << "newest first";
   EXPECT_FALSE(page.contains("next_cursor"));
 
   for (int i = 0; i < 3; ++i)
@@ -616,35 +887,72 @@ TEST_F(ConnectorsTest, TikTokSyncsPostsAndComments) {
                                      {"video_id", "video-2"},
                                      {"user", "fan-" + std::to_string(i)},
                                      {"text", "comment " + std::to_string(i)}});
-  Answer comments =
-      call(tiktok_, Operation::sync, {{"credentials", credentials}, {"what", "comments"}});
+  std::vector<std::size_t> page_sizes;
+  Answer comments = sync_every_comment(credentials, &page_sizes);
   ASSERT_EQ(comments.status, SPARKS_OK) << comments.text;
-  ASSERT_EQ(comments.json()["items"].as_array().size(), 3u);
-  EXPECT_EQ(comments.json()["items"].as_array()[2].as_object()["text"], "comment 2");
+  EXPECT_EQ(page_sizes, (std::vector<std::size_t>{0, 3, 0})) << "video-3, video-2, video-1";
+  const json::array items = comments.json()["items"].as_array();
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[2].at("text"), "comment 2");
+  EXPECT_EQ(items[2].at("video_id"), "video-2");
+  EXPECT_EQ(items[2].at("username"), "fan-2");
 
-  // Without video.list the post list is refused: a missing scope.
+  // The platform refuses comment/list without a video_id.
+  auto unnamed = request("GET",
+                         "/open_api/v1.3/business/comment/list/?business_id=open-creator"
+                         "&max_count=30",
+                         {}, {{"Access-Token", str(credentials["access_token"])}});
+  EXPECT_EQ(unnamed.status, 200);
+  EXPECT_EQ(parse_object(unnamed.body)["code"], 40002) << unnamed.body;
+
+  // Without video.list the post list is refused, and so is the comment sync that walks it.
   json::object partial = connect_tiktok("creator", {"user.info.basic", "comment.list"});
   Answer refused = call(tiktok_, Operation::sync, {{"credentials", partial}, {"what", "posts"}});
   EXPECT_EQ(refused.status, SPARKS_ERR_FORBIDDEN) << refused.text;
+  Answer no_walk = call(tiktok_, Operation::sync, {{"credentials", partial}, {"what", "comments"}});
+  EXPECT_EQ(no_walk.status, SPARKS_ERR_FORBIDDEN) << no_walk.text;
   Answer unknown = call(tiktok_, Operation::sync, {{"credentials", credentials}, {"what", "x"}});
   EXPECT_EQ(unknown.status, SPARKS_ERR_INVALID_ARGUMENT);
 }
 
-TEST_F(ConnectorsTest, TikTokReplyCommentIsUnsupportedWhereThePlatformOffersNoEndpoint) {
+// comment/reply/create answers a comment publicly (scope comment.list.manage); the sandbox
+// records the reply.
+TEST_F(ConnectorsTest, TikTokReplyCommentAnswersPubliclyAndTheSandboxRecordsIt) {
   json::object credentials = connect_tiktok("creator");
-  Answer reply =
-      call(tiktok_, Operation::execute_action,
-           {{"credentials", credentials},
-            {"action", "tiktok.reply_comment"},
-            {"params", {{"comment_id", "c-1"}, {"video_id", "video-1"}, {"text", "hi"}}}});
-  EXPECT_EQ(reply.status, SPARKS_ERR_UNSUPPORTED) << reply.text;
-  EXPECT_NE(reply.text.find("comment reply endpoint"), std::string::npos) << reply.text;
+  auto posted = control(
+      "/sandbox/v1/comments",
+      {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-1"}, {"text", "love it"}});
+  const std::string comment_id = str(posted["comment"].as_object()["comment_id"]);
+  Answer reply = reply_comment(credentials, comment_id, "Thank you!");
+  ASSERT_EQ(reply.status, SPARKS_OK) << reply.text;
+  const std::string reply_id = str(reply.json()["comment_id"]);
+  EXPECT_FALSE(reply_id.empty());
+  EXPECT_NE(reply_id, comment_id);
+  auto replies = parse_object(request("GET", "/sandbox/v1/comment-replies?account=creator").body);
+  ASSERT_EQ(replies["replies"].as_array().size(), 1u);
+  const json::object& recorded = replies["replies"].as_array()[0].as_object();
+  EXPECT_EQ(str(recorded.at("comment_id")), reply_id);
+  EXPECT_EQ(str(recorded.at("parent_comment_id")), comment_id);
+  EXPECT_EQ(recorded.at("video_id"), "video-1");
+  EXPECT_EQ(recorded.at("text"), "Thank you!");
+
+  // Refused before any call: over 1,200 characters.
+  EXPECT_EQ(reply_comment(credentials, comment_id, std::string(1201, 'a')).status,
+            SPARKS_ERR_INVALID_ARGUMENT);
+  // Without comment.list.manage the platform refuses, naming the scope.
+  json::object partial =
+      connect_tiktok("creator", {"user.account.type", "user.info.basic", "video.list",
+                                 "comment.list", "message.list.read", "message.list.send"});
+  Answer unscoped = reply_comment(partial, comment_id, "Thanks");
+  EXPECT_EQ(unscoped.status, SPARKS_ERR_FORBIDDEN) << unscoped.text;
+  EXPECT_NE(unscoped.text.find("comment.list.manage"), std::string::npos) << unscoped.text;
+
   EXPECT_EQ(
       call(tiktok_, Operation::execute_action,
            {{"credentials", credentials}, {"action", "tiktok.nope"}, {"params", {{"text", "x"}}}})
           .status,
       SPARKS_ERR_NOT_FOUND);
-  EXPECT_EQ(send_dm(credentials, "fan-1", "").status, SPARKS_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(send_dm(credentials, "conv-1", "").status, SPARKS_ERR_INVALID_ARGUMENT);
 }
 
 TEST_F(ConnectorsTest, ConfigurationWithoutAKeyIsRefusedByName) {
@@ -887,7 +1195,14 @@ TEST_F(ConnectorsTest, DescriptorsSayWhatTheirTriggersActionsAndSyncsMean) {
                                                  "comment.video_id=video_id"}));
   EXPECT_EQ(t.actions[0].name, "tiktok.send_dm");
   EXPECT_EQ(t.actions[0].kind, "message");
-  EXPECT_EQ(t.actions[0].params[1].default_value, "{{contact.user}}");
+  // A DM goes only where the platform allows one: the engine fills the conversation the person
+  // opened, or the comment a high-intent trigger grants one reply to.
+  EXPECT_EQ(t.actions[0].window.hours, 48u);
+  EXPECT_EQ(t.actions[0].window.messages, 10u);
+  EXPECT_EQ(t.actions[0].window.conversation_param, "conversation_id");
+  EXPECT_EQ(t.actions[0].window.reply_param, "reply_to_comment_id");
+  EXPECT_EQ(t.triggers[0].reply_field, "");
+  EXPECT_EQ(t.triggers[1].reply_field, "comment_id");
   EXPECT_EQ(t.actions[1].name, "tiktok.reply_comment");
   EXPECT_EQ(t.actions[1].answers, "comment");
   EXPECT_EQ(t.actions[1].params[0].default_value, "{{comment.id}}");
@@ -895,6 +1210,15 @@ TEST_F(ConnectorsTest, DescriptorsSayWhatTheirTriggersActionsAndSyncsMean) {
   ASSERT_EQ(t.syncs.size(), 2u);
   EXPECT_EQ(t.sync_of_kind("posts")->scope, "video.list");
   EXPECT_EQ(t.sync_of_kind("comments")->scope, "comment.list");
+  // The basic tier's limits, which the host keeps the plugin under.
+  ASSERT_EQ(t.rate_limits.size(), 2u);
+  EXPECT_TRUE(t.rate_limits[0].per_account);
+  EXPECT_TRUE(t.rate_limits[0].per_endpoint);
+  EXPECT_EQ(t.rate_limits[0].requests, 40u);
+  EXPECT_EQ(t.rate_limits[0].window_seconds, 60u);
+  EXPECT_EQ(t.rate_limits[0].path_prefix, "/open_api/v1.3/business/");
+  EXPECT_FALSE(t.rate_limits[1].per_account);
+  EXPECT_EQ(t.rate_limits[1].requests, 600u);
 
   const auto& s = shop_->descriptor();
   EXPECT_EQ(s.triggers[0].kind, "order");
@@ -910,8 +1234,7 @@ TEST_F(ConnectorsTest, TikTokCommentsCarryTheIdTheEngineReads) {
   json::object credentials = connect_tiktok("creator");
   control("/sandbox/v1/comments",
           {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-1"}, {"text", "hi"}});
-  Answer comments =
-      call(tiktok_, Operation::sync, {{"credentials", credentials}, {"what", "comments"}});
+  Answer comments = sync_every_comment(credentials);
   ASSERT_EQ(comments.status, SPARKS_OK) << comments.text;
   const json::object comment = comments.json()["items"].as_array().at(0).as_object();
   EXPECT_FALSE(str(comment.at("id")).empty());

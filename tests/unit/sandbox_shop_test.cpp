@@ -254,8 +254,9 @@ TEST_F(SandboxShopTest, UpdateShopWebhookRedirectsTheShopsWebhooks) {
   EXPECT_EQ(delivery["event"], "ORDER_STATUS_CHANGE");
 }
 
-// The DM is sent by the TikTok side as a connector would (consent, token, message/send); the order
-// placed through it carries the DM's code in buyer_message and the Shop's buyer, not the DM's user.
+// The DM is sent by the TikTok side as a connector would (consent, token, message/send in the
+// conversation the person opened by writing first, docs/sandbox.md); the order placed through it
+// carries the DM's code in buyer_message and the Shop's buyer, not the DM's user.
 TEST_F(SandboxShopTest, AnOrderThroughADmCarriesOnlyWhatTheBuyerCopiesIntoTheNote) {
   auto page = request("POST", "/v2/auth/authorize/",
                       sparks::http::encode_form({{"client_key", "sandbox-client-key"},
@@ -267,25 +268,29 @@ TEST_F(SandboxShopTest, AnOrderThroughADmCarriesOnlyWhatTheBuyerCopiesIntoTheNot
                       {{"Content-Type", "application/x-www-form-urlencoded"}});
   ASSERT_EQ(page.status, 302) << page.body;
   auto token = parse_object(
-      request("POST", "/v2/oauth/token/",
-              sparks::http::encode_form(
-                  {{"client_key", "sandbox-client-key"},
-                   {"client_secret", "sandbox-client-secret"},
-                   {"code", sparks::http::field(redirect_query(page), "code").value_or("")},
-                   {"grant_type", "authorization_code"},
-                   {"redirect_uri", kRedirect}}),
-              {{"Content-Type", "application/x-www-form-urlencoded"}})
+      request("POST", "/open_api/v1.3/tt_user/oauth2/token/",
+              json::serialize(json::object{
+                  {"client_id", "sandbox-client-key"},
+                  {"client_secret", "sandbox-client-secret"},
+                  {"grant_type", "authorization_code"},
+                  {"auth_code", sparks::http::field(redirect_query(page), "code").value_or("")},
+                  {"redirect_uri", kRedirect}}),
+              {{"Content-Type", "application/json"}})
           .body);
-  control("/sandbox/v1/messages", {{"account", "creator"}, {"user", "fan-9"}, {"text", "price?"}});
+  const json::object grant = token["data"].as_object();
+  // The person writes first: a business may not start a conversation.
+  auto wrote = control("/sandbox/v1/messages",
+                       {{"account", "creator"}, {"user", "fan-9"}, {"text", "price?"}});
+  const std::string conversation = str(wrote["message"].as_object()["conversation_id"]);
   auto sent = parse_object(
       request(
           "POST", "/open_api/v1.3/business/message/send/",
-          json::serialize(json::object{{"business_id", "biz-1"},
+          json::serialize(json::object{{"business_id", grant.at("open_id")},
                                        {"recipient_type", "CONVERSATION"},
-                                       {"recipient", "fan-9"},
+                                       {"recipient", conversation},
                                        {"message_type", "TEXT"},
                                        {"text", {{"body", "Use code SPK-7Q2M9X at checkout!"}}}}),
-          {{"Access-Token", str(token["access_token"])}, {"Content-Type", "application/json"}})
+          {{"Access-Token", str(grant.at("access_token"))}, {"Content-Type", "application/json"}})
           .body);
   const std::string message_id = str(sent["data"].as_object()["message"].as_object()["message_id"]);
   ASSERT_FALSE(message_id.empty()) << json::serialize(sent);
