@@ -25,9 +25,15 @@ namespace json = boost::json;
 using sparks::testing::ChildProcess;
 
 const std::string kSparks = SPARKS_BINARY;
-const std::vector<std::string> kAllTikTok = {"user.info.basic", "comment.list", "message.list.send",
-                                             "video.list"};
-const std::vector<std::string> kAllShop = {"seller.authorization.info", "seller.order.info", "seller.product.basic"};
+const std::vector<std::string> kAllTikTok = {
+    "user.info.basic",     "user.account.type", "video.list",       "comment.list",
+    "comment.list.manage", "message.list.read", "message.list.send"};
+// Every scope but the one that sends DMs: the help page's "one scope unticked".
+const std::vector<std::string> kAllButDms = {"user.info.basic",     "user.account.type",
+                                             "video.list",          "comment.list",
+                                             "comment.list.manage", "message.list.read"};
+const std::vector<std::string> kAllShop = {"seller.authorization.info", "seller.order.info",
+                                           "seller.product.basic"};
 
 struct Answer {
   int status = 0;
@@ -190,7 +196,7 @@ TEST_F(HelpPageStory, ConnectVerifyAndDisconnect) {
   EXPECT_EQ(call("GET", api("/integrations"), "max-secret-key").status, 200);
 
   // One scope unticked: partially connected, the missing scope named with what it disables.
-  auto partial = connect("tiktok", "creator", {"user.info.basic", "comment.list", "video.list"});
+  auto partial = connect("tiktok", "creator", kAllButDms);
   ASSERT_EQ(partial.status, 200) << json::serialize(partial.body);
   EXPECT_EQ(partial.body.at("state").as_string(), "partial-scopes");
   auto c = card("tiktok");
@@ -311,24 +317,25 @@ TEST_F(HelpPageStory, ConnectVerifyAndDisconnect) {
   EXPECT_EQ(call("GET", serve_url_ + "/healthz").body.at("status").as_string(), "ok");
 }
 
-// Issue-6 story: a keyword comment gets exactly one DM even when its webhook is delivered twice; an
-// order from that fan is attributed to the flow with its revenue; partial scopes fire the trigger
-// and skip the DM with the scope named; a disconnect pauses the flow and comments meanwhile start
-// nothing; a reconnect resumes it.
+// Issue-6 story, under TikTok's messaging rules: a "price?" comment that TikTok judges high-intent
+// (Comment-to-Message, the creator's region has it) gets exactly one DM even when its webhooks are
+// delivered twice; the order placed through that DM brings its code back and is attributed to the
+// flow with its revenue; partial scopes fire the trigger and skip the DM with the scope named; a
+// disconnect pauses the flow and comments meanwhile start nothing; a reconnect resumes it.
 TEST_F(HelpPageStory, FlowsSendOneDmAndOrdersAreAttributed) {
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).body.at("state").as_string(), "connected");
   ASSERT_EQ(connect("tiktok_shop", "shop", kAllShop).body.at("state").as_string(), "connected");
   card_when("tiktok_shop", [](const json::object& c) { return !c.at("last_sync").is_null(); });
 
   const std::string flow =
-      "flow:\n  id: price-dm\n  name: Price DM\n  trigger: { on: tiktok.comment, keywords: [price] "
-      "}\n"
-      "  actions:\n    - tiktok.send_dm:\n        text: \"Hi {{contact.username}}! "
-      "{{product.title}}: {{product.price}} {{product.link}}\"\n"
+      "flow:\n  id: price-dm\n  name: Price DM\n"
+      "  trigger: { on: tiktok.high_intent_comment, keywords: [price] }\n"
+      "  actions:\n    - tiktok.send_dm:\n        text: \"Hi! "
+      "{{product.title}}: {{product.price}} {{product.link}} (code {{attribution.code}})\"\n"
       "        product: { seller_sku: LINEN-M }\n    - contact.tag: { add: asked-price }\n";
   const std::string fallback =
       "flow:\n  id: any-comment\n  name: Any comment\n  priority: 500\n  trigger: { on: "
-      "tiktok.comment }\n"
+      "tiktok.high_intent_comment }\n"
       "  actions:\n    - tiktok.send_dm: { text: \"Thanks for the comment!\" }\n";
   ASSERT_EQ(call("POST", api("/flows"), "olivia-secret-key", flow, "application/yaml").status, 201);
   ASSERT_EQ(call("POST", api("/flows"), "olivia-secret-key", fallback, "application/yaml").status,
@@ -338,11 +345,16 @@ TEST_F(HelpPageStory, FlowsSendOneDmAndOrdersAreAttributed) {
   EXPECT_TRUE(published.body.at("warnings").as_array().empty()) << json::serialize(published.body);
   ASSERT_EQ(call("POST", api("/flows/any-comment/publish"), "olivia-secret-key").status, 200);
 
-  auto sent_to = [&](const std::string& user) {
+  auto sent_objects_to = [&](const std::string& user) {
     auto sent = call("GET", sandbox_url_ + "/sandbox/v1/sent-messages?account=creator");
-    std::vector<std::string> texts;
+    std::vector<json::object> messages;
     for (const auto& m : sent.body.at("messages").as_array())
-      if (m.at("user").as_string() == user) texts.emplace_back(m.at("text").as_string());
+      if (m.at("user").as_string() == user) messages.push_back(m.as_object());
+    return messages;
+  };
+  auto sent_to = [&](const std::string& user) {
+    std::vector<std::string> texts;
+    for (const auto& m : sent_objects_to(user)) texts.emplace_back(m.at("text").as_string());
     return texts;
   };
   auto comment = [&](const std::string& user, const std::string& text) {
@@ -363,10 +375,10 @@ TEST_F(HelpPageStory, FlowsSendOneDmAndOrdersAreAttributed) {
     return at == std::string::npos ? -1 : std::stoi(metrics.substr(at + 31));
   };
 
-  // Delivered twice: one DM, from the first flow by priority; the other records that it was
-  // skipped.
+  // Both webhooks of the comment (comment.update, im_receive_high_intent_comment) delivered twice:
+  // one DM, from the first flow by priority; the other records that it was skipped.
   ASSERT_EQ(call("POST", sandbox_url_ + "/sandbox/v1/faults", "",
-                 R"({"kind":"webhook_duplicate","count":1})")
+                 R"({"kind":"webhook_duplicate","count":2})")
                 .status,
             201);
   ASSERT_EQ(comment("fan-1", "what's the price?"), 201);
@@ -380,7 +392,7 @@ TEST_F(HelpPageStory, FlowsSendOneDmAndOrdersAreAttributed) {
   ASSERT_NE(at, std::string::npos);
   EXPECT_GE(std::stoi(metrics.substr(at + 31)), 1)
       << "the second delivery reached the server and was dropped";
-  EXPECT_NE(dms[0].find("Hi fan-1! Linen Shirt"), std::string::npos) << dms[0];
+  EXPECT_NE(dms[0].find("Hi! Linen Shirt"), std::string::npos) << dms[0];
   EXPECT_NE(dms[0].find("39.99"), std::string::npos) << dms[0];
   auto analytics = call("GET", api("/analytics"), "olivia-secret-key").body;
   EXPECT_NE(json::serialize(analytics).find("\"skipped:another_flow_matched\":1"),
@@ -390,10 +402,16 @@ TEST_F(HelpPageStory, FlowsSendOneDmAndOrdersAreAttributed) {
   EXPECT_NE(json::serialize(contacts).find("asked-price"), std::string::npos)
       << json::serialize(contacts);
 
-  // fan-1 buys the shirt: attributed to price-dm, with its revenue.
+  // fan-1 buys the shirt through the DM — the Shop knows them as its own buyer, and their order
+  // note carries the DM's code back: attributed to price-dm, with its revenue.
+  const auto dm_id = std::string(sent_objects_to("fan-1").at(0).at("message_id").as_string());
   ASSERT_EQ(
       call("POST", sandbox_url_ + "/sandbox/v1/orders", "",
-           R"({"shop":"shop","buyer":"fan-1","items":[{"sku_id":"sku-1001-m","quantity":1}]})")
+           json::serialize(json::object{
+               {"shop", "shop"},
+               {"buyer", "shop-buyer-1"},
+               {"items", json::array{json::object{{"sku_id", "sku-1001-m"}, {"quantity", 1}}}},
+               {"from_message", dm_id}}))
           .status,
       201);
   json::value orders;
@@ -403,6 +421,7 @@ TEST_F(HelpPageStory, FlowsSendOneDmAndOrdersAreAttributed) {
            orders.at("orders").at(0).at("attributed").as_bool();
   });
   EXPECT_EQ(orders.at("orders").at(0).at("flow_id").as_string(), "price-dm");
+  EXPECT_EQ(orders.at("orders").at(0).at("attributed_by").as_string(), "dm_code");
   EXPECT_EQ(orders.at("orders").at(0).at("total").as_string(), "39.99");
   analytics = call("GET", api("/analytics"), "olivia-secret-key").body;
   const auto analytics_text = json::serialize(analytics);
@@ -410,9 +429,7 @@ TEST_F(HelpPageStory, FlowsSendOneDmAndOrdersAreAttributed) {
   EXPECT_NE(analytics_text.find("\"revenue_cents\":3999"), std::string::npos) << analytics_text;
 
   // Partial scopes: the comment trigger fires, the DM is skipped with the scope named.
-  ASSERT_EQ(connect("tiktok", "creator", {"user.info.basic", "comment.list", "video.list"})
-                .body.at("state")
-                .as_string(),
+  ASSERT_EQ(connect("tiktok", "creator", kAllButDms).body.at("state").as_string(),
             "partial-scopes");
   ASSERT_EQ(comment("fan-2", "price please"), 201);
   json::value inbox;
@@ -427,12 +444,18 @@ TEST_F(HelpPageStory, FlowsSendOneDmAndOrdersAreAttributed) {
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).body.at("state").as_string(), "connected");
   ASSERT_EQ(call("POST", api("/integrations/tiktok/disconnect"), "olivia-secret-key").status, 200);
   EXPECT_EQ(flow_status("price-dm"), "paused/tiktok");
-  ASSERT_EQ(comment("fan-3", "price?"), 201);
+  auto made = call(
+      "POST", sandbox_url_ + "/sandbox/v1/comments", "",
+      json::serialize(json::object{
+          {"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-3"}, {"text", "price?"}}));
+  ASSERT_EQ(made.status, 201);
   // The comment's author is recorded as a contact in the same write that settles the comment as
-  // not run: once fan-3 is a contact, the comment has been handled.
+  // not run: once fan-3 is a contact (under the id TikTok gives them), it has been handled.
+  const auto fan_3 =
+      "\"" + std::string(made.body.at("comment").at("unique_identifier").as_string()) + "\"";
   wait_until("the comment made while disconnected to be handled", [&] {
-    return json::serialize(call("GET", api("/contacts"), "olivia-secret-key").body)
-               .find("\"fan-3\"") != std::string::npos;
+    return json::serialize(call("GET", api("/contacts"), "olivia-secret-key").body).find(fan_3) !=
+           std::string::npos;
   });
   EXPECT_TRUE(sent_to("fan-3").empty());
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).body.at("state").as_string(), "connected");
