@@ -486,6 +486,22 @@ TEST_F(EngineConnectTest, ACallbackWaitingOnThePlatformWhenTheEngineStopsIsStill
   EXPECT_NE(card("tiktok").at("state").as_string(), "connected");
 }
 
+// TikTok Shop warns before an authorization lapses (webhook type 7): the card says so, with the
+// time, and the integration keeps working until then; a reconnect clears it.
+TEST_F(EngineConnectTest, AnExpiringShopAuthorizationPutsAnIssueOnTheCard) {
+  ASSERT_EQ(connect("tiktok_shop", "shop", kAllShop).value.at("state").as_string(), "connected");
+  control("/sandbox/v1/authorization-expiring", {{"account", "shop"}, {"expires_at", 1893456000}});
+  ASSERT_FALSE(deliver_webhook(0).error);
+  auto c = card_when("tiktok_shop",
+                     [&](const json::object& c) { return has_issue(c, "authorization_expiring"); });
+  EXPECT_EQ(c.at("state").as_string(), "connected");
+  EXPECT_NE(issue_message(c, "authorization_expiring").find("expires at 2030-01-01T00:00:00Z"),
+            std::string::npos)
+      << issue_message(c, "authorization_expiring");
+  ASSERT_EQ(connect("tiktok_shop", "shop", kAllShop).value.at("state").as_string(), "connected");
+  EXPECT_FALSE(has_issue(card("tiktok_shop"), "authorization_expiring"));
+}
+
 TEST_F(EngineConnectTest, ARejectedRefreshTokenDisconnectsWithAnIssue) {
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
   control("/sandbox/v1/faults", {{"kind", "refresh_rejected"}, {"account", "creator"}});

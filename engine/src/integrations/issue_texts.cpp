@@ -127,6 +127,17 @@ IssueToRaise reconnect_required(std::string_view platform_name) {
                "Integrations → " + std::string(platform_name) + " → Connect");
 }
 
+IssueToRaise authorization_expiring(std::string_view platform_name, std::string_view expires_at) {
+  const std::string name(platform_name);
+  return issue(kAuthorizationExpiring,
+               name + "'s authorization " +
+                   (expires_at.empty() ? std::string("expires soon")
+                                       : "expires at " + std::string(expires_at)) +
+                   "; an owner needs to reconnect before then, or automations that depend on it "
+                   "stop",
+               "Integrations → " + name + " → Connect");
+}
+
 IssueToRaise authorization_removed(std::string_view platform_name, std::string_view reason) {
   return issue(kAuthorizationRemoved,
                "Access was removed on " + std::string(platform_name) +

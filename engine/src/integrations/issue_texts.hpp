@@ -24,11 +24,12 @@ inline constexpr std::string_view kConsentDenied = "consent_denied";
 inline constexpr std::string_view kAuthorizationExpired = "authorization_expired";
 inline constexpr std::string_view kReconnectRequired = "reconnect_required";
 inline constexpr std::string_view kAuthorizationRemoved = "authorization_removed";
+inline constexpr std::string_view kAuthorizationExpiring = "authorization_expiring";
 
 // Issues that a successful connection makes obsolete.
 inline constexpr std::array kConnectionIssueCodes{
-    kMissingScopes,        kPersonalAccount,   kBusinessMismatch,    kConsentDenied,
-    kAuthorizationExpired, kReconnectRequired, kAuthorizationRemoved};
+    kMissingScopes,        kPersonalAccount,   kBusinessMismatch,     kConsentDenied,
+    kAuthorizationExpired, kReconnectRequired, kAuthorizationRemoved, kAuthorizationExpiring};
 
 // `effects`: one line per missing scope saying what it disables (see scope_effect); when empty,
 // the scopes are named alone.
@@ -48,5 +49,7 @@ IssueToRaise consent_denied(std::string_view platform_name, std::string_view des
 IssueToRaise authorization_expired(std::string_view platform_name);
 IssueToRaise reconnect_required(std::string_view platform_name);
 IssueToRaise authorization_removed(std::string_view platform_name, std::string_view reason);
+// The platform warned that access lapses at `expires_at` (RFC 3339, empty when it did not say).
+IssueToRaise authorization_expiring(std::string_view platform_name, std::string_view expires_at);
 
 }  // namespace sparks::runtime::issue_texts

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "integrations/card.hpp"
 #include "integrations/issue_texts.hpp"
 #include "integrations/transition_context.hpp"
 
@@ -139,6 +140,13 @@ const lifecycle::Registry& lifecycle_registry() {
     });
     r.add_action("raise_reconnect_issue", [](const lifecycle::Firing& f) {
       raise(f, issue_texts::reconnect_required(ctx(f).platform_name));
+    });
+    r.add_action("raise_authorization_expiring_issue", [](const lifecycle::Firing& f) {
+      const auto* at = ctx(f).payload.if_contains("expires_at");
+      const auto seconds = at && at->is_int64() ? at->get_int64() : 0;
+      raise(f, issue_texts::authorization_expiring(
+                   ctx(f).platform_name,
+                   seconds > 0 ? rfc3339(Clock::time_point(std::chrono::seconds(seconds))) : ""));
     });
     r.add_action("raise_authorization_removed_issue", [](const lifecycle::Firing& f) {
       raise(f, issue_texts::authorization_removed(ctx(f).platform_name,
