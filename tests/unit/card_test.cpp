@@ -120,6 +120,26 @@ TEST(Card, ActivitySeenBySyncButNotByWebhookStartsTheWait) {
   EXPECT_TRUE(has_issue(make_card(facts, t0 + 30min), "webhook_waiting"));
 }
 
+TEST(Card, WhatThePlatformWillNotDoForTheAccountIsAnIssueWithItsReason) {
+  auto facts = connected();
+  facts.account = boost::json::object{
+      {"id", "creator-eu"},
+      {"type", "business"},
+      {"region", "DE"},
+      {"unavailable",
+       boost::json::array{boost::json::object{
+           {"action", "tiktok.send_dm"},
+           {"reason",
+            "TikTok does not offer Business Messaging to accounts registered in the EEA, "
+            "Switzerland or the UK"}}}}};
+  const auto card = make_card(facts, t0 + 10s);
+  ASSERT_TRUE(has_issue(card, "action_unavailable"));
+  EXPECT_EQ(card.at("issues").at(0).at("message").as_string(),
+            "TikTok does not offer Business Messaging to accounts registered in the EEA, "
+            "Switzerland or the UK (flows' tiktok.send_dm steps are skipped)");
+  EXPECT_EQ(card.at("account").at("region").as_string(), "DE");
+}
+
 TEST(Card, NeverConnectedCardIsGreyWithNulls) {
   CardFacts facts = in_state("disconnected");
   facts.platform = "tiktok_shop";

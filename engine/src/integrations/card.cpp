@@ -72,6 +72,18 @@ boost::json::object make_card(const CardFacts& facts, Clock::time_point now) {
     issues.push_back({{"code", issue.code},
                       {"message", issue.message},
                       {"troubleshooting", issue.troubleshooting}});
+  // What the platform will not do for this account (its region, its type): flows' steps that need
+  // it are skipped with the same words.
+  if (facts.account)
+    if (const auto* list = facts.account->if_contains("unavailable"); list && list->is_array())
+      for (const auto& item : list->get_array()) {
+        if (!item.is_object()) continue;
+        const auto action = json_fields::text(item.get_object(), "action");
+        issues.push_back({{"code", "action_unavailable"},
+                          {"message", json_fields::text(item.get_object(), "reason") + " (flows' " +
+                                          action + " steps are skipped)"},
+                          {"troubleshooting", "Troubleshooting → What TikTok offers where"}});
+      }
   if (waiting_since && now - *waiting_since >= kWebhookPatience)
     issues.push_back(
         {{"code", "webhook_waiting"},
