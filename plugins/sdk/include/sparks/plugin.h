@@ -342,11 +342,18 @@ typedef struct sparks_plugin_descriptor_t {
  *   POSTS       {"id", "title"}
  *   COMMENTS    {"id", "create_time"} (unix seconds)
  *   ORDERS      {"id", "buyer", "status", "total", "currency",
- *                "items": [{"sku_id", "seller_sku", "quantity" (integer), "price"}]}
+ *                "items": [{"sku_id", "seller_sku", "quantity" (integer), "price"}],
+ *                "attribution_codes"?: [..] (1.2: what the order brought back that may be a code
+ *                a message offered as {{attribution.code}}, e.g. words of the buyer's note)}
  *
  * Actions of kind MESSAGE: the engine's "params" also carry "skus", the seller_skus of the
- * products the message presents (possibly none), and the message is the "text" param. The result
- * is {"message_id"?, "conversation_id"?}. */
+ * products the message presents (possibly none), and the message is the "text" param; with a
+ * messaging window (1.2), the conversation or reply param the window names. The result is
+ * {"message_id"?, "conversation_id"?}.
+ *
+ * Accounts (get_account): {"id", "name", "type": "business"|"personal", "business_id"?,
+ *   "region"?, "unavailable"?: [{"action", "reason"}] (actions the platform will not perform for
+ *   this account, and why in words a person understands: the card shows them, flows skip them)} */
 
 /* ---------------------------------------------------------------------------------------------- */
 /* The host's function table (host → plugin services)                                             */
