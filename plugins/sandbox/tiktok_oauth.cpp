@@ -1,7 +1,8 @@
 // TikTok API for Business authorization: the consent page at /v2/auth/authorize/ and its submit,
 // which redirects back with an auth code (exchanged at tt_user/oauth2/token/, tiktok_tokens.cpp).
 // A redirect_uri must be https, registered and end with "/"; loopback URLs are always accepted
-// (the sandbox and the engine it serves run on 127.0.0.1).
+// (the sandbox and the engine it serves run on 127.0.0.1; the TikTok connector adds the "/"
+// anyway, as it must for the real platform).
 #include <algorithm>
 #include <boost/url/parse.hpp>
 

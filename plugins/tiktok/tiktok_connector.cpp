@@ -57,6 +57,15 @@ json::object credentials_of(const json::object& request) {
   return credentials;
 }
 
+// TikTok takes only redirect URLs that end with "/" (docs/connectors.md): the engine's callback
+// answers with or without it, so the connector adds it, the same way for the consent page and the
+// code exchange.
+std::string redirect_uri_of(const json::object& request) {
+  std::string uri = connectors::text(request, "redirect_uri");
+  if (!uri.empty() && !uri.ends_with('/')) uri += '/';
+  return uri;
+}
+
 class TikTokConnector final : public sparks::plugin::Connector {
  public:
   explicit TikTokConnector(sparks::plugin::Host host) : host_(host), api_(host, {}) {}
@@ -85,13 +94,12 @@ class TikTokConnector final : public sparks::plugin::Connector {
     std::string scope_list;
     for (const std::string& scope : scopes)
       scope_list += (scope_list.empty() ? "" : ",") + connectors::percent_encode(scope);
-    std::string url =
-        connectors::join_url(config().auth_base_url, "/v2/auth/authorize/") +
-        "?client_key=" + connectors::percent_encode(config().client_key) + "&scope=" + scope_list +
-        "&" +
-        connectors::encode_params({{"response_type", "code"},
-                                   {"redirect_uri", connectors::text(in, "redirect_uri")},
-                                   {"state", connectors::text(in, "state")}});
+    std::string url = connectors::join_url(config().auth_base_url, "/v2/auth/authorize/") +
+                      "?client_key=" + connectors::percent_encode(config().client_key) +
+                      "&scope=" + scope_list + "&" +
+                      connectors::encode_params({{"response_type", "code"},
+                                                 {"redirect_uri", redirect_uri_of(in)},
+                                                 {"state", connectors::text(in, "state")}});
     // A returning owner is sent straight back unless this asks for the consent screen again.
     if (connectors::boolean(in, "force_consent")) url += "&disable_auto_auth=1";
     done.ok(json::serialize(json::object{{"url", url}}));
@@ -104,7 +112,7 @@ class TikTokConnector final : public sparks::plugin::Connector {
                 {"client_secret", config().client_secret},
                 {"grant_type", "authorization_code"},
                 {"auth_code", connectors::text(in, "code")},
-                {"redirect_uri", connectors::text(in, "redirect_uri")}},
+                {"redirect_uri", redirect_uri_of(in)}},
                done, [done](const BusinessAnswer& answer) {
                  if (answer.failure)
                    return done.fail(answer.failure->status, answer.failure->message);

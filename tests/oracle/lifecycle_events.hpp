@@ -30,6 +30,7 @@ enum class Event : std::uint8_t {
   authorization_denied,
   disconnect_requested,
   authorization_removed,
+  authorization_expiring,
   token_refresh_failed,
   refresh_token_rejected,
   token_refreshed,
@@ -37,18 +38,12 @@ enum class Event : std::uint8_t {
   platform_recovered,
   timeout,  // `after: 10m` rows; the YAML machine calls this event "after"
 };
-inline constexpr std::size_t kEventCount = 11;
-inline constexpr std::array<std::string_view, kEventCount> kEventNames = {"connect_requested",
-                                                                          "authorization_granted",
-                                                                          "authorization_denied",
-                                                                          "disconnect_requested",
-                                                                          "authorization_removed",
-                                                                          "token_refresh_failed",
-                                                                          "refresh_token_rejected",
-                                                                          "token_refreshed",
-                                                                          "platform_unavailable",
-                                                                          "platform_recovered",
-                                                                          "after"};
+inline constexpr std::size_t kEventCount = 12;
+inline constexpr std::array<std::string_view, kEventCount> kEventNames = {
+    "connect_requested",    "authorization_granted",  "authorization_denied",
+    "disconnect_requested", "authorization_removed",  "authorization_expiring",
+    "token_refresh_failed", "refresh_token_rejected", "token_refreshed",
+    "platform_unavailable", "platform_recovered",     "after"};
 
 constexpr std::string_view name_of(State state) {
   return kStateNames[std::size_t(state)];
@@ -59,7 +54,7 @@ constexpr std::string_view name_of(Event event) {
 
 // Every action the YAML names (entry, exit and `do`), so that tests and benchmarks can register
 // them.
-inline constexpr std::array<std::string_view, 19> kActionNames = {
+inline constexpr std::array<std::string_view, 20> kActionNames = {
     "pause_dependent_automations",
     "revoke_credentials",
     "open_oauth_session",
@@ -79,6 +74,7 @@ inline constexpr std::array<std::string_view, 19> kActionNames = {
     "record_authorization_expired",
     "raise_authorization_removed_issue",
     "raise_reconnect_issue",
+    "raise_authorization_expiring_issue",
 };
 
 // An action name usable as a template argument, so that the oracles' tables can say
@@ -116,16 +112,16 @@ struct EventMix {
 
 // Every event and every guard outcome equally likely: reaches every row, including events that a
 // state ignores, which the machines must agree on too.
-inline constexpr EventMix kUniformMix = {{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 50, 50, 50, 50};
+inline constexpr EventMix kUniformMix = {{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 50, 50, 50, 50};
 
 // Roughly what production sees: most OAuth callbacks are complete grants from business accounts,
 // tokens refresh, the platform wobbles and recovers, owners sometimes reconnect or disconnect.
 // Steered away from events the current state ignores (as bench/bench_lifecycle.cpp does), it makes
 // a run in which most events move the machine and the rest are guarded or internal rows.
 inline constexpr EventMix kRealisticMix = {
-    // connect granted denied disconnect removed refresh_failed rejected refreshed unavailable
-    // recovered timeout
-    {2, 6, 1, 1, 1, 2, 1, 3, 2, 3, 1},
+    // connect granted denied disconnect removed expiring refresh_failed rejected refreshed
+    // unavailable recovered timeout
+    {2, 6, 1, 1, 1, 1, 2, 1, 3, 2, 3, 1},
     90,
     10,
     5,

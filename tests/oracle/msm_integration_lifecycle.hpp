@@ -41,6 +41,7 @@ struct AuthorizationGranted : EventFlags {};
 struct AuthorizationDenied : EventFlags {};
 struct DisconnectRequested : EventFlags {};
 struct AuthorizationRemoved : EventFlags {};
+struct AuthorizationExpiring : EventFlags {};
 struct TokenRefreshFailed : EventFlags {};
 struct RefreshTokenRejected : EventFlags {};
 struct TokenRefreshed : EventFlags {};
@@ -172,9 +173,12 @@ struct Returning {
 // state is listed, even where the YAML makes one unlikely, since the YAML machine allows them all.
 template <class Source, class Event, class Action, class... Guards>
 using ToPrevious = mpl::vector<
-    Row<Source, Event, Disconnected, Returning<Action>, All<Guards..., CameFrom<State::disconnected>>>,
-    Row<Source, Event, Authorizing, Returning<Action>, All<Guards..., CameFrom<State::authorizing>>>,
-    Row<Source, Event, PartialScopes, Returning<Action>, All<Guards..., CameFrom<State::partial_scopes>>>,
+    Row<Source, Event, Disconnected, Returning<Action>,
+        All<Guards..., CameFrom<State::disconnected>>>,
+    Row<Source, Event, Authorizing, Returning<Action>,
+        All<Guards..., CameFrom<State::authorizing>>>,
+    Row<Source, Event, PartialScopes, Returning<Action>,
+        All<Guards..., CameFrom<State::partial_scopes>>>,
     Row<Source, Event, Connected, Returning<Action>, All<Guards..., CameFrom<State::connected>>>,
     Row<Source, Event, Paused, Returning<Action>, All<Guards..., CameFrom<State::paused>>>>;
 
@@ -251,6 +255,7 @@ struct IntegrationLifecycleDef : msmf::state_machine_def<IntegrationLifecycleDef
       Row<PartialScopes, ConnectRequested,     none,           Do<"refuse_not_owner">,                 NotOwner>,
       Row<PartialScopes, DisconnectRequested,  Disconnected,   none,                                   Owner>,
       Row<PartialScopes, DisconnectRequested,  none,           Do<"refuse_not_owner">,                 NotOwner>,
+      Row<PartialScopes, AuthorizationExpiring, none,          Do<"raise_authorization_expiring_issue">>,
       Row<PartialScopes, AuthorizationRemoved, Disconnected,   Do<"raise_authorization_removed_issue">>,
       Row<PartialScopes, TokenRefreshFailed,   Paused>,
       Row<PartialScopes, PlatformUnavailable,  Paused>,
@@ -262,6 +267,7 @@ struct IntegrationLifecycleDef : msmf::state_machine_def<IntegrationLifecycleDef
       Row<Connected,     ConnectRequested,     none,           Do<"refuse_not_owner">,                 NotOwner>,
       Row<Connected,     DisconnectRequested,  Disconnected,   none,                                   Owner>,
       Row<Connected,     DisconnectRequested,  none,           Do<"refuse_not_owner">,                 NotOwner>,
+      Row<Connected,     AuthorizationExpiring, none,          Do<"raise_authorization_expiring_issue">>,
       Row<Connected,     AuthorizationRemoved, Disconnected,   Do<"raise_authorization_removed_issue">>,
       Row<Connected,     TokenRefreshFailed,   Paused>,
       Row<Connected,     PlatformUnavailable,  Paused>,
@@ -274,6 +280,7 @@ struct IntegrationLifecycleDef : msmf::state_machine_def<IntegrationLifecycleDef
       Row<Paused,        TokenRefreshFailed,   none,           Do<"schedule_recovery">>,
       Row<Paused,        PlatformUnavailable,  none,           Do<"schedule_recovery">>,
       Row<Paused,        RefreshTokenRejected, Disconnected,   Do<"raise_reconnect_issue">>,
+      Row<Paused,        AuthorizationExpiring, none,          Do<"raise_authorization_expiring_issue">>,
       Row<Paused,        AuthorizationRemoved, Disconnected,   Do<"raise_authorization_removed_issue">>,
       Row<Paused,        ConnectRequested,     Authorizing,    none,                                   Owner>,
       Row<Paused,        ConnectRequested,     none,           Do<"refuse_not_owner">,                 NotOwner>,
@@ -304,6 +311,8 @@ boost::msm::back::HandledEnum fire(Machine& machine, const GeneratedEvent& e) {
       return machine.process_event(DisconnectRequested{f});
     case Event::authorization_removed:
       return machine.process_event(AuthorizationRemoved{f});
+    case Event::authorization_expiring:
+      return machine.process_event(AuthorizationExpiring{f});
     case Event::token_refresh_failed:
       return machine.process_event(TokenRefreshFailed{f});
     case Event::refresh_token_rejected:

@@ -43,6 +43,7 @@ using AuthorizationGranted = ChartEvent<struct AuthorizationGrantedTag>;
 using AuthorizationDenied = ChartEvent<struct AuthorizationDeniedTag>;
 using DisconnectRequested = ChartEvent<struct DisconnectRequestedTag>;
 using AuthorizationRemoved = ChartEvent<struct AuthorizationRemovedTag>;
+using AuthorizationExpiring = ChartEvent<struct AuthorizationExpiringTag>;
 using TokenRefreshFailed = ChartEvent<struct TokenRefreshFailedTag>;
 using RefreshTokenRejected = ChartEvent<struct RefreshTokenRejectedTag>;
 using TokenRefreshed = ChartEvent<struct TokenRefreshedTag>;
@@ -167,7 +168,7 @@ struct Authorized : LifecycleState<Derived, Id, Entry, Exit> {
       mpl::list<sc::custom_reaction<ConnectRequested>, sc::custom_reaction<DisconnectRequested>,
                 sc::custom_reaction<AuthorizationRemoved>, sc::custom_reaction<TokenRefreshFailed>,
                 sc::custom_reaction<PlatformUnavailable>, sc::custom_reaction<RefreshTokenRejected>,
-                sc::custom_reaction<TokenRefreshed>>;
+                sc::custom_reaction<TokenRefreshed>, sc::custom_reaction<AuthorizationExpiring>>;
   sc::result react(const ConnectRequested& e);
   sc::result react(const DisconnectRequested& e);
   sc::result react(const AuthorizationRemoved& e);
@@ -175,6 +176,7 @@ struct Authorized : LifecycleState<Derived, Id, Entry, Exit> {
   sc::result react(const PlatformUnavailable& e);
   sc::result react(const RefreshTokenRejected& e);
   sc::result react(const TokenRefreshed& e);
+  sc::result react(const AuthorizationExpiring& e);
 };
 
 struct PartialScopes : Authorized<PartialScopes, State::partial_scopes,
@@ -199,7 +201,8 @@ struct Paused
                 sc::custom_reaction<TokenRefreshFailed>, sc::custom_reaction<PlatformUnavailable>,
                 sc::custom_reaction<RefreshTokenRejected>,
                 sc::custom_reaction<AuthorizationRemoved>, sc::custom_reaction<ConnectRequested>,
-                sc::custom_reaction<DisconnectRequested>>;
+                sc::custom_reaction<DisconnectRequested>,
+                sc::custom_reaction<AuthorizationExpiring>>;
   sc::result react(const TokenRefreshed& e);
   sc::result react(const PlatformRecovered& e);
   sc::result react(const TokenRefreshFailed& e);
@@ -208,6 +211,7 @@ struct Paused
   sc::result react(const AuthorizationRemoved& e);
   sc::result react(const ConnectRequested& e);
   sc::result react(const DisconnectRequested& e);
+  sc::result react(const AuthorizationExpiring& e);
 };
 
 template <class Derived, State Id, class Entry, class Exit>
@@ -287,6 +291,13 @@ sc::result Authorized<Derived, Id, Entry, Exit>::react(const TokenRefreshed&) {
   return this->template stay<"store_credentials">();
 }
 
+template <class Derived, State Id, class Entry, class Exit>
+sc::result Authorized<Derived, Id, Entry, Exit>::react(const AuthorizationExpiring&) {
+  return this->template stay<"raise_authorization_expiring_issue">();
+}
+inline sc::result Paused::react(const AuthorizationExpiring&) {
+  return stay<"raise_authorization_expiring_issue">();
+}
 inline sc::result Paused::react(const TokenRefreshed&) {
   return go_back<"store_credentials">();
 }
@@ -328,6 +339,8 @@ inline void fire(IntegrationChart& chart, const GeneratedEvent& e) {
       return chart.process_event(DisconnectRequested(f));
     case Event::authorization_removed:
       return chart.process_event(AuthorizationRemoved(f));
+    case Event::authorization_expiring:
+      return chart.process_event(AuthorizationExpiring(f));
     case Event::token_refresh_failed:
       return chart.process_event(TokenRefreshFailed(f));
     case Event::refresh_token_rejected:

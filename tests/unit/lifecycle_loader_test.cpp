@@ -261,7 +261,7 @@ TEST(LifecycleLoader, ShippedLifecycleLoadsCleanWithTheEngineRegistry) {
   EXPECT_EQ(result.definition->name, "integration");
   EXPECT_EQ(result.definition->initial, "disconnected");
   EXPECT_EQ(result.definition->states.size(), 5u);
-  EXPECT_EQ(result.definition->events.size(), 10u);
+  EXPECT_EQ(result.definition->events.size(), 11u);
 }
 
 TEST(LifecycleLoader, ShippedLifecycleSaysWhatEachStateMeans) {

@@ -257,12 +257,14 @@ void mount_kept_data(const AddMemberRoute& add) {
 
 void mount_platform_side(http::Router& router, const std::shared_ptr<Api>& api) {
   // The platforms' side: no API key; the signed state and the signatures are the proof.
-  router.add("GET", "/oauth/{platform}/callback",
-             [api](http::Request request, http::Responder respond) {
-               api->engine->complete_authorization(
-                   request.params.at("platform"), std::move(request.query),
-                   answer(std::move(respond), api, "/oauth/{platform}/callback", 200));
-             });
+  // With a trailing "/" as well: TikTok accepts only redirect URLs that end with one, and its
+  // connector registers the callback so (docs/production.md).
+  for (const char* path : {"/oauth/{platform}/callback", "/oauth/{platform}/callback/"})
+    router.add("GET", path, [api](http::Request request, http::Responder respond) {
+      api->engine->complete_authorization(
+          request.params.at("platform"), std::move(request.query),
+          answer(std::move(respond), api, "/oauth/{platform}/callback", 200));
+    });
   router.add("POST", "/webhooks/{platform}", [api](http::Request request, http::Responder respond) {
     InboundWebhook webhook;
     webhook.method = request.method;
