@@ -522,11 +522,11 @@ TEST_F(ConnectorsTest, TikTokPersonalAccountIsReportedAsPersonal) {
 
   // What only business accounts get — comments, Business Messaging — the platform refuses (40014).
   Answer comments = sync_every_comment(credentials);
-  EXPECT_NE(comments.status, SPARKS_OK);
+  EXPECT_EQ(comments.status, SPARKS_ERR_FORBIDDEN) << comments.text;
   EXPECT_NE(comments.text.find("40014"), std::string::npos) << comments.text;
   const std::string conversation = person_writes("personal", "fan-6", "hi");
   Answer dm = send_dm(credentials, conversation, "hello");
-  EXPECT_NE(dm.status, SPARKS_OK);
+  EXPECT_EQ(dm.status, SPARKS_ERR_FORBIDDEN) << dm.text;
   EXPECT_NE(dm.text.find("40014"), std::string::npos) << dm.text;
 }
 
