@@ -39,22 +39,24 @@ inline std::optional<Failure> transport_failure(const HttpResponse& response,
   return std::nullopt;
 }
 
-// How many calls in a row must fail for want of a usable answer (no answer, 5xx, 429) before the
-// platform counts as unavailable: one failure is noise, a run of them is an outage.
+// How many calls in a row must fail for want of an answer (none, a timeout, a 5xx) before the
+// platform counts as unavailable: one failure is noise, a run of them is an outage. Throttling
+// (HTTP 429, or a platform's "HTTP 200 + throttled code") is an answer: the platform is up and
+// refusing this caller for a while, which RATE_LIMITED already tells the engine. Counting it would
+// pause the whole integration for a burst that only needed slowing down.
 inline constexpr int kOutageThreshold = 3;
 
-// Emits `platform_unavailable` once when kOutageThreshold calls in a row fail for want of a usable
-// answer, and `platform_recovered` once when an answer arrives again. The count and whether an
-// outage was announced live in the integration's key-value store, so that every call sees the same
-// picture and it survives a restart.
+// Emits `platform_unavailable` once when kOutageThreshold calls in a row fail for want of an
+// answer, and `platform_recovered` once when an answer (a throttling one included) arrives again.
+// The count and whether an outage was announced live in the integration's key-value store, so that
+// every call sees the same picture and it survives a restart.
 inline void note_platform_health(const Host& host, const std::string& integration,
                                  const HttpResponse& response) {
   static constexpr std::string_view kFailuresKey = "platform_failures";
   static constexpr std::string_view kOutageKey = "platform_outage";
   const bool failed = response.status == SPARKS_ERR_UNAVAILABLE ||
                       response.status == SPARKS_ERR_TIMEOUT ||
-                      (response.status == SPARKS_OK &&
-                       (response.http_status >= 500 || response.http_status == 429));
+                      (response.status == SPARKS_OK && response.http_status >= 500);
   const bool answered = response.status == SPARKS_OK && !failed;
   if (!failed && !answered)
     return;  // cancelled, or refused by the host: says nothing of the platform

@@ -32,6 +32,10 @@ sparks_status_t status_of(std::int64_t code) {
     case 40130:
     case 40131:
       return SPARKS_ERR_FORBIDDEN;
+    // Not a business account: comments and Business Messaging are refused to a personal account.
+    // A refusal of this request, not a broken integration (the account is reported as personal).
+    case 40014:
+      return SPARKS_ERR_FORBIDDEN;
     // Parameter errors; a wrong grant type; our app id or secret refused — the operator's
     // configuration, which reconnecting would not fix.
     case 40000:

@@ -522,11 +522,11 @@ TEST_F(ConnectorsTest, TikTokPersonalAccountIsReportedAsPersonal) {
 
   // What only business accounts get — comments, Business Messaging — the platform refuses (40014).
   Answer comments = sync_every_comment(credentials);
-  EXPECT_NE(comments.status, SPARKS_OK);
+  EXPECT_EQ(comments.status, SPARKS_ERR_FORBIDDEN) << comments.text;
   EXPECT_NE(comments.text.find("40014"), std::string::npos) << comments.text;
   const std::string conversation = person_writes("personal", "fan-6", "hi");
   Answer dm = send_dm(credentials, conversation, "hello");
-  EXPECT_NE(dm.status, SPARKS_OK);
+  EXPECT_EQ(dm.status, SPARKS_ERR_FORBIDDEN) << dm.text;
   EXPECT_NE(dm.text.find("40014"), std::string::npos) << dm.text;
 }
 
@@ -868,6 +868,37 @@ TEST_F(ConnectorsTest, TikTokRateLimitThenSuccessAfterBackOff) {
   EXPECT_EQ(send_dm(credentials, conversation, "up").status, SPARKS_OK);
   EXPECT_EQ(bridge_.triggers(),
             (std::vector<std::string>{"platform_unavailable", "platform_recovered"}));
+}
+
+// Throttling is an answer, not an outage: however many calls in a row are throttled (TikTok's
+// HTTP 200 with code 40100, the Shop's HTTP 429 with 36009002), each fails RATE_LIMITED and the
+// lifecycle hears nothing, so the integration is not paused for a burst that only needs slowing.
+TEST_F(ConnectorsTest, RepeatedThrottlingIsRateLimitedAndNotAnOutage) {
+  json::object tiktok = connect_tiktok("creator");
+  const std::string conversation = person_writes("creator", "fan-7", "hey");
+  json::object shop = connect_shop("shop");
+  constexpr int kThrottled = 6;  // twice the run of failures that makes an outage
+  control("/sandbox/v1/faults", {{"kind", "http_error"},
+                                 {"path", "/open_api/v1.3/business/message/send/"},
+                                 {"status", 429},
+                                 {"count", kThrottled}});
+  control("/sandbox/v1/faults", {{"kind", "http_error"},
+                                 {"path", "/authorization/202309/shops"},
+                                 {"status", 429},
+                                 {"count", kThrottled}});
+  for (int i = 0; i < kThrottled; ++i) {
+    Answer dm = send_dm(tiktok, conversation, "hello");
+    EXPECT_EQ(dm.status, SPARKS_ERR_RATE_LIMITED) << i << ": " << dm.text;
+    Answer account = call(shop_, Operation::get_account, {{"credentials", shop}});
+    EXPECT_EQ(account.status, SPARKS_ERR_RATE_LIMITED) << i << ": " << account.text;
+    EXPECT_NE(account.text.find("36009002"), std::string::npos) << account.text;
+  }
+  EXPECT_TRUE(bridge_.triggers().empty()) << "no platform_unavailable";
+
+  // The next answers are just answers: no outage to recover from.
+  EXPECT_EQ(send_dm(tiktok, conversation, "hello").status, SPARKS_OK);
+  EXPECT_EQ(call(shop_, Operation::get_account, {{"credentials", shop}}).status, SPARKS_OK);
+  EXPECT_TRUE(bridge_.triggers().empty());
 }
 
 // Comments are listed per video (comment/list needs a video_id): the comment sync walks the

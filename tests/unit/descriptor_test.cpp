@@ -1,7 +1,8 @@
 // What ABI 1.1 added to the descriptor (what a trigger or action means, the variables a trigger
-// offers, the parameters an action fills from the event, what a plugin syncs): copied from the C
-// structs with every pointer and size checked, read only as far as the plugin's struct_size goes,
-// validated, printed in the manifest JSON and accepted in a hand-written manifest.
+// offers, the parameters an action fills from the event, what a plugin syncs) and ABI 1.2 (an
+// action's messaging window, the reply a trigger grants, the platform's rate limits): copied from
+// the C structs with every pointer and size checked, read only as far as the plugin's struct_size
+// goes, validated, printed in the manifest JSON and accepted in a hand-written manifest.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sparks/plugin.hpp>
@@ -51,6 +52,27 @@ Manifest acme() {
             .kind = SPARKS_ACTION_MESSAGE}},
       .syncs = {{.what = "products", .kind = SPARKS_SYNC_PRODUCTS, .scope = "catalog"}},
   };
+}
+
+// acme with what ABI 1.2 adds: its DM may be sent within 48 h of the person's last message, at
+// most 10 of them, or once in answer to a comment (the comment trigger grants that reply); and the
+// platform's request rates.
+Manifest acme_with_rules() {
+  Manifest m = acme();
+  m.triggers[0].reply_field = "comment_id";
+  m.actions[1].params.push_back({.name = "conversation_id"});
+  m.actions[1].params.push_back({.name = "reply_to_comment_id"});
+  m.actions[1].window = {.hours = 48,
+                         .messages = 10,
+                         .conversation_param = "conversation_id",
+                         .reply_param = "reply_to_comment_id"};
+  m.rate_limits = {{.scope = SPARKS_RATE_PER_ACCOUNT,
+                    .per_endpoint = true,
+                    .requests = 40,
+                    .window_seconds = 60,
+                    .path_prefix = "/api/"},
+                   {.scope = SPARKS_RATE_PER_APP, .requests = 600, .window_seconds = 300}};
+  return m;
 }
 
 PluginDescriptor copied(const Manifest& manifest) {
@@ -176,6 +198,120 @@ TEST(Descriptor, RefusesBadPointersSizesAndKinds) {
               d.flow_action_count = 1;
             }),
             "flow_actions[0].defaults[0].param 'video_id' is not a parameter of acme.reply");
+}
+
+TEST(Descriptor, ReadsTheMessagingWindowTheReplyATriggerGrantsAndTheRateLimits) {
+  const PluginDescriptor d = copied(acme_with_rules());
+  EXPECT_TRUE(validate_descriptor(d).empty()) << validate_descriptor(d).front();
+  EXPECT_EQ(d.triggers[0].reply_field, "comment_id");
+  const auto& window = d.actions[1].window;
+  EXPECT_EQ(window.hours, 48u);
+  EXPECT_EQ(window.messages, 10u);
+  EXPECT_EQ(window.conversation_param, "conversation_id");
+  EXPECT_EQ(window.reply_param, "reply_to_comment_id");
+  EXPECT_EQ(d.actions[0].window.hours, 0u) << "the reply has no window";
+
+  ASSERT_EQ(d.rate_limits.size(), 2u);
+  EXPECT_TRUE(d.rate_limits[0].per_account);
+  EXPECT_TRUE(d.rate_limits[0].per_endpoint);
+  EXPECT_EQ(d.rate_limits[0].requests, 40u);
+  EXPECT_EQ(d.rate_limits[0].window_seconds, 60u);
+  EXPECT_EQ(d.rate_limits[0].path_prefix, "/api/");
+  EXPECT_FALSE(d.rate_limits[1].per_account);
+  EXPECT_FALSE(d.rate_limits[1].per_endpoint);
+  EXPECT_EQ(d.rate_limits[1].requests, 600u);
+  EXPECT_EQ(d.rate_limits[1].window_seconds, 300u);
+  EXPECT_EQ(d.rate_limits[1].path_prefix, "");
+
+  const auto json = sparks::plugins::to_manifest_json(d).at("plugin");
+  EXPECT_EQ(json.at("triggers").at(0).at("reply_field"), "comment_id");
+  EXPECT_EQ(json.at("actions").at(1).at("window").at("hours"), 48);
+  EXPECT_FALSE(json.at("actions").at(0).as_object().contains("window"));
+  EXPECT_EQ(json.at("rate_limits").at(0).at("per"), "account");
+  EXPECT_EQ(json.at("rate_limits").at(1).at("per"), "app");
+}
+
+// A plugin built against ABI 1.1 has shorter trigger and action structs: nothing past their
+// struct_size is read, so whatever lies there is never touched; its actions have no window and
+// its triggers grant no reply.
+TEST(Descriptor, AnAbi11FlowActionOrTriggerIsReadWithoutTheWindowOrReply) {
+  DescriptorStorage storage(acme_with_rules());
+  sparks_plugin_descriptor_t descriptor = *storage.get();
+  const sparks_str_t unreadable{reinterpret_cast<const char*>(std::uintptr_t{8}), 5};
+
+  sparks_flow_action_t old_dm = *descriptor.flow_actions[1];
+  old_dm.struct_size = offsetof(sparks_flow_action_t, window_hours);
+  old_dm.conversation_param = unreadable;
+  old_dm.reply_param = unreadable;
+  const sparks_flow_action_t* const actions[] = {descriptor.flow_actions[0], &old_dm};
+  descriptor.flow_actions = actions;
+
+  sparks_flow_trigger_t old_comment = *descriptor.flow_triggers[0];
+  old_comment.struct_size = offsetof(sparks_flow_trigger_t, reply_field);
+  old_comment.reply_field = unreadable;
+  const sparks_flow_trigger_t* const triggers[] = {&old_comment};
+  descriptor.flow_triggers = triggers;
+
+  auto copy = copy_descriptor(&descriptor);
+  ASSERT_TRUE(copy.descriptor) << copy.error;
+  const auto& dm = copy.descriptor->actions[1];
+  EXPECT_EQ(dm.kind, "message") << "what ABI 1.1 has is still read";
+  EXPECT_EQ(dm.window.hours, 0u);
+  EXPECT_EQ(dm.window.messages, 0u);
+  EXPECT_EQ(dm.window.conversation_param, "");
+  EXPECT_EQ(dm.window.reply_param, "");
+  EXPECT_EQ(copy.descriptor->triggers[0].kind, "comment");
+  EXPECT_EQ(copy.descriptor->triggers[0].reply_field, "");
+}
+
+TEST(Descriptor, RefusesARateLimitThatAllowsNothingOrHasNoKnownScope) {
+  static const sparks_rate_limit_t kFine{
+      sizeof(sparks_rate_limit_t), SPARKS_RATE_PER_APP, 0, 600, 60, SPARKS_STR("")};
+  static const sparks_rate_limit_t kNothing{
+      sizeof(sparks_rate_limit_t), SPARKS_RATE_PER_ACCOUNT, 1, 0, 60, SPARKS_STR("/api/")};
+  static const sparks_rate_limit_t* const kSecondAllowsNothing[] = {&kFine, &kNothing};
+  EXPECT_EQ(copy_error([](sparks_plugin_descriptor_t& d) {
+              d.rate_limits = kSecondAllowsNothing;
+              d.rate_limit_count = 2;
+            }),
+            "rate_limits[1] allows no request (requests and window_seconds must be positive)");
+
+  static const sparks_rate_limit_t kNoScope{
+      sizeof(sparks_rate_limit_t), 7, 0, 40, 60, SPARKS_STR("")};
+  static const sparks_rate_limit_t* const kUnknownScope[] = {&kNoScope};
+  EXPECT_EQ(copy_error([](sparks_plugin_descriptor_t& d) {
+              d.rate_limits = kUnknownScope;
+              d.rate_limit_count = 1;
+            }),
+            "rate_limits[0].scope 7 is not a rate scope");
+
+  static sparks_rate_limit_t small{};
+  small.struct_size = sizeof(std::size_t);
+  static const sparks_rate_limit_t* const kSmall[] = {&small};
+  EXPECT_THAT(copy_error([](sparks_plugin_descriptor_t& d) {
+                d.rate_limits = kSmall;
+                d.rate_limit_count = 1;
+              }),
+              HasSubstr("rate_limits[0] struct_size 8 is smaller than ABI 1.2's"));
+}
+
+TEST(Descriptor, ValidationChecksTheWindowAndTheReplyAgainstWhatIsDeclared) {
+  auto with = [](auto change) {
+    Manifest m = acme_with_rules();
+    change(m);
+    return first_problem(m);
+  };
+  EXPECT_EQ(with([](Manifest& m) { m.actions[0].window.hours = 24; }),
+            "action 'acme.reply' has a messaging window but sends no message");
+  EXPECT_EQ(with([](Manifest& m) { m.actions[1].window.conversation_param = "thread_id"; }),
+            "action 'acme.send_dm': its window fills 'thread_id', which is not one of its "
+            "parameters");
+  EXPECT_EQ(with([](Manifest& m) { m.actions[1].window.reply_param = "comment"; }),
+            "action 'acme.send_dm': its window fills 'comment', which is not one of its "
+            "parameters");
+  EXPECT_EQ(with([](Manifest& m) { m.triggers[0].reply_field = "thread_id"; }),
+            "trigger 'acme.comment' grants a reply by its field 'thread_id', which its payload "
+            "does not have");
 }
 
 TEST(Descriptor, ValidationChecksTheMeaningsAgainstWhatIsDeclared) {

@@ -48,7 +48,8 @@ TEST(FlowSteps, AStepGetsTheFlowsParamsRenderedAndTheDescriptorsDefaults) {
       reply,
       (json::object{{"text", "Hi ana: price?"}, {"comment_id", "c-1"}, {"video_id", "video-2"}}));
 
-  // A message to the contact: `user` from its default, and the SKUs it presents.
+  // A message: the SKUs it presents. Its recipient (conversation_id or reply_to_comment_id) is
+  // not a default: the engine fills it from the descriptor's messaging window.
   const runtime::CatalogItem shirt{"LINEN-M", "Linen Shirt", "39.99",
                                    "USD",     "prod-1001",   "https://shop.example/p/prod-1001"};
   auto with_product = vars;
@@ -58,15 +59,20 @@ TEST(FlowSteps, AStepGetsTheFlowsParamsRenderedAndTheDescriptorsDefaults) {
   const auto dm =
       runtime::action_params(*shipped().action("tiktok.send_dm"), dm_params, with_product, shirt);
   EXPECT_EQ(dm, (json::object{{"text", "Linen Shirt 39.99 USD: https://shop.example/p/prod-1001"},
-                              {"user", "fan-1"},
                               {"skus", {"LINEN-M"}}}))
       << "`product` is the engine's: the plugin is not sent it";
 
   // What the flow gives wins over a default.
-  const auto to_someone = runtime::action_params(
-      *shipped().action("tiktok.send_dm"), {{"text", "hi"}, {"user", "fan-9"}}, vars, std::nullopt);
-  EXPECT_EQ(to_someone.at("user"), "fan-9");
-  EXPECT_EQ(to_someone.at("skus"), json::array());
+  const auto to_another =
+      runtime::action_params(*shipped().action("tiktok.reply_comment"),
+                             {{"text", "hi"}, {"comment_id", "c-9"}}, vars, std::nullopt);
+  EXPECT_EQ(to_another.at("comment_id"), "c-9");
+  EXPECT_EQ(to_another.at("video_id"), "video-2");
+
+  // A message presenting no product names no SKU.
+  const auto plain = runtime::action_params(*shipped().action("tiktok.send_dm"), {{"text", "hi"}},
+                                            vars, std::nullopt);
+  EXPECT_EQ(plain.at("skus"), json::array());
 }
 
 }  // namespace

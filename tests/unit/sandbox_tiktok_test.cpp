@@ -31,9 +31,9 @@ using sparks::http::Headers;
 using sparks::testing::parse_object;
 
 constexpr const char* kRedirect = "http://127.0.0.1:9/oauth/callback/tiktok/";
-const std::vector<std::string> kAllScopes = {"user.info.basic",   "video.list",
-                                             "comment.list",      "comment.list.manage",
-                                             "message.list.read", "message.list.send"};
+const std::vector<std::string> kAllScopes = {
+    "user.account.type",   "user.info.basic",   "video.list",       "comment.list",
+    "comment.list.manage", "message.list.read", "message.list.send"};
 
 json::object fixture(const std::string& name) {
   std::ifstream in(std::string(SPARKS_PLATFORM_FIXTURES) + "/tiktok/" + name);
@@ -338,6 +338,10 @@ TEST_F(SandboxTikTokTest, TokenExchangeRefreshAndRevokeHaveTheFixturesShapes) {
 TEST_F(SandboxTikTokTest, AccountVideosAndCommentsHaveTheFixturesShapes) {
   const auto access = token("creator");
   auto account = replay("business_get", swaps(access));
+  // The sandbox's one extension of business/get (plugins/sandbox/tiktok_business.cpp): it names
+  // the business the account belongs to, which TikTok does not, so that the engine's same-business
+  // check can be tried against it. That key alone may come beyond the fixture's.
+  if (account["data"].is_object()) account["data"].as_object().erase("business_id");
   expect_shape_of("business_get.response.json", account);
   EXPECT_EQ(account["data"].as_object()["username"], "creator.studio");
 

@@ -32,17 +32,21 @@ constexpr int kMaxSyncPages = 20;                 // a sync reads at most this m
 constexpr std::chrono::minutes kWebhookGrace{1};  // a webhook may trail the API by this much
 
 using PagesDone = std::function<void(std::string error, boost::json::array items)>;
+// The platform's connector as it is now: none once the engine stopped, which unloads (destroys)
+// its plugins. A page's answer may be queued across that, so no page holds the connector itself.
+using ConnectorNow = std::function<plugins::LoadedPlugin*()>;
 
 // Reads pages of one kind of sync until the connector gives no next cursor.
-void fetch_pages(plugins::LoadedPlugin& connector, std::string workspace,
-                 boost::json::object credentials, std::string what,
-                 std::optional<std::string> cursor, int pages_left,
+void fetch_pages(ConnectorNow connector_now, std::string workspace, boost::json::object credentials,
+                 std::string what, std::optional<std::string> cursor, int pages_left,
                  std::shared_ptr<boost::json::array> items, PagesDone done) {
+  plugins::LoadedPlugin* connector = connector_now();
+  if (connector == nullptr) return done("the plugin is unloaded", {});
   boost::json::object request{{"credentials", credentials}, {"what", what}};
   if (cursor) request["cursor"] = *cursor;
-  connector.call(
+  connector->call(
       plugins::Operation::sync, workspace, boost::json::serialize(request),
-      [&connector, workspace, credentials = std::move(credentials), what, pages_left, items,
+      [connector_now, workspace, credentials = std::move(credentials), what, pages_left, items,
        done = std::move(done)](sparks_status_t status, std::string result) mutable {
         if (status != SPARKS_OK) return done(result, {});
         boost::system::error_code ec;
@@ -53,7 +57,7 @@ void fetch_pages(plugins::LoadedPlugin& connector, std::string workspace,
         const auto* next = page.get_object().if_contains("next_cursor");
         if (!next || !next->is_string() || next->get_string().empty() || pages_left <= 1)
           return done({}, std::move(*items));
-        fetch_pages(connector, workspace, std::move(credentials), what,
+        fetch_pages(std::move(connector_now), workspace, std::move(credentials), what,
                     std::string(next->get_string()), pages_left - 1, items, std::move(done));
       });
 }
@@ -221,7 +225,8 @@ void Engine::Impl::sync_now(const WorkspacePtr& ws, runtime::Integration& in) {
   }
   for (const auto& sync : kinds) {
     fetch_pages(
-        *connector, ws->id, *in.credentials, sync.what, std::nullopt, kMaxSyncPages,
+        [self = shared_from_this(), platform = in.key.platform] { return self->plugin(platform); },
+        ws->id, *in.credentials, sync.what, std::nullopt, kMaxSyncPages,
         std::make_shared<boost::json::array>(),
         [self = shared_from_this(), ws, platform = in.key.platform, what = sync.what,
          kind = sync.kind, failures,
