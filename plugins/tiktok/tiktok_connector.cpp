@@ -62,7 +62,8 @@ json::object credentials_of(const json::object& request) {
 // code exchange.
 std::string redirect_uri_of(const json::object& request) {
   std::string uri = connectors::text(request, "redirect_uri");
-  if (!uri.empty() && !uri.ends_with('/')) uri += '/';
+  const auto path_end = std::min(uri.find_first_of("?#"), uri.size());
+  if (path_end > 0 && uri[path_end - 1] != '/') uri.insert(path_end, "/");
   return uri;
 }
 

@@ -43,7 +43,9 @@ using sparks::plugins::Operation;
 using sparks::plugins::WebhookEvent;
 
 const std::string kPluginDir = std::string(SPARKS_BINARY_DIR) + "/plugins";
-const std::string kRedirect = "http://127.0.0.1:9/oauth/callback";
+// Ends with "/", as TikTok requires of a redirect URL (the TikTok connector adds one where
+// missing).
+const std::string kRedirect = "http://127.0.0.1:9/oauth/callback/";
 const std::vector<std::string> kShopScopes = {"seller.authorization.info", "seller.order.info",
                                               "seller.product.basic"};
 // TikTok API for Business scopes, as the descriptor declares them (docs/connectors.md).
@@ -412,7 +414,7 @@ TEST_F(ConnectorsTest, TikTokAuthorizeUrlIsEncodedAndTheSandboxShowsItsConsentPa
             base_ +
                 "/v2/auth/authorize/?client_key=sandbox-client-key"
                 "&scope=user.info.basic,comment.list&response_type=code"
-                "&redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2Foauth%2Ftiktok%2Fcallback%3Fx%3D1"
+                "&redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2Foauth%2Ftiktok%2Fcallback%2F%3Fx%3D1"
                 "&state=a%20b%26c");
   auto page = request("GET", url.substr(base_.size()));
   EXPECT_EQ(page.status, 200) << page.body;
