@@ -9,10 +9,14 @@
 #include <string>
 #include <vector>
 
+#include <sparks/json_fields.hpp>
 #include "check/check.hpp"
 #include "command.hpp"
+#include "config/config.hpp"
 #include "inspection_bridge.hpp"
 #include "plugins/plugin_host.hpp"
+#include "store/connection.hpp"
+#include "store/transaction.hpp"
 
 namespace sparks::cli {
 
@@ -21,7 +25,47 @@ namespace {
 struct CheckOptions {
   std::vector<std::string> files;
   std::string plugin_dir;  // empty: plugins/ beside this executable
+  std::string config;      // empty: no store to read connected accounts from
 };
+
+// What the accounts connected in the store of `config_file` cannot do (each account's
+// `unavailable`, as its connector reported it). Nothing when the store does not exist yet;
+// a problem is said on stderr and checking goes on without them.
+std::vector<flows::AccountLimit> connected_account_limits(const std::string& config_file) {
+  std::vector<flows::AccountLimit> limits;
+  const auto loaded = config::load_config_file(config_file);
+  for (const Diagnostic& d : loaded.diagnostics) std::cerr << d.to_string() << '\n';
+  if (!loaded.config) return limits;
+  const auto database = loaded.config->database;
+  std::error_code ec;
+  if (!std::filesystem::exists(database, ec)) {
+    std::cerr << "sparks check: no store at " << database.string()
+              << " yet: no connected account to check flows against\n";
+    return limits;
+  }
+  try {
+    auto connection = store::open(database.string());
+    connection->begin(false);
+    for (const auto& facts : connection->records().load_all_facts()) {
+      if (!facts.account_json) continue;
+      const auto account = json_fields::parse_or_null(*facts.account_json);
+      const auto* list =
+          account.is_object() ? account.get_object().if_contains("unavailable") : nullptr;
+      if (!list || !list->is_array()) continue;
+      for (const auto& item : list->get_array())
+        if (item.is_object())
+          limits.push_back({facts.workspace_id, facts.platform,
+                            json_fields::text(account.get_object(), "id"),
+                            json_fields::text(item.get_object(), "action"),
+                            json_fields::text(item.get_object(), "reason")});
+    }
+    connection->rollback();
+  } catch (const std::exception& e) {
+    std::cerr << "sparks check: the store of " << config_file << " could not be read: " << e.what()
+              << '\n';
+  }
+  return limits;
+}
 
 std::string known_kinds_list() {
   std::string out;
@@ -59,11 +103,14 @@ void add_check_command(CLI::App& app, ExitCode& exit_code) {
           known_kinds_list() +
           "A flow is checked against the triggers and actions that the plugins in --plugin-dir\n"
           "declare, as the server checks it.\n"
+          "With --config, a flow is also checked against the accounts connected in that\n"
+          "configuration's store: a step the account's platform will not perform (its region,\n"
+          "say) is a warning.\n"
           "Every problem is printed on stderr, one per line, as\n"
-          "  FILE:LINE:COL: error: MESSAGE\n"
+          "  FILE:LINE:COL: error: MESSAGE   (or warning: what will run, but not as meant)\n"
           "(LINE and COL count from 1; 0:0 means the whole file, e.g. it cannot be read).\n"
           "A valid file prints `FILE: ok (KIND)` on stdout.\n"
-          "Exit status: 0 when every file is valid, 1 otherwise.");
+          "Exit status: 0 when every file is valid (warnings allowed), 1 otherwise.");
 
   // Kept alive for the callback, which runs after parsing.
   auto options = std::make_shared<CheckOptions>();
@@ -73,12 +120,17 @@ void add_check_command(CLI::App& app, ExitCode& exit_code) {
   command->add_option("--plugin-dir", options->plugin_dir,
                       "The connector plugins (*.so) whose triggers and actions flows may use\n"
                       "(default: plugins/ beside this executable, where `sparks serve` looks)");
+  command->add_option("--config", options->config,
+                      "A sparks.yaml whose store's connected accounts flows are checked against\n"
+                      "(what each account's platform will not do for it)");
 
   command->callback([options, &exit_code] {
     const std::filesystem::path plugin_dir = options->plugin_dir.empty()
                                                  ? executable_dir() / "plugins"
                                                  : std::filesystem::path(options->plugin_dir);
-    const flows::Capabilities capabilities = plugin_capabilities(plugin_dir);
+    flows::Capabilities capabilities = plugin_capabilities(plugin_dir);
+    if (!options->config.empty())
+      capabilities.account_limits = connected_account_limits(options->config);
     bool all_ok = true;
     for (const std::string& file : options->files) {
       const check::CheckResult result = check::check_file(file, capabilities);

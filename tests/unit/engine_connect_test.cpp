@@ -486,6 +486,26 @@ TEST_F(EngineConnectTest, ACallbackWaitingOnThePlatformWhenTheEngineStopsIsStill
   EXPECT_NE(card("tiktok").at("state").as_string(), "connected");
 }
 
+// An account registered where TikTok does not offer Business Messaging: the card says so, and a DM
+// step is skipped with the platform's reason — its otherwise step answers in public instead.
+TEST_F(EngineConnectTest, AnAccountWithoutBusinessMessagingSaysWhyAndDmStepsAreSkipped) {
+  ASSERT_EQ(connect("tiktok", "creator-eu", kAllTikTok).value.at("state").as_string(), "connected");
+  const auto c = card("tiktok");
+  ASSERT_TRUE(has_issue(c, "action_unavailable")) << json::serialize(c);
+  EXPECT_NE(issue_message(c, "action_unavailable").find("tiktok.send_dm"), std::string::npos);
+  const std::string flow =
+      "flow:\n  id: eu\n  name: eu\n  trigger: { on: tiktok.dm }\n  actions:\n"
+      "    - tiktok.send_dm: { text: \"hi\" }\n";
+  ASSERT_FALSE(wait_reply([&](auto d) { engine_->create_flow("w1", kAna, flow, d); }).error);
+  ASSERT_FALSE(wait_reply([&](auto d) { engine_->publish_flow("w1", "eu", kAna, d); }).error);
+  control("/sandbox/v1/messages", {{"account", "creator-eu"}, {"user", "fan-5"}, {"text", "hi"}});
+  ASSERT_FALSE(deliver_webhook(0).error);
+  run_until_seen("the DM recorded as skipped", [&] {
+    const auto stats = wait_reply([&](auto d) { engine_->analytics("w1", d); });
+    return json::serialize(stats.value).find("skipped:unavailable") != std::string::npos;
+  });
+}
+
 // TikTok Shop warns before an authorization lapses (webhook type 7): the card says so, with the
 // time, and the integration keeps working until then; a reconnect clears it.
 TEST_F(EngineConnectTest, AnExpiringShopAuthorizationPutsAnIssueOnTheCard) {

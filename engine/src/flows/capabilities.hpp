@@ -60,10 +60,18 @@ struct ActionInfo {
   bool is_engine() const { return platform.empty(); }
 };
 
+// What a connected account cannot do, as its platform reported it (the account's `unavailable`):
+// `sparks check --config` reads them from the store, so that a flow relying on such an action is
+// warned about before it is published.
+struct AccountLimit {
+  std::string workspace, platform, account, action, reason;
+};
+
 struct Capabilities {
   std::vector<TriggerInfo> triggers;
   std::vector<ActionInfo> actions;
   std::vector<std::string> installed_platforms;
+  std::vector<AccountLimit> account_limits;  // empty unless a check was given them
 
   // The triggers and actions of `descriptors` (loaded and validated), then the engine's own
   // actions; every descriptor's platform is installed.

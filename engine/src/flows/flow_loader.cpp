@@ -483,10 +483,16 @@ FlowLoadResult load_flow(const std::string& file_name, std::string_view text,
                            one_of(capabilities.triggers_of_kind(*action->answers, action->platform),
                                   *action->answers));
     const YAML::Node otherwise = params_node["otherwise"];
-    if (auto warning = messaging_window_warning(trigger, *action, bool(otherwise))) {
-      result.warnings.push_back(yaml::diagnostic_at(file_name, key.Mark(), *warning));
+    auto warn = [&](const std::string& message) {
+      result.warnings.push_back(yaml::diagnostic_at(file_name, key.Mark(), message));
       result.warnings.back().warning = true;
-    }
+    };
+    if (auto warning = messaging_window_warning(trigger, *action, bool(otherwise))) warn(*warning);
+    for (const auto& limit : capabilities.account_limits)
+      if (limit.action == name)
+        warn(name + " is unavailable for workspace " + limit.workspace + "'s " + limit.platform +
+             " account " + limit.account + ": " + limit.reason +
+             (otherwise ? "; its otherwise step runs instead" : "; the step will be skipped"));
     if (!otherwise) return;
     if (in_otherwise)
       return check.error(otherwise, "an `otherwise` step cannot have an `otherwise` of its own");

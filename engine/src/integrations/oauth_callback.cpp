@@ -35,10 +35,12 @@ std::string first(const CallbackQuery& query, std::string_view key) {
   return {};
 }
 
-// What the card shows of an account: no ciphers or regions, only what a person recognises.
+// What the card shows of an account: no ciphers, only what a person recognises — and what its
+// platform will not do for it and why (the card's issues, and the flows' skipped steps, read it).
 boost::json::object card_account(const boost::json::object& account) {
   boost::json::object out;
-  for (const char* field : {"id", "name", "username", "type", "business_id"})
+  for (const char* field :
+       {"id", "name", "username", "type", "business_id", "region", "unavailable"})
     if (const auto* v = account.if_contains(field)) out[field] = *v;
   return out;
 }
