@@ -5,6 +5,49 @@
 
 namespace sparks::tiktok {
 
+namespace {
+
+using sparks::plugin::Trigger;
+
+// A comment's payload and variables: tiktok.comment and tiktok.high_intent_comment carry the same
+// comment (the high-intent event may not name its video).
+Trigger comment_trigger(std::string name, std::string description, bool names_its_video) {
+  return {.name = std::move(name),
+          .description = std::move(description),
+          .params = {{.name = "comment_id", .required = true, .description = "The comment's id"},
+                     {.name = "video_id",
+                      .required = names_its_video,
+                      .description = "The video or Live commented on"},
+                     {.name = "parent_comment_id",
+                      .description = "The comment this one replies to, if any"},
+                     {.name = "text", .required = true, .description = "What the comment says"},
+                     {.name = "user", .required = true, .description = "Commenter id"},
+                     {.name = "username", .description = "Commenter handle"},
+                     {.name = "is_live",
+                      .type = SPARKS_PARAM_BOOLEAN,
+                      .required = true,
+                      .description = "True for a comment made during a Live"}},
+          .kind = SPARKS_TRIGGER_COMMENT,
+          .variables = {{.name = "comment.id", .field = "comment_id", .description = "Its id"},
+                        {.name = "comment.text", .field = "text", .description = "What it says"},
+                        {.name = "comment.video_id",
+                         .field = "video_id",
+                         .description = "The video commented on"}}};
+}
+
+// Comment-to-Message: TikTok judged the comment high-intent, and lets the account answer it by one
+// DM although the person never wrote.
+Trigger high_intent_comment_trigger() {
+  Trigger trigger = comment_trigger("tiktok.high_intent_comment",
+                                    "TikTok judged a comment high-intent (Comment-to-Message): it "
+                                    "may be answered by one direct message",
+                                    false);
+  trigger.reply_field = "comment_id";
+  return trigger;
+}
+
+}  // namespace
+
 sparks::plugin::Manifest manifest() {
   return {
       .platform_id = std::string(kPlatform),
@@ -48,49 +91,9 @@ sparks::plugin::Manifest manifest() {
                              "refresh_token_rejected", "token_refreshed", "platform_unavailable",
                              "platform_recovered"},
       .triggers =
-          {{.name = "tiktok.comment",
-            .description = "Someone commented on one of the account's videos or Lives",
-            .params = {{.name = "comment_id", .required = true, .description = "The comment's id"},
-                       {.name = "video_id",
-                        .required = true,
-                        .description = "The video or Live commented on"},
-                       {.name = "parent_comment_id",
-                        .description = "The comment this one replies to, if any"},
-                       {.name = "text", .required = true, .description = "What the comment says"},
-                       {.name = "user", .required = true, .description = "Commenter id"},
-                       {.name = "username", .description = "Commenter handle"},
-                       {.name = "is_live",
-                        .type = SPARKS_PARAM_BOOLEAN,
-                        .required = true,
-                        .description = "True for a comment made during a Live"}},
-            .kind = SPARKS_TRIGGER_COMMENT,
-            .variables = {{.name = "comment.id", .field = "comment_id", .description = "Its id"},
-                          {.name = "comment.text", .field = "text", .description = "What it says"},
-                          {.name = "comment.video_id",
-                           .field = "video_id",
-                           .description = "The video commented on"}}},
-           {.name = "tiktok.high_intent_comment",
-            .description = "TikTok judged a comment high-intent (Comment-to-Message): it may be "
-                           "answered by one direct message",
-            .params = {{.name = "comment_id", .required = true, .description = "The comment's id"},
-                       {.name = "video_id", .description = "The video commented on, when given"},
-                       {.name = "parent_comment_id",
-                        .description = "The comment this one replies to, if any"},
-                       {.name = "text", .required = true, .description = "What the comment says"},
-                       {.name = "user", .required = true, .description = "Commenter id"},
-                       {.name = "username", .description = "Commenter handle"},
-                       {.name = "is_live",
-                        .type = SPARKS_PARAM_BOOLEAN,
-                        .required = true,
-                        .description = "True for a comment made during a Live"}},
-            .kind = SPARKS_TRIGGER_COMMENT,
-            .variables = {{.name = "comment.id", .field = "comment_id", .description = "Its id"},
-                          {.name = "comment.text", .field = "text", .description = "What it says"},
-                          {.name = "comment.video_id",
-                           .field = "video_id",
-                           .description = "The video commented on"}},
-            // Comment-to-Message: TikTok lets the account answer this comment by one DM.
-            .reply_field = "comment_id"},
+          {comment_trigger("tiktok.comment",
+                           "Someone commented on one of the account's videos or Lives", true),
+           high_intent_comment_trigger(),
            {.name = "tiktok.dm",
             .description = "Someone sent the account a direct message",
             .params =
