@@ -7,8 +7,9 @@
 //               the first answer (serving)
 //   trips       one comment that produces a DM: how many batches pass the store writer from the
 //               webhook until the DM is recorded as sent
+//   burst       64 DMs at once against TikTok's 40 a minute: none throttled, still connected
 // The platforms are the sandbox, in-process on 127.0.0.1. Usage: sparks_bench_engine
-// [ingest|disconnect|restart|trips]…
+// [ingest|disconnect|restart|trips|burst]…
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <spdlog/spdlog.h>
 
@@ -101,7 +102,43 @@ struct Rig {
       throw std::runtime_error("the bench could not connect TikTok");
   }
 
+  // The sandbox's webhooks (the connector subscribes {public_url}/webhooks/tiktok) go to
+  // `receiver`, as a server's API would hand them over. Call before making the engine.
+  void route_webhooks() {
+    routes->add(
+        "POST", "/webhooks/tiktok",
+        [this](sparks::http::Request request, sparks::http::Responder respond) {
+          sparks::InboundWebhook webhook{
+              "POST", request.path, request.query_string, {}, std::move(request.body)};
+          for (const auto& [name, value] : request.headers)
+            webhook.headers.emplace_back(name, value);
+          auto* engine = receiver.load();
+          if (engine == nullptr) return respond(sparks::http::Response::text(503, "not yet"));
+          engine->receive_webhook(
+              "tiktok", std::move(webhook), [respond = std::move(respond)](sparks::Reply r) {
+                respond(sparks::http::Response::text(r.error ? 400 : 200, r.error ? "no" : "ok"));
+              });
+        });
+    options.public_url = platform.base_url();
+  }
+
+  // A control call to the sandbox: a fan writes or comments.
+  sparks::http::ClientResponse control(const std::string& path, const json::object& body) {
+    return await_result<sparks::http::ClientResponse>(
+        "the sandbox's answer to " + path,
+        [&](auto d) {
+          sparks::http::send_request(io.get_executor(),
+                                     {"POST",
+                                      platform.base_url() + path,
+                                      {{"Content-Type", "application/json"}},
+                                      json::serialize(body)},
+                                     d);
+        },
+        kAnswerLimit);
+  }
+
   fs::path folder;
+  std::atomic<sparks::Engine*> receiver{nullptr};
   boost::asio::io_context io;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work =
       boost::asio::make_work_guard(io);
@@ -287,25 +324,9 @@ std::uint64_t metric(const sparks::Engine& engine, const std::string& name) {
 json::object bench_trips() {
   Rig rig("trips");
   rig.options.outbox_poll = std::chrono::hours(1);  // only the path of the event counts
-  // The sandbox's webhooks (the connector subscribes {public_url}/webhooks/tiktok) go to the
-  // engine, as a server's API would hand them over.
-  std::atomic<sparks::Engine*> receiver{nullptr};
-  rig.routes->add(
-      "POST", "/webhooks/tiktok",
-      [&receiver](sparks::http::Request request, sparks::http::Responder respond) {
-        sparks::InboundWebhook webhook{
-            "POST", request.path, request.query_string, {}, std::move(request.body)};
-        for (const auto& [name, value] : request.headers) webhook.headers.emplace_back(name, value);
-        auto* engine = receiver.load();
-        if (engine == nullptr) return respond(sparks::http::Response::text(503, "not yet"));
-        engine->receive_webhook(
-            "tiktok", std::move(webhook), [respond = std::move(respond)](sparks::Reply r) {
-              respond(sparks::http::Response::text(r.error ? 400 : 200, r.error ? "no" : "ok"));
-            });
-      });
-  rig.options.public_url = rig.platform.base_url();
+  rig.route_webhooks();
   sparks::Engine engine(rig.io.get_executor(), rig.options);
-  receiver = &engine;
+  rig.receiver = &engine;
   rig.connect(engine, "ws-bench");
   const auto owner = sparks::Actor::member("owner", sparks::Role::owner);
   const std::string flow =
@@ -320,17 +341,8 @@ json::object bench_trips() {
   if (created.error || published.error) throw std::runtime_error("the bench flow was refused");
 
   // The fan wrote to the account first: TikTok lets a business answer only then.
-  auto opened = await_result<sparks::http::ClientResponse>(
-      "the sandbox's answer to the fan's message",
-      [&](auto d) {
-        sparks::http::send_request(rig.io.get_executor(),
-                                   {"POST",
-                                    rig.platform.base_url() + "/sandbox/v1/messages",
-                                    {{"Content-Type", "application/json"}},
-                                    R"({"account":"creator","user":"fan-0","text":"hello"})"},
-                                   d);
-      },
-      kAnswerLimit);
+  auto opened = rig.control("/sandbox/v1/messages",
+                            {{"account", "creator"}, {"user", "fan-0"}, {"text", "hello"}});
   if (!opened.ok() || opened.status / 100 != 2)
     throw std::runtime_error("the sandbox did not take the fan's message: " + opened.body);
 
@@ -345,18 +357,10 @@ json::object bench_trips() {
       std::chrono::seconds(5), std::chrono::milliseconds(10));
 
   const auto before = metric(engine, "sparks_store_batches_total");
-  auto commented = await_result<sparks::http::ClientResponse>(
-      "the sandbox's answer to the fan's comment",
-      [&](auto d) {
-        sparks::http::send_request(
-            rig.io.get_executor(),
-            {"POST",
-             rig.platform.base_url() + "/sandbox/v1/comments",
-             {{"Content-Type", "application/json"}},
-             R"({"account":"creator","video_id":"video-1","user":"fan-0","text":"is it in stock?"})"},
-            d);
-      },
-      kAnswerLimit);
+  auto commented = rig.control("/sandbox/v1/comments", {{"account", "creator"},
+                                                        {"video_id", "video-1"},
+                                                        {"user", "fan-0"},
+                                                        {"text", "is it in stock?"}});
   // Listings are served by the reader, so asking does not add writer batches.
   bool sent = false;
   try {
@@ -382,6 +386,92 @@ json::object bench_trips() {
           {"target", "≤ 3 (store the event; record the run and enqueue; record the outcome)"}};
 }
 
+// A burst of DMs beyond the platform's rate: 64 fans who wrote to the account comment at once, and
+// a flow answers each by DM. The host keeps the sends under TikTok's 40 a minute per account and
+// endpoint, so none is throttled and the integration stays connected; the last DM goes out once
+// the minute has passed.
+json::object bench_burst() {
+  constexpr int kFans = 64;
+  Rig rig("burst");
+  rig.route_webhooks();
+  sparks::Engine engine(rig.io.get_executor(), rig.options);
+  rig.receiver = &engine;
+  rig.connect(engine, "ws-bench");
+  const auto owner = sparks::Actor::member("owner", sparks::Role::owner);
+  const std::string flow =
+      "flow:\n  id: answer\n  name: Answer\n  trigger: { on: tiktok.comment }\n"
+      "  actions:\n    - tiktok.send_dm: { text: \"Thanks!\" }\n";
+  auto created = await_result<sparks::Reply>(
+      "the flow created", [&](auto d) { engine.create_flow("ws-bench", owner, flow, d); },
+      kAnswerLimit);
+  auto published = await_result<sparks::Reply>(
+      "the flow published", [&](auto d) { engine.publish_flow("ws-bench", "answer", owner, d); },
+      kAnswerLimit);
+  if (created.error || published.error) throw std::runtime_error("the bench flow was refused");
+  for (int i = 0; i < kFans; ++i)
+    rig.control("/sandbox/v1/messages",
+                {{"account", "creator"}, {"user", "fan-" + std::to_string(i)}, {"text", "hello"}});
+  sparks::testing::poll_until(
+      "every fan's message in the inbox",
+      [&] {
+        auto inbox = await_result<sparks::Reply>(
+            "the inbox", [&](auto d) { engine.inbox("ws-bench", d); }, kAnswerLimit);
+        return !inbox.error && inbox.value.at("conversations").as_array().size() >= kFans;
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(50));
+
+  const auto start = Clock::now();
+  for (int i = 0; i < kFans; ++i)
+    rig.control("/sandbox/v1/comments", {{"account", "creator"},
+                                         {"video_id", "video-1"},
+                                         {"user", "fan-" + std::to_string(i)},
+                                         {"text", "love it"}});
+  auto sent = [&] {
+    auto r = await_result<sparks::http::ClientResponse>(
+        "the sandbox's sent messages",
+        [&](auto d) {
+          sparks::http::send_request(
+              rig.io.get_executor(),
+              {"GET",
+               rig.platform.base_url() + "/sandbox/v1/sent-messages?account=creator",
+               {},
+               ""},
+              d);
+        },
+        kAnswerLimit);
+    return r.ok() ? json::parse(r.body).at("messages").as_array().size() : 0;
+  };
+  std::size_t first_minute = 0;
+  double last_ms = 0;
+  sparks::testing::poll_until(
+      "every DM sent",
+      [&] {
+        const auto n = sent();
+        if (ms_since(start) < 55'000) first_minute = n;
+        last_ms = ms_since(start);
+        return n >= kFans;
+      },
+      std::chrono::seconds(150), std::chrono::milliseconds(200));
+  auto cards = await_result<sparks::Reply>(
+      "the cards", [&](auto d) { engine.cards("ws-bench", d); }, kAnswerLimit);
+  std::string state;
+  for (const auto& c : cards.value.at("integrations").as_array())
+    if (c.at("platform") == "tiktok") state = std::string(c.at("state").as_string());
+  // What the flow recorded: every DM sent, none failed or retried after a platform refusal.
+  auto stats = await_result<sparks::Reply>(
+      "the analytics", [&](auto d) { engine.analytics("ws-bench", d); }, kAnswerLimit);
+  engine.stop();
+  return {{"name", "dm_burst_under_the_platform_rate"},
+          {"dms", kFans},
+          {"sent_in_the_first_55_s", first_minute},
+          {"all_sent_after_ms", last_ms},
+          {"tiktok_state_after", state},
+          {"flow_counters", stats.error ? json::value() : stats.value.at("totals")},
+          {"target",
+           "no throttled answer, the integration stays connected, at most 40 DMs a "
+           "minute (TikTok's limit per account and endpoint)"}};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -399,8 +489,11 @@ int main(int argc, char** argv) {
         results.push_back(bench_restart());
       else if (name == "trips")
         results.push_back(bench_trips());
+      else if (name == "burst")
+        results.push_back(bench_burst());
       else {
-        std::cerr << "unknown benchmark '" << name << "' (ingest, disconnect, restart, trips)\n";
+        std::cerr << "unknown benchmark '" << name
+                  << "' (ingest, disconnect, restart, trips, burst)\n";
         return 1;
       }
     }
