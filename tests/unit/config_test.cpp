@@ -167,7 +167,8 @@ TEST(Config, PluginConfigNamesEachConnectorsFields) {
     tiktok: { client_key: ck, client_secret: cs, auth_base_url: "https://www.tiktok.com",
               api_base_url: "https://business-api.tiktok.com" }
     tiktok_shop: { app_key: ak, app_secret: as, auth_base_url: "https://auth.tiktok-shops.com",
-                   api_base_url: "https://open-api.tiktokglobalshop.com", service_id: "7310" }
+                   api_base_url: "https://open-api.tiktokglobalshop.com", service_id: "7310",
+                   authorize_base_url: "https://services.us.tiktokshop.com" }
   workspaces:
     - id: w
       members: [ { user: o, role: owner, api_key: owner-secret-key } ]
@@ -184,7 +185,8 @@ TEST(Config, PluginConfigNamesEachConnectorsFields) {
                                  {"app_secret", "as"},
                                  {"auth_base_url", "https://auth.tiktok-shops.com"},
                                  {"api_base_url", "https://open-api.tiktokglobalshop.com"},
-                                 {"service_id", "7310"}}));
+                                 {"service_id", "7310"},
+                                 {"authorize_base_url", "https://services.us.tiktokshop.com"}}));
 }
 
 TEST(Config, AnUnreadableFileSaysSo) {

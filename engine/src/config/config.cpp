@@ -72,6 +72,7 @@ void read_platform(Reader& read, const YAML::Node& node, const char* key_field,
   platform.auth_base_url = read.text(node["auth_base_url"]);
   platform.api_base_url = read.text(node["api_base_url"]);
   platform.service_id = read.text(node["service_id"]);
+  platform.authorize_base_url = read.text(node["authorize_base_url"]);
   // Half a set of endpoints would send some calls to the platform and the rest to the sandbox.
   if (platform.auth_base_url.has_value() != platform.api_base_url.has_value())
     read.error(node,
@@ -186,6 +187,7 @@ std::string plugin_config(const Platform& platform, std::string_view platform_id
                           {"auth_base_url", url(platform.auth_base_url)},
                           {"api_base_url", url(platform.api_base_url)}};
   if (platform.service_id) out["service_id"] = *platform.service_id;
+  if (platform.authorize_base_url) out["authorize_base_url"] = *platform.authorize_base_url;
   return boost::json::serialize(out);
 }
 

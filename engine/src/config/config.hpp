@@ -33,6 +33,9 @@ struct Platform {
   std::optional<std::string> auth_base_url;
   std::optional<std::string> api_base_url;
   std::optional<std::string> service_id;  // TikTok Shop: the Partner Center service, if any
+  // TikTok Shop: where sellers authorize, when not derived from auth_base_url (a US shop's
+  // service page is services.us.tiktokshop.com; docs/production.md).
+  std::optional<std::string> authorize_base_url;
   bool sandboxed() const { return !auth_base_url && !api_base_url; }
 };
 
