@@ -5,32 +5,22 @@
 // answers and what each means, and the authorize page the configuration points at.
 #include <gtest/gtest.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <map>
-#include <mutex>
-#include <thread>
 
-#include "http/router.hpp"
-#include "http/server.hpp"
-#include "plugins/plugin_host.hpp"
+#include "support/connector_harness.hpp"
 #include "support/platform_fixtures.hpp"
 #include "support/platform_test_helpers.hpp"
-#include "support/wait.hpp"
 
 namespace {
 
-namespace net = boost::asio;
 namespace json = boost::json;
-using sparks::plugins::LoadedPlugin;
 using sparks::plugins::Operation;
-using sparks::plugins::WebhookEvent;
 using sparks::testing::hmac_hex;
 using sparks::testing::parse_object;
+using Answer = sparks::testing::PluginAnswer;
+using Verified = sparks::testing::WebhookVerdict;
 
-const std::string kPluginDir = std::string(SPARKS_BINARY_DIR) + "/plugins";
 const std::string kAppKey = "sandbox-app-key";
 const std::string kAppSecret = "sandbox-app-secret";
 
@@ -41,96 +31,6 @@ json::object fixture(const std::string& name) {
 std::string str(const json::value& value) {
   return value.is_string() ? std::string(value.as_string()) : std::string();
 }
-
-// The engine's side of the plugin host: the triggers a plugin emits, and its key-value store.
-class Bridge final : public sparks::plugins::PluginHostBridge {
- public:
-  explicit Bridge(net::io_context& io) : io_(io) {}
-  net::any_io_executor executor_for(std::string_view, std::string_view) override {
-    return io_.get_executor();
-  }
-  bool emit_trigger(std::string_view, std::string_view, std::string_view trigger,
-                    std::string_view) override {
-    std::lock_guard lock(mutex_);
-    triggers_.emplace_back(trigger);
-    return true;
-  }
-  std::optional<std::string> kv_get(std::string_view, std::string_view,
-                                    std::string_view key) override {
-    std::lock_guard lock(mutex_);
-    auto it = kv_.find(std::string(key));
-    return it == kv_.end() ? std::nullopt : std::optional<std::string>(it->second);
-  }
-  bool kv_put(std::string_view, std::string_view, std::string_view key,
-              std::string_view value) override {
-    std::lock_guard lock(mutex_);
-    kv_[std::string(key)] = std::string(value);
-    return true;
-  }
-  bool kv_delete(std::string_view, std::string_view, std::string_view key) override {
-    std::lock_guard lock(mutex_);
-    return kv_.erase(std::string(key)) == 1;
-  }
-  std::vector<std::string> triggers() {
-    std::lock_guard lock(mutex_);
-    return triggers_;
-  }
-
- private:
-  net::io_context& io_;
-  std::mutex mutex_;
-  std::vector<std::string> triggers_;
-  std::map<std::string, std::string> kv_;
-};
-
-// The stand-in platform: `answer(method, path, fixture)` says which response fixture a path gets;
-// every request is recorded.
-class FixturePlatform {
- public:
-  explicit FixturePlatform(const net::any_io_executor& executor) {
-    routes_ = std::make_shared<sparks::http::Router>();
-    for (const char* method : {"GET", "POST", "PUT"}) {
-      for (const char* path :
-           {"/api/v2/token/get", "/api/v2/token/refresh", "/authorization/202309/shops",
-            "/product/202309/products/search", "/order/202309/orders", "/event/202309/webhooks"}) {
-        routes_->add_sync(method, path, [this](const sparks::http::Request& request) {
-          return respond(request);
-        });
-      }
-    }
-    server_ = std::make_unique<sparks::http::Server>(executor, routes_);
-    server_->listen("127.0.0.1", 0);
-  }
-  void answer(const std::string& path, const std::string& response_fixture) {
-    std::lock_guard lock(mutex_);
-    answers_[path] = response_fixture;
-  }
-  std::vector<sparks::http::Request> requests(const std::string& path) {
-    std::lock_guard lock(mutex_);
-    std::vector<sparks::http::Request> found;
-    for (const auto& r : received_)
-      if (r.path == path) found.push_back(r);
-    return found;
-  }
-  std::string base_url() const { return server_->base_url(); }
-  void stop() { server_->stop(); }
-
- private:
-  sparks::http::Response respond(const sparks::http::Request& request) {
-    std::lock_guard lock(mutex_);
-    received_.push_back(request);
-    auto it = answers_.find(request.path);
-    if (it == answers_.end()) return sparks::http::Response::text(404, "no fixture for this path");
-    const json::object response = fixture(it->second);
-    return sparks::http::Response::json(static_cast<int>(response.at("http_status").as_int64()),
-                                        response.at("body"));
-  }
-  std::shared_ptr<sparks::http::Router> routes_;
-  std::unique_ptr<sparks::http::Server> server_;
-  std::mutex mutex_;
-  std::map<std::string, std::string> answers_;
-  std::vector<sparks::http::Request> received_;
-};
 
 // The Partner API signature, worked out here from the documentation (docs/connectors.md).
 std::string expected_sign(const sparks::http::Request& request) {
@@ -170,28 +70,14 @@ void expect_matches_fixture(const sparks::http::Request& request, const std::str
   }
 }
 
-class ShopConnectorTest : public ::testing::Test {
+class ShopConnectorTest : public sparks::testing::ConnectorTest {
  protected:
   void SetUp() override {
-    platform_ = std::make_unique<FixturePlatform>(io_.get_executor());
-    host_ = std::make_unique<sparks::plugins::PluginHost>(io_.get_executor(), bridge_);
-    auto report = host_->load_file(kPluginDir + "/libsparks_tiktok_shop.so");
-    ASSERT_TRUE(report.loaded()) << (report.refusal ? report.refusal->to_string() : "");
-    shop_ = host_->find("tiktok_shop");
-    thread_ = std::thread([this] { io_.run(); });
+    ASSERT_NO_FATAL_FAILURE(start(
+        "libsparks_tiktok_shop.so", "tiktok_shop",
+        {"/api/v2/token/get", "/api/v2/token/refresh", "/authorization/202309/shops",
+         "/product/202309/products/search", "/order/202309/orders", "/event/202309/webhooks"}));
     configure({});
-  }
-  void TearDown() override {
-    sparks::testing::await_result<bool>("the plugin to unload", [&](auto unloaded) {
-      net::post(io_, [this, unloaded] {
-        host_->unload_all();
-        unloaded(true);
-      });
-    });
-    platform_->stop();
-    work_.reset();
-    io_.stop();
-    thread_.join();
   }
 
   // The sandbox-like configuration (both base URLs at the stand-in) plus `extra`.
@@ -201,47 +87,15 @@ class ShopConnectorTest : public ::testing::Test {
                         {"auth_base_url", platform_->base_url()},
                         {"api_base_url", platform_->base_url()}};
     for (auto& [key, value] : extra) config[key] = value;
-    return sparks::testing::await_result<std::string>("the configuration", [&](auto done) {
-      net::post(io_, [this, text = json::serialize(config), done] {
-        std::string error;
-        shop_->configure(text, error);
-        done(error);
-      });
-    });
+    return configure_plugin(config);
   }
 
-  struct Answer {
-    sparks_status_t status = SPARKS_ERR_INTERNAL;
-    std::string text;
-    json::object json() const { return parse_object(text); }
-  };
-  Answer call(Operation operation, const json::object& request) {
-    return sparks::testing::await_result<Answer>("the plugin's answer", [&](auto done) {
-      net::post(io_, [this, operation, text = json::serialize(request), done] {
-        shop_->call(operation, "ws-1", text, [done](sparks_status_t status, std::string result) {
-          done({status, std::move(result)});
-        });
-      });
-    });
-  }
-
-  struct Verified {
-    sparks_status_t status = SPARKS_ERR_INTERNAL;
-    std::vector<WebhookEvent> events;
-  };
   Verified verify(const json::object& webhook, const std::string& signature) {
     sparks::plugins::WebhookRequest request{
         "POST", "/webhooks/tiktok_shop", "", {}, str(webhook.at("body"))};
     request.headers.emplace_back("Authorization", signature);
     request.headers.emplace_back("Content-Type", "application/json");
-    return sparks::testing::await_result<Verified>("the webhook's verdict", [&](auto done) {
-      net::post(io_, [this, request, done] {
-        shop_->verify_webhook(
-            request, [done](sparks_status_t status, std::string, std::vector<WebhookEvent> events) {
-              done({status, std::move(events)});
-            });
-      });
-    });
+    return ConnectorTest::verify(request);
   }
 
   // The credentials the fixtures' token and shop answers make.
@@ -254,13 +108,10 @@ class ShopConnectorTest : public ::testing::Test {
     return c;
   }
 
-  net::io_context io_;
-  net::executor_work_guard<net::io_context::executor_type> work_{io_.get_executor()};
-  Bridge bridge_{io_};
-  std::unique_ptr<FixturePlatform> platform_;
-  std::unique_ptr<sparks::plugins::PluginHost> host_;
-  LoadedPlugin* shop_ = nullptr;
-  std::thread thread_;
+  // Every call to `path` is answered with the response fixture `response_fixture`.
+  void answer(const std::string& path, const std::string& response_fixture) {
+    platform_->answer_always(path, sparks::testing::fixture_response(fixture(response_fixture)));
+  }
 };
 
 TEST_F(ShopConnectorTest, AuthorizePageIsTheServicesOrTheLegacyOne) {
@@ -290,8 +141,8 @@ TEST_F(ShopConnectorTest, AuthorizePageIsTheServicesOrTheLegacyOne) {
 }
 
 TEST_F(ShopConnectorTest, ExchangeCodeIsTokenGetThenTheAuthorizedShop) {
-  platform_->answer("/api/v2/token/get", "token_get.response.json");
-  platform_->answer("/authorization/202309/shops", "authorization_shops.response.json");
+  answer("/api/v2/token/get", "token_get.response.json");
+  answer("/authorization/202309/shops", "authorization_shops.response.json");
   Answer answer = call(Operation::exchange_code, {{"code", "TTP_code_fixture"}});
   ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
 
@@ -318,9 +169,9 @@ TEST_F(ShopConnectorTest, ExchangeCodeIsTokenGetThenTheAuthorizedShop) {
 
 TEST_F(ShopConnectorTest, ExchangeCodeSubscribesTheShopsWebhooksWhenConfigured) {
   ASSERT_EQ(configure({{"webhook_url", "https://sparks.example/webhooks/tiktok_shop"}}), "");
-  platform_->answer("/api/v2/token/get", "token_get.response.json");
-  platform_->answer("/authorization/202309/shops", "authorization_shops.response.json");
-  platform_->answer("/event/202309/webhooks", "event_webhooks_update.response.json");
+  answer("/api/v2/token/get", "token_get.response.json");
+  answer("/authorization/202309/shops", "authorization_shops.response.json");
+  answer("/event/202309/webhooks", "event_webhooks_update.response.json");
   Answer answer = call(Operation::exchange_code, {{"code", "TTP_code_fixture"}});
   ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
   auto puts = platform_->requests("/event/202309/webhooks");
@@ -339,14 +190,14 @@ TEST_F(ShopConnectorTest, ExchangeCodeSubscribesTheShopsWebhooksWhenConfigured) 
 }
 
 TEST_F(ShopConnectorTest, AnInvalidAuthCodeIsUnauthorized) {
-  platform_->answer("/api/v2/token/get", "token_get.code_36004004.response.json");
+  answer("/api/v2/token/get", "token_get.code_36004004.response.json");
   Answer answer = call(Operation::exchange_code, {{"code", "used"}});
   EXPECT_EQ(answer.status, SPARKS_ERR_UNAUTHORIZED) << answer.text;
   EXPECT_NE(answer.text.find("36004004"), std::string::npos) << answer.text;
 }
 
 TEST_F(ShopConnectorTest, RefreshRotatesAndARejectedRefreshAsksForReconnection) {
-  platform_->answer("/api/v2/token/refresh", "token_refresh.response.json");
+  answer("/api/v2/token/refresh", "token_refresh.response.json");
   Answer refreshed = call(Operation::refresh_token, {{"credentials", credentials()}});
   ASSERT_EQ(refreshed.status, SPARKS_OK) << refreshed.text;
   auto calls = platform_->requests("/api/v2/token/refresh");
@@ -355,7 +206,7 @@ TEST_F(ShopConnectorTest, RefreshRotatesAndARejectedRefreshAsksForReconnection) 
   EXPECT_EQ(refreshed.json()["access_token"], "ROW_at_fixture_2");
   EXPECT_EQ(refreshed.json()["shop_cipher"], "cipher-shop-7001") << "carried over";
 
-  platform_->answer("/api/v2/token/refresh", "token_refresh.code_36004005.response.json");
+  answer("/api/v2/token/refresh", "token_refresh.code_36004005.response.json");
   Answer rejected = call(Operation::refresh_token, {{"credentials", credentials()}});
   EXPECT_EQ(rejected.status, SPARKS_ERR_UNAUTHORIZED) << rejected.text;
   EXPECT_EQ(bridge_.triggers(),
@@ -363,7 +214,7 @@ TEST_F(ShopConnectorTest, RefreshRotatesAndARejectedRefreshAsksForReconnection) 
 }
 
 TEST_F(ShopConnectorTest, ProductSearchIsNormalizedOneItemPerSku) {
-  platform_->answer("/product/202309/products/search", "products_search.response.json");
+  answer("/product/202309/products/search", "products_search.response.json");
   Answer page = call(Operation::sync,
                      {{"credentials", credentials()}, {"what", "products"}, {"page_size", 2}});
   ASSERT_EQ(page.status, SPARKS_OK) << page.text;
@@ -379,7 +230,7 @@ TEST_F(ShopConnectorTest, ProductSearchIsNormalizedOneItemPerSku) {
 }
 
 TEST_F(ShopConnectorTest, OrdersCarryTheShopsBuyerAndTheCodesOfTheirNote) {
-  platform_->answer("/order/202309/orders", "orders_get.response.json");
+  answer("/order/202309/orders", "orders_get.response.json");
   Answer orders = call(
       Operation::sync,
       {{"credentials", credentials()}, {"what", "orders"}, {"ids", json::array{"576000000001"}}});
@@ -412,7 +263,7 @@ TEST_F(ShopConnectorTest, ErrorAnswersMeanWhatTheirCodesSay) {
       {"signed_call.code_105002.response.json", SPARKS_ERR_UNAUTHORIZED},
   };
   for (const auto& [name, status] : cases) {
-    platform_->answer("/order/202309/orders", name);
+    answer("/order/202309/orders", name);
     Answer answer =
         call(Operation::sync,
              {{"credentials", credentials()}, {"what", "orders"}, {"ids", json::array{"1"}}});

@@ -6,34 +6,25 @@
 #include <gtest/gtest.h>
 
 #include <boost/algorithm/string/predicate.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/json.hpp>
-#include <deque>
-#include <fstream>
 #include <map>
-#include <mutex>
-#include <sstream>
-#include <thread>
 
 #include <sparks/json_fields.hpp>
 
-#include "http/server.hpp"
-#include "plugins/plugin_host.hpp"
+#include "support/connector_harness.hpp"
+#include "support/platform_fixtures.hpp"
 #include "support/platform_test_helpers.hpp"
-#include "support/wait.hpp"
 
 namespace {
 
-namespace net = boost::asio;
 namespace json = boost::json;
-using sparks::plugins::LoadedPlugin;
 using sparks::plugins::Operation;
 using sparks::plugins::WebhookEvent;
 using sparks::testing::hmac_hex;
 using sparks::testing::parse_object;
 using sparks::testing::unix_now;
+using Answer = sparks::testing::PluginAnswer;
+using Verified = sparks::testing::WebhookVerdict;
 
 // The fixtures' shared values (tests/data/platforms/tiktok/README.md).
 const std::string kAppId = "7312345678901234567";
@@ -45,82 +36,15 @@ const std::string kRedirect = "https://sparks.example.com/oauth/callback/tiktok/
 const std::string kWebhookUrl = "https://sparks.example.com/webhooks/tiktok";
 
 json::object fixture(const std::string& name) {
-  const std::string path = std::string(SPARKS_PLATFORM_FIXTURES) + "/tiktok/" + name + ".json";
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  json::object doc = parse_object(text.str());
-  EXPECT_FALSE(doc.empty()) << "no fixture " << path;
-  return doc;
+  return sparks::testing::platform_fixture("tiktok", name + ".json");
 }
 
 std::string str(const json::value* value) {
   return value != nullptr && value->is_string() ? std::string(value->as_string()) : std::string();
 }
 
-// What the stand-in platform was sent.
-struct Recorded {
-  std::string method, path, body;
-  sparks::http::Fields query;
-  sparks::http::Headers headers;
-};
-
-// The stand-in platform: every endpoint the connector calls, answered in order from the answers
-// queued for its path (404 when none is left), each request recorded.
-class FixturePlatform {
- public:
-  explicit FixturePlatform(net::any_io_executor executor) {
-    auto router = std::make_shared<sparks::http::Router>();
-    for (const char* path :
-         {"/open_api/v1.3/tt_user/oauth2/token/", "/open_api/v1.3/tt_user/oauth2/refresh_token/",
-          "/open_api/v1.3/tt_user/oauth2/revoke/", "/open_api/v1.3/business/get/",
-          "/open_api/v1.3/business/message/conversation/list/",
-          "/open_api/v1.3/business/message/direct_reply/get/",
-          "/open_api/v1.3/business/message/direct_reply/update/",
-          "/open_api/v1.3/business/webhook/update/", "/open_api/v1.3/business/video/list/",
-          "/open_api/v1.3/business/comment/list/", "/open_api/v1.3/business/comment/reply/create/",
-          "/open_api/v1.3/business/message/send/"})
-      for (const char* method : {"GET", "POST"})
-        router->add_sync(method, path,
-                         [this](const sparks::http::Request& request) { return answer(request); });
-    server_ = std::make_unique<sparks::http::Server>(executor, router);
-    server_->listen("127.0.0.1", 0);
-  }
-  std::string base_url() const { return server_->base_url(); }
-  void stop() { server_->stop(); }
-
-  // Queues the fixture `<name>.response.json` for its path.
-  void queue(const std::string& path, const std::string& response_fixture) {
-    const json::object doc = fixture(response_fixture + ".response");
-    std::lock_guard lock(mutex_);
-    answers_[path].push_back(sparks::http::Response::json(
-        static_cast<int>(doc.at("http_status").as_int64()), doc.at("body")));
-  }
-  std::vector<Recorded> requests() {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
-
- private:
-  sparks::http::Response answer(const sparks::http::Request& request) {
-    std::lock_guard lock(mutex_);
-    requests_.push_back(
-        {request.method, request.path, request.body, request.query, request.headers});
-    auto& queued = answers_[request.path];
-    if (queued.empty()) return sparks::http::Response::text(404, "no answer queued");
-    sparks::http::Response response = queued.front();
-    queued.pop_front();
-    return response;
-  }
-
-  std::unique_ptr<sparks::http::Server> server_;
-  std::mutex mutex_;
-  std::map<std::string, std::deque<sparks::http::Response>> answers_;
-  std::vector<Recorded> requests_;
-};
-
 // Asserts that `sent` is the fixture `<name>.request.json`.
-void expect_request(const Recorded& sent, const std::string& name) {
+void expect_request(const sparks::http::Request& sent, const std::string& name) {
   SCOPED_TRACE(name);
   const json::object want = fixture(name + ".request");
   EXPECT_EQ(sent.method, str(want.if_contains("method")));
@@ -142,114 +66,33 @@ void expect_request(const Recorded& sent, const std::string& name) {
     EXPECT_TRUE(sent.body.empty()) << sent.body;
 }
 
-// The engine's side of the plugin host, reduced to what a test looks at: emitted triggers and the
-// key-value store. Called on the io thread; read from the test thread, hence the mutex.
-class Bridge final : public sparks::plugins::PluginHostBridge {
- public:
-  explicit Bridge(net::io_context& io) : io_(io) {}
-  net::any_io_executor executor_for(std::string_view, std::string_view) override {
-    return io_.get_executor();
-  }
-  bool emit_trigger(std::string_view, std::string_view, std::string_view trigger,
-                    std::string_view) override {
-    std::lock_guard lock(mutex_);
-    triggers_.emplace_back(trigger);
-    return true;
-  }
-  std::optional<std::string> kv_get(std::string_view, std::string_view,
-                                    std::string_view key) override {
-    std::lock_guard lock(mutex_);
-    auto it = kv_.find(std::string(key));
-    return it == kv_.end() ? std::nullopt : std::optional<std::string>(it->second);
-  }
-  bool kv_put(std::string_view, std::string_view, std::string_view key,
-              std::string_view value) override {
-    std::lock_guard lock(mutex_);
-    kv_[std::string(key)] = std::string(value);
-    return true;
-  }
-  bool kv_delete(std::string_view, std::string_view, std::string_view key) override {
-    std::lock_guard lock(mutex_);
-    return kv_.erase(std::string(key)) == 1;
-  }
-  std::vector<std::string> triggers() {
-    std::lock_guard lock(mutex_);
-    return triggers_;
-  }
-
- private:
-  net::io_context& io_;
-  std::mutex mutex_;
-  std::vector<std::string> triggers_;
-  std::map<std::string, std::string> kv_;
-};
-
-struct Answer {
-  sparks_status_t status = SPARKS_ERR_INTERNAL;
-  std::string text;
-  json::object json() const { return parse_object(text); }
-};
-
-struct Verified {
-  sparks_status_t status = SPARKS_ERR_INTERNAL;
-  std::string error;
-  std::vector<WebhookEvent> events;
-};
-
 constexpr const char* kApi = "/open_api/v1.3";
 
-class TikTokConnectorTest : public ::testing::Test {
+class TikTokConnectorTest : public sparks::testing::ConnectorTest {
  protected:
   void SetUp() override {
-    platform_ = std::make_unique<FixturePlatform>(io_.get_executor());
-    host_ = std::make_unique<sparks::plugins::PluginHost>(io_.get_executor(), bridge_);
-    auto report = host_->load_file(std::string(SPARKS_BINARY_DIR) + "/plugins/libsparks_tiktok.so");
-    ASSERT_TRUE(report.loaded()) << (report.refusal ? report.refusal->to_string() : "");
-    plugin_ = host_->find("tiktok");
-    ASSERT_NE(plugin_, nullptr);
-    std::string error;
-    ASSERT_TRUE(
-        plugin_->configure(json::serialize(json::object{{"client_key", kAppId},
-                                                        {"client_secret", kSecret},
-                                                        {"auth_base_url", "https://www.tiktok.com"},
-                                                        {"api_base_url", platform_->base_url()},
-                                                        {"webhook_url", kWebhookUrl},
-                                                        {"open_api_base_url", "ignored"}}),
-                           error))
-        << error;
-    thread_ = std::thread([this] { io_.run(); });
+    std::vector<std::string> paths;
+    for (const char* endpoint :
+         {"/tt_user/oauth2/token/", "/tt_user/oauth2/refresh_token/", "/tt_user/oauth2/revoke/",
+          "/business/get/", "/business/message/conversation/list/",
+          "/business/message/direct_reply/get/", "/business/message/direct_reply/update/",
+          "/business/webhook/update/", "/business/video/list/", "/business/comment/list/",
+          "/business/comment/reply/create/", "/business/message/send/"})
+      paths.push_back(std::string(kApi) + endpoint);
+    ASSERT_NO_FATAL_FAILURE(start("libsparks_tiktok.so", "tiktok", paths));
+    ASSERT_EQ(configure_plugin({{"client_key", kAppId},
+                                {"client_secret", kSecret},
+                                {"auth_base_url", "https://www.tiktok.com"},
+                                {"api_base_url", platform_->base_url()},
+                                {"webhook_url", kWebhookUrl},
+                                {"open_api_base_url", "ignored"}}),
+              "");
   }
 
-  void TearDown() override {
-    try {
-      sparks::testing::await_result<bool>("the plugin to unload", [&](auto unloaded) {
-        net::post(io_, [this, unloaded] {
-          host_->unload_all();
-          unloaded(true);
-        });
-      });
-    } catch (const sparks::testing::WaitTimedOut& e) {
-      ADD_FAILURE() << e.what();
-    }
-    platform_->stop();
-    work_.reset();
-    io_.stop();
-    if (thread_.joinable()) thread_.join();
-    host_.reset();
-  }
-
+  // The next call to `endpoint` is answered with the fixture `<response_fixture>.response.json`.
   void queue(const std::string& endpoint, const std::string& response_fixture) {
-    platform_->queue(std::string(kApi) + endpoint, response_fixture);
-  }
-
-  Answer call(Operation operation, const json::object& request) {
-    return sparks::testing::await_result<Answer>("the plugin's answer", [&](auto done) {
-      net::post(io_, [this, operation, text = json::serialize(request), done] {
-        plugin_->call(operation, "ws-1", text, [done](sparks_status_t status, std::string result) {
-          done({status, std::move(result)});
-        });
-      });
-    });
+    platform_->queue(std::string(kApi) + endpoint,
+                     sparks::testing::fixture_response(fixture(response_fixture + ".response")));
   }
 
   Answer action(const std::string& name, const json::object& params) {
@@ -267,27 +110,12 @@ class TikTokConnectorTest : public ::testing::Test {
         "",
         {{"TikTok-Signature", "t=" + t + ",s=" + hmac_hex(kSecret, t + "." + body)}},
         body};
-    return sparks::testing::await_result<Verified>("the webhook's verdict", [&](auto done) {
-      net::post(io_, [this, request, done] {
-        plugin_->verify_webhook(request, [done](sparks_status_t status, std::string error,
-                                                std::vector<WebhookEvent> events) {
-          done({status, std::move(error), std::move(events)});
-        });
-      });
-    });
+    return verify(request);
   }
 
   static json::object credentials() {
     return {{"access_token", kToken}, {"refresh_token", kRefresh}, {"account_id", kOpenId}};
   }
-
-  net::io_context io_;
-  net::executor_work_guard<net::io_context::executor_type> work_{io_.get_executor()};
-  Bridge bridge_{io_};
-  std::unique_ptr<FixturePlatform> platform_;
-  std::unique_ptr<sparks::plugins::PluginHost> host_;
-  LoadedPlugin* plugin_ = nullptr;
-  std::thread thread_;
 };
 
 // The query of an authorize URL, decoded, as the fixture writes it.
