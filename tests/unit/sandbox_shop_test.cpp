@@ -5,23 +5,18 @@
 // the type 7 notice. Signatures are computed here with OpenSSL.
 #include <gtest/gtest.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 #include <map>
-#include <thread>
 
 #include "http/client.hpp"
 #include "http/form.hpp"
-#include "support/loopback_sandbox.hpp"
+#include "support/loopback_sandbox_test.hpp"
 #include "support/platform_fixtures.hpp"
 #include "support/platform_test_helpers.hpp"
 #include "support/wait.hpp"
 
 namespace {
 
-namespace net = boost::asio;
 namespace json = boost::json;
 using sparks::http::ClientResponse;
 using sparks::http::Fields;
@@ -41,33 +36,10 @@ std::string str(const json::value& value) {
   return value.is_string() ? std::string(value.as_string()) : std::string();
 }
 
-class SandboxShopTest : public ::testing::Test {
+class SandboxShopTest : public sparks::testing::LoopbackSandboxTest {
  protected:
-  void SetUp() override {
-    platform_ = std::make_unique<sparks::testing::LoopbackSandbox>(io_.get_executor());
-    thread_ = std::thread([this] { io_.run(); });
-  }
-  void TearDown() override {
-    platform_->stop();
-    work_.reset();
-    io_.stop();
-    thread_.join();
-  }
-
-  ClientResponse request(std::string method, std::string target, std::string body = {},
-                         sparks::http::Headers headers = {}) {
-    return sparks::testing::await_result<ClientResponse>(
-        "the sandbox's answer to " + method + " " + target, [&](auto done) {
-          sparks::http::send_request(io_.get_executor(),
-                                     {std::move(method), platform_->base_url() + target,
-                                      std::move(headers), std::move(body)},
-                                     done);
-        });
-  }
   json::object control(const std::string& target, const json::value& body, int expected = 201) {
-    auto r = request("POST", target, json::serialize(body), {{"Content-Type", "application/json"}});
-    EXPECT_EQ(r.status, expected) << target << ": " << r.body;
-    return parse_object(r.body);
+    return json_call("POST", target, body, expected);
   }
 
   // The consent form approved for `shop` on `page` (/oauth/authorize or /open/authorize).
@@ -79,10 +51,6 @@ class SandboxShopTest : public ::testing::Test {
     for (const auto& s : scopes) app.emplace_back("scope", s);
     return request("POST", page, sparks::http::encode_form(app),
                    {{"Content-Type", "application/x-www-form-urlencoded"}});
-  }
-  static Fields redirect_query(const ClientResponse& r) {
-    auto url = boost::urls::parse_absolute_uri(r.headers.at("Location"));
-    return url ? sparks::http::decode_form(url->encoded_query()).value_or(Fields{}) : Fields{};
   }
 
   // The fixture's token request with `auth_code` (or `refresh_token`) replaced; the answer's body.
@@ -101,7 +69,7 @@ class SandboxShopTest : public ::testing::Test {
   json::object tokens(const std::vector<std::string>& scopes = kAllScopes) {
     auto page = consent("/oauth/authorize", {{"app_key", "sandbox-app-key"}}, scopes);
     EXPECT_EQ(page.status, 302) << page.body;
-    const auto code = sparks::http::field(redirect_query(page), "code").value_or("");
+    const auto code = sparks::http::field(location_query(page), "code").value_or("");
     auto answer = token_call("token_get.request.json", "auth_code", code);
     EXPECT_EQ(answer["code"], 0) << json::serialize(answer);
     return answer["data"].is_object() ? answer["data"].as_object() : json::object{};
@@ -135,11 +103,6 @@ class SandboxShopTest : public ::testing::Test {
     EXPECT_TRUE(sparks::testing::same_shape(f.at("body"), json::parse(r.body), where))
         << response_fixture << " differs at " << where << ": " << r.body;
   }
-
-  net::io_context io_;
-  net::executor_work_guard<net::io_context::executor_type> work_{io_.get_executor()};
-  std::unique_ptr<sparks::testing::LoopbackSandbox> platform_;
-  std::thread thread_;
 };
 
 TEST_F(SandboxShopTest, TokenCallsAnswerInTheFixturesShapes) {
@@ -170,7 +133,7 @@ TEST_F(SandboxShopTest, TheServicesPageAndTheLegacyOneBothAuthorize) {
   EXPECT_NE(page.body.find("value=\"seller.authorization.info\" checked"), std::string::npos);
   auto approved = consent("/open/authorize", {{"service_id", "sandbox-service-id"}}, kAllScopes);
   ASSERT_EQ(approved.status, 302) << approved.body;
-  const Fields back = redirect_query(approved);
+  const Fields back = location_query(approved);
   EXPECT_FALSE(sparks::http::field(back, "code").value_or("").empty());
   EXPECT_EQ(sparks::http::field(back, "state"), "st-1");
   EXPECT_EQ(sparks::http::field(back, "shop_region"), "US");
@@ -273,7 +236,7 @@ TEST_F(SandboxShopTest, AnOrderThroughADmCarriesOnlyWhatTheBuyerCopiesIntoTheNot
                   {"client_id", "sandbox-client-key"},
                   {"client_secret", "sandbox-client-secret"},
                   {"grant_type", "authorization_code"},
-                  {"auth_code", sparks::http::field(redirect_query(page), "code").value_or("")},
+                  {"auth_code", sparks::http::field(location_query(page), "code").value_or("")},
                   {"redirect_uri", kRedirect}}),
               {{"Content-Type", "application/json"}})
           .body);

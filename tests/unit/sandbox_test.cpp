@@ -6,7 +6,6 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -18,7 +17,7 @@
 #include "http/server.hpp"
 #include "sandbox/sandbox.hpp"
 #include "support/child_process.hpp"
-#include "support/loopback_sandbox.hpp"
+#include "support/loopback_sandbox_test.hpp"
 #include "support/platform_test_helpers.hpp"
 #include "support/wait.hpp"
 
@@ -38,31 +37,10 @@ using sparks::testing::hmac_hex;
 using sparks::testing::parse_object;
 using sparks::testing::unix_now;
 
-class SandboxTest : public ::testing::Test {
+class SandboxTest : public sparks::testing::LoopbackSandboxTest {
  protected:
-  void SetUp() override {
-    platform_ = std::make_unique<sparks::testing::LoopbackSandbox>(io_.get_executor());
-    // Two threads, as a host may run: the sandbox's strand must keep its state consistent.
-    for (auto& thread : threads_) thread = std::thread([this] { io_.run(); });
-  }
-
-  void TearDown() override {
-    platform_->stop();
-    work_.reset();
-    io_.stop();
-    for (auto& thread : threads_) thread.join();
-  }
-
-  ClientResponse request(std::string method, std::string target, std::string body = {},
-                         Headers headers = {}) {
-    return sparks::testing::await_result<ClientResponse>(
-        "the sandbox's answer to " + method + " " + target, [&](auto done) {
-          sparks::http::send_request(io_.get_executor(),
-                                     {std::move(method), platform_->base_url() + target,
-                                      std::move(headers), std::move(body)},
-                                     done);
-        });
-  }
+  // Two threads, as a host may run: the sandbox's strand must keep its state consistent.
+  SandboxTest() : LoopbackSandboxTest(2) {}
 
   ClientResponse post_form(const std::string& target, const Fields& fields) {
     return request("POST", target, sparks::http::encode_form(fields),
@@ -70,23 +48,12 @@ class SandboxTest : public ::testing::Test {
   }
 
   json::object post_json(const std::string& target, const json::value& body, int expected = 201) {
-    auto r = request("POST", target, json::serialize(body), {{"Content-Type", "application/json"}});
-    EXPECT_EQ(r.status, expected) << target << ": " << r.body;
-    return parse_object(r.body);
+    return json_call("POST", target, body, expected);
   }
 
   json::object get_json(const std::string& target, Headers headers = {}) {
     auto r = request("GET", target, {}, std::move(headers));
     return parse_object(r.body);
-  }
-
-  // The query of a redirect's Location.
-  static Fields location_query(const ClientResponse& r) {
-    auto location = r.headers.find("Location");
-    if (location == r.headers.end()) return {};
-    auto url = boost::urls::parse_absolute_uri(location->second);
-    if (!url) return {};
-    return sparks::http::decode_form(url->encoded_query()).value_or(Fields{});
   }
 
   // Approves the consent form for `account` with `scopes` ticked; returns the code.
@@ -165,10 +132,6 @@ class SandboxTest : public ::testing::Test {
 
   static constexpr const char* kRedirect = "http://127.0.0.1:9/oauth/callback";
 
-  net::io_context io_;
-  net::executor_work_guard<net::io_context::executor_type> work_{io_.get_executor()};
-  std::unique_ptr<sparks::testing::LoopbackSandbox> platform_;
-  std::thread threads_[2];
   int last_status_ = 0;
 };
 

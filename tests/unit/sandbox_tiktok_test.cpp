@@ -5,25 +5,20 @@
 // consent, messaging windows, Comment-to-Message, comment pages, replies and rate limits.
 #include <gtest/gtest.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "http/client.hpp"
 #include "http/form.hpp"
-#include "support/loopback_sandbox.hpp"
+#include "support/loopback_sandbox_test.hpp"
 #include "support/platform_test_helpers.hpp"
 #include "support/wait.hpp"
 
 namespace {
 
-namespace net = boost::asio;
 namespace json = boost::json;
 using sparks::http::ClientResponse;
 using sparks::http::Fields;
@@ -99,44 +94,11 @@ std::string shape_difference(const json::value& expected, const json::value& act
   return {};
 }
 
-class SandboxTikTokTest : public ::testing::Test {
+class SandboxTikTokTest : public sparks::testing::LoopbackSandboxTest {
  protected:
-  void SetUp() override {
-    platform_ = std::make_unique<sparks::testing::LoopbackSandbox>(io_.get_executor());
-    thread_ = std::thread([this] { io_.run(); });
-  }
-
-  void TearDown() override {
-    platform_->stop();
-    work_.reset();
-    io_.stop();
-    thread_.join();
-  }
-
-  ClientResponse request(std::string method, std::string target, std::string body = {},
-                         Headers headers = {}) {
-    return sparks::testing::await_result<ClientResponse>(
-        "the sandbox's answer to " + method + " " + target, [&](auto done) {
-          sparks::http::send_request(io_.get_executor(),
-                                     {std::move(method), platform_->base_url() + target,
-                                      std::move(headers), std::move(body)},
-                                     done);
-        });
-  }
-
   json::object control(const std::string& method, const std::string& target,
                        const json::value& body = nullptr, int expected = 201) {
-    auto r = request(method, target, body.is_null() ? "" : json::serialize(body),
-                     {{"Content-Type", "application/json"}});
-    EXPECT_EQ(r.status, expected) << target << ": " << r.body;
-    return parse_object(r.body);
-  }
-
-  static Fields location_query(const ClientResponse& r) {
-    auto location = r.headers.find("Location");
-    if (location == r.headers.end()) return {};
-    auto url = boost::urls::parse_absolute_uri(location->second);
-    return url ? sparks::http::decode_form(url->encoded_query()).value_or(Fields{}) : Fields{};
+    return json_call(method, target, body, expected);
   }
 
   std::string authorize(const std::string& account, const std::vector<std::string>& scopes) {
@@ -299,10 +261,6 @@ class SandboxTikTokTest : public ::testing::Test {
     control("POST", "/sandbox/v1/clock", {{"advance_seconds", seconds}}, 200);
   }
 
-  net::io_context io_;
-  net::executor_work_guard<net::io_context::executor_type> work_{io_.get_executor()};
-  std::unique_ptr<sparks::testing::LoopbackSandbox> platform_;
-  std::thread thread_;
   ClientResponse last_;
 };
 
