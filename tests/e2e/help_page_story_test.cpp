@@ -15,6 +15,7 @@
 #include "http/form.hpp"
 #include "sandbox/consent_client.hpp"
 #include "support/child_process.hpp"
+#include "support/tiktok_scopes.hpp"
 #include "support/wait.hpp"
 
 namespace {
@@ -25,15 +26,9 @@ namespace json = boost::json;
 using sparks::testing::ChildProcess;
 
 const std::string kSparks = SPARKS_BINARY;
-const std::vector<std::string> kAllTikTok = {
-    "user.info.basic",     "user.account.type", "video.list",       "comment.list",
-    "comment.list.manage", "message.list.read", "message.list.send"};
-// Every scope but the one that sends DMs: the help page's "one scope unticked".
-const std::vector<std::string> kAllButDms = {"user.info.basic",     "user.account.type",
-                                             "video.list",          "comment.list",
-                                             "comment.list.manage", "message.list.read"};
-const std::vector<std::string> kAllShop = {"seller.authorization.info", "seller.order.info",
-                                           "seller.product.basic"};
+const auto& kAllTikTok = sparks::testing::kEveryTikTokScope;
+const auto& kAllButDms = sparks::testing::kEveryTikTokScopeButSend;
+const auto& kAllShop = sparks::testing::kEveryShopScope;
 
 struct Answer {
   int status = 0;

@@ -23,6 +23,7 @@
 #include "store/automation_store.hpp"
 #include "store/sqlite/connection.hpp"
 #include "support/loopback_sandbox.hpp"
+#include "support/tiktok_scopes.hpp"
 #include "support/wait.hpp"
 
 namespace {
@@ -36,15 +37,9 @@ using sparks::store::AutomationStatus;
 
 const Actor kAna = Actor::member("ana", Role::owner);
 const Actor kBen = Actor::member("ben", Role::member);
-const std::vector<std::string> kAllTikTok = {
-    "user.info.basic",     "user.account.type", "video.list",       "comment.list",
-    "comment.list.manage", "message.list.read", "message.list.send"};
-// Every scope but the one that sends DMs.
-const std::vector<std::string> kAllButDms = {"user.info.basic",     "user.account.type",
-                                             "video.list",          "comment.list",
-                                             "comment.list.manage", "message.list.read"};
-const std::vector<std::string> kAllShop = {"seller.authorization.info", "seller.order.info",
-                                           "seller.product.basic"};
+const auto& kAllTikTok = sparks::testing::kEveryTikTokScope;
+const auto& kAllButDms = sparks::testing::kEveryTikTokScopeButSend;
+const auto& kAllShop = sparks::testing::kEveryShopScope;
 
 class EngineConnectTest : public ::testing::Test {
  protected:
