@@ -3,9 +3,8 @@
 // messages are tiktok_control.cpp, the Shop's orders and products shop_control.cpp. Errors use the
 // engine's shape
 // {"error": {code, message}}.
-#include <boost/json/parse.hpp>
-
 #include "sandbox/context.hpp"
+#include "sandbox/control_helpers.hpp"
 #include "sandbox/webhooks.hpp"
 
 namespace sparks::sandbox {
@@ -15,31 +14,11 @@ namespace {
 // Seconds the clock may move in one call: ten years, so that arithmetic on times cannot overflow.
 constexpr std::int64_t kMaxClockStep = 10LL * 365 * 24 * 60 * 60;
 
-http::Response bad_request(const std::string& message) {
-  return http::error_response(400, "bad_request", message);
-}
-
-http::Response not_found(const std::string& message) {
-  return http::error_response(404, "not_found", message);
-}
-
-std::optional<boost::json::object> json_body(const http::Request& request) {
-  boost::system::error_code ec;
-  auto value = boost::json::parse(request.body, ec);
-  if (ec || !value.is_object()) return std::nullopt;
-  return std::move(value.as_object());
-}
-
-std::string text(const boost::json::object& o, const char* key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 http::Response post_revoke(Context& context, const http::Request& request) {
   auto body = json_body(request);
   if (!body) return bad_request("the body must be a JSON object");
-  const Account* account = context.state.account(text(*body, "account"));
-  if (account == nullptr) return not_found("no account \"" + text(*body, "account") + "\"");
+  const Account* account = context.state.account(string_field(*body, "account"));
+  if (account == nullptr) return not_found("no account \"" + string_field(*body, "account") + "\"");
   const int revoked = context.state.revoke_account(account->id);
   if (account->platform == kTikTok) {
     // reason 1: the user removed the app's access from TikTok.
@@ -115,9 +94,10 @@ http::Response get_webhooks(Context& context, const http::Request&) {
 http::Response put_webhook_targets(Context& context, const http::Request& request) {
   auto body = json_body(request);
   if (!body) return bad_request("the body must be a JSON object");
-  if (body->contains("tiktok")) context.options.tiktok_webhook_target = text(*body, "tiktok");
+  if (body->contains("tiktok"))
+    context.options.tiktok_webhook_target = string_field(*body, "tiktok");
   if (body->contains("tiktok_shop"))
-    context.options.shop_webhook_target = text(*body, "tiktok_shop");
+    context.options.shop_webhook_target = string_field(*body, "tiktok_shop");
   return http::Response::json(200, {{"tiktok", context.options.tiktok_webhook_target},
                                     {"tiktok_shop", context.options.shop_webhook_target}});
 }

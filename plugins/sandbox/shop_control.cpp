@@ -4,9 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include <boost/json/parse.hpp>
-
 #include "sandbox/context.hpp"
+#include "sandbox/control_helpers.hpp"
 #include "sandbox/webhooks.hpp"
 
 namespace sparks::sandbox {
@@ -14,26 +13,6 @@ namespace sparks::sandbox {
 namespace {
 
 constexpr UnixSeconds kExpiryNotice = 30 * 24 * 60 * 60;  // type 7 comes 30 days ahead
-
-http::Response bad_request(const std::string& message) {
-  return http::error_response(400, "bad_request", message);
-}
-
-http::Response not_found(const std::string& message) {
-  return http::error_response(404, "not_found", message);
-}
-
-std::optional<boost::json::object> json_body(const http::Request& request) {
-  boost::system::error_code ec;
-  auto value = boost::json::parse(request.body, ec);
-  if (ec || !value.is_object()) return std::nullopt;
-  return std::move(value.as_object());
-}
-
-std::string text(const boost::json::object& o, const char* key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 const Account* shop_account(Context& context, const std::string& id) {
   const Account* account = context.state.account(id);
@@ -71,7 +50,7 @@ std::optional<http::Response> add_line_items(Context& context, const Account& sh
                                              const boost::json::array& items, Order& order) {
   for (const auto& item : items) {
     if (!item.is_object()) return bad_request("each item must be {sku_id, quantity}");
-    const auto sku_id = text(item.as_object(), "sku_id");
+    const auto sku_id = string_field(item.as_object(), "sku_id");
     const Product* product = nullptr;
     const Sku* sku = context.state.sku(shop.id, sku_id, &product);
     if (sku == nullptr) return not_found("shop " + shop.id + " has no SKU \"" + sku_id + "\"");
@@ -102,22 +81,23 @@ void emit_order_status(Context& context, const Order& order) {
 http::Response post_order(Context& context, const http::Request& request) {
   auto body = json_body(request);
   if (!body) return bad_request("the body must be a JSON object");
-  const Account* shop = shop_account(context, text(*body, "shop"));
-  if (shop == nullptr) return not_found("no Shop account \"" + text(*body, "shop") + "\"");
-  const auto buyer = text(*body, "buyer");
+  const Account* shop = shop_account(context, string_field(*body, "shop"));
+  if (shop == nullptr) return not_found("no Shop account \"" + string_field(*body, "shop") + "\"");
+  const auto buyer = string_field(*body, "buyer");
   if (buyer.empty()) return bad_request("\"buyer\" is required (the Shop's buyer id)");
   const auto* items = body->if_contains("items");
   if (items == nullptr || !items->is_array() || items->as_array().empty()) {
     return bad_request("\"items\" must list at least one {sku_id, quantity}");
   }
-  Order order{context.state.next_id("57600000000"),
-              shop->id,
-              buyer,
-              text(*body, "status").empty() ? "AWAITING_SHIPMENT" : text(*body, "status"),
-              text(*body, "buyer_message"),
-              context.state.now(),
-              context.state.now()};
-  if (const auto message_id = text(*body, "from_message"); !message_id.empty()) {
+  Order order{
+      context.state.next_id("57600000000"),
+      shop->id,
+      buyer,
+      string_field(*body, "status").empty() ? "AWAITING_SHIPMENT" : string_field(*body, "status"),
+      string_field(*body, "buyer_message"),
+      context.state.now(),
+      context.state.now()};
+  if (const auto message_id = string_field(*body, "from_message"); !message_id.empty()) {
     const auto& sent = context.state.sent_messages;
     const auto dm = std::find_if(sent.begin(), sent.end(),
                                  [&](const SentMessage& m) { return m.message_id == message_id; });
@@ -132,12 +112,12 @@ http::Response post_order(Context& context, const http::Request& request) {
 
 http::Response post_order_status(Context& context, const http::Request& request) {
   auto body = json_body(request);
-  if (!body || text(*body, "status").empty()) {
+  if (!body || string_field(*body, "status").empty()) {
     return bad_request("the body must be {\"status\": \"…\"}, e.g. \"DELIVERED\"");
   }
   for (auto& order : context.state.orders) {
     if (order.id != request.params.at("id")) continue;
-    order.status = text(*body, "status");
+    order.status = string_field(*body, "status");
     order.update_time = context.state.now();
     emit_order_status(context, order);
     return http::Response::json(200, {{"order", order_json(order)}});
@@ -170,8 +150,9 @@ http::Response get_products(Context& context, const http::Request& request) {
 http::Response post_authorization_expiring(Context& context, const http::Request& request) {
   auto body = json_body(request);
   if (!body) return bad_request("the body must be a JSON object");
-  const Account* shop = shop_account(context, text(*body, "account"));
-  if (shop == nullptr) return not_found("no Shop account \"" + text(*body, "account") + "\"");
+  const Account* shop = shop_account(context, string_field(*body, "account"));
+  if (shop == nullptr)
+    return not_found("no Shop account \"" + string_field(*body, "account") + "\"");
   UnixSeconds expires_at = context.state.now() + kExpiryNotice;
   for (const auto& grant : context.state.grants)
     if (grant.account == shop->id && !grant.revoked) expires_at = grant.refresh_expires_at;

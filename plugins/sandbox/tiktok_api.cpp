@@ -50,13 +50,6 @@ bool business_matches(const Account& account, const std::string& business_id) {
           (!account.business_id.empty() && business_id == account.business_id));
 }
 
-std::optional<boost::json::object> json_body(const http::Request& request) {
-  boost::system::error_code ec;
-  auto value = boost::json::parse(request.body, ec);
-  if (ec || !value.is_object()) return std::nullopt;
-  return std::move(value.as_object());
-}
-
 std::string text_field(const boost::json::object& object, const char* key) {
   const auto* value = object.if_contains(key);
   if (value == nullptr) return {};

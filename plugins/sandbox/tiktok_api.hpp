@@ -7,6 +7,7 @@
 #include <string>
 
 #include "sandbox/context.hpp"
+#include "sandbox/control_helpers.hpp"
 
 namespace sparks::sandbox::tiktok {
 
@@ -41,8 +42,7 @@ Caller authenticate(Context& context, const http::Request& request, const std::s
 // it) or, in the sandbox, its business id. Empty: an error answer is due.
 bool business_matches(const Account& account, const std::string& business_id);
 
-// The request body as a JSON object (nullopt when it is not one).
-std::optional<boost::json::object> json_body(const http::Request& request);
+using sandbox::json_body;  // the request body as a JSON object (control_helpers.hpp)
 // A string field; numbers are given as their decimal text (ids may arrive either way).
 std::string text_field(const boost::json::object& object, const char* key);
 // A non-negative integer query parameter, `fallback` when absent, nullopt when malformed.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "sandbox/control_helpers.hpp"
 #include "sandbox/tiktok_api.hpp"
 #include "sandbox/tiktok_shapes.hpp"
 #include "sandbox/webhooks.hpp"
@@ -16,14 +17,6 @@ namespace {
 
 using tiktok::json_body;
 using tiktok::text_field;
-
-http::Response bad_request(const std::string& message) {
-  return http::error_response(400, "bad_request", message);
-}
-
-http::Response not_found(const std::string& message) {
-  return http::error_response(404, "not_found", message);
-}
 
 const Account* tiktok_account(Context& context, const std::string& id) {
   const Account* account = context.state.account(id);
