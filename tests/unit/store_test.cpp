@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -102,6 +103,26 @@ TEST_F(StoreTest, MigratesAFreshFileInANewFolder) {
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
   EXPECT_EQ(db.execAndGet("PRAGMA foreign_keys").getInt(), 1);
   EXPECT_EQ(db.execAndGet("PRAGMA synchronous").getInt(), 1);  // NORMAL
+}
+
+// Contacts and inboxes are in the store: its folder and files are for their owner only, even
+// under a permissive umask, and a file made by an older version is narrowed when opened.
+TEST_F(StoreTest, TheStoreIsReadableByItsOwnerOnly) {
+  const auto mode = [](const fs::path& p) { return fs::status(p).permissions() & fs::perms::all; };
+  const auto rw = fs::perms::owner_read | fs::perms::owner_write;
+  const mode_t previous = ::umask(022);
+  {
+    Database database(database_path());
+    database.connection().exec("CREATE TABLE scratch (x INTEGER)");  // something in the WAL
+    EXPECT_EQ(mode(database_path().parent_path()), fs::perms::owner_all);
+    EXPECT_EQ(mode(database_path()), rw);
+    EXPECT_EQ(mode(database_path().string() + "-wal"), rw);
+  }
+  fs::permissions(database_path(),
+                  fs::perms::owner_all | fs::perms::group_read | fs::perms::others_read);
+  { Database reopened(database_path()); }
+  ::umask(previous);
+  EXPECT_EQ(mode(database_path()), rw);
 }
 
 TEST_F(StoreTest, MigrationsAreNumberedInOrder) {

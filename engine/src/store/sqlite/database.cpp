@@ -1,5 +1,8 @@
 #include "store/sqlite/database.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <sqlite3.h>
 
 #include <array>
@@ -109,17 +112,35 @@ void apply_migrations(SQLite::Database& connection, const fs::path& path) {
   }
 }
 
+// The store's files are readable by their owner only (0600): a new database file is created so
+// before SQLite opens it — SQLite gives its WAL and shared-memory files the database file's mode —
+// and an existing one, and its companions, are narrowed to it.
+void keep_private(const fs::path& path) {
+  if (!fs::exists(path)) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::error_code ignored;  // a companion that does not exist yet gets the mode when made
+    fs::permissions(path.string() + suffix, fs::perms::owner_read | fs::perms::owner_write,
+                    ignored);
+  }
+}
+
 SQLite::Database open_connection(const fs::path& path, const OpenOptions& options) {
   const bool in_memory = path == kInMemory;
   if (!in_memory) {
     if (path.has_parent_path()) {
       std::error_code error;
-      fs::create_directories(path.parent_path(), error);
+      // A folder made for the store is its owner's alone (contacts and inboxes are in it).
+      if (fs::create_directories(path.parent_path(), error))
+        fs::permissions(path.parent_path(), fs::perms::owner_all, error);
       if (error) {
         throw OpenError("cannot create the folder of " + quoted(path) + ": " + error.message());
       }
     }
     if (fs::exists(path)) refuse_if_not_ours(path, read_file_header(path));
+    keep_private(path);
   }
 
   try {
