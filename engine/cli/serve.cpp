@@ -32,11 +32,12 @@ void print_start(const ServeApp& app) {
     std::cout << "DEMO-ONLY API keys (public values; never use them outside a demo):\n";
     for (const auto& ws : app.config().workspaces)
       for (const auto& m : ws.members)
-        std::cout << "  workspace " << ws.id << ": " << m.user << " ("
-                  << (m.role == Role::owner   ? "owner"
-                      : m.role == Role::admin ? "admin"
-                                              : "member")
-                  << ")  Authorization: Bearer " << m.api_key << "\n";
+        if (config::Config::is_demo_key(m.api_key))  // a real member's key is a secret
+          std::cout << "  workspace " << ws.id << ": " << m.user << " ("
+                    << (m.role == Role::owner   ? "owner"
+                        : m.role == Role::admin ? "admin"
+                                                : "member")
+                    << ")  Authorization: Bearer " << m.api_key << "\n";
   }
   std::cout << "OAuth callbacks: " << app.public_url() << "/oauth/{platform}/callback\n";
   std::cout << "sparks serve: listening on " << app.base_url() << std::endl;

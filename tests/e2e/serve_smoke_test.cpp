@@ -36,17 +36,20 @@ class ServeSmoke : public ::testing::Test {
     fs::remove_all(folder_);
     fs::create_directories(folder_);
     config_ = folder_ / "sparks.yaml";
-    // The demo workspace's members with the demo keys, so that the start-up warning shows; no
-    // platform base URLs, so that the in-process sandbox plays both platforms.
-    std::ofstream(config_) << "sparks:\n"
-                           << "  listen: 127.0.0.1:0\n"
-                           << "  database: data/sparks.db\n"
-                           << "  secrets: { key_file: data/secret.key }\n"
-                           << "  workspaces:\n"
-                           << "    - id: demo\n"
-                           << "      members:\n"
-                           << "        - { user: ana, role: owner, api_key: ana-demo-key }\n"
-                           << "        - { user: ben, role: member, api_key: ben-demo-key }\n";
+    // The demo workspace's members with the demo keys, so that the start-up warning shows, and a
+    // member with a real key, which is never printed; no platform base URLs, so that the
+    // in-process sandbox plays both platforms.
+    std::ofstream(config_)
+        << "sparks:\n"
+        << "  listen: 127.0.0.1:0\n"
+        << "  database: data/sparks.db\n"
+        << "  secrets: { key_file: data/secret.key }\n"
+        << "  workspaces:\n"
+        << "    - id: demo\n"
+        << "      members:\n"
+        << "        - { user: ana, role: owner, api_key: ana-demo-key }\n"
+        << "        - { user: ben, role: member, api_key: ben-demo-key }\n"
+        << "        - { user: cleo, role: admin, api_key: cleo-real-secret-1 }\n";
   }
 
   void TearDown() override {
@@ -115,6 +118,7 @@ TEST_F(ServeSmoke, ServesTheApiAndStopsCleanly) {
   EXPECT_TRUE(printed("DEMO-ONLY")) << "demo keys are announced as such";
   EXPECT_TRUE(printed("ana (owner)") && printed("Bearer ana-demo-key"));
   EXPECT_TRUE(printed("ben (member)") && printed("Bearer ben-demo-key"));
+  EXPECT_FALSE(printed("cleo-real-secret-1")) << "a real member's key is never printed";
   EXPECT_TRUE(printed("tiktok: the in-process sandbox at " + url_));
   EXPECT_TRUE(printed("tiktok_shop: the in-process sandbox at " + url_));
 

@@ -127,10 +127,14 @@ Config Config::embedded_default() {
   return config;
 }
 
+bool Config::is_demo_key(std::string_view api_key) {
+  return api_key == "ana-demo-key" || api_key == "ben-demo-key";
+}
+
 bool Config::uses_demo_keys() const {
   for (const auto& ws : workspaces)
     for (const auto& m : ws.members)
-      if (m.api_key == "ana-demo-key" || m.api_key == "ben-demo-key") return true;
+      if (is_demo_key(m.api_key)) return true;
   return false;
 }
 

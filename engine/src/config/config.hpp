@@ -59,6 +59,9 @@ struct Config {
   // SQLite under ./sparks-data/, both platforms on the in-process sandbox.
   static Config embedded_default();
   bool uses_demo_keys() const;  // true when a demo key is configured: printed as a warning at start
+  // One of the embedded default's public keys (ana-demo-key, ben-demo-key): the only keys ever
+  // printed.
+  static bool is_demo_key(std::string_view api_key);
 };
 
 struct LoadResult {
