@@ -133,14 +133,22 @@ WebhookOutcome verify_webhook(const sparks::plugin::Host& host, const Config& co
   const json::object content =
       connectors::try_parse_object(connectors::text(envelope, "content")).value_or(json::object{});
 
+  // An event is known by its id (redeliveries are dropped by it): one that names none is refused,
+  // rather than stored under an id every other such event would share.
+  auto without = [&](const char* field) -> WebhookOutcome {
+    return {Failure{SPARKS_ERR_INVALID_ARGUMENT, event + " carries no " + field}, {}};
+  };
   json::array events;
   if (event == "comment.update") {
+    if (id_text(content, "comment_id").empty()) return without("comment_id");
     // Only new comments start flows; deletions and visibility changes are acknowledged.
     if (connectors::text(content, "comment_action") == "insert")
       events.push_back(comment_event(content));
   } else if (event == "im_receive_high_intent_comment") {
+    if (id_text(content, "comment_id").empty()) return without("comment_id");
     events.push_back(high_intent_comment_event(content));
   } else if (event == "im_receive_msg") {
+    if (id_text(content, "message_id").empty()) return without("message_id");
     if (is_inbound(content, account)) events.push_back(message_event(content));
   } else if (event == "authorization.removed") {
     // No id in the event itself: the body's digest identifies it, so a redelivery (same body,

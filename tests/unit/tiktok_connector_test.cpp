@@ -102,7 +102,17 @@ class TikTokConnectorTest : public sparks::testing::ConnectorTest {
 
   // The fixture webhook `name`, signed now with the app secret.
   Verified deliver(const std::string& name, std::int64_t signed_at = unix_now()) {
-    const std::string body = json::serialize(fixture(name).at("body"));
+    return deliver_body(json::serialize(fixture(name).at("body")), signed_at);
+  }
+  // The fixture webhook `name` with `field` taken out of its content, signed.
+  Verified deliver_without(const std::string& name, const char* field) {
+    auto body = fixture(name).at("body").as_object();
+    auto content = json::parse(body.at("content").as_string()).as_object();
+    content.erase(field);
+    body["content"] = json::serialize(content);
+    return deliver_body(json::serialize(body));
+  }
+  Verified deliver_body(const std::string& body, std::int64_t signed_at = unix_now()) {
     const std::string t = std::to_string(signed_at);
     sparks::plugins::WebhookRequest request{
         "POST",
@@ -476,6 +486,19 @@ TEST_F(TikTokConnectorTest, ANewCommentIsTheOnlyCommentUpdateThatStartsFlows) {
     EXPECT_EQ(other.status, SPARKS_OK) << name;
     EXPECT_TRUE(other.events.empty()) << name;
   }
+}
+
+// An event without its id could not be told from its redeliveries, nor from other id-less ones:
+// it is refused, with the reason, rather than stored under an id they would all share.
+TEST_F(TikTokConnectorTest, AnEventWithoutItsIdIsRefusedWithTheReason) {
+  Verified comment = deliver_without("webhook_comment_update_insert", "comment_id");
+  EXPECT_EQ(comment.status, SPARKS_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(comment.error, "comment.update carries no comment_id");
+  Verified high_intent = deliver_without("webhook_im_receive_high_intent_comment", "comment_id");
+  EXPECT_EQ(high_intent.status, SPARKS_ERR_INVALID_ARGUMENT);
+  Verified message = deliver_without("webhook_im_receive_msg_inbound", "message_id");
+  EXPECT_EQ(message.status, SPARKS_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(message.error, "im_receive_msg carries no message_id");
 }
 
 TEST_F(TikTokConnectorTest, AnInboundMessageIsADmItsEchoIsNothing) {
