@@ -275,9 +275,23 @@ TEST_F(ApiRoutesTest, FlowsTakeYamlAndRefuseOtherContentTypesByName) {
   ASSERT_EQ(listing.status, 200);
   EXPECT_EQ(body(listing).at("flows").as_array().size(), 1u);
 
+  // Publishing, pausing, resuming and deleting change what runs: a member may not, and each
+  // attempt is in the audit log with its outcome.
+  for (const auto& [method, path] :
+       {std::pair<const char*, const char*>{"POST", "/question-dm/publish"},
+        {"POST", "/question-dm/pause"},
+        {"POST", "/question-dm/resume"},
+        {"DELETE", "/question-dm"}}) {
+    auto member = call(method, flows + path, "ben-secret-key");
+    EXPECT_EQ(member.status, 403) << path;
+    EXPECT_EQ(error_code(member), "not_allowed") << path;
+  }
   EXPECT_EQ(call("POST", flows + "/question-dm/publish", "ana-secret-key").status, 200);
   EXPECT_EQ(call("POST", flows + "/question-dm/publish", "ana-secret-key").status, 409)
       << "publishing a live flow";
+  const auto audit = std::string(call("GET", "/api/v1/workspaces/w1/audit", "ana-secret-key").body);
+  EXPECT_NE(audit.find("\"not_allowed\""), std::string::npos) << audit;
+  EXPECT_NE(audit.find("\"publish\""), std::string::npos) << audit;
   auto paused = call("POST", flows + "/question-dm/pause", "ana-secret-key");
   ASSERT_EQ(paused.status, 200) << paused.body;
   EXPECT_EQ(body(paused).at("paused_by"), "person");

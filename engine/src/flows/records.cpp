@@ -50,6 +50,28 @@ Reply not_found(const std::string& id) {
                      "no flow '" + id + "' in this workspace");
 }
 
+// Publishing, pausing, resuming and deleting change what runs: owners and admins only (members
+// read), and each is in the audit log with its outcome. nullopt: go on, with `done` now also
+// writing the audit entry; a Reply: the refusal, already audited.
+std::optional<Reply> check_changes_what_runs(const std::shared_ptr<Engine::Impl>& impl,
+                                             const std::string& workspace, const Actor& actor,
+                                             const char* action, const std::string& flow_id,
+                                             ReplyHandler& done) {
+  if (actor.role == Role::member) {
+    impl->audit(workspace, actor, action, std::nullopt, "not_allowed", flow_id);
+    return Reply::fail(ErrorKind::forbidden, "not_allowed",
+                       "Only an owner or admin of workspace '" + workspace + "' can " + action +
+                           " flows; " + actor.id + " is a member");
+  }
+  done = [impl, workspace, actor, action = std::string(action), flow_id,
+          done = std::move(done)](Reply reply) mutable {
+    impl->audit(workspace, actor, action, std::nullopt, reply.error ? reply.error->code : "ok",
+                flow_id);
+    done(std::move(reply));
+  };
+  return std::nullopt;
+}
+
 // What the workspace's integrations look like to a flow: which are up, and their granted scopes.
 struct IntegrationSnapshot {
   std::map<std::string, std::vector<std::string>> granted;  // live integrations only
@@ -178,7 +200,10 @@ void Engine::update_flow(std::string workspace, std::string flow_id, Actor, std:
       std::move(done));
 }
 
-void Engine::delete_flow(std::string workspace, std::string flow_id, Actor, ReplyHandler done) {
+void Engine::delete_flow(std::string workspace, std::string flow_id, Actor actor,
+                         ReplyHandler done) {
+  if (auto refusal = check_changes_what_runs(impl_, workspace, actor, "delete", flow_id, done))
+    return impl_->reply(std::move(done), std::move(*refusal));
   FlowOps::write(
       *impl_,
       [workspace, flow_id](store::Transaction& tx) -> Reply {
@@ -215,7 +240,10 @@ void Engine::flow(std::string workspace, std::string flow_id, ReplyHandler done)
       std::move(done));
 }
 
-void Engine::publish_flow(std::string workspace, std::string flow_id, Actor, ReplyHandler done) {
+void Engine::publish_flow(std::string workspace, std::string flow_id, Actor actor,
+                          ReplyHandler done) {
+  if (auto refusal = check_changes_what_runs(impl_, workspace, actor, "publish", flow_id, done))
+    return impl_->reply(std::move(done), std::move(*refusal));
   FlowOps::with_integrations(
       impl_, workspace,
       [impl = impl_, workspace, flow_id,
@@ -262,7 +290,10 @@ void Engine::publish_flow(std::string workspace, std::string flow_id, Actor, Rep
       });
 }
 
-void Engine::pause_flow(std::string workspace, std::string flow_id, Actor, ReplyHandler done) {
+void Engine::pause_flow(std::string workspace, std::string flow_id, Actor actor,
+                        ReplyHandler done) {
+  if (auto refusal = check_changes_what_runs(impl_, workspace, actor, "pause", flow_id, done))
+    return impl_->reply(std::move(done), std::move(*refusal));
   FlowOps::write(
       *impl_,
       [workspace, flow_id](store::Transaction& tx) -> Reply {
@@ -280,7 +311,10 @@ void Engine::pause_flow(std::string workspace, std::string flow_id, Actor, Reply
       std::move(done));
 }
 
-void Engine::resume_flow(std::string workspace, std::string flow_id, Actor, ReplyHandler done) {
+void Engine::resume_flow(std::string workspace, std::string flow_id, Actor actor,
+                         ReplyHandler done) {
+  if (auto refusal = check_changes_what_runs(impl_, workspace, actor, "resume", flow_id, done))
+    return impl_->reply(std::move(done), std::move(*refusal));
   FlowOps::with_integrations(
       impl_, workspace,
       [impl = impl_, workspace, flow_id,
