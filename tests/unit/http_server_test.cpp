@@ -1,6 +1,8 @@
 // The HTTP server, router, form decoding and client, over real sockets on 127.0.0.1.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -125,6 +127,41 @@ TEST_F(HttpServerTest, DroppedResponderAnswers500) {
 TEST_F(HttpServerTest, BodyOverTheLimitIs413) {
   EXPECT_EQ(fetch("POST", "/echo", std::string(65, 'x')).status, 413);
   EXPECT_EQ(fetch("POST", "/echo", std::string(64, 'x')).status, 200);
+}
+
+// What a raw request gets back: the status and the error code of its JSON body (the connection
+// is then closed by the server).
+std::pair<int, std::string> raw_exchange(unsigned short port, const std::string& bytes) {
+  namespace beast = boost::beast;
+  net::io_context client_io;
+  beast::tcp_stream stream(client_io);
+  stream.connect({net::ip::make_address("127.0.0.1"), port});
+  stream.expires_after(5s);
+  net::write(stream, net::buffer(bytes));
+  beast::flat_buffer buffer;
+  beast::http::response<beast::http::string_body> response;
+  beast::error_code ec;
+  beast::http::read(stream, buffer, response, ec);
+  if (ec) return {0, ec.message()};
+  const auto body = boost::json::parse(response.body());
+  return {response.result_int(), std::string(body.at("error").at("code").as_string())};
+}
+
+TEST_F(HttpServerTest, UnreadableRequestsAreAnsweredWithWhyInsteadOfAReset) {
+  const auto port = server_->port();
+  EXPECT_EQ(raw_exchange(port, "GET /" + std::string(20'000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n"),
+            (std::pair<int, std::string>{414, "uri_too_long"}));
+  EXPECT_EQ(raw_exchange(port, "GET /hello/x HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                   std::string(20'000, 'b') + "\r\n\r\n"),
+            (std::pair<int, std::string>{431, "headers_too_large"}));
+  EXPECT_EQ(raw_exchange(port, "GET /hello/x HTTP/9\r\n\r\n"),
+            (std::pair<int, std::string>{400, "bad_request"}));
+  EXPECT_EQ(raw_exchange(port,
+                         "GET /hello/x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\n"
+                         "Authorization: Bearer b\r\n\r\n"),
+            (std::pair<int, std::string>{400, "duplicate_header"}));
+  // And a good request is still served.
+  EXPECT_EQ(fetch("GET", "/hello/x").status, 200);
 }
 
 TEST_F(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {

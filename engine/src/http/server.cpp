@@ -72,6 +72,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_next() {
     parser_.emplace();
     parser_->body_limit(options_.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
     stream_.expires_after(options_.idle_timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::on_read, shared_from_this()));
@@ -83,12 +84,29 @@ class Session : public std::enable_shared_from_this<Session> {
       return write(error_response(413, "body_too_large", "the request body is too large"), 11,
                    false);
     }
-    if (ec) return;           // timeout, reset, or a malformed request: drop the connection
+    // A request that cannot be read is answered with why, then the connection is closed: the
+    // client learns what to fix, and nothing after it on the connection can be trusted.
+    if (ec == bhttp::error::header_limit) {
+      const bool line_too_long = !request_line_ended();
+      return write(
+          line_too_long
+              ? error_response(414, "uri_too_long", "the request target is too long")
+              : error_response(431, "headers_too_large", "the request headers are too large"),
+          11, false);
+    }
+    if (ec && ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category())
+      return write(error_response(400, "bad_request", "malformed request: " + ec.message()), 11,
+                   false);
+    if (ec) return;           // timeout or reset: nobody to answer
     stream_.expires_never();  // the handler may take its time; the write sets a new deadline
 
     auto beast_request = parser_->release();
     const unsigned version = beast_request.version();
     const bool keep_alive = beast_request.keep_alive();
+    // Which member acts must not depend on which of two headers a reader picks.
+    if (beast_request.count(bhttp::field::authorization) > 1)
+      return write(error_response(400, "duplicate_header", "more than one Authorization header"),
+                   version, false);
     Request request;
     if (!to_request(beast_request, request)) {
       return write(error_response(400, "bad_request", "malformed request target"), version, false);
@@ -116,6 +134,13 @@ class Session : public std::enable_shared_from_this<Session> {
                          if (!keep_alive) return self->shut_down();
                          self->read_next();
                        });
+  }
+
+  // Whether the request line ended within what was read (else it alone was over the limit).
+  bool request_line_ended() const {
+    const auto data = buffer_.data();
+    const std::string_view read(static_cast<const char*>(data.data()), data.size());
+    return read.find("\r\n") != std::string_view::npos;
   }
 
   void shut_down() {

@@ -18,6 +18,7 @@ namespace sparks::http {
 struct ServerOptions {
   std::size_t body_limit = 1024 * 1024;            // larger bodies get 413
   std::chrono::milliseconds idle_timeout{30'000};  // a connection silent this long is closed
+  std::size_t header_limit = 16 * 1024;            // the request line and headers; more: 414 or 431
 };
 
 class Server {
