@@ -122,6 +122,32 @@ struct Rig {
     options.public_url = platform.base_url();
   }
 
+  // Creates and publishes the flow `id` for the owner of `workspace`.
+  void publish(sparks::Engine& engine, const std::string& workspace, const std::string& id,
+               const std::string& yaml) {
+    const auto owner = sparks::Actor::member("owner", sparks::Role::owner);
+    auto created = await_result<sparks::Reply>(
+        "the flow created", [&](auto d) { engine.create_flow(workspace, owner, yaml, d); },
+        kAnswerLimit);
+    auto published = await_result<sparks::Reply>(
+        "the flow published", [&](auto d) { engine.publish_flow(workspace, id, owner, d); },
+        kAnswerLimit);
+    if (created.error || published.error) throw std::runtime_error("the bench flow was refused");
+  }
+
+  // Waits until `count` people's messages have reached the engine (their conversations).
+  static void await_conversations(sparks::Engine& engine, const std::string& workspace,
+                                  std::size_t count) {
+    sparks::testing::poll_until(
+        "the fans' messages in the inbox",
+        [&] {
+          auto inbox = await_result<sparks::Reply>(
+              "the inbox", [&](auto d) { engine.inbox(workspace, d); }, kAnswerLimit);
+          return !inbox.error && inbox.value.at("conversations").as_array().size() >= count;
+        },
+        std::chrono::seconds(30), std::chrono::milliseconds(10));
+  }
+
   // A control call to the sandbox: a fan writes or comments.
   sparks::http::ClientResponse control(const std::string& path, const json::object& body) {
     return await_result<sparks::http::ClientResponse>(
@@ -328,17 +354,10 @@ json::object bench_trips() {
   sparks::Engine engine(rig.io.get_executor(), rig.options);
   rig.receiver = &engine;
   rig.connect(engine, "ws-bench");
-  const auto owner = sparks::Actor::member("owner", sparks::Role::owner);
   const std::string flow =
       "flow:\n  id: question-dm\n  name: Question DM\n  trigger:\n    on: tiktok.comment\n"
       "    question: true\n  actions:\n    - tiktok.send_dm:\n        text: \"Hi!\"\n";
-  auto created = await_result<sparks::Reply>(
-      "the flow created", [&](auto d) { engine.create_flow("ws-bench", owner, flow, d); },
-      kAnswerLimit);
-  auto published = await_result<sparks::Reply>(
-      "the flow published",
-      [&](auto d) { engine.publish_flow("ws-bench", "question-dm", owner, d); }, kAnswerLimit);
-  if (created.error || published.error) throw std::runtime_error("the bench flow was refused");
+  rig.publish(engine, "ws-bench", "question-dm", flow);
 
   // The fan wrote to the account first: TikTok lets a business answer only then.
   auto opened = rig.control("/sandbox/v1/messages",
@@ -347,14 +366,7 @@ json::object bench_trips() {
     throw std::runtime_error("the sandbox did not take the fan's message: " + opened.body);
 
   // Its webhook has reached the engine: the conversation is in the inbox.
-  sparks::testing::poll_until(
-      "the fan's message in the inbox",
-      [&] {
-        auto inbox = await_result<sparks::Reply>(
-            "the inbox", [&](auto d) { engine.inbox("ws-bench", d); }, kAnswerLimit);
-        return !inbox.error && !inbox.value.at("conversations").as_array().empty();
-      },
-      std::chrono::seconds(5), std::chrono::milliseconds(10));
+  Rig::await_conversations(engine, "ws-bench", 1);
 
   const auto before = metric(engine, "sparks_store_batches_total");
   auto commented = rig.control("/sandbox/v1/comments", {{"account", "creator"},
@@ -397,28 +409,14 @@ json::object bench_burst() {
   sparks::Engine engine(rig.io.get_executor(), rig.options);
   rig.receiver = &engine;
   rig.connect(engine, "ws-bench");
-  const auto owner = sparks::Actor::member("owner", sparks::Role::owner);
   const std::string flow =
       "flow:\n  id: answer\n  name: Answer\n  trigger: { on: tiktok.comment }\n"
       "  actions:\n    - tiktok.send_dm: { text: \"Thanks!\" }\n";
-  auto created = await_result<sparks::Reply>(
-      "the flow created", [&](auto d) { engine.create_flow("ws-bench", owner, flow, d); },
-      kAnswerLimit);
-  auto published = await_result<sparks::Reply>(
-      "the flow published", [&](auto d) { engine.publish_flow("ws-bench", "answer", owner, d); },
-      kAnswerLimit);
-  if (created.error || published.error) throw std::runtime_error("the bench flow was refused");
+  rig.publish(engine, "ws-bench", "answer", flow);
   for (int i = 0; i < kFans; ++i)
     rig.control("/sandbox/v1/messages",
                 {{"account", "creator"}, {"user", "fan-" + std::to_string(i)}, {"text", "hello"}});
-  sparks::testing::poll_until(
-      "every fan's message in the inbox",
-      [&] {
-        auto inbox = await_result<sparks::Reply>(
-            "the inbox", [&](auto d) { engine.inbox("ws-bench", d); }, kAnswerLimit);
-        return !inbox.error && inbox.value.at("conversations").as_array().size() >= kFans;
-      },
-      std::chrono::seconds(30), std::chrono::milliseconds(50));
+  Rig::await_conversations(engine, "ws-bench", kFans);
 
   const auto start = Clock::now();
   for (int i = 0; i < kFans; ++i)

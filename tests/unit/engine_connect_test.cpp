@@ -237,8 +237,8 @@ class EngineConnectTest : public ::testing::Test {
     ASSERT_FALSE(wait_reply([&](auto d) { engine_->publish_flow("w1", "thanks", kAna, d); }).error);
   }
 
-  // The next token refresh fails for a passing reason (503), and is asked for now.
-  void fail_one_refresh() {
+  // The next token refresh fails for a passing reason (503), and is asked for now: its error.
+  std::string fail_one_refresh() {
     control("/sandbox/v1/faults", {{"kind", "http_error"},
                                    {"path", "/open_api/v1.3/tt_user/oauth2/refresh_token/"},
                                    {"status", 503},
@@ -246,6 +246,7 @@ class EngineConnectTest : public ::testing::Test {
     std::optional<std::string> error;
     engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
     run_until("the refresh's answer", [&] { return error.has_value(); });
+    return *error;
   }
 
   // How many faults are still armed in the sandbox: one is used up when its call arrives.
@@ -535,13 +536,7 @@ TEST_F(EngineConnectTest, ATransientRefreshFailurePausesAndABackedOffRetryRecove
   options_.retry_first_delay = 50ms;
   start_engine();
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
-  control("/sandbox/v1/faults", {{"kind", "http_error"},
-                                 {"path", "/open_api/v1.3/tt_user/oauth2/refresh_token/"},
-                                 {"status", 503},
-                                 {"count", 1}});
-  std::optional<std::string> error;
-  engine_->refresh_credentials({"w1", "tiktok"}, [&](std::string e) { error = std::move(e); });
-  run_until("the refresh's answer", [&] { return error.has_value(); });
+  const std::optional<std::string> error = fail_one_refresh();
   EXPECT_FALSE(error.value_or("").empty());
   // Paused, then the retry (after the back-off) refreshes and the lifecycle returns.
   auto history = [&] {
