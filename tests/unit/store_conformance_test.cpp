@@ -265,6 +265,39 @@ TEST_P(StoreConformanceTest, EventsAreStoredOnceByPlatformAndDedupeKey) {
   EXPECT_EQ(db.count_events("ws-1", "tiktok_shop.order"), 1);
 }
 
+TEST_P(StoreConformanceTest, AnEventIsUnhandledUntilMarkedAndItsCopyFindsItThen) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  EventRow comment{0, "ws-1", "tiktok", "webhook", "c1", "tiktok.comment", "{}", 10};
+  EventRow removed{0, "ws-2", "tiktok", "webhook", "r1", "authorization_removed", "{}", 20};
+  EventRow later{0, "ws-1", "tiktok", "webhook", "c2", "tiktok.comment", "{}", 30};
+  ASSERT_TRUE(db.append_event(comment));
+  ASSERT_TRUE(db.append_event(removed));
+  ASSERT_TRUE(db.append_event(later));
+
+  std::vector<std::string> unhandled;
+  for (const auto& e : db.unhandled_events_after(0, 10)) unhandled.push_back(e.dedupe_key);
+  EXPECT_THAT(unhandled, ElementsAre("c1", "r1", "c2"));
+  ASSERT_EQ(db.unhandled_events_after(comment.id, 1).size(), 1u);
+  EXPECT_EQ(db.unhandled_events_after(comment.id, 1).front().dedupe_key, "r1");
+  auto copy = db.unhandled_copy("tiktok", "r1");
+  ASSERT_TRUE(copy.has_value());
+  EXPECT_EQ(copy->id, removed.id);
+  EXPECT_EQ(copy->workspace_id, "ws-2");
+  EXPECT_EQ(copy->kind, "authorization_removed");
+
+  db.mark_event_handled(removed.id, 25);
+  db.mark_event_handled(comment.id, 15);
+  EXPECT_EQ(db.unhandled_copy("tiktok", "r1"), std::nullopt);
+  unhandled.clear();
+  for (const auto& e : db.unhandled_events_after(0, 10)) unhandled.push_back(e.dedupe_key);
+  EXPECT_THAT(unhandled, ElementsAre("c2"));
+  // A flow trigger held while paused is an unhandled one.
+  std::vector<std::string> held;
+  for (const auto& e : db.unhandled_events("ws-1", "tiktok", 0)) held.push_back(e.dedupe_key);
+  EXPECT_THAT(held, ElementsAre("c2"));
+}
+
 TEST_P(StoreConformanceTest, KeyValuesAreKeptPerPlatformAndIntegration) {
   auto connection = open_store();
   Transaction& db = connection->records();
@@ -317,19 +350,25 @@ TEST_P(StoreConformanceTest, TheOutboxEnqueuesOnceByKeyAndHandsOutDueStepsInOrde
   OutboxRow repeat = later;
   EXPECT_FALSE(db.enqueue(repeat));
 
-  auto due = db.due_outbox(1000, 10);
+  // Taken steps are in flight: a second poll does not hand them out again.
+  auto due = db.take_due_outbox(1000, 10);
   ASSERT_EQ(due.size(), 2u);
   EXPECT_EQ(due[0].idempotency_key, "event:2:f:0");
   EXPECT_EQ(due[1].params, R"({"text":"later"})");
-  EXPECT_EQ(db.due_outbox(200, 10).size(), 1u);
+  EXPECT_EQ(due[0].status, "in_flight");
+  EXPECT_TRUE(db.take_due_outbox(1000, 10).empty());
+  EXPECT_EQ(db.outbox_in_flight().size(), 2u);
 
   db.update_outbox(due[0].id, "sent", 1, 100, std::nullopt);
   db.update_outbox(due[1].id, "pending", 1, 5000, std::string("429"));
-  EXPECT_TRUE(db.due_outbox(1000, 10).empty());
-  due = db.due_outbox(5000, 10);
+  EXPECT_TRUE(db.outbox_in_flight().empty());
+  EXPECT_TRUE(db.take_due_outbox(1000, 10).empty());
+  due = db.take_due_outbox(5000, 10);
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].attempts, 1);
   EXPECT_EQ(due[0].last_error, "429");
+  db.update_outbox(due[0].id, "unknown", 2, 5000, std::string("interrupted"));
+  EXPECT_TRUE(db.outbox_in_flight().empty());
 }
 
 TEST_P(StoreConformanceTest, ContactsKeepTheirTagsAndTheLastDm) {

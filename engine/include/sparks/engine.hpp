@@ -77,6 +77,7 @@ enum class ErrorKind {
   not_found,     // 404
   conflict,     // 409: not in this state (publishing a live flow, connecting while disconnected…)
   unavailable,  // 502: the platform could not be reached or refused the engine
+  retry_later,  // 503: nothing was done (the store failed); the same request may be sent again
   internal,     // 500
 };
 

@@ -135,6 +135,8 @@ int status_of(ErrorKind kind) {
       return 409;
     case ErrorKind::unavailable:
       return 502;
+    case ErrorKind::retry_later:
+      return 503;
     case ErrorKind::internal:
       return 500;
   }
@@ -142,7 +144,9 @@ int status_of(ErrorKind kind) {
 }
 
 http::Response error_response(const Error& error) {
-  return http::error_response(status_of(error.kind), error.code, error.message);
+  auto response = http::error_response(status_of(error.kind), error.code, error.message);
+  if (error.kind == ErrorKind::retry_later) response.headers["Retry-After"] = "1";
+  return response;
 }
 
 bool is_yaml_content_type(std::string_view content_type) {

@@ -3,6 +3,12 @@
 // connector; passing failures (429, 5xx, time-outs) come back later with capped, jittered
 // back-off, and a platform's refusal (such as TikTok's 10-messages-in-48-hours rule) is recorded
 // as failed and not retried.
+//
+// A step is marked in flight in the store before its platform call can start — by the run that
+// enqueues it when it is due at once, else by the poll that takes it — so that a crash during the
+// call cannot send it a second time: at the next start a step left in flight is checked with the
+// platform, or recorded as of unknown outcome, never resent blind (docs/architecture.md, "Crash
+// safety").
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
@@ -45,7 +51,7 @@ void Engine::Impl::dispatch_outbox() {
   if (stopped) return;
   auto due = std::make_shared<std::vector<store::OutboxRow>>();
   writer.submit([due, now = to_ms(options.now())](
-                    store::Transaction& tx) { *due = tx.due_outbox(now, kOutboxBatch); },
+                    store::Transaction& tx) { *due = tx.take_due_outbox(now, kOutboxBatch); },
                 executor,
                 [weak = weak_from_this(), due](std::exception_ptr error) {
                   auto self = weak.lock();
@@ -110,6 +116,41 @@ void Engine::Impl::execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow r
                                                                std::string result) mutable {
                     self->on_action_done(ws, row, params, status, std::move(result));
                   });
+}
+
+// Steps a previous run left in flight, claimed before anything else runs so that nothing sends
+// them meanwhile: each is settled on its workspace's strand.
+void Engine::Impl::settle_steps_left_in_flight(std::vector<store::OutboxRow> rows) {
+  for (auto& row : rows) {
+    if (!outbox_in_flight.claim(row.id)) continue;
+    auto ws = workspace(row.workspace_id);
+    boost::asio::post(ws->strand, [self = shared_from_this(), ws, row = std::move(row)]() mutable {
+      self->settle_interrupted(ws, std::move(row));
+    });
+  }
+}
+
+// Whether the platform did it cannot be told here: the step is not sent again, and its outcome is
+// recorded as unknown, in the inbox too for a message. The engine's own steps (a tag) only touch
+// the store, in one transaction with their outcome: they simply run again.
+void Engine::Impl::settle_interrupted(const WorkspacePtr& ws, store::OutboxRow row) {
+  if (row.platform.empty()) return execute_outbox_row(ws, std::move(row));
+  const auto* action = capabilities->action(row.action);
+  const bool dm = action && action->kind == flows::ActionKind::message;
+  const auto params = json_fields::parse_or_null(row.params);
+  const std::string why = "the engine stopped during the call to " + row.platform +
+                          ", which offers no way to tell whether it was done; not sent again so as "
+                          "not to send it twice";
+  spdlog::warn("{}: {} for {}: outcome unknown: {}", ws->id, row.action, row.user_id, why);
+  record_outcome(ws, row, "unknown", why, row.attempts, row.due_at_ms,
+                 [=, now_ms = to_ms(options.now())](store::Transaction& tx) {
+                   tx.add_flow_stat(row.workspace_id, row.flow_id, "outcome_unknown", 1);
+                   if (dm)
+                     tx.append_inbox_message(
+                         {row.workspace_id, "user:" + row.user_id, row.user_id, "out",
+                          params.is_object() ? text(params.get_object(), "text") : std::string(),
+                          "unknown: " + why, row.flow_id, std::nullopt, "[]", now_ms});
+                 });
 }
 
 // Sent, retried later (a passing failure), or failed for good (the platform refused).

@@ -235,6 +235,7 @@ std::optional<ActionSpec> otherwise_of(const ActionSpec& action) {
 
 Plan plan_run(const PlanInputs& in) {
   Plan plan;
+  plan.event_id = in.event.id;
   const auto facts = match_facts(in);
   const Winner winner = try_flows(in, facts, plan);
   if (!winner.flow) return plan;

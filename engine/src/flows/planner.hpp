@@ -48,6 +48,7 @@ struct PlanInputs {
 };
 
 struct Plan {
+  std::int64_t event_id = 0;                               // event_log.id of the trigger
   std::vector<store::FlowRunRow> runs;                     // one per flow tried, or one "none"
   std::vector<std::pair<std::string, std::string>> stats;  // (flow, counter) to add one to
   std::vector<store::OutboxRow> steps;

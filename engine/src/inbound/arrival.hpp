@@ -15,6 +15,9 @@ struct Arrival {
   boost::json::object payload;
   std::optional<flows::RunReads> reads;
   bool stored = false;  // false: a copy of an event stored before
+  // To be acted on: a new event, or a redelivered copy of one stored but not handled yet (the
+  // process stopped before it was).
+  bool act = false;
 };
 
 }  // namespace sparks::inbound

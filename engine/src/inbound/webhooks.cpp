@@ -1,9 +1,12 @@
 // One path for every inbound event (docs/architecture.md): a webhook is verified and normalized by
 // its connector, each event routed to the workspace whose integration owns the account it names,
-// and stored in the event log — a repeated event id is dropped there — before the webhook is
-// answered. Only then, on the workspace's strand, does the event act: a lifecycle event moves the
-// integration; a flow trigger records its contact (and a DM lands in the inbox) for the flows to
-// run on.
+// and stored in the event log — a repeated event id is dropped there, unless its first copy was
+// never handled — before the webhook is answered (503 when it could not be stored, so that the
+// platform delivers it again). Only then, on the workspace's strand, does the event act: a
+// lifecycle event moves the integration; a flow trigger records its contact (and a DM lands in the
+// inbox) for the flows to run on. What it did is stored with the mark that it was handled; an
+// event a crash left unhandled is processed at the next start (docs/architecture.md, "Crash
+// safety").
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
@@ -61,12 +64,16 @@ void Engine::receive_webhook(std::string platform, InboundWebhook webhook, Reply
                       std::move(event.trigger), std::move(event.payload_json), now});
     }
     const std::size_t routed = rows.size();
-    impl->ingest_events(std::move(rows), [impl, routed, unrouted,
-                                          done = std::move(done)](std::size_t stored) mutable {
+    impl->ingest_events(std::move(rows), [impl, routed, unrouted, done = std::move(done)](
+                                             std::optional<std::size_t> stored) mutable {
+      if (!stored)
+        return impl->reply(std::move(done),
+                           Reply::fail(ErrorKind::retry_later, "store_unavailable",
+                                       "the events could not be stored; deliver them again"));
       auto count = [](std::size_t n) { return static_cast<std::int64_t>(n); };
       impl->reply(std::move(done), Reply::ok({{"events", count(routed + unrouted)},
-                                              {"stored", count(stored)},
-                                              {"duplicates", count(routed - stored)},
+                                              {"stored", count(*stored)},
+                                              {"duplicates", count(routed - *stored)},
                                               {"unrouted", count(unrouted)}}));
     });
   });
@@ -104,7 +111,7 @@ void record_arrival(store::Transaction& tx, const store::EventRow& row,
 // One trip through the writer stores the events and, for each new flow trigger, what it records
 // and what its flows will read; the webhook is answered once it has committed.
 void Engine::Impl::ingest_events(std::vector<store::EventRow> rows,
-                                 std::function<void(std::size_t)> done) {
+                                 std::function<void(std::optional<std::size_t>)> done) {
   if (rows.empty()) {
     if (done) done(0);
     return;
@@ -122,35 +129,75 @@ void Engine::Impl::ingest_events(std::vector<store::EventRow> rows,
       [arrivals, &machine = machine, capabilities = capabilities](store::Transaction& tx) {
         for (auto& a : *arrivals) {
           a.stored = tx.append_event(a.row);
+          if (!a.stored) {
+            // What it recorded on arrival was stored with its first copy; it acts now if that
+            // copy never did.
+            auto first = tx.unhandled_copy(a.row.platform, a.row.dedupe_key);
+            if (!first || first->workspace_id != a.row.workspace_id) continue;
+            a.row = std::move(*first);
+          }
+          a.act = true;
           // Lifecycle events move the machine; an order is looked up before its flows read.
           const auto kind = flows::trigger_kind_of(*capabilities, a.row.kind);
-          if (!a.stored || machine.event_id(a.row.kind) || kind == flows::TriggerKind::order)
-            continue;
-          record_arrival(tx, a.row, a.payload, kind);
+          if (machine.event_id(a.row.kind) || kind == flows::TriggerKind::order) continue;
+          if (a.stored) record_arrival(tx, a.row, a.payload, kind);
           a.reads = flows::read_for_run(tx, a.row, a.payload, kind);
         }
       },
       executor,
       [weak = weak_from_this(), arrivals, done = std::move(done)](std::exception_ptr error) {
         auto self = weak.lock();
-        std::size_t stored = 0;
-        if (self && !error) {
-          for (auto& a : *arrivals) {
-            if (!a.stored) {
-              ++self->metrics.events_duplicate;
-              continue;
-            }
-            ++stored;
-            ++self->metrics.events_stored;
-            auto ws = self->workspace(a.row.workspace_id);
-            boost::asio::post(ws->strand, [self, ws, a = std::move(a)]() mutable {
-              self->act_on_event(ws, std::move(a));
-            });
-          }
-        } else if (error) {
+        if (error) {
           spdlog::error("{} inbound event(s) could not be stored", arrivals->size());
+          if (done) done(std::nullopt);
+          return;
+        }
+        std::size_t stored = 0;
+        for (auto& a : *arrivals) {
+          if (a.stored) {
+            ++stored;
+            if (self) ++self->metrics.events_stored;
+          } else if (self) {
+            ++self->metrics.events_duplicate;
+          }
+          if (self && a.act) self->act_on_event_on_strand(std::move(a));
         }
         if (done) done(stored);
+      });
+}
+
+void Engine::Impl::act_on_event_on_strand(inbound::Arrival arrival) {
+  auto ws = workspace(arrival.row.workspace_id);
+  boost::asio::post(ws->strand, [self = shared_from_this(), ws, a = std::move(arrival)]() mutable {
+    self->act_on_event(ws, std::move(a));
+  });
+}
+
+// Every event a previous run stored but did not handle (it stopped first), a page at a time,
+// oldest first; each acts as if it had just arrived.
+void Engine::Impl::process_unhandled_events(std::int64_t after_id) {
+  constexpr int kPage = 256;
+  auto page = std::make_shared<std::vector<store::EventRow>>();
+  writer.submit(
+      [page, after_id](store::Transaction& tx) {
+        *page = tx.unhandled_events_after(after_id, kPage);
+      },
+      executor,
+      [weak = weak_from_this(), page](std::exception_ptr error) {
+        auto self = weak.lock();
+        if (!self || self->stopped) return;
+        if (error) return spdlog::error("the events left unhandled could not be read");
+        if (page->empty()) return;
+        spdlog::info("processing {} event(s) a previous run left unhandled", page->size());
+        const auto last = page->back().id;
+        for (auto& row : *page) {
+          auto payload = json_fields::parse_or_null(row.payload);
+          self->act_on_event_on_strand(
+              {std::move(row),
+               payload.is_object() ? std::move(payload.get_object()) : boost::json::object(),
+               std::nullopt, false, true});
+        }
+        if (page->size() == static_cast<std::size_t>(kPage)) self->process_unhandled_events(last);
       });
 }
 
@@ -170,9 +217,17 @@ void Engine::Impl::act_on_event(const WorkspacePtr& ws, inbound::Arrival arrival
   }
   if (machine.event_id(row.kind)) {
     if (facts) save_facts(ws, in);
-    fire_on_strand(ws, {row.workspace_id, row.platform}, row.kind,
-                   Actor::system(row.source + ":" + row.platform), std::move(arrival.payload),
-                   nullptr);
+    // A redelivered copy may come while the first is on its way: one of them fires.
+    if (!ws->lifecycle_events_firing.insert(row.id).second) return;
+    fire_on_strand(
+        ws, {row.workspace_id, row.platform}, row.kind,
+        Actor::system(row.source + ":" + row.platform), std::move(arrival.payload),
+        [self = shared_from_this(), ws, id = row.id](FireOutcome outcome) {
+          // A transition stored the mark with itself; an event that moved nothing gets it now.
+          if (!outcome.handled) self->mark_handled(ws, id);
+          ws->lifecycle_events_firing.erase(id);
+        },
+        std::nullopt, row.id);
     return;
   }
   if (trigger_kind(row.kind) == flows::TriggerKind::order) {

@@ -26,8 +26,9 @@ struct TransitionWrite {
   runtime::Effects effects;
   bool entered = false;  // the state was (re-)entered: its pending deadline is replaced
   std::optional<Clock::time_point> deadline;
-  std::optional<runtime::Grant> grant;  // credentials and facts, when the transition stores them
-  std::vector<std::string> still_down;  // other platforms a resumed flow may still wait for
+  std::optional<runtime::Grant> grant;     // credentials and facts, when the transition stores them
+  std::vector<std::string> still_down;     // other platforms a resumed flow may still wait for
+  std::optional<std::int64_t> from_event;  // the stored event that fired it: now handled
 };
 
 void write_transition(store::Transaction& tx, const TransitionWrite& w) {
@@ -35,6 +36,7 @@ void write_transition(store::Transaction& tx, const TransitionWrite& w) {
   const auto& platform = w.row.platform;
   tx.save_integration(w.row);
   tx.append_transition(w.transition);
+  if (w.from_event) tx.mark_event_handled(*w.from_event, w.transition.at_ms);
   if (w.entered) {
     tx.clear_timer(ws, platform);
     if (w.deadline) tx.set_timer({ws, platform, w.row.state, to_ms(*w.deadline)});
@@ -76,7 +78,8 @@ void Engine::Impl::save_facts(const WorkspacePtr& ws, const runtime::Integration
 
 void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, std::string event,
                                   Actor actor, boost::json::object payload, FireDone done,
-                                  std::optional<runtime::Grant> grant) {
+                                  std::optional<runtime::Grant> grant,
+                                  std::optional<std::int64_t> from_event) {
   auto event_id = machine.event_id(event);
   if (!event_id)
     return complete(std::move(done), FireOutcome{.error = "lifecycle '" + machine.name() +
@@ -114,7 +117,7 @@ void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, st
   store::TransitionRow transition{key.workspace, key.platform, outcome.from, outcome.to,
                                   event,         actor.id,     to_ms(now)};
   auto effects = context.effects;
-  TransitionWrite write{row, transition, effects, result.entered, deadline, grant, {}};
+  TransitionWrite write{row, transition, effects, result.entered, deadline, grant, {}, from_event};
   // A flow that also needs another integration that is down stays paused, handed to that one.
   if (effects.resume_dependents)
     for (auto& platform : platforms_down(*ws))

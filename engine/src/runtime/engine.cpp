@@ -156,8 +156,9 @@ void Engine::Impl::list(Query query, ReplyHandler done) {
       std::move(query), std::move(done));
 }
 
-// Restores integrations, their issues, facts, credentials and pending time-outs from the store.
-void Engine::Impl::restore() {
+// Restores integrations, their issues, facts, credentials and pending time-outs from the store;
+// answers the outbox steps a previous run left in the middle of their platform call.
+std::vector<store::OutboxRow> Engine::Impl::restore() {
   auto connection = store::open(options.database);
   auto& tx = connection->records();
   for (const auto& row : tx.load_integrations()) {
@@ -200,6 +201,7 @@ void Engine::Impl::restore() {
     if (machine.state_id(timer.state) != in.machine.state) continue;  // stale row
     arm_lifecycle_timer(ws, in, from_ms(timer.deadline_ms));
   }
+  return tx.outbox_in_flight();
 }
 
 // The host's configuration of a plugin, plus where its platform is to send webhooks —
@@ -237,21 +239,28 @@ void Engine::Impl::load_plugins() {
 
 Engine::Engine(boost::asio::any_io_executor executor, EngineOptions options)
     : impl_(std::make_shared<Impl>(std::move(executor), std::move(options))) {
-  impl_->restore();
+  auto left_in_flight = impl_->restore();
   impl_->load_plugins();
+  impl_->settle_steps_left_in_flight(std::move(left_in_flight));
   impl_->start_outbox();  // also sends what a previous run left pending
-  // Connections that survived the restart get their upkeep back: refresh timers, and a first sync
-  // spread over one sync interval, so that a restart with many integrations is not a stampede.
+  // Connections that survived the restart get their upkeep back: refresh timers (a paused one
+  // its recovery, which starts over), and a first sync spread over one sync interval, so that a
+  // restart with many integrations is not a stampede.
   impl_->workspaces.for_each([this](const std::shared_ptr<runtime::Workspace>& ws) {
     boost::asio::post(ws->strand, [impl = impl_, ws] {
-      for (auto& [platform, in] : ws->integrations)
-        if (impl->has_connection(in) && in.credentials) {
+      for (auto& [platform, in] : ws->integrations) {
+        if (!impl->has_connection(in) || !in.credentials) continue;
+        if (impl->holds_events(in))
+          impl->schedule_retry(ws, in);
+        else
           impl->schedule_refresh(ws, in);
-          if (impl->is_live(in))
-            impl->schedule_sync(ws, in, runtime::random_delay(impl->options.sync_interval));
-        }
+        if (impl->is_live(in))
+          impl->schedule_sync(ws, in, runtime::random_delay(impl->options.sync_interval));
+      }
     });
   });
+  // Events a previous run stored, acknowledged and did not get to handle.
+  impl_->process_unhandled_events();
 }
 
 Engine::~Engine() {

@@ -129,12 +129,14 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void list(Query query, ReplyHandler done);
 
   // --- runtime/engine.cpp and integrations/transitions.cpp ---
-  void restore();
+  std::vector<store::OutboxRow> restore();
   void load_plugins();
   std::string plugin_configuration(const std::string& platform) const;
+  // `from_event`: the stored event that fired it, marked handled with the transition.
   void fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, std::string event, Actor actor,
                       boost::json::object payload, FireDone done,
-                      std::optional<runtime::Grant> grant = std::nullopt);
+                      std::optional<runtime::Grant> grant = std::nullopt,
+                      std::optional<std::int64_t> from_event = std::nullopt);
   void on_committed(const WorkspacePtr& ws, const IntegrationKey& key, const Actor& actor,
                     lifecycle::Instance before, std::optional<Clock::time_point> deadline,
                     const lifecycle::FireResult& result, const runtime::Effects& effects,
@@ -209,15 +211,21 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void record_outcome(const WorkspacePtr& ws, const store::OutboxRow& row, std::string status,
                       std::optional<std::string> error, std::int64_t attempts, std::int64_t due,
                       StoreStep also);
+  void settle_steps_left_in_flight(std::vector<store::OutboxRow> rows);
+  void settle_interrupted(const WorkspacePtr& ws, store::OutboxRow row);
   void on_action_done(const WorkspacePtr& ws, const store::OutboxRow& row,
                       const boost::json::value& params, sparks_status_t status, std::string result);
   void replay_held(const WorkspacePtr& ws, const std::string& platform);
   void receive_order(const WorkspacePtr& ws, store::EventRow row, boost::json::object payload);
 
   // --- inbound/webhooks.cpp ---
+  // `done` hears how many were new, or nothing when they could not be stored.
   void ingest_events(std::vector<store::EventRow> rows,
-                     std::function<void(std::size_t stored)> done);
+                     std::function<void(std::optional<std::size_t> stored)> done);
+  void act_on_event_on_strand(inbound::Arrival arrival);
   void act_on_event(const WorkspacePtr& ws, inbound::Arrival arrival);
+  void mark_handled(const WorkspacePtr& ws, std::int64_t event_id);
+  void process_unhandled_events(std::int64_t after_id = 0);
 };
 
 }  // namespace sparks

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,9 @@ struct Workspace {
   std::string id;
   boost::asio::strand<boost::asio::any_io_executor> strand;
   std::map<std::string, Integration, std::less<>> integrations;  // by platform
+  // Stored lifecycle events being fired, so that a redelivered copy arriving meanwhile does not
+  // fire a second time.
+  std::set<std::int64_t> lifecycle_events_firing;
 };
 
 // Every workspace the engine has seen, created on first use. The registry's lock guards the map

@@ -1,10 +1,11 @@
 #pragma once
-// The event log (every inbound event, stored before it is acknowledged) and for the
-// plugins' key-value store.
+// The event log (every inbound event, stored before it is acknowledged, and whether it has been
+// handled) and the plugins' key-value store.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sparks::store {
 
@@ -25,6 +26,18 @@ class EventLogRecords {
   // False when an event with the same platform and dedupe key is already stored; else sets
   // event.id.
   virtual bool append_event(EventRow& event) = 0;
+
+  // The event's effects are stored (in this same transaction): it is not processed again.
+  virtual void mark_event_handled(std::int64_t event_id, std::int64_t at_ms) = 0;
+
+  // The stored copy of (platform, dedupe_key) while it is not yet handled: a platform's redelivery
+  // of it makes sure it is processed.
+  virtual std::optional<EventRow> unhandled_copy(std::string_view platform,
+                                                 std::string_view dedupe_key) = 0;
+
+  // Every workspace's events not yet handled, oldest first, from after `after_id`: what a start-up
+  // processes (events held for a paused integration among them; they are held again).
+  virtual std::vector<EventRow> unhandled_events_after(std::int64_t after_id, int limit) = 0;
 
   virtual std::int64_t count_events(std::string_view workspace_id, std::string_view kind) = 0;
 

@@ -51,6 +51,8 @@ struct OutboxRow {
   std::string flow_id;
   std::int64_t flow_version = 0;
   std::string user_id;
+  // pending → in_flight (its platform call started) → sent | failed | skipped | unknown (a crash
+  // interrupted the call and the platform could not say whether it happened)
   std::string status = "pending";
   std::int64_t attempts = 0;
   std::int64_t due_at_ms = 0;
@@ -109,7 +111,13 @@ class FlowRunRecords {
   // False (and nothing written) when a row with the same idempotency key exists.
   virtual bool enqueue(OutboxRow& row) = 0;
 
-  virtual std::vector<OutboxRow> due_outbox(std::int64_t now_ms, int limit) = 0;
+  // Up to `limit` pending steps due by `now_ms`, oldest due first, marked in flight: their calls
+  // start now.
+  virtual std::vector<OutboxRow> take_due_outbox(std::int64_t now_ms, int limit) = 0;
+
+  // Steps marked in flight: at start-up, those a previous run left in the middle of their
+  // platform call.
+  virtual std::vector<OutboxRow> outbox_in_flight() = 0;
 
   virtual void update_outbox(std::int64_t id, std::string_view status, std::int64_t attempts,
                              std::int64_t due_at_ms,

@@ -18,6 +18,47 @@ bool Records::append_event(EventRow& e) {
   return true;
 }
 
+void Records::mark_event_handled(std::int64_t event_id, std::int64_t at_ms) {
+  Prepared update(db_,
+                  "UPDATE event_log SET handled_at_ms = ? WHERE id = ? AND handled_at_ms IS NULL");
+  bind_all(update, at_ms, event_id);
+  update.exec();
+}
+
+namespace {
+
+constexpr std::string_view kEventColumns =
+    "id, workspace_id, platform, source, dedupe_key, kind, payload, received_at_ms";
+
+EventRow read_event(SQLite::Statement& select) {
+  return {select.getColumn(0).getInt64(),  select.getColumn(1).getString(),
+          select.getColumn(2).getString(), select.getColumn(3).getString(),
+          select.getColumn(4).getString(), select.getColumn(5).getString(),
+          select.getColumn(6).getString(), select.getColumn(7).getInt64()};
+}
+
+}  // namespace
+
+std::optional<EventRow> Records::unhandled_copy(std::string_view platform,
+                                                std::string_view dedupe_key) {
+  Prepared select(db_, "SELECT " + std::string(kEventColumns) +
+                           " FROM event_log WHERE platform = ? AND dedupe_key = ?"
+                           " AND handled_at_ms IS NULL");
+  bind_all(select, platform, dedupe_key);
+  if (!select.executeStep()) return std::nullopt;
+  return read_event(select);
+}
+
+std::vector<EventRow> Records::unhandled_events_after(std::int64_t after_id, int limit) {
+  Prepared select(db_, "SELECT " + std::string(kEventColumns) +
+                           " FROM event_log WHERE handled_at_ms IS NULL AND id > ?"
+                           " ORDER BY id LIMIT ?");
+  bind_all(select, after_id, std::int64_t{limit});
+  std::vector<EventRow> out;
+  while (select.executeStep()) out.push_back(read_event(select));
+  return out;
+}
+
 std::int64_t Records::count_events(std::string_view workspace_id, std::string_view kind) {
   Prepared count(db_, "SELECT COUNT(*) FROM event_log WHERE workspace_id = ? AND kind = ?");
   bind_all(count, workspace_id, kind);

@@ -159,6 +159,7 @@ std::vector<EventRow> Records::unhandled_events(std::string_view workspace_id,
       "SELECT e.id, e.source, e.dedupe_key, e.kind, e.payload, e.received_at_ms FROM event_log e"
       " WHERE e.workspace_id = ?1 AND e.platform = ?2 AND e.received_at_ms >= ?3"
       " AND e.kind LIKE '%.%'"  // flow triggers are named platform.event
+      " AND e.handled_at_ms IS NULL"
       " AND NOT EXISTS (SELECT 1 FROM flow_runs r WHERE r.workspace_id = ?1 AND r.event_id = e.id)"
       " ORDER BY e.id");
   bind_all(select, workspace_id, platform, since_ms);
@@ -185,13 +186,34 @@ bool Records::enqueue(OutboxRow& r) {
   return true;
 }
 
-std::vector<OutboxRow> Records::due_outbox(std::int64_t now_ms, int limit) {
-  Prepared select(
-      db_,
-      "SELECT id, workspace_id, platform, action, params, idempotency_key, flow_id, flow_version,"
-      " user_id, status, attempts, due_at_ms, last_error, created_at_ms FROM outbox"
-      " WHERE status = 'pending' AND due_at_ms <= ? ORDER BY due_at_ms, id LIMIT ?");
+namespace {
+
+constexpr std::string_view kOutboxColumns =
+    "id, workspace_id, platform, action, params, idempotency_key, flow_id, flow_version, user_id,"
+    " status, attempts, due_at_ms, last_error, created_at_ms";
+
+}  // namespace
+
+std::vector<OutboxRow> Records::take_due_outbox(std::int64_t now_ms, int limit) {
+  Prepared select(db_, "SELECT " + std::string(kOutboxColumns) +
+                           " FROM outbox WHERE status = 'pending' AND due_at_ms <= ?"
+                           " ORDER BY due_at_ms, id LIMIT ?");
   bind_all(select, now_ms, std::int64_t{limit});
+  std::vector<OutboxRow> out;
+  while (select.executeStep()) out.push_back(read_outbox(select));
+  Prepared mark(db_, "UPDATE outbox SET status = 'in_flight' WHERE id = ?");
+  for (auto& row : out) {
+    bind_all(mark, row.id);
+    mark.exec();
+    mark.reset();
+    row.status = "in_flight";
+  }
+  return out;
+}
+
+std::vector<OutboxRow> Records::outbox_in_flight() {
+  Prepared select(db_, "SELECT " + std::string(kOutboxColumns) +
+                           " FROM outbox WHERE status = 'in_flight' ORDER BY id");
   std::vector<OutboxRow> out;
   while (select.executeStep()) out.push_back(read_outbox(select));
   return out;

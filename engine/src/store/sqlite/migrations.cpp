@@ -313,6 +313,42 @@ CREATE INDEX inbox_messages_by_attribution_code ON inbox_messages (workspace_id,
 ALTER TABLE orders ADD COLUMN attribution_method TEXT;
 )sql";
 
+// Crash safety (docs/architecture.md, "Crash safety"). An event is handled once what it did is
+// stored (its runs, its transition), in the same commit: one with no time here is processed at
+// start-up, or when the platform delivers it again. An outbox step is marked in flight before its
+// platform call; one a crash left in flight is checked with the platform, or recorded as unknown,
+// and never sent blind a second time.
+constexpr std::string_view kCrashSafety = R"sql(
+ALTER TABLE event_log ADD COLUMN handled_at_ms INTEGER;
+UPDATE event_log SET handled_at_ms = received_at_ms
+  WHERE kind NOT LIKE '%.%'
+     OR EXISTS (SELECT 1 FROM flow_runs r WHERE r.workspace_id = event_log.workspace_id
+                                            AND r.event_id = event_log.id);
+CREATE INDEX event_log_unhandled ON event_log (id) WHERE handled_at_ms IS NULL;
+
+CREATE TABLE outbox_with_in_flight (
+  id              INTEGER PRIMARY KEY,
+  workspace_id    TEXT    NOT NULL,
+  platform        TEXT    NOT NULL,
+  action          TEXT    NOT NULL,
+  params          TEXT    NOT NULL,
+  idempotency_key TEXT    NOT NULL UNIQUE,
+  flow_id         TEXT    NOT NULL,
+  flow_version    INTEGER NOT NULL,
+  user_id         TEXT    NOT NULL,
+  status          TEXT    NOT NULL
+                  CHECK (status IN ('pending', 'in_flight', 'sent', 'failed', 'skipped', 'unknown')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  due_at_ms       INTEGER NOT NULL,
+  last_error      TEXT,
+  created_at_ms   INTEGER NOT NULL
+) STRICT;
+INSERT INTO outbox_with_in_flight SELECT * FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_with_in_flight RENAME TO outbox;
+CREATE INDEX outbox_pending ON outbox (status, due_at_ms);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "OAuth sessions, the audit log and plugin storage", kOAuthAndAudit},
@@ -321,6 +357,8 @@ constexpr std::array kMigrations{
     Migration{4, "the catalog's product links", kCatalogUrls},
     Migration{5, "attribution codes of sent messages, and how each order was attributed",
               kAttributionCodes},
+    Migration{6, "events marked handled; outbox steps in flight and of unknown outcome",
+              kCrashSafety},
 };
 
 constexpr bool versions_are_consecutive() {

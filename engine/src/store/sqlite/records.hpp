@@ -26,6 +26,10 @@ class Records final : public Transaction {
   std::optional<std::vector<std::uint8_t>> load_credentials(std::string_view workspace_id,
                                                             std::string_view platform) override;
   bool append_event(EventRow& event) override;
+  void mark_event_handled(std::int64_t event_id, std::int64_t at_ms) override;
+  std::optional<EventRow> unhandled_copy(std::string_view platform,
+                                         std::string_view dedupe_key) override;
+  std::vector<EventRow> unhandled_events_after(std::int64_t after_id, int limit) override;
   std::int64_t count_events(std::string_view workspace_id, std::string_view kind) override;
   std::optional<std::string> kv_get(std::string_view platform, std::string_view integration,
                                     std::string_view key) override;
@@ -49,7 +53,8 @@ class Records final : public Transaction {
   std::vector<EventRow> unhandled_events(std::string_view workspace_id, std::string_view platform,
                                          std::int64_t since_ms) override;
   bool enqueue(OutboxRow& row) override;
-  std::vector<OutboxRow> due_outbox(std::int64_t now_ms, int limit) override;
+  std::vector<OutboxRow> take_due_outbox(std::int64_t now_ms, int limit) override;
+  std::vector<OutboxRow> outbox_in_flight() override;
   void update_outbox(std::int64_t id, std::string_view status, std::int64_t attempts,
                      std::int64_t due_at_ms, const std::optional<std::string>& last_error) override;
   bool upsert_order(const OrderRow& order) override;
