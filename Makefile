@@ -4,7 +4,9 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test demo bench sanitize format clean
+.PHONY: all deps configure build test demo bench sanitize soak format clean
+
+SOAK_SECONDS ?= 300
 
 all: build
 
@@ -26,6 +28,10 @@ demo: build
 bench: build
 	@./$(BUILD_DIR)/bench/sparks_bench_lifecycle --benchmark_format=json
 	@./$(BUILD_DIR)/bench/sparks_bench_engine
+
+# The kill loop (tests/soak/kill_loop.hpp), round after round for SOAK_SECONDS; prints JSON.
+soak: build
+	@./$(BUILD_DIR)/tests/sparks_soak $(SOAK_SECONDS)
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build and test, in its own build folder.
 sanitize:

@@ -1,0 +1,154 @@
+#include "support/serve_rig.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <fstream>
+#include <optional>
+#include <stdexcept>
+
+#include "http/client.hpp"
+#include "sandbox/consent_client.hpp"
+#include "support/wait.hpp"
+
+namespace sparks::testing {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A port nobody listens on now: bound to port 0, read, closed. `sparks serve` takes it next.
+int free_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("no socket for a free port");
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+  ::close(fd);
+  if (!ok) throw std::runtime_error("no free port on 127.0.0.1");
+  return ntohs(address.sin_port);
+}
+
+}  // namespace
+
+Answer http_call(const std::string& method, const std::string& url, const std::string& key,
+                 const std::string& body, const std::string& type, std::chrono::milliseconds limit,
+                 const ExtraHeaders& headers) {
+  boost::asio::io_context io;
+  http::ClientRequest request{method, url, {}, body, limit};
+  for (const auto& [name, value] : headers) request.headers[name] = value;
+  if (!key.empty()) request.headers["Authorization"] = "Bearer " + key;
+  if (!body.empty()) request.headers["Content-Type"] = type;
+  std::optional<http::ClientResponse> answered;
+  http::send_request(io.get_executor(), request,
+                     [&](http::ClientResponse r) { answered = std::move(r); });
+  run_until(
+      io, "the answer to " + method + " " + url, [&] { return answered.has_value(); }, limit + 1s);
+  Answer answer{answered->status, nullptr, answered->error};
+  if (!answered->ok()) answer.status = 0;
+  boost::system::error_code ec;
+  answer.body = json::parse(answered->body, ec);
+  if (ec) answer.body = json::string(answered->body);
+  return answer;
+}
+
+ServeRig::ServeRig(const std::string& sparks_binary, const std::string& name)
+    : sparks_(sparks_binary),
+      folder_(fs::temp_directory_path() / (name + "-" + std::to_string(getpid()))) {
+  fs::remove_all(folder_);
+  fs::create_directories(folder_);
+  sandbox_ = std::make_unique<ChildProcess>(
+      sparks_, std::vector<std::string>{"sandbox", "--listen", "127.0.0.1:0"});
+  auto line = sandbox_->wait_for_line("sandbox listening on http://127.0.0.1:", 20s);
+  if (!line) throw std::runtime_error("sparks sandbox did not start");
+  sandbox_url_ = line->substr(line->find("http://"));
+
+  serve_port_ = free_loopback_port();
+  serve_url_ = "http://127.0.0.1:" + std::to_string(serve_port_);
+  std::ofstream(folder_ / "sparks.yaml")
+      << "sparks:\n"
+      << "  listen: 127.0.0.1:" << serve_port_ << "\n"
+      << "  public_url: " << serve_url_ << "\n"
+      << "  database: data/sparks.db\n"
+      << "  secrets: { key_file: data/secret.key }\n"
+      << "  platforms:\n"
+      << "    tiktok: { client_key: sandbox-client-key, client_secret: sandbox-client-secret,"
+      << " auth_base_url: \"" << sandbox_url_ << "\", api_base_url: \"" << sandbox_url_ << "\" }\n"
+      << "    tiktok_shop: { app_key: sandbox-app-key, app_secret: sandbox-app-secret,"
+      << " auth_base_url: \"" << sandbox_url_ << "\", api_base_url: \"" << sandbox_url_ << "\" }\n"
+      << "  workspaces:\n"
+      << "    - id: " << kWorkspace << "\n"
+      << "      members:\n"
+      << "        - { user: olivia, role: owner, api_key: " << kOwnerKey << " }\n"
+      << "        - { user: max, role: member, api_key: " << kMemberKey << " }\n";
+  start_serve();
+  // The sandbox's webhooks go to this server, whenever it runs.
+  const auto targets =
+      call("PUT", sandbox_url_ + "/sandbox/v1/webhook-targets", "",
+           json::serialize(json::object{{"tiktok", serve_url_ + "/webhooks/tiktok"},
+                                        {"tiktok_shop", serve_url_ + "/webhooks/tiktok_shop"}}));
+  if (targets.status != 200) throw std::runtime_error("the sandbox took no webhook targets");
+}
+
+ServeRig::~ServeRig() {
+  serve_.reset();
+  sandbox_.reset();
+  std::error_code ignored;
+  fs::remove_all(folder_, ignored);
+}
+
+void ServeRig::start_serve() {
+  serve_ = std::make_unique<ChildProcess>(
+      sparks_, std::vector<std::string>{"serve", "--config", (folder_ / "sparks.yaml").string()});
+  if (!serve_->wait_for_line("sparks serve: listening on http://127.0.0.1:", 20s))
+    throw std::runtime_error("sparks serve did not start");
+}
+
+void ServeRig::kill_serve() {
+  if (serve_) serve_->kill_hard();
+  serve_.reset();
+}
+
+int ServeRig::stop_serve() {
+  const int status = serve_ ? serve_->stop() : 0;
+  serve_.reset();
+  return status;
+}
+
+std::string ServeRig::api(const std::string& path) const {
+  return serve_url_ + "/api/v1/workspaces/" + kWorkspace + path;
+}
+
+Answer ServeRig::control(const std::string& path, const json::object& body) const {
+  return call("POST", sandbox_url_ + path, "", json::serialize(body));
+}
+
+Answer ServeRig::connect(const std::string& platform, const std::string& account,
+                         const std::vector<std::string>& scopes) {
+  auto started = call("POST", api("/integrations/" + platform + "/connect"), kOwnerKey);
+  if (started.status != 200) return started;
+  const std::string url(started.body.at("authorize_url").as_string());
+  boost::asio::io_context io;
+  std::optional<sandbox::ConsentResult> consent;
+  sandbox::answer_consent(io.get_executor(), url, {account, scopes, true},
+                          [&](sandbox::ConsentResult r) { consent = std::move(r); });
+  run_until(
+      io, "the consent page's redirect", [&] { return consent.has_value(); }, 15s);
+  if (!consent->error.empty()) return {0, nullptr, consent->error};
+  return call("GET", consent->redirect_url);
+}
+
+Answer ServeRig::publish_flow(const std::string& id, const std::string& yaml) {
+  auto created = call("POST", api("/flows"), kOwnerKey, yaml, "application/yaml");
+  if (created.status != 200 && created.status != 201) return created;
+  return call("POST", api("/flows/" + id + "/publish"), kOwnerKey);
+}
+
+}  // namespace sparks::testing
