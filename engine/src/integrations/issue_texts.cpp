@@ -138,6 +138,15 @@ IssueToRaise authorization_expiring(std::string_view platform_name, std::string_
                "Integrations → " + name + " → Connect");
 }
 
+IssueToRaise paused(std::string_view platform_name, std::string_view why) {
+  const std::string name(platform_name);
+  return issue(kPaused,
+               name + " is paused" + (why.empty() ? std::string() : ": " + std::string(why)) +
+                   "; Sparks retries on its own, and the events that arrive meanwhile wait for it",
+               "Nothing to do unless it lasts; then check " + name +
+                   "'s status, or reconnect (Integrations → " + name + " → Connect)");
+}
+
 IssueToRaise authorization_removed(std::string_view platform_name, std::string_view reason) {
   return issue(kAuthorizationRemoved,
                "Access was removed on " + std::string(platform_name) +

@@ -25,6 +25,7 @@ inline constexpr std::string_view kAuthorizationExpired = "authorization_expired
 inline constexpr std::string_view kReconnectRequired = "reconnect_required";
 inline constexpr std::string_view kAuthorizationRemoved = "authorization_removed";
 inline constexpr std::string_view kAuthorizationExpiring = "authorization_expiring";
+inline constexpr std::string_view kPaused = "paused";
 
 // Issues that a successful connection makes obsolete.
 inline constexpr std::array kConnectionIssueCodes{
@@ -49,6 +50,8 @@ IssueToRaise consent_denied(std::string_view platform_name, std::string_view des
 IssueToRaise authorization_expired(std::string_view platform_name);
 IssueToRaise reconnect_required(std::string_view platform_name);
 IssueToRaise authorization_removed(std::string_view platform_name, std::string_view reason);
+// Paused for a passing problem (`why`: the connector's message, may be empty); the engine retries.
+IssueToRaise paused(std::string_view platform_name, std::string_view why);
 // The platform warned that access lapses at `expires_at` (RFC 3339, empty when it did not say).
 IssueToRaise authorization_expiring(std::string_view platform_name, std::string_view expires_at);
 

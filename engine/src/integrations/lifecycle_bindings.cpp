@@ -105,10 +105,15 @@ const lifecycle::Registry& lifecycle_registry() {
                  [](const lifecycle::Firing& f) { follow_up(f, FollowUp::close_oauth_session); });
     r.add_action("schedule_sync",
                  [](const lifecycle::Firing& f) { follow_up(f, FollowUp::schedule_sync); });
-    r.add_action("schedule_recovery",
-                 [](const lifecycle::Firing& f) { follow_up(f, FollowUp::schedule_recovery); });
-    r.add_action("cancel_recovery",
-                 [](const lifecycle::Firing& f) { follow_up(f, FollowUp::cancel_recovery); });
+    // A recovery in progress says why on the card, until it is over.
+    r.add_action("schedule_recovery", [](const lifecycle::Firing& f) {
+      follow_up(f, FollowUp::schedule_recovery);
+      raise(f, issue_texts::paused(ctx(f).platform_name, string_field(ctx(f).payload, "message")));
+    });
+    r.add_action("cancel_recovery", [](const lifecycle::Firing& f) {
+      follow_up(f, FollowUp::cancel_recovery);
+      ctx(f).effects.clear.push_back(std::string(issue_texts::kPaused));
+    });
 
     r.add_action("raise_missing_scopes_issue", [](const lifecycle::Firing& f) {
       raise(f, issue_texts::missing_scopes(ctx(f).platform_name, missing_scopes(f),
