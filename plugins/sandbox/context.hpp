@@ -62,6 +62,8 @@ void add_tiktok_video_routes(http::Router& router, const std::shared_ptr<Context
 void add_tiktok_business_routes(http::Router& router, const std::shared_ptr<Context>& context);
 void add_tiktok_comment_routes(http::Router& router, const std::shared_ptr<Context>& context);
 void add_tiktok_message_routes(http::Router& router, const std::shared_ptr<Context>& context);
+void add_tiktok_message_content_routes(http::Router& router,
+                                       const std::shared_ptr<Context>& context);
 void add_tiktok_webhook_routes(http::Router& router, const std::shared_ptr<Context>& context);
 void add_tiktok_control_routes(http::Router& router, const std::shared_ptr<Context>& context);
 void add_shop_oauth_routes(http::Router& router, const std::shared_ptr<Context>& context);

@@ -19,6 +19,7 @@ void Sandbox::mount(http::Router& router) const {
   add_tiktok_business_routes(router, context_);
   add_tiktok_comment_routes(router, context_);
   add_tiktok_message_routes(router, context_);
+  add_tiktok_message_content_routes(router, context_);
   add_tiktok_webhook_routes(router, context_);
   add_tiktok_control_routes(router, context_);
   add_shop_oauth_routes(router, context_);

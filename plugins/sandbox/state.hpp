@@ -1,7 +1,7 @@
 #pragma once
 // Everything the emulated platforms know: accounts, grants (tokens), authorization codes,
-// conversations, comments, sent messages, products, orders and the sandbox clock. Plain data; the
-// rules live in the route files. Touched only on the sandbox's strand.
+// conversations, comments, messages both ways, products, orders and the sandbox clock. Plain data;
+// the rules live in the route files. Touched only on the sandbox's strand.
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -90,6 +90,13 @@ struct Comment {
 struct SentMessage {
   std::string account, recipient_type, recipient, user, text, message_id;
   UnixSeconds sent_at = 0;
+  std::string conversation_id;  // where it went (a direct reply opens one)
+};
+
+// A direct message the person wrote to the account (POST /sandbox/v1/messages).
+struct ReceivedMessage {
+  std::string account, conversation_id, user, text, message_id;
+  UnixSeconds received_at = 0;
 };
 
 // The app's webhook subscription for one event type (business/webhook/update/).
@@ -141,6 +148,7 @@ class State {
   std::map<std::string, Conversation> conversations;  // by conversation id
   std::vector<Comment> comments;
   std::vector<SentMessage> sent_messages;
+  std::vector<ReceivedMessage> received_messages;
   std::vector<Order> orders;
   std::map<std::string, WebhookSubscription> webhook_subscriptions;  // by event type
   // Shop webhook subscriptions (Update Shop Webhook): shop_id → event type → address.

@@ -1,7 +1,10 @@
 // TikTok API for Business, comments on the account's posts: business/comment/list/ (scope
 // comment.list; video_id required; max_count 1–30; pages may come back short while has_more is
-// true, as the platform's filtering does; past the 500th comment pages may repeat one) and
+// true, as the platform's filtering does; past the 500th comment pages may repeat one),
+// business/comment/reply/list/ (a comment's replies, paged the same way) and
 // business/comment/reply/create/ (scope comment.list.manage; text up to 1,200 characters).
+#include <algorithm>
+
 #include "sandbox/tiktok_api.hpp"
 #include "sandbox/tiktok_shapes.hpp"
 
@@ -77,6 +80,64 @@ http::Response list_comments(Context& context, const http::Request& request) {
                       static_cast<std::size_t>(*max_count), status == "PUBLIC");
 }
 
+// ?business_id&video_id&comment_id&cursor&max_count&status (PUBLIC | ALL)&sort_field&sort_type:
+// the replies in the thread of comment_id. Sorted by create_time when asked (asc or desc, newest
+// first among equal times for desc), else in the order they were made ("smart").
+http::Response list_replies(Context& context, const http::Request& request) {
+  auto caller = authenticate(context, request, "comment.list");
+  if (caller.error) return *caller.error;
+  const Account& account = *caller.account;
+  if (account.type != "business") {
+    return envelope(context, kNotBusinessAccount, "Only business accounts can use this API.");
+  }
+  if (!business_matches(account, request.query_value("business_id").value_or(""))) {
+    return envelope(context, kInvalidParameter,
+                    "business_id is missing or does not match the access token.");
+  }
+  const auto video_id = request.query_value("video_id").value_or("");
+  const auto comment_id = request.query_value("comment_id").value_or("");
+  if (video_id.empty() || comment_id.empty()) {
+    return envelope(context, kInvalidParameter,
+                    std::string(video_id.empty() ? "video_id" : "comment_id") +
+                        ": Missing data for required field.");
+  }
+  const Comment* parent = context.state.comment(account.id, comment_id);
+  if (video_of(context, account, video_id) == nullptr || parent == nullptr || parent->deleted ||
+      parent->video_id != video_id) {
+    return envelope(context, kInvalidParameter,
+                    "comment_id is not a comment on this post (video_id).");
+  }
+  const auto cursor = int_param(request, "cursor", 0);
+  const auto max_count = int_param(request, "max_count", 20);
+  const auto status = request.query_value("status").value_or("ALL");
+  const auto sort_field = request.query_value("sort_field").value_or("");
+  const auto sort_type = request.query_value("sort_type").value_or("smart");
+  if (!cursor || !max_count || *max_count < 1 || *max_count > 30 ||
+      (status != "ALL" && status != "PUBLIC") ||
+      (!sort_field.empty() && sort_field != "likes" && sort_field != "replies" &&
+       sort_field != "create_time") ||
+      (sort_type != "asc" && sort_type != "desc" && sort_type != "smart")) {
+    return envelope(context, kInvalidParameter,
+                    "cursor must be a non-negative integer, max_count 1 to 30, status PUBLIC or "
+                    "ALL, sort_field likes, replies or create_time, sort_type asc, desc or smart.");
+  }
+  const std::string thread =
+      parent->parent_comment_id.empty() ? parent->id : parent->parent_comment_id;
+  std::vector<const Comment*> replies;
+  for (const auto& c : context.state.comments) {
+    if (c.account == account.id && c.parent_comment_id == thread) replies.push_back(&c);
+  }
+  if (sort_field == "create_time" && sort_type != "smart") {
+    const bool newest_first = sort_type == "desc";
+    if (newest_first) std::reverse(replies.begin(), replies.end());
+    std::stable_sort(replies.begin(), replies.end(), [&](const Comment* a, const Comment* b) {
+      return newest_first ? a->create_time > b->create_time : a->create_time < b->create_time;
+    });
+  }
+  return comment_page(context, replies, static_cast<std::size_t>(*cursor),
+                      static_cast<std::size_t>(*max_count), status == "PUBLIC");
+}
+
 // {business_id, video_id, comment_id, text}
 http::Response create_reply(Context& context, const http::Request& request) {
   auto caller = authenticate(context, request, "comment.list.manage");
@@ -128,6 +189,7 @@ http::Response create_reply(Context& context, const http::Request& request) {
 
 void add_tiktok_comment_routes(http::Router& router, const std::shared_ptr<Context>& context) {
   add_route(router, context, "GET", "/open_api/v1.3/business/comment/list/", list_comments);
+  add_route(router, context, "GET", "/open_api/v1.3/business/comment/reply/list/", list_replies);
   add_route(router, context, "POST", "/open_api/v1.3/business/comment/reply/create/", create_reply);
 }
 

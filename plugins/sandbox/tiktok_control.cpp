@@ -182,6 +182,8 @@ http::Response post_message(Context& context, const http::Request& request) {
   }
   const Conversation& conversation = context.state.user_wrote(account->id, user);
   const std::string message_id = context.state.next_id("msg-");
+  context.state.received_messages.push_back(
+      {account->id, conversation.id, user, message_text, message_id, context.state.now()});
   boost::json::object content{{"conversation_id", conversation.id},
                               {"message_id", message_id},
                               {"timestamp", context.state.now() * 1000},

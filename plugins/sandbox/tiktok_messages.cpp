@@ -131,8 +131,8 @@ http::Response send_message(Context& context, const http::Request& request) {
   if (sending.comment != nullptr) sending.comment->direct_replied = true;
   const std::string message_id = context.state.next_id("msg-");
   context.state.sent_messages.push_back({account.id, sending.recipient_type, sending.recipient,
-                                         sending.conversation->user, message_body, message_id,
-                                         now});
+                                         sending.conversation->user, message_body, message_id, now,
+                                         sending.conversation->id});
   return envelope(
       context, kOk, "OK",
       {{"message", {{"message_id", message_id}, {"conversation_id", sending.conversation->id}}}});

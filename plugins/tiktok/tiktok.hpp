@@ -1,9 +1,9 @@
 #pragma once
 // The TikTok connector's parts, one file each: the descriptor (manifest.cpp), what the platform's
 // error answers mean (errors.cpp), one call to the Business API (business_api.cpp), the account and
-// the connect-time webhook subscription (account.cpp), the comment sync (comment_sync.cpp), webhook
-// verification and normalization (webhook.cpp), and the connector that ties them to the host
-// (tiktok_connector.cpp).
+// the connect-time webhook subscription (account.cpp), the comment sync (comment_sync.cpp), whether
+// an interrupted action took effect (find_action.cpp), webhook verification and normalization
+// (webhook.cpp), and the connector that ties them to the host (tiktok_connector.cpp).
 //
 // TikTok API for Business, two hosts: the consent page on auth_base_url (www.tiktok.com) and every
 // call — tokens, the account, posts, comments, direct messages, webhook subscriptions — on
@@ -109,6 +109,19 @@ void get_account(const BusinessApi& api, const std::string& integration,
 void sync_comments(const BusinessApi& api, const std::string& integration,
                    const json::object& credentials, const std::string& cursor,
                    const sparks::plugin::Done& done);
+
+// ---- find_action.cpp
+// -------------------------------------------------------------------------------
+
+// Whether an interrupted action reached TikTok, answered as find_action answers
+// ({"found": true, "result"} | {"found": false}); `since` is when the call started (unix seconds).
+// A send_dm without a conversation_id (Comment-to-Message) is SPARKS_ERR_UNSUPPORTED.
+void find_sent_dm(const BusinessApi& api, const std::string& integration,
+                  const json::object& credentials, const json::object& params, std::int64_t since,
+                  const sparks::plugin::Done& done);
+void find_comment_reply(const BusinessApi& api, const std::string& integration,
+                        const json::object& credentials, const json::object& params,
+                        std::int64_t since, const sparks::plugin::Done& done);
 
 // ---- webhook.cpp
 // -----------------------------------------------------------------------------------

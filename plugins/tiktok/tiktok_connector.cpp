@@ -1,7 +1,7 @@
 // The TikTok connector: TikTok API for Business OAuth (the consent URL, code exchange, refresh and
-// revoke on /tt_user/oauth2/), the account, webhooks, the post and comment syncs, and the DM and
-// comment-reply actions. Every call to TikTok goes through the host's HTTP; see tiktok.hpp for the
-// parts.
+// revoke on /tt_user/oauth2/), the account, webhooks, the post and comment syncs, the DM and
+// comment-reply actions, and whether one of them took effect after an interruption. Every call to
+// TikTok goes through the host's HTTP; see tiktok.hpp for the parts.
 #include "common/signatures.hpp"
 #include "tiktok/tiktok.hpp"
 
@@ -213,6 +213,23 @@ class TikTokConnector final : public sparks::plugin::Connector {
     if (action == "tiktok.send_dm") return send_dm(request.integration, credentials, params, done);
     if (action == "tiktok.reply_comment")
       return reply_comment(request.integration, credentials, params, done);
+    done.fail(SPARKS_ERR_NOT_FOUND, "tiktok has no action \"" + action + "\"");
+  }
+
+  // {"credentials", "action", "params", "since"}: did an action the engine never heard back from
+  // take effect? (find_action.cpp)
+  void find_action(Request request, Done done) override {
+    const json::object in = connectors::parse_object(request.json, "the request");
+    const json::object credentials = credentials_of(in);
+    const json::object params = connectors::object_at(in, "params");
+    const std::string action = connectors::text(in, "action");
+    const std::optional<std::int64_t> since = connectors::integer(in, "since");
+    if (!since)
+      return done.fail(SPARKS_ERR_INVALID_ARGUMENT, "find_action needs \"since\" (unix seconds)");
+    if (action == "tiktok.send_dm")
+      return find_sent_dm(api_, request.integration, credentials, params, *since, done);
+    if (action == "tiktok.reply_comment")
+      return find_comment_reply(api_, request.integration, credentials, params, *since, done);
     done.fail(SPARKS_ERR_NOT_FOUND, "tiktok has no action \"" + action + "\"");
   }
 

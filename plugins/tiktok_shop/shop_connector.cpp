@@ -205,6 +205,8 @@ class ShopConnector final : public sparks::plugin::Connector {
   }
 
   // ---- actions ----------------------------------------------------------------------------------
+  // find_action stays the SDK's default, SPARKS_ERR_UNSUPPORTED: the only action, get_order, reads
+  // and changes nothing at the platform, so there is no effect to look for.
 
   void execute_action(Request request, Done done) override {
     const json::object in = connectors::parse_object(request.json, "the request");

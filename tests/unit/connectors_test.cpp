@@ -4,10 +4,10 @@
 // (good, forged, stale, duplicated; comment edits, deletions and visibility changes giving no
 // event; DMs inbound only); Shop request signing; TikTok's messaging rules (the person writes
 // first, 10 messages in 48 hours, one Comment-to-Message reply to a high-intent comment);
-// throttling and outages; comment replies; post, comment and catalog syncs; orders; what each
-// descriptor says its triggers, actions, syncs and rate limits mean, and the normalized products
-// and orders the engine reads. Signatures are also computed here with OpenSSL, independently of
-// the code under test. Every wait has a deadline.
+// throttling and outages; comment replies; finding an interrupted DM or reply; post, comment and
+// catalog syncs; orders; what each descriptor says its triggers, actions, syncs and rate limits
+// mean, and the normalized products and orders the engine reads. Signatures are also computed here
+// with OpenSSL, independently of the code under test. Every wait has a deadline.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -986,6 +986,42 @@ TEST_F(ConnectorsTest, TikTokReplyCommentAnswersPubliclyAndTheSandboxRecordsIt) 
           .status,
       SPARKS_ERR_NOT_FOUND);
   EXPECT_EQ(send_dm(credentials, "conv-1", "").status, SPARKS_ERR_INVALID_ARGUMENT);
+}
+
+// After a crash the engine asks whether an action it never heard back from took effect.
+TEST_F(ConnectorsTest, TikTokFindsAnInterruptedDmAndReplyAtTheSandbox) {
+  json::object credentials = connect_tiktok("creator");
+  const std::string conversation = person_writes("creator", "fan-3", "is it in stock?");
+  const std::int64_t since = unix_now();
+  Answer sent = send_dm(credentials, conversation, "Yes, back in stock!");
+  ASSERT_EQ(sent.status, SPARKS_OK) << sent.text;
+  auto find = [&](const std::string& action, const json::object& params, std::int64_t at) {
+    return call(
+        tiktok_, Operation::find_action,
+        {{"credentials", credentials}, {"action", action}, {"params", params}, {"since", at}});
+  };
+  const json::object dm{{"conversation_id", conversation}, {"text", "Yes, back in stock!"}};
+  Answer found = find("tiktok.send_dm", dm, since);
+  ASSERT_EQ(found.status, SPARKS_OK) << found.text;
+  EXPECT_EQ(found.json(), json::parse(R"({"found":true,"result":)" + sent.text + "}"));
+  Answer other = find("tiktok.send_dm",
+                      {{"conversation_id", conversation}, {"text", "is it in stock?"}}, since);
+  ASSERT_EQ(other.status, SPARKS_OK) << other.text;
+  EXPECT_EQ(other.json()["found"], false) << "the person's message is not the account's";
+  EXPECT_EQ(find("tiktok.send_dm", dm, since + 3600).json()["found"], false);
+
+  auto posted = control(
+      "/sandbox/v1/comments",
+      {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-3"}, {"text", "love it"}});
+  const std::string comment_id = str(posted["comment"].as_object()["comment_id"]);
+  Answer replied = reply_comment(credentials, comment_id, "Thank you!");
+  ASSERT_EQ(replied.status, SPARKS_OK) << replied.text;
+  const json::object reply{
+      {"comment_id", comment_id}, {"video_id", "video-1"}, {"text", "Thank you!"}};
+  Answer reply_found = find("tiktok.reply_comment", reply, since);
+  ASSERT_EQ(reply_found.status, SPARKS_OK) << reply_found.text;
+  EXPECT_EQ(reply_found.json(), json::parse(R"({"found":true,"result":)" + replied.text + "}"));
+  EXPECT_EQ(find("tiktok.reply_comment", reply, since + 3600).json()["found"], false);
 }
 
 TEST_F(ConnectorsTest, ConfigurationWithoutAKeyIsRefusedByName) {

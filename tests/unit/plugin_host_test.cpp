@@ -431,6 +431,31 @@ TEST_F(PluginHostTest, MisbehavingPluginIsCheckedAtEveryTurn) {
   EXPECT_EQ(missing.status, SPARKS_ERR_UNSUPPORTED);
 }
 
+// ---- operations added in later minors
+// ---------------------------------------------------------
+
+TEST_F(PluginHostTest, APluginBuiltForAbi12DoesNotFindActions) {
+  // Its table ends before find_action; the member it has past its struct_size is not read.
+  LoadReport report = host->load_file(kTestPluginDir + "/older_abi/abi_1_2.so");
+  ASSERT_TRUE(report.loaded()) << (report.refusal ? report.refusal->to_string() : "");
+  LoadedPlugin& plugin = *host->find("abi_1_2");
+  EXPECT_EQ(plugin.descriptor().abi_minor, 2u);
+
+  Answer works = call(plugin, Operation::execute_action, {{"action", "abi_1_2.anything"}});
+  EXPECT_EQ(works.status, SPARKS_OK) << works.result;
+  Answer find = call(plugin, Operation::find_action,
+                     {{"action", "abi_1_2.anything"}, {"params", json::object{}}, {"since", 1}});
+  EXPECT_EQ(find.status, SPARKS_ERR_UNSUPPORTED) << find.result;
+  EXPECT_NE(find.result.find("find_action"), std::string::npos) << find.result;
+}
+
+TEST_F(PluginHostTest, APluginWithoutFindActionAnswersUnsupported) {
+  ASSERT_TRUE(host->load_file(kTestPluginDir + "/misbehaving.so").loaded());
+  Answer find = call(*host->find("misbehaving"), Operation::find_action,
+                     {{"action", "misbehaving.poke"}, {"params", json::object{}}, {"since", 1}});
+  EXPECT_EQ(find.status, SPARKS_ERR_UNSUPPORTED) << find.result;
+}
+
 // ---- shutdown
 // ------------------------------------------------------------------------------------------
 

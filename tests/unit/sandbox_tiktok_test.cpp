@@ -257,6 +257,18 @@ class SandboxTikTokTest : public sparks::testing::LoopbackSandboxTest {
                     token);
   }
 
+  json::object comment_reply(const std::string& token, const std::string& comment_id,
+                             const std::string& text) {
+    auto answer = post_api("/open_api/v1.3/business/comment/reply/create/",
+                           {{"business_id", "open-creator"},
+                            {"video_id", "video-1"},
+                            {"comment_id", comment_id},
+                            {"text", text}},
+                           token);
+    EXPECT_EQ(answer["code"], 0) << json::serialize(answer);
+    return answer;
+  }
+
   void advance(std::int64_t seconds) {
     control("POST", "/sandbox/v1/clock", {{"advance_seconds", seconds}}, 200);
   }
@@ -458,6 +470,89 @@ TEST_F(SandboxTikTokTest, ConsentRefusesUnknownScopesAndBadRedirects) {
   EXPECT_EQ(page(scopes, "https://sparks.example.com/oauth/callback/tiktok/").status, 400);
   EXPECT_EQ(page(scopes, "https://sparks.example.com/oauth/callback/tiktok").status, 400);
   EXPECT_EQ(page(scopes, "http://127.0.0.1:8080/oauth/tiktok/callback").status, 200);
+}
+
+TEST_F(SandboxTikTokTest, AConversationsMessagesHaveTheFixturesShapeBothWays) {
+  const auto access = token("creator");
+  auto swapped = swaps(access);
+  swapped["conv_0f9e8d7c6b5a"] = writes("fan-1", "is the blue glaze back?");
+  auto sent = replay("business_message_send", swapped);
+  ASSERT_EQ(sent["code"], 0) << json::serialize(sent);
+  auto listed = replay("business_message_content_list", swapped);
+  expect_shape_of("business_message_content_list.response.json", listed);
+
+  const auto& messages = listed["data"].as_object()["messages"].as_array();
+  ASSERT_EQ(messages.size(), 2u);
+  const auto& from_fan = messages[0].as_object();
+  const auto& from_business = messages[1].as_object();
+  EXPECT_EQ(from_fan.at("from_user").as_object().at("role"), "PERSONAL_ACCOUNT");
+  EXPECT_EQ(from_fan.at("text").as_object().at("body"), "is the blue glaze back?");
+  EXPECT_EQ(from_business.at("from_user").as_object().at("role"), "BUSINESS_ACCOUNT");
+  EXPECT_EQ(from_business.at("from_user").as_object().at("id"), "open-creator");
+  EXPECT_EQ(from_business.at("message_id"),
+            sent["data"].as_object()["message"].as_object()["message_id"]);
+  EXPECT_EQ(from_business.at("text").as_object().at("body"),
+            "Thanks for writing! The blue glaze is back Friday.");
+  EXPECT_EQ(from_business.at("conversation_id"), json::value(swapped["conv_0f9e8d7c6b5a"]));
+  // Milliseconds, as the platform gives them.
+  EXPECT_GT(from_business.at("timestamp").as_int64(), 1'000'000'000'000);
+  EXPECT_GE(from_business.at("timestamp").as_int64(), from_fan.at("timestamp").as_int64());
+}
+
+TEST_F(SandboxTikTokTest, AConversationsMessagesAreRefusedAsThePlatformRefusesThem) {
+  const auto access = token("creator");
+  const auto conversation = writes("fan-1", "hello?");
+  const std::string list = "/open_api/v1.3/business/message/content/list/?business_id=open-creator";
+  auto missing = get_api(list, access);
+  EXPECT_EQ(missing["code"], 40002);
+  EXPECT_EQ(missing["message"], "conversation_id: Missing data for required field.");
+  expect_shape_of("business_message_content_list.code_40002.response.json",
+                  get_api(list + "&conversation_id=conv-nope", access));
+  EXPECT_EQ(get_api(list + "&conversation_id=conv-nope", access)["message"],
+            "Param conversation_id is invalid.");
+  // Another account's conversation is not this account's.
+  const auto elsewhere = writes("fan-1", "hallo", "creator-eu");
+  EXPECT_EQ(get_api(list + "&conversation_id=" + elsewhere, access)["code"], 40002);
+  EXPECT_EQ(get_api(list + "&conversation_id=" + conversation,
+                    token("creator", {"user.info.basic"}))["code"],
+            40001);
+  EXPECT_EQ(get_api("/open_api/v1.3/business/message/content/list/?business_id=open-creator-eu"
+                    "&conversation_id=" +
+                        elsewhere,
+                    token("creator-eu"))["code"],
+            40001);
+}
+
+TEST_F(SandboxTikTokTest, AConversationsMessagesAreCountedInTheRateLimits) {
+  const auto access = token("creator");
+  const std::string target =
+      "/open_api/v1.3/business/message/content/list/?business_id=open-creator&conversation_id=" +
+      writes("fan-1", "hello?");
+  for (int i = 0; i < 40; ++i) ASSERT_EQ(get_api(target, access)["code"], 0) << i;
+  expect_shape_of("business_message_send.code_40100.response.json", get_api(target, access));
+}
+
+TEST_F(SandboxTikTokTest, ACommentsRepliesHaveTheFixturesShapeNewestFirst) {
+  const auto access = token("creator");
+  auto swapped = swaps(access);
+  const auto parent = std::string(comment("fan-1", "how much?")["comment_id"].as_string());
+  swapped["7360000000000000201"] = parent;
+  comment_reply(access, parent, "first");
+  advance(5);
+  comment_reply(access, parent, "It is 39 EUR, link in bio!");
+  auto listed = replay("business_comment_reply_list", swapped);
+  expect_shape_of("business_comment_reply_list.response.json", listed);
+  const auto& replies = listed["data"].as_object()["comments"].as_array();
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_EQ(replies[0].as_object().at("text"), "It is 39 EUR, link in bio!");
+  EXPECT_EQ(replies[0].as_object().at("owner"), true);
+  EXPECT_EQ(replies[1].as_object().at("text"), "first");
+
+  const std::string list =
+      "/open_api/v1.3/business/comment/reply/list/?business_id=open-creator&video_id=video-1";
+  EXPECT_EQ(get_api(list, access)["message"], "comment_id: Missing data for required field.");
+  EXPECT_EQ(get_api(list + "&comment_id=nope", access)["code"], 40002);
+  EXPECT_EQ(get_api(list + "&comment_id=" + parent + "&sort_type=sideways", access)["code"], 40002);
 }
 
 TEST_F(SandboxTikTokTest, ConversationWindowRules) {

@@ -254,6 +254,15 @@ TEST_F(ShopConnectorTest, OrdersCarryTheShopsBuyerAndTheCodesOfTheirNote) {
   EXPECT_EQ(lookup.json()["buyer_message"], "code SPK-7Q2M9X please");
 }
 
+TEST_F(ShopConnectorTest, AnOrderLookupHasNothingToFindAfterACrash) {
+  Answer find = call(Operation::find_action, {{"credentials", credentials()},
+                                              {"action", "tiktok_shop.get_order"},
+                                              {"params", {{"order_id", "576000000001"}}},
+                                              {"since", 1767225600}});
+  EXPECT_EQ(find.status, SPARKS_ERR_UNSUPPORTED) << find.text;
+  EXPECT_TRUE(platform_->requests("/order/202309/orders").empty());
+}
+
 TEST_F(ShopConnectorTest, ErrorAnswersMeanWhatTheirCodesSay) {
   const std::vector<std::pair<std::string, sparks_status_t>> cases = {
       {"signed_call.code_106001.response.json", SPARKS_ERR_INVALID_ARGUMENT},

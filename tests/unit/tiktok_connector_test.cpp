@@ -77,7 +77,8 @@ class TikTokConnectorTest : public sparks::testing::ConnectorTest {
           "/business/get/", "/business/message/conversation/list/",
           "/business/message/direct_reply/get/", "/business/message/direct_reply/update/",
           "/business/webhook/update/", "/business/video/list/", "/business/comment/list/",
-          "/business/comment/reply/create/", "/business/message/send/"})
+          "/business/comment/reply/create/", "/business/message/send/",
+          "/business/message/content/list/", "/business/comment/reply/list/"})
       paths.push_back(std::string(kApi) + endpoint);
     ASSERT_NO_FATAL_FAILURE(start("libsparks_tiktok.so", "tiktok", paths));
     ASSERT_EQ(configure_plugin({{"client_key", kAppId},
@@ -98,6 +99,13 @@ class TikTokConnectorTest : public sparks::testing::ConnectorTest {
   Answer action(const std::string& name, const json::object& params) {
     return call(Operation::execute_action,
                 {{"credentials", credentials()}, {"action", name}, {"params", params}});
+  }
+
+  // find_action for `name` with `params`, started at `since` (unix seconds).
+  Answer find(const std::string& name, const json::object& params, std::int64_t since) {
+    return call(
+        Operation::find_action,
+        {{"credentials", credentials()}, {"action", name}, {"params", params}, {"since", since}});
   }
 
   // The fixture webhook `name`, signed now with the app secret.
@@ -457,6 +465,93 @@ TEST_F(TikTokConnectorTest, CommentReplyAndItsLengthLimit) {
           .status,
       SPARKS_OK);
   EXPECT_EQ(platform_->requests().size(), 2u) << "the long reply was refused before any call";
+}
+
+// ---- find_action: did an interrupted action take effect?
+// ------------------------------------------------------
+
+// The fixture conversation: Ava wrote at 1717100400; the business's DM is at 1717100460 and
+// another text of its own at 1717100470 (business_message_content_list.response.json).
+const std::string kConversation = "conv_0f9e8d7c6b5a";
+const std::string kDmText = "Thanks for writing! The blue glaze is back Friday.";
+
+TEST_F(TikTokConnectorTest, AnInterruptedDmIsFoundInItsConversation) {
+  queue("/business/message/content/list/", "business_message_content_list");
+  Answer answer =
+      find("tiktok.send_dm", {{"conversation_id", kConversation}, {"text", kDmText}}, 1717100450);
+  ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
+  EXPECT_EQ(answer.json(),
+            json::parse(R"({"found":true,"result":{"conversation_id":"conv_0f9e8d7c6b5a",)"
+                        R"("message_id":"msg_5e4d3c2b1a00"}})"));
+  expect_request(platform_->requests().at(0), "business_message_content_list");
+}
+
+TEST_F(TikTokConnectorTest, ADmNotInTheConversationIsNotFound) {
+  // The person's message says the very words, but only the business's own messages count.
+  queue("/business/message/content/list/", "business_message_content_list.not_answered");
+  Answer answer =
+      find("tiktok.send_dm", {{"conversation_id", kConversation}, {"text", kDmText}}, 1717100000);
+  ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
+  EXPECT_EQ(answer.json(), json::parse(R"({"found":false})"));
+}
+
+TEST_F(TikTokConnectorTest, AnotherTextOfTheBusinessIsNotTheDm) {
+  queue("/business/message/content/list/", "business_message_content_list");
+  Answer answer =
+      find("tiktok.send_dm",
+           {{"conversation_id", kConversation}, {"text", "The blue glaze is back!"}}, 1717100450);
+  ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
+  EXPECT_EQ(answer.json(), json::parse(R"({"found":false})"));
+}
+
+TEST_F(TikTokConnectorTest, TheSameTextSentBeforeTheCallStartedIsNotTheDm) {
+  queue("/business/message/content/list/", "business_message_content_list");
+  Answer answer =
+      find("tiktok.send_dm", {{"conversation_id", kConversation}, {"text", kDmText}}, 1717100461);
+  ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
+  EXPECT_EQ(answer.json(), json::parse(R"({"found":false})"));
+}
+
+TEST_F(TikTokConnectorTest, ACommentToMessageDmCannotBeLookedUp) {
+  Answer answer =
+      find("tiktok.send_dm", {{"reply_to_comment_id", "7360000000000000201"}, {"text", kDmText}},
+           1717100450);
+  EXPECT_EQ(answer.status, SPARKS_ERR_UNSUPPORTED) << answer.text;
+  EXPECT_TRUE(platform_->requests().empty()) << "nothing to ask TikTok";
+}
+
+TEST_F(TikTokConnectorTest, LookingUpADmMapsThePlatformsRefusals) {
+  queue("/business/message/content/list/", "business_message_send.code_40100");
+  queue("/business/message/content/list/", "business_message_content_list.code_40002");
+  const json::object params{{"conversation_id", kConversation}, {"text", kDmText}};
+  EXPECT_EQ(find("tiktok.send_dm", params, 1717100450).status, SPARKS_ERR_RATE_LIMITED);
+  EXPECT_EQ(find("tiktok.send_dm", params, 1717100450).status, SPARKS_ERR_INVALID_ARGUMENT);
+  Answer no_since =
+      call(Operation::find_action,
+           {{"credentials", credentials()}, {"action", "tiktok.send_dm"}, {"params", params}});
+  EXPECT_EQ(no_since.status, SPARKS_ERR_INVALID_ARGUMENT) << no_since.text;
+}
+
+TEST_F(TikTokConnectorTest, AnInterruptedCommentReplyIsFoundAmongTheReplies) {
+  const json::object params{{"comment_id", "7360000000000000201"},
+                            {"video_id", "7350000000000000101"},
+                            {"text", "It is 39 EUR, link in bio!"}};
+  queue("/business/comment/reply/list/", "business_comment_reply_list");
+  Answer answer = find("tiktok.reply_comment", params, 1717100490);
+  ASSERT_EQ(answer.status, SPARKS_OK) << answer.text;
+  EXPECT_EQ(answer.json(),
+            json::parse(R"({"found":true,"result":{"comment_id":"7360000000000000299"}})"));
+  expect_request(platform_->requests().at(0), "business_comment_reply_list");
+
+  // After the account's reply, only a fan's older one says the same: not found.
+  queue("/business/comment/reply/list/", "business_comment_reply_list");
+  Answer later = find("tiktok.reply_comment", params, 1717100501);
+  ASSERT_EQ(later.status, SPARKS_OK) << later.text;
+  EXPECT_EQ(later.json(), json::parse(R"({"found":false})"));
+}
+
+TEST_F(TikTokConnectorTest, AnUnknownActionIsNotFound) {
+  EXPECT_EQ(find("tiktok.nope", {}, 1717100450).status, SPARKS_ERR_NOT_FOUND);
 }
 
 // ---- webhooks

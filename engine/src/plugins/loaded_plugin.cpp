@@ -83,6 +83,8 @@ std::string_view name_of(Operation operation) {
       return "sync";
     case Operation::execute_action:
       return "execute_action";
+    case Operation::find_action:
+      return "find_action";
   }
   return "unknown";
 }
@@ -149,6 +151,10 @@ void LoadedPlugin::call(Operation operation, std::string_view integration,
       break;
     case Operation::execute_action:
       entry = ops_.execute_action;
+      break;
+    case Operation::find_action:
+      // NULL too when the plugin's table predates ABI 1.3 (the loader copied only what it had).
+      entry = ops_.find_action;
       break;
   }
   if (unloaded_ || entry == nullptr) {

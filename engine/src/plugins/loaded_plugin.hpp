@@ -28,6 +28,7 @@ enum class Operation {
   get_account,
   sync,
   execute_action,
+  find_action,  // ABI 1.3: did an interrupted action take effect? (sparks/plugin.h)
 };
 std::string_view name_of(Operation operation);
 

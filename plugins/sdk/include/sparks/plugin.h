@@ -72,7 +72,7 @@ extern "C" {
 
 #define SPARKS_PLUGIN_ABI_MAGIC 0x53504B31u /* "SPK1" */
 #define SPARKS_PLUGIN_ABI_MAJOR 1u
-#define SPARKS_PLUGIN_ABI_MINOR 2u
+#define SPARKS_PLUGIN_ABI_MINOR 3u
 
 /* Checked by the host before anything else in the plugin is touched. */
 typedef struct sparks_plugin_abi_t {
@@ -478,7 +478,8 @@ typedef void (*sparks_webhook_fn_t)(sparks_plugin_ctx_t* ctx, const sparks_webho
 
 /* Requests and results are JSON objects. `credentials` is the object that exchange_code or
  * refresh_token returned; the host stores it encrypted and passes it back. Operations a plugin does
- * not provide are NULL (the host answers SPARKS_ERR_UNSUPPORTED). */
+ * not provide are NULL, and those added after the minor it was built for lie past its struct_size:
+ * the host answers SPARKS_ERR_UNSUPPORTED for both. */
 typedef struct sparks_plugin_ops_t {
   size_t struct_size; /* sizeof(sparks_plugin_ops_t) as the plugin compiled it */
 
@@ -512,6 +513,16 @@ typedef struct sparks_plugin_ops_t {
   /* Called once, last, after every callback the host owed the plugin has been made. Frees `ctx`.
    * No other call follows. */
   void (*shutdown)(sparks_plugin_ctx_t* ctx);
+
+  /* Added in 1.3. Whether an action the host started, but whose outcome it never heard (the
+   * process stopped during the call), took effect at the platform:
+   * {"credentials", "action", "params": {..}, "since": unix seconds when the call started}
+   *   → {"found": true, "result": {..the action's result object, as execute_action answers..}}
+   *   | {"found": false}
+   * SPARKS_ERR_UNSUPPORTED when the platform offers no way to tell for this action; the host then
+   * records the outcome as unknown and does not send it again. NULL: unsupported for every action.
+   * Ownership as for every sparks_operation_fn_t (above). */
+  sparks_operation_fn_t find_action;
 
   /* New operations are added here, at the end, in later minor versions. */
 } sparks_plugin_ops_t;

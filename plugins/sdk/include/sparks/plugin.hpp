@@ -450,6 +450,9 @@ class Connector {
   virtual void verify_webhook(Webhook, Done done) { unsupported(done, "verify_webhook"); }
   virtual void sync(Request, Done done) { unsupported(done, "sync"); }
   virtual void execute_action(Request, Done done) { unsupported(done, "execute_action"); }
+  // ABI 1.3: whether an action the host started but never heard back from took effect (see
+  // find_action in sparks/plugin.h). Unsupported unless the platform offers a way to tell.
+  virtual void find_action(Request, Done done) { unsupported(done, "find_action"); }
 
  protected:
   static void unsupported(const Done& done, std::string_view operation) {
@@ -538,6 +541,7 @@ inline const sparks_plugin_ops_t kOperations = {
     &call<&Connector::sync>,
     &call<&Connector::execute_action>,
     &shutdown,
+    &call<&Connector::find_action>,
 };
 
 template <typename ConnectorClass>
