@@ -11,11 +11,13 @@
 
 int main(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) == "--help") {
-    std::cerr << "usage: sparks_soak SECONDS [SEED]\n"
+    std::cerr << "usage: sparks_soak SECONDS [SEED [SPARKS]]\n"
                  "Runs kill-loop rounds (real sparks serve + sparks sandbox, SIGKILLs under load)\n"
-                 "until SECONDS have passed; prints JSON: events, kills, lost, duplicated.\n";
+                 "until SECONDS have passed; prints JSON: events, kills, lost, duplicated.\n"
+                 "SPARKS: the sparks binary to try (default: this build's).\n";
     return argc < 2 ? 2 : 0;
   }
+  const std::string sparks = argc > 3 ? argv[3] : SPARKS_BINARY;
   const auto seconds = std::chrono::seconds(std::stoll(argv[1]));
   std::uint32_t seed = argc > 2 ? static_cast<std::uint32_t>(std::stoul(argv[2])) : 1;
   const auto until = std::chrono::steady_clock::now() + seconds;
@@ -32,7 +34,7 @@ int main(int argc, char** argv) {
     options.kills = 8;
     options.seed = seed++;
     options.progress = &std::cerr;
-    const auto report = sparks::testing::run_kill_loop(SPARKS_BINARY, options);
+    const auto report = sparks::testing::run_kill_loop(sparks, options);
     auto round = report.to_json();
     for (auto& [name, value] : totals) value = value.as_int64() + round.at(name).as_int64();
     rounds.push_back(std::move(round));

@@ -19,6 +19,7 @@
 #include "integrations/issue_texts.hpp"
 #include "sandbox/consent_client.hpp"
 #include "sandbox/sandbox.hpp"
+#include "sandbox/state.hpp"
 #include "sparks/engine.hpp"
 #include "store/automation_store.hpp"
 #include "store/sqlite/connection.hpp"
@@ -638,6 +639,143 @@ TEST_F(EngineConnectTest, AWaitingStepSurvivesARestart) {
   run_until_seen("the waiting step sent after the restart", [&] { return outbox("sent") > 0; });
   EXPECT_EQ(outbox("sent"), 1);
   EXPECT_EQ(outbox("pending"), 0);
+}
+
+// --- Crash safety (docs/architecture.md, "Crash safety") ---
+
+// A comment event as the TikTok connector stores it, written straight into the store: what a run
+// stopped by a crash leaves behind (stored and acknowledged, never acted on).
+void store_unhandled_comment(const fs::path& database, const std::string& comment_id,
+                             const std::string& user) {
+  sparks::store::sqlite::Connection db(database);
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  sparks::store::EventRow row{
+      0,
+      "w1",
+      "tiktok",
+      "webhook",
+      "comment:" + comment_id,
+      "tiktok.comment",
+      json::serialize(json::object{{"comment_id", comment_id},
+                                   {"video_id", "video-1"},
+                                   {"text", "hi"},
+                                   {"user", sparks::sandbox::unique_identifier_of(user)},
+                                   {"username", ""}}),
+      now};
+  ASSERT_TRUE(db.records().append_event(row));
+}
+
+std::string outbox_status(const fs::path& database) {
+  sparks::store::sqlite::Connection db(database);
+  SQLite::Statement select(db.database(), "SELECT group_concat(status) FROM outbox");
+  select.executeStep();
+  return select.getColumn(0).isNull() ? std::string() : select.getColumn(0).getString();
+}
+
+TEST_F(EngineConnectTest, AnEventAStoppedRunLeftUnhandledRunsAtTheNextStart) {
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  ASSERT_NO_FATAL_FAILURE(publish_thanks_flow());
+  ASSERT_NO_FATAL_FAILURE(fan_writes("fan-9", 0));
+  stop_engine();
+  ASSERT_NO_FATAL_FAILURE(store_unhandled_comment(options_.database, "7301", "fan-9"));
+
+  start_engine();
+  run_until_seen("the DM of the event left unhandled", [&] { return sent_messages() > 0; });
+  run_until_seen("its outcome stored", [&] { return outbox_status(options_.database) == "sent"; });
+  EXPECT_EQ(sent_messages(), 1u);
+}
+
+TEST_F(EngineConnectTest, ARedeliveryOfAnUnhandledEventRunsItOnce) {
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  ASSERT_NO_FATAL_FAILURE(publish_thanks_flow());
+  ASSERT_NO_FATAL_FAILURE(fan_writes("fan-9", 0));
+  // The platform's comment; its event is already stored, unhandled, as a crash would leave it.
+  const auto comment =
+      control("/sandbox/v1/comments",
+              {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-9"}, {"text", "hi"}});
+  const std::string id(comment.at("comment").at("comment_id").as_string());
+  ASSERT_NO_FATAL_FAILURE(store_unhandled_comment(options_.database, id, "fan-9"));
+
+  // The platform delivers it (again): a duplicate, and it runs.
+  auto reply = deliver_webhook(1);
+  ASSERT_FALSE(reply.error);
+  EXPECT_EQ(reply.value.at("duplicates").as_int64(), 1);
+  run_until_seen("the redelivered event's DM", [&] { return sent_messages() > 0; });
+  run_until_seen("its outcome stored", [&] { return outbox_status(options_.database) == "sent"; });
+  // A third copy finds it handled: nothing more.
+  reply = deliver_webhook(1);
+  ASSERT_FALSE(reply.error);
+  EXPECT_EQ(reply.value.at("duplicates").as_int64(), 1);
+  EXPECT_EQ(outbox_status(options_.database), "sent");
+  EXPECT_EQ(sent_messages(), 1u);
+}
+
+TEST_F(EngineConnectTest, AWebhookWhoseEventsCannotBeStoredIsAnswered503) {
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  control("/sandbox/v1/comments",
+          {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-9"}, {"text", "hi"}});
+  // Another process holds the database's write lock for longer than the engine waits for it.
+  SQLite::Database other(options_.database.string(), SQLite::OPEN_READWRITE);
+  other.exec("BEGIN EXCLUSIVE");
+  auto refused = deliver_webhook(0);
+  other.exec("ROLLBACK");
+  ASSERT_TRUE(refused.error);
+  EXPECT_EQ(refused.error->kind, sparks::ErrorKind::retry_later);
+  EXPECT_EQ(refused.error->code, "store_unavailable");
+  // Delivered again once the store can write: stored.
+  auto stored = deliver_webhook(0);
+  ASSERT_FALSE(stored.error);
+  EXPECT_EQ(stored.value.at("stored").as_int64(), 1);
+}
+
+TEST_F(EngineConnectTest, AStepLeftInFlightIsCheckedWithThePlatformAndNeverSentTwice) {
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  ASSERT_NO_FATAL_FAILURE(publish_thanks_flow());
+  ASSERT_NO_FATAL_FAILURE(fan_writes("fan-9", 0));
+  control("/sandbox/v1/comments",
+          {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-9"}, {"text", "hi"}});
+  ASSERT_FALSE(deliver_webhook(1).error);
+  run_until_seen("the DM", [&] { return outbox_status(options_.database) == "sent"; });
+  stop_engine();
+  // As a crash would leave them: the DM went out but its outcome was never stored; a second one,
+  // to the same conversation, was marked in flight and never reached the platform.
+  {
+    sparks::store::sqlite::Connection db(options_.database);
+    db.database().exec("UPDATE outbox SET status = 'in_flight'");
+    db.database().exec(
+        "INSERT INTO outbox (workspace_id, platform, action, params, idempotency_key, flow_id,"
+        " flow_version, user_id, status, attempts, due_at_ms, created_at_ms)"
+        " SELECT workspace_id, platform, action, json_set(params, '$.text', 'thanks again'),"
+        " idempotency_key || ':again', flow_id, flow_version, user_id, 'in_flight', 0, due_at_ms,"
+        " created_at_ms FROM outbox");
+  }
+  start_engine();
+  run_until_seen("both steps settled",
+                 [&] { return outbox_status(options_.database) == "sent,sent"; });
+  EXPECT_EQ(sent_messages(), 2u) << "the first was found at the platform, the second sent once";
+}
+
+TEST_F(EngineConnectTest, APausedIntegrationSaysWhyAndRecoversAfterARestart) {
+  stop_engine();
+  options_.retry_first_delay = std::chrono::hours(1);  // no retry before the restart
+  start_engine();
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  const auto error = fail_one_refresh();
+  auto paused =
+      card_when("tiktok", [](const json::object& c) { return c.at("state") == "paused"; });
+  ASSERT_TRUE(has_issue(paused, "paused"));
+  EXPECT_NE(issue_message(paused, "paused").find(error), std::string::npos)
+      << issue_message(paused, "paused");
+
+  stop_engine();
+  options_.retry_first_delay = 50ms;
+  start_engine();
+  // The recovery starts over at start: its first retry refreshes, and the integration is back.
+  auto back =
+      card_when("tiktok", [](const json::object& c) { return c.at("state") == "connected"; });
+  EXPECT_FALSE(has_issue(back, "paused"));
 }
 
 // --- What the engine does when the lifecycle is not the shipped one ---

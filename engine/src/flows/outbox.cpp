@@ -7,11 +7,12 @@
 // A step is marked in flight in the store before its platform call can start — by the run that
 // enqueues it when it is due at once, else by the poll that takes it — so that a crash during the
 // call cannot send it a second time: at the next start a step left in flight is checked with the
-// platform, or recorded as of unknown outcome, never resent blind (docs/architecture.md, "Crash
-// safety").
+// platform (the connector's find_action), or recorded as of unknown outcome, never resent blind
+// (docs/architecture.md, "Crash safety").
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 
 #include <sparks/json_fields.hpp>
@@ -130,17 +131,67 @@ void Engine::Impl::settle_steps_left_in_flight(std::vector<store::OutboxRow> row
   }
 }
 
-// Whether the platform did it cannot be told here: the step is not sent again, and its outcome is
-// recorded as unknown, in the inbox too for a message. The engine's own steps (a tag) only touch
-// the store, in one transaction with their outcome: they simply run again.
-void Engine::Impl::settle_interrupted(const WorkspacePtr& ws, store::OutboxRow row) {
+// A step a crash interrupted: its connector is asked whether the platform did it (find_action,
+// docs/plugin-authors.md). Done: recorded as sent, as if the answer had come. Not done: sent now.
+// A passing failure asks again later; otherwise — the platform offers no way to tell, or the
+// integration has no credentials left — it is not sent again and its outcome is recorded as
+// unknown. The engine's own steps (a tag) only touch the store, in one transaction with their
+// outcome: they simply run again.
+void Engine::Impl::settle_interrupted(const WorkspacePtr& ws, store::OutboxRow row, int checks) {
   if (row.platform.empty()) return execute_outbox_row(ws, std::move(row));
+  auto* connector = plugin(row.platform);
+  auto& in = integration(*ws, row.platform);
+  if (!connector || !in.credentials)
+    return record_unknown(ws, row, row.platform + " is no longer connected to check it");
+  const auto params = json_fields::parse_or_null(row.params);
+  json::object request{{"credentials", *in.credentials},
+                       {"action", row.action},
+                       {"params", params},
+                       {"since", row.due_at_ms / 1000}};
+  connector->call(
+      plugins::Operation::find_action, ws->id, json::serialize(request),
+      [self = shared_from_this(), ws, row, params, checks](sparks_status_t status,
+                                                           std::string result) mutable {
+        if (status == SPARKS_OK) {
+          const auto answer = json_fields::parse_or_null(result);
+          const auto* found =
+              answer.is_object() ? answer.get_object().if_contains("found") : nullptr;
+          if (found && found->is_bool() && found->get_bool()) {
+            const auto* done = answer.get_object().if_contains("result");
+            spdlog::info("{}: {} for {} was done before the engine stopped", ws->id, row.action,
+                         row.user_id);
+            return self->on_action_done(ws, row, params, SPARKS_OK,
+                                        done ? json::serialize(*done) : std::string("{}"));
+          }
+          spdlog::info("{}: {} for {} was not done before the engine stopped; sending it", ws->id,
+                       row.action, row.user_id);
+          return self->execute_outbox_row(ws, std::move(row));
+        }
+        const bool passing = status == SPARKS_ERR_RATE_LIMITED ||
+                             status == SPARKS_ERR_UNAVAILABLE || status == SPARKS_ERR_TIMEOUT;
+        if (passing && checks + 1 < kMaxAttempts) {
+          auto timer = std::make_shared<boost::asio::steady_timer>(
+              ws->strand, runtime::backoff_delay(checks, self->options.retry_first_delay,
+                                                 self->options.retry_max_delay));
+          return timer->async_wait([self, ws, row, checks, timer](boost::system::error_code ec) {
+            if (ec || self->stopped) return self->outbox_in_flight.release(row.id);
+            self->settle_interrupted(ws, row, checks + 1);
+          });
+        }
+        self->record_unknown(ws, row,
+                             status == SPARKS_ERR_UNSUPPORTED
+                                 ? row.platform + " offers no way to tell whether it was done"
+                                 : "checking with " + row.platform + " failed: " + result);
+      });
+}
+
+void Engine::Impl::record_unknown(const WorkspacePtr& ws, const store::OutboxRow& row,
+                                  const std::string& reason) {
   const auto* action = capabilities->action(row.action);
   const bool dm = action && action->kind == flows::ActionKind::message;
   const auto params = json_fields::parse_or_null(row.params);
-  const std::string why = "the engine stopped during the call to " + row.platform +
-                          ", which offers no way to tell whether it was done; not sent again so as "
-                          "not to send it twice";
+  const std::string why = "the engine stopped during the call; " + reason +
+                          ", so it is not sent again (it must not be sent twice)";
   spdlog::warn("{}: {} for {}: outcome unknown: {}", ws->id, row.action, row.user_id, why);
   record_outcome(ws, row, "unknown", why, row.attempts, row.due_at_ms,
                  [=, now_ms = to_ms(options.now())](store::Transaction& tx) {

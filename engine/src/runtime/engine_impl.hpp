@@ -212,7 +212,9 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
                       std::optional<std::string> error, std::int64_t attempts, std::int64_t due,
                       StoreStep also);
   void settle_steps_left_in_flight(std::vector<store::OutboxRow> rows);
-  void settle_interrupted(const WorkspacePtr& ws, store::OutboxRow row);
+  void settle_interrupted(const WorkspacePtr& ws, store::OutboxRow row, int checks = 0);
+  void record_unknown(const WorkspacePtr& ws, const store::OutboxRow& row,
+                      const std::string& reason);
   void on_action_done(const WorkspacePtr& ws, const store::OutboxRow& row,
                       const boost::json::value& params, sparks_status_t status, std::string result);
   void replay_held(const WorkspacePtr& ws, const std::string& platform);
