@@ -18,3 +18,9 @@ TEST(KillLoop, AcknowledgedEventsAreProcessedOnceAndEachMatchedCommenterGetsOneD
   // Every DM was checked with the platform: none is left of unknown outcome.
   EXPECT_EQ(report.dms_received, report.dms_expected);
 }
+
+TEST(KillLoop, ADisconnectKilledHalfWayPausesEveryDependentFlowOrNone) {
+  const auto report = sparks::testing::run_disconnect_kills(SPARKS_BINARY, 40, 6, 1, &std::cout);
+  EXPECT_EQ(report.rounds, 6);
+  EXPECT_EQ(report.torn, 0) << boost::json::serialize(report.to_json());
+}

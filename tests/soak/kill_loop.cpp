@@ -252,4 +252,63 @@ KillLoopReport run_kill_loop(const std::string& sparks_binary, const KillLoopOpt
   return report;
 }
 
+json::object DisconnectKillReport::to_json() const {
+  return {{"rounds", rounds}, {"disconnected", disconnected}, {"torn", torn}};
+}
+
+DisconnectKillReport run_disconnect_kills(const std::string& sparks_binary, int flows, int rounds,
+                                          std::uint32_t seed, std::ostream* progress) {
+  DisconnectKillReport report;
+  std::mt19937 random(seed);
+  ServeRig rig(sparks_binary, "sparks-disconnect-kills");
+  for (int f = 0; f < flows; ++f) {
+    const std::string id = "dm-" + std::to_string(f);
+    const auto yaml = "flow:\n  id: " + id + "\n  name: " + id +
+                      "\n  trigger: { on: tiktok.comment, keywords: [k" + std::to_string(f) +
+                      "] }\n  actions:\n    - tiktok.send_dm: { text: hi }\n";
+    if (rig.publish_flow(id, yaml).status != 200)
+      throw std::runtime_error("publishing " + id + " failed");
+  }
+  for (int r = 0; r < rounds; ++r) {
+    const auto connected = rig.connect("tiktok", "creator", kEveryTikTokScope);
+    if (connected.status != 200)
+      throw std::runtime_error("connecting TikTok failed: " + json::serialize(connected.body));
+    // The disconnect goes out on its own thread; the kill falls somewhere in its handling.
+    std::thread disconnect([&] {
+      http_call("POST", rig.api("/integrations/tiktok/disconnect"), ServeRig::kOwnerKey, "", "",
+                2s);
+    });
+    std::uniform_int_distribution<int> delay_us(0, 4000);
+    std::this_thread::sleep_for(std::chrono::microseconds(delay_us(random)));
+    rig.kill_serve();
+    disconnect.join();
+    rig.start_serve();
+
+    std::string state;
+    const auto cards = rig.call("GET", rig.api("/integrations"), ServeRig::kOwnerKey);
+    for (const auto& card : cards.body.at("integrations").as_array())
+      if (card.at("platform").as_string() == "tiktok") state = card.at("state").as_string();
+    int live = 0, paused_by_tiktok = 0;
+    const auto listed = rig.call("GET", rig.api("/flows"), ServeRig::kOwnerKey);
+    for (const auto& flow : listed.body.at("flows").as_array()) {
+      live += flow.at("status").as_string() == "live" ? 1 : 0;
+      paused_by_tiktok +=
+          flow.at("paused_by").is_string() && flow.at("paused_by").as_string() == "tiktok" ? 1 : 0;
+    }
+    ++report.rounds;
+    const bool down = state == "disconnected";
+    report.disconnected += down ? 1 : 0;
+    if ((down && paused_by_tiktok != flows) || (!down && live != flows)) ++report.torn;
+    if (progress)
+      *progress << "disconnect kill " << r + 1 << ": " << state << ", " << live << " live, "
+                << paused_by_tiktok << " paused by tiktok" << std::endl;
+    if (down) continue;
+    // Still connected (the kill came first): disconnect properly before the next round.
+    if (rig.call("POST", rig.api("/integrations/tiktok/disconnect"), ServeRig::kOwnerKey).status !=
+        200)
+      throw std::runtime_error("disconnecting TikTok failed");
+  }
+  return report;
+}
+
 }  // namespace sparks::testing

@@ -39,4 +39,17 @@ struct KillLoopReport {
 // Throws (with what went wrong) when the rig cannot be set up or a phase does not finish in time.
 KillLoopReport run_kill_loop(const std::string& sparks_binary, const KillLoopOptions& options);
 
+// Disconnect is all or nothing: `flows` live flows need TikTok; a disconnect is asked for and
+// `sparks serve` killed a random few milliseconds later, `rounds` times (reconnecting between).
+// After each restart either the integration is disconnected and every flow paused by it, or it is
+// still connected and every flow live.
+struct DisconnectKillReport {
+  int rounds = 0;
+  int disconnected = 0;  // rounds where the disconnect had committed before the kill
+  int torn = 0;          // rounds that found some flows paused and others live: must stay 0
+  boost::json::object to_json() const;
+};
+DisconnectKillReport run_disconnect_kills(const std::string& sparks_binary, int flows, int rounds,
+                                          std::uint32_t seed, std::ostream* progress = nullptr);
+
 }  // namespace sparks::testing
