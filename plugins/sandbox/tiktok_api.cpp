@@ -44,10 +44,14 @@ Caller authenticate(Context& context, const http::Request& request, const std::s
   return {grant, context.state.mutable_account(grant->account), std::nullopt};
 }
 
-bool business_matches(const Account& account, const std::string& business_id) {
-  return !business_id.empty() &&
-         (business_id == account.open_id ||
-          (!account.business_id.empty() && business_id == account.business_id));
+std::optional<http::Response> business_id_refused(Context& context, const Account& account,
+                                                  const std::string& business_id) {
+  const bool matches = !business_id.empty() &&
+                       (business_id == account.open_id ||
+                        (!account.business_id.empty() && business_id == account.business_id));
+  if (matches) return std::nullopt;
+  return envelope(context, kInvalidParameter,
+                  "business_id is missing or does not match the access token.");
 }
 
 std::string text_field(const boost::json::object& object, const char* key) {

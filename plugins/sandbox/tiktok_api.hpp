@@ -39,8 +39,10 @@ struct Caller {
 Caller authenticate(Context& context, const http::Request& request, const std::string& scope);
 
 // The business_id of a call must be the token's account: its open_id (what the token answer calls
-// it) or, in the sandbox, its business id. Empty: an error answer is due.
-bool business_matches(const Account& account, const std::string& business_id);
+// it) or, in the sandbox, its business id. TikTok's refusal (40002) when it is not (or is
+// empty), else nothing.
+std::optional<http::Response> business_id_refused(Context& context, const Account& account,
+                                                  const std::string& business_id);
 
 using sandbox::json_body;  // the request body as a JSON object (control_helpers.hpp)
 // A string field; numbers are given as their decimal text (ids may arrive either way).

@@ -56,10 +56,9 @@ http::Response get_business(Context& context, const http::Request& request) {
   auto caller = authenticate(context, request, "user.info.basic");
   if (caller.error) return *caller.error;
   const Account& account = *caller.account;
-  if (!business_matches(account, request.query_value("business_id").value_or(""))) {
-    return envelope(context, kInvalidParameter,
-                    "business_id is missing or does not match the access token.");
-  }
+  if (auto refused =
+          business_id_refused(context, account, request.query_value("business_id").value_or("")))
+    return *refused;
   const auto fields = string_array_param(request, "fields");
   if (!fields || fields->empty()) {
     return envelope(context, kInvalidParameter,
@@ -86,10 +85,9 @@ http::Response get_capabilities(Context& context, const http::Request& request) 
   auto caller = authenticate(context, request, "message.list.read");
   if (caller.error) return *caller.error;
   const Account& account = *caller.account;
-  if (!business_matches(account, request.query_value("business_id").value_or(""))) {
-    return envelope(context, kInvalidParameter,
-                    "business_id is missing or does not match the access token.");
-  }
+  if (auto refused =
+          business_id_refused(context, account, request.query_value("business_id").value_or("")))
+    return *refused;
   if (auto refused = messaging_refused(context, account)) return *refused;
   const auto types = string_array_param(request, "capability_types");
   if (!types || types->empty()) {
@@ -118,10 +116,9 @@ http::Response list_conversations(Context& context, const http::Request& request
   auto caller = authenticate(context, request, "message.list.read");
   if (caller.error) return *caller.error;
   const Account& account = *caller.account;
-  if (!business_matches(account, request.query_value("business_id").value_or(""))) {
-    return envelope(context, kInvalidParameter,
-                    "business_id is missing or does not match the access token.");
-  }
+  if (auto refused =
+          business_id_refused(context, account, request.query_value("business_id").value_or("")))
+    return *refused;
   if (auto refused = messaging_refused(context, account)) return *refused;
   const auto type = request.query_value("conversation_type").value_or("");
   const auto limit = int_param(request, "limit", 100);

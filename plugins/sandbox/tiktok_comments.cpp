@@ -51,10 +51,9 @@ http::Response list_comments(Context& context, const http::Request& request) {
   if (account.type != "business") {
     return envelope(context, kNotBusinessAccount, "Only business accounts can use this API.");
   }
-  if (!business_matches(account, request.query_value("business_id").value_or(""))) {
-    return envelope(context, kInvalidParameter,
-                    "business_id is missing or does not match the access token.");
-  }
+  if (auto refused =
+          business_id_refused(context, account, request.query_value("business_id").value_or("")))
+    return *refused;
   const auto video_id = request.query_value("video_id").value_or("");
   if (video_id.empty()) {
     return envelope(context, kInvalidParameter, "video_id: Missing data for required field.");
@@ -90,10 +89,9 @@ http::Response list_replies(Context& context, const http::Request& request) {
   if (account.type != "business") {
     return envelope(context, kNotBusinessAccount, "Only business accounts can use this API.");
   }
-  if (!business_matches(account, request.query_value("business_id").value_or(""))) {
-    return envelope(context, kInvalidParameter,
-                    "business_id is missing or does not match the access token.");
-  }
+  if (auto refused =
+          business_id_refused(context, account, request.query_value("business_id").value_or("")))
+    return *refused;
   const auto video_id = request.query_value("video_id").value_or("");
   const auto comment_id = request.query_value("comment_id").value_or("");
   if (video_id.empty() || comment_id.empty()) {
@@ -148,10 +146,8 @@ http::Response create_reply(Context& context, const http::Request& request) {
   }
   const auto body = json_body(request);
   if (!body) return envelope(context, kInvalidParameter, "The body must be a JSON object.");
-  if (!business_matches(account, text_field(*body, "business_id"))) {
-    return envelope(context, kInvalidParameter,
-                    "business_id is missing or does not match the access token.");
-  }
+  if (auto refused = business_id_refused(context, account, text_field(*body, "business_id")))
+    return *refused;
   const auto video_id = text_field(*body, "video_id");
   const Comment* parent = context.state.comment(account.id, text_field(*body, "comment_id"));
   if (parent == nullptr || parent->deleted || parent->video_id != video_id) {

@@ -56,10 +56,9 @@ http::Response list_message_content(Context& context, const http::Request& reque
   auto caller = authenticate(context, request, "message.list.read");
   if (caller.error) return *caller.error;
   const Account& account = *caller.account;
-  if (!business_matches(account, request.query_value("business_id").value_or(""))) {
-    return envelope(context, kInvalidParameter,
-                    "business_id is missing or does not match the access token.");
-  }
+  if (auto refused =
+          business_id_refused(context, account, request.query_value("business_id").value_or("")))
+    return *refused;
   if (auto refused = messaging_refused(context, account)) return *refused;
   const auto conversation_id = request.query_value("conversation_id").value_or("");
   if (conversation_id.empty()) {

@@ -95,10 +95,8 @@ http::Response send_message(Context& context, const http::Request& request) {
   if (auto refused = messaging_refused(context, account)) return *refused;
   const auto body = json_body(request);
   if (!body) return envelope(context, kInvalidParameter, "The body must be a JSON object.");
-  if (!business_matches(account, text_field(*body, "business_id"))) {
-    return envelope(context, kInvalidParameter,
-                    "business_id is missing or does not match the access token.");
-  }
+  if (auto refused = business_id_refused(context, account, text_field(*body, "business_id")))
+    return *refused;
   if (text_field(*body, "message_type") != "TEXT") {
     return envelope(context, kInvalidParameter,
                     "message_type must be TEXT (the sandbox sends text).");
@@ -145,10 +143,9 @@ http::Response update_direct_reply(Context& context, const http::Request& reques
   Account& account = *caller.account;
   if (auto refused = messaging_refused(context, account)) return *refused;
   const auto body = json_body(request);
-  if (!body || !business_matches(account, text_field(*body, "business_id"))) {
-    return envelope(context, kInvalidParameter,
-                    "business_id is missing or does not match the access token.");
-  }
+  if (auto refused =
+          business_id_refused(context, account, body ? text_field(*body, "business_id") : ""))
+    return *refused;
   const auto status = text_field(*body, "operation_status");
   if (text_field(*body, "direct_reply_type") != "COMMENT_TO_MESSAGE" ||
       (status != "ENABLE" && status != "DISABLE")) {
@@ -167,10 +164,9 @@ http::Response get_direct_reply(Context& context, const http::Request& request) 
   if (caller.error) return *caller.error;
   const Account& account = *caller.account;
   if (auto refused = messaging_refused(context, account)) return *refused;
-  if (!business_matches(account, request.query_value("business_id").value_or(""))) {
-    return envelope(context, kInvalidParameter,
-                    "business_id is missing or does not match the access token.");
-  }
+  if (auto refused =
+          business_id_refused(context, account, request.query_value("business_id").value_or("")))
+    return *refused;
   if (request.query_value("direct_reply_type").value_or("") != "COMMENT_TO_MESSAGE") {
     return envelope(context, kInvalidParameter, "direct_reply_type must be COMMENT_TO_MESSAGE.");
   }

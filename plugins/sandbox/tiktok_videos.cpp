@@ -36,10 +36,9 @@ http::Response list_videos(Context& context, const http::Request& request) {
   auto caller = authenticate(context, request, "video.list");
   if (caller.error) return *caller.error;
   const Account& account = *caller.account;
-  if (!business_matches(account, request.query_value("business_id").value_or(""))) {
-    return envelope(context, kInvalidParameter,
-                    "business_id is missing or does not match the access token.");
-  }
+  if (auto refused =
+          business_id_refused(context, account, request.query_value("business_id").value_or("")))
+    return *refused;
   std::vector<std::string> fields{"item_id"};  // the default field
   if (request.query_value("fields")) {
     const auto asked = string_array_param(request, "fields");
