@@ -544,6 +544,33 @@ TEST_P(StoreConformanceTest, ClosingAWorkspaceDeletesItsRowsAndNoOtherWorkspaces
   EXPECT_EQ(db.load_all_facts()[0].account_id, "acct-ws-2");
 }
 
+// Who else connected an account: other workspaces' integrations of the same platform whose facts
+// name it, with their state and whether credentials are stored.
+TEST_P(StoreConformanceTest, IntegrationsNamingAnAccountAreTheOtherWorkspaces) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  for (const char* ws : {"ws-1", "ws-2", "ws-3"}) {
+    db.save_integration(
+        {ws, "tiktok", "connected", "authorizing", "disconnected", std::nullopt, 1});
+    db.save_facts({ws, "tiktok", std::string("acct-1")});
+  }
+  db.save_integration(
+      {"ws-3", "tiktok", "disconnected", "connected", "authorizing", std::nullopt, 2});
+  db.save_integration({"ws-4", "tiktok_shop", "connected", "authorizing", "x", std::nullopt, 1});
+  db.save_facts({"ws-4", "tiktok_shop", std::string("acct-1")});
+  db.store_credentials("ws-2", "tiktok", std::vector<std::uint8_t>{1, 2, 3}, 10);
+
+  const auto named = db.integrations_naming_account("tiktok", "acct-1", "ws-1");
+  ASSERT_EQ(named.size(), 2u);
+  EXPECT_EQ(named[0].workspace_id, "ws-2");
+  EXPECT_EQ(named[0].state, "connected");
+  EXPECT_TRUE(named[0].has_credentials);
+  EXPECT_EQ(named[1].workspace_id, "ws-3");
+  EXPECT_EQ(named[1].state, "disconnected");
+  EXPECT_FALSE(named[1].has_credentials);
+  EXPECT_TRUE(db.integrations_naming_account("tiktok", "acct-2", "ws-1").empty());
+}
+
 // --- the backends --------------------------------------------------------------------------------
 
 const Backend kBackends[] = {

@@ -24,12 +24,26 @@ struct IntegrationFactsRow {
   std::optional<std::int64_t> token_expires_at_ms;
 };
 
+// Another workspace's integration whose facts name an account: its state (by name) and whether it
+// has credentials stored, from which the runtime tells whether it holds the account.
+struct AccountNamedRow {
+  std::string workspace_id;
+  std::string state;
+  bool has_credentials = false;
+};
+
 // What the store does with these rows, whichever backend holds them (one Transaction has them all).
 class IntegrationFactsRecords {
  public:
   virtual void save_facts(const IntegrationFactsRow& facts) = 0;
 
   virtual std::vector<IntegrationFactsRow> load_all_facts() = 0;
+
+  // The integrations of `platform` outside `other_than_workspace` whose facts name `account_id`,
+  // ordered by workspace: who else connected that account (docs/lifecycle.md).
+  virtual std::vector<AccountNamedRow> integrations_naming_account(
+      std::string_view platform, std::string_view account_id,
+      std::string_view other_than_workspace) = 0;
 
  protected:
   ~IntegrationFactsRecords() = default;

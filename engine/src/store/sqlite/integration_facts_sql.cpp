@@ -50,4 +50,22 @@ std::vector<IntegrationFactsRow> Records::load_all_facts() {
   return out;
 }
 
+std::vector<AccountNamedRow> Records::integrations_naming_account(
+    std::string_view platform, std::string_view account_id, std::string_view other_than_workspace) {
+  Prepared select(db_,
+                  "SELECT f.workspace_id, i.state,"
+                  " EXISTS (SELECT 1 FROM credentials c"
+                  "         WHERE c.workspace_id = f.workspace_id AND c.platform = f.platform)"
+                  " FROM integration_facts f JOIN integrations i"
+                  "   ON i.workspace_id = f.workspace_id AND i.platform = f.platform"
+                  " WHERE f.platform = ? AND f.account_id = ? AND f.workspace_id <> ?"
+                  " ORDER BY f.workspace_id");
+  bind_all(select, platform, account_id, other_than_workspace);
+  std::vector<AccountNamedRow> out;
+  while (select.executeStep())
+    out.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
+                   select.getColumn(2).getInt64() != 0});
+  return out;
+}
+
 }  // namespace sparks::store::sqlite

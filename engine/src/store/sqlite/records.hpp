@@ -71,6 +71,9 @@ class Records final : public Transaction {
   bool delete_flow(std::string_view workspace_id, std::string_view flow_id) override;
   void save_facts(const IntegrationFactsRow& facts) override;
   std::vector<IntegrationFactsRow> load_all_facts() override;
+  std::vector<AccountNamedRow> integrations_naming_account(
+      std::string_view platform, std::string_view account_id,
+      std::string_view other_than_workspace) override;
   std::vector<IntegrationRow> load_integrations() override;
   void save_integration(const IntegrationRow& integration) override;
   void append_transition(const TransitionRow& transition) override;
