@@ -134,7 +134,7 @@ std::vector<GeneratedEvent> tour_cycle() {
       {Event::token_refreshed, kOwner},             // stays
       {Event::platform_unavailable, kOwner},        // → paused
       {Event::platform_recovered, kOwner},          // → previous: connected
-      {Event::connect_requested, kOwner},           // → authorizing
+      {Event::connect_requested, kOwner},           // a reconnect: stays, opens a session
       {Event::authorization_granted, kOwner},       // → partial-scopes
       {Event::token_refresh_failed, kOwner},        // → paused
       {Event::token_refreshed, kOwner},             // → previous: partial-scopes

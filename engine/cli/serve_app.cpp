@@ -44,6 +44,12 @@ ServeApp::ServeApp(boost::asio::any_io_executor executor, config::Config config,
   options.public_url = public_url_;
   options.held_event_max_age = config_->held_event_max_age;
   options.attribution_window = config_->attribution_window;
+  for (const auto& ws : config_->workspaces) {
+    auto& entry = options.workspace_directory[ws.id];
+    entry.name = ws.name;
+    for (const auto& member : ws.members)
+      if (member.role == Role::owner) entry.owners.push_back(member.user);
+  }
   options.platform_config["tiktok"] =
       config::plugin_config(config_->tiktok, "tiktok", server_->base_url());
   options.platform_config["tiktok_shop"] =

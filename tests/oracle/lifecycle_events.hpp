@@ -54,7 +54,7 @@ constexpr std::string_view name_of(Event event) {
 
 // Every action the YAML names (entry, exit and `do`), so that tests and benchmarks can register
 // them.
-inline constexpr std::array<std::string_view, 20> kActionNames = {
+inline constexpr std::array<std::string_view, 21> kActionNames = {
     "pause_dependent_automations",
     "revoke_credentials",
     "open_oauth_session",
@@ -69,6 +69,7 @@ inline constexpr std::array<std::string_view, 20> kActionNames = {
     "refuse_not_owner",
     "refuse_personal_account",
     "refuse_business_mismatch",
+    "refuse_account_in_use",
     "store_credentials",
     "record_consent_denied",
     "record_authorization_expired",
@@ -93,6 +94,7 @@ struct EventFlags {
   bool owner = false;       // actor_is_owner
   bool personal = false;    // account_is_personal
   bool mismatch = false;    // business_mismatch
+  bool in_use = false;      // account_in_use
   bool all_scopes = false;  // all_scopes_granted
 };
 
@@ -107,12 +109,13 @@ struct EventMix {
   std::uint32_t owner_percent;
   std::uint32_t personal_percent;
   std::uint32_t mismatch_percent;
+  std::uint32_t in_use_percent;
   std::uint32_t all_scopes_percent;
 };
 
 // Every event and every guard outcome equally likely: reaches every row, including events that a
 // state ignores, which the machines must agree on too.
-inline constexpr EventMix kUniformMix = {{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 50, 50, 50, 50};
+inline constexpr EventMix kUniformMix = {{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 50, 50, 50, 50, 50};
 
 // Roughly what production sees: most OAuth callbacks are complete grants from business accounts,
 // tokens refresh, the platform wobbles and recovers, owners sometimes reconnect or disconnect.
@@ -121,11 +124,7 @@ inline constexpr EventMix kUniformMix = {{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 5
 inline constexpr EventMix kRealisticMix = {
     // connect granted denied disconnect removed expiring refresh_failed rejected refreshed
     // unavailable recovered timeout
-    {2, 6, 1, 1, 1, 1, 2, 1, 3, 2, 3, 1},
-    90,
-    10,
-    5,
-    75};
+    {2, 6, 1, 1, 1, 1, 2, 1, 3, 2, 3, 1}, 90, 10, 5, 3, 75};
 
 // Deterministic for a given seed on every platform: SplitMix64 and modulo arithmetic only (the
 // standard distributions are free to differ between library implementations).
@@ -144,6 +143,7 @@ class EventGenerator {
     out.flags.owner = below(100) < mix_.owner_percent;
     out.flags.personal = below(100) < mix_.personal_percent;
     out.flags.mismatch = below(100) < mix_.mismatch_percent;
+    out.flags.in_use = below(100) < mix_.in_use_percent;
     out.flags.all_scopes = below(100) < mix_.all_scopes_percent;
     return out;
   }
@@ -175,6 +175,7 @@ inline std::string to_string(const GeneratedEvent& e) {
   if (e.flags.owner) out += " owner";
   if (e.flags.personal) out += " personal";
   if (e.flags.mismatch) out += " mismatch";
+  if (e.flags.in_use) out += " in_use";
   if (e.flags.all_scopes) out += " all_scopes";
   out += " }";
   return out;
@@ -186,7 +187,7 @@ struct FiringContext {
   std::vector<std::string_view>* actions = nullptr;  // recording actions append their names here
 };
 
-// The YAML's four guards, reading the flags of the event being fired. The oracles read the same
+// The YAML's five guards, reading the flags of the event being fired. The oracles read the same
 // flags from their event objects, so every machine's guards do the same work.
 inline void add_flag_guards(lifecycle::Registry& registry) {
   using lifecycle::Firing;
@@ -198,6 +199,9 @@ inline void add_flag_guards(lifecycle::Registry& registry) {
   });
   registry.add_guard("business_mismatch", [](const Firing& f) {
     return static_cast<const FiringContext*>(f.context)->flags.mismatch;
+  });
+  registry.add_guard("account_in_use", [](const Firing& f) {
+    return static_cast<const FiringContext*>(f.context)->flags.in_use;
   });
   registry.add_guard("all_scopes_granted", [](const Firing& f) {
     return static_cast<const FiringContext*>(f.context)->flags.all_scopes;

@@ -72,7 +72,7 @@ struct RecordActions {
   void operator()(std::string_view name) { names.push_back(name); }
 };
 
-// ---- Guards: the YAML's four, reading the event's flags; CameFrom reads the machine's `previous`.
+// ---- Guards: the YAML's five, reading the event's flags; CameFrom reads the machine's `previous`.
 struct ActorIsOwner {
   template <class Event, class Fsm, class Source, class Target>
   bool operator()(const Event& e, Fsm&, Source&, Target&) const {
@@ -89,6 +89,12 @@ struct BusinessMismatch {
   template <class Event, class Fsm, class Source, class Target>
   bool operator()(const Event& e, Fsm&, Source&, Target&) const {
     return e.mismatch;
+  }
+};
+struct AccountInUse {
+  template <class Event, class Fsm, class Source, class Target>
+  bool operator()(const Event& e, Fsm&, Source&, Target&) const {
+    return e.in_use;
   }
 };
 struct AllScopesGranted {
@@ -124,8 +130,11 @@ using Owner = ActorIsOwner;
 using NotOwner = Not<ActorIsOwner>;
 using Personal = AccountIsPersonal;
 using Mismatch = All<Not<AccountIsPersonal>, BusinessMismatch>;
-using Complete = All<Not<AccountIsPersonal>, Not<BusinessMismatch>, AllScopesGranted>;
-using Incomplete = All<Not<AccountIsPersonal>, Not<BusinessMismatch>, Not<AllScopesGranted>>;
+using InUse = All<Not<AccountIsPersonal>, Not<BusinessMismatch>, AccountInUse>;
+using Complete =
+    All<Not<AccountIsPersonal>, Not<BusinessMismatch>, Not<AccountInUse>, AllScopesGranted>;
+using Incomplete =
+    All<Not<AccountIsPersonal>, Not<BusinessMismatch>, Not<AccountInUse>, Not<AllScopesGranted>>;
 
 // ---- States: entry and exit actions as in the YAML, plus the bookkeeping behind `previous`.
 template <State Id, class Entry = Do<>, class Exit = Do<>>
@@ -240,6 +249,7 @@ struct IntegrationLifecycleDef : msmf::state_machine_def<IntegrationLifecycleDef
 
     ToPrevious<Authorizing, AuthorizationGranted,              Do<"refuse_personal_account">,          Personal>,
     ToPrevious<Authorizing, AuthorizationGranted,              Do<"refuse_business_mismatch">,         Mismatch>,
+    ToPrevious<Authorizing, AuthorizationGranted,              Do<"refuse_account_in_use">,            InUse>,
     mpl::vector<
       Row<Authorizing,   AuthorizationGranted, Connected,      Do<"store_credentials">,                Complete>,
       Row<Authorizing,   AuthorizationGranted, PartialScopes,  Do<"store_credentials">,                Incomplete>>,
@@ -251,8 +261,15 @@ struct IntegrationLifecycleDef : msmf::state_machine_def<IntegrationLifecycleDef
       Row<Authorizing,   DisconnectRequested,  Disconnected,   none,                                   Owner>,
       Row<Authorizing,   DisconnectRequested,  none,           Do<"refuse_not_owner">,                 NotOwner>,
 
-      Row<PartialScopes, ConnectRequested,     Authorizing,    none,                                   Owner>,
+      Row<PartialScopes, ConnectRequested,     none,           Do<"open_oauth_session">,               Owner>,
       Row<PartialScopes, ConnectRequested,     none,           Do<"refuse_not_owner">,                 NotOwner>,
+      Row<PartialScopes, AuthorizationGranted, none,           Do<"refuse_personal_account">,          Personal>,
+      Row<PartialScopes, AuthorizationGranted, none,           Do<"refuse_business_mismatch">,         Mismatch>,
+      Row<PartialScopes, AuthorizationGranted, none,           Do<"refuse_account_in_use">,            InUse>,
+      Row<PartialScopes, AuthorizationGranted, Connected,      Do<"store_credentials">,                Complete>,
+      Row<PartialScopes, AuthorizationGranted, PartialScopes,  Do<"store_credentials">,                Incomplete>,
+      Row<PartialScopes, AuthorizationDenied,  none,           Do<"record_consent_denied">>>,
+    mpl::vector<
       Row<PartialScopes, DisconnectRequested,  Disconnected,   none,                                   Owner>,
       Row<PartialScopes, DisconnectRequested,  none,           Do<"refuse_not_owner">,                 NotOwner>,
       Row<PartialScopes, AuthorizationExpiring, none,          Do<"raise_authorization_expiring_issue">>,
@@ -263,8 +280,15 @@ struct IntegrationLifecycleDef : msmf::state_machine_def<IntegrationLifecycleDef
       Row<PartialScopes, TokenRefreshed,       none,           Do<"store_credentials">>>,
 
     mpl::vector<
-      Row<Connected,     ConnectRequested,     Authorizing,    none,                                   Owner>,
+      Row<Connected,     ConnectRequested,     none,           Do<"open_oauth_session">,               Owner>,
       Row<Connected,     ConnectRequested,     none,           Do<"refuse_not_owner">,                 NotOwner>,
+      Row<Connected,     AuthorizationGranted, none,           Do<"refuse_personal_account">,          Personal>,
+      Row<Connected,     AuthorizationGranted, none,           Do<"refuse_business_mismatch">,         Mismatch>,
+      Row<Connected,     AuthorizationGranted, none,           Do<"refuse_account_in_use">,            InUse>,
+      Row<Connected,     AuthorizationGranted, Connected,      Do<"store_credentials">,                Complete>,
+      Row<Connected,     AuthorizationGranted, PartialScopes,  Do<"store_credentials">,                Incomplete>,
+      Row<Connected,     AuthorizationDenied,  none,           Do<"record_consent_denied">>>,
+    mpl::vector<
       Row<Connected,     DisconnectRequested,  Disconnected,   none,                                   Owner>,
       Row<Connected,     DisconnectRequested,  none,           Do<"refuse_not_owner">,                 NotOwner>,
       Row<Connected,     AuthorizationExpiring, none,          Do<"raise_authorization_expiring_issue">>,

@@ -165,11 +165,14 @@ template <class Derived, State Id, class Entry, class Exit = Do<>>
 struct Authorized : LifecycleState<Derived, Id, Entry, Exit> {
   using LifecycleState<Derived, Id, Entry, Exit>::LifecycleState;
   using reactions =
-      mpl::list<sc::custom_reaction<ConnectRequested>, sc::custom_reaction<DisconnectRequested>,
+      mpl::list<sc::custom_reaction<ConnectRequested>, sc::custom_reaction<AuthorizationGranted>,
+                sc::custom_reaction<AuthorizationDenied>, sc::custom_reaction<DisconnectRequested>,
                 sc::custom_reaction<AuthorizationRemoved>, sc::custom_reaction<TokenRefreshFailed>,
                 sc::custom_reaction<PlatformUnavailable>, sc::custom_reaction<RefreshTokenRejected>,
                 sc::custom_reaction<TokenRefreshed>, sc::custom_reaction<AuthorizationExpiring>>;
   sc::result react(const ConnectRequested& e);
+  sc::result react(const AuthorizationGranted& e);
+  sc::result react(const AuthorizationDenied& e);
   sc::result react(const DisconnectRequested& e);
   sc::result react(const AuthorizationRemoved& e);
   sc::result react(const TokenRefreshFailed& e);
@@ -242,6 +245,7 @@ inline sc::result Disconnected::react(const ConnectRequested& e) {
 inline sc::result Authorizing::react(const AuthorizationGranted& e) {
   if (e.personal) return go_back<"refuse_personal_account">();
   if (e.mismatch) return go_back<"refuse_business_mismatch">();
+  if (e.in_use) return go_back<"refuse_account_in_use">();
   if (e.all_scopes) return go<Connected, "store_credentials">();
   return go<PartialScopes, "store_credentials">();
 }
@@ -260,10 +264,23 @@ inline sc::result Authorizing::react(const DisconnectRequested& e) {
   return stay<"refuse_not_owner">();
 }
 
+// A reconnect stays: the session opens without leaving the state, and its grant lands here.
 template <class Derived, State Id, class Entry, class Exit>
 sc::result Authorized<Derived, Id, Entry, Exit>::react(const ConnectRequested& e) {
-  if (e.owner) return this->template go<Authorizing>();
+  if (e.owner) return this->template stay<"open_oauth_session">();
   return this->template stay<"refuse_not_owner">();
+}
+template <class Derived, State Id, class Entry, class Exit>
+sc::result Authorized<Derived, Id, Entry, Exit>::react(const AuthorizationGranted& e) {
+  if (e.personal) return this->template stay<"refuse_personal_account">();
+  if (e.mismatch) return this->template stay<"refuse_business_mismatch">();
+  if (e.in_use) return this->template stay<"refuse_account_in_use">();
+  if (e.all_scopes) return this->template go<Connected, "store_credentials">();
+  return this->template go<PartialScopes, "store_credentials">();
+}
+template <class Derived, State Id, class Entry, class Exit>
+sc::result Authorized<Derived, Id, Entry, Exit>::react(const AuthorizationDenied&) {
+  return this->template stay<"record_consent_denied">();
 }
 template <class Derived, State Id, class Entry, class Exit>
 sc::result Authorized<Derived, Id, Entry, Exit>::react(const DisconnectRequested& e) {

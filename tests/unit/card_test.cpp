@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "integrations/issue_texts.hpp"
 #include "integrations/lifecycle_bindings.hpp"
 #include "lifecycle/loader.hpp"
 #include "util/resources.hpp"
@@ -182,6 +183,28 @@ TEST(Card, ARenamedLifecycleShowsTheSameCards) {
           << name << (ever_connected ? ", ever connected" : ", never connected");
     }
   }
+}
+
+// A reconnect in progress shows on the card, which still says what the state is.
+TEST(Card, AReconnectInProgressIsMarked) {
+  CardFacts facts = connected();
+  EXPECT_EQ(make_card(facts, t0 + 1min).at("reauthorizing"), false);
+  facts.reauthorizing = true;
+  const auto card = make_card(facts, t0 + 1min);
+  EXPECT_EQ(card.at("reauthorizing"), true);
+  EXPECT_EQ(card.at("status"), "Connected");
+}
+
+// An account another workspace holds: that workspace is named only when the reader may know it.
+TEST(Card, AnAccountInUseNamesTheWorkspaceOnlyWhenGivenOne) {
+  namespace texts = sparks::runtime::issue_texts;
+  const auto anyone = texts::account_in_use("TikTok");
+  EXPECT_EQ(anyone.code, "account_in_use");
+  EXPECT_NE(anyone.message.find("another Sparks workspace"), std::string::npos) << anyone.message;
+  EXPECT_FALSE(anyone.troubleshooting.empty());
+  const auto owner = texts::account_in_use("TikTok", "workspace 'Studio A' (studio-a)");
+  EXPECT_NE(owner.message.find("workspace 'Studio A' (studio-a)"), std::string::npos);
+  EXPECT_EQ(texts::refusal_message("account_in_use", "TikTok"), anyone.message);
 }
 
 }  // namespace

@@ -205,9 +205,9 @@ TEST(LifecycleDifferential, RandomSequencesAgreeWithMsmAndStatechart) {
 
   // The sequences are worth something only if they exercised the whole file: every action ran,
   // and every (state, event) pair that the YAML handles was handled at least once: 1 in
-  // disconnected, 5 in authorizing, 8 in partial-scopes, 8 in connected, 9 in paused.
+  // disconnected, 5 in authorizing, 10 in partial-scopes, 10 in connected, 9 in paused.
   EXPECT_EQ(actions_seen.size(), oracle::kActionNames.size());
-  EXPECT_EQ(handled_seen.size(), 31u);
+  EXPECT_EQ(handled_seen.size(), 35u);
 }
 
 // ---- Scenarios from the product's help page, step by step, the oracles agreeing at every step.
@@ -240,20 +240,20 @@ constexpr std::string_view kResume = "resume_integration_paused_automations";
 TEST(LifecycleScenario, PartialScopesThenReconnectWithEveryScope) {
   ASSERT_SHIPPED_LOADS();
   ThreeMachines machines;
-  run(machines, {
-                    {owner(Event::connect_requested), State::authorizing, {"open_oauth_session"}},
-                    {owner(Event::authorization_granted, {.all_scopes = false}),
-                     State::partial_scopes,
-                     {"close_oauth_session", "store_credentials", "raise_missing_scopes_issue",
-                      kResume, "schedule_sync"}},
-                    {owner(Event::connect_requested),
-                     State::authorizing,
-                     {"clear_missing_scopes_issue", "open_oauth_session"}},
-                    {owner(Event::authorization_granted, {.all_scopes = true}),
-                     State::connected,
-                     {"close_oauth_session", "store_credentials", "clear_connection_issues",
-                      kResume, "schedule_sync"}},
-                });
+  run(machines,
+      {
+          {owner(Event::connect_requested), State::authorizing, {"open_oauth_session"}},
+          {owner(Event::authorization_granted, {.all_scopes = false}),
+           State::partial_scopes,
+           {"close_oauth_session", "store_credentials", "raise_missing_scopes_issue", kResume,
+            "schedule_sync"}},
+          // A reconnect opens a session and stays partially connected until its grant.
+          {owner(Event::connect_requested), State::partial_scopes, {"open_oauth_session"}},
+          {owner(Event::authorization_granted, {.all_scopes = true}),
+           State::connected,
+           {"clear_missing_scopes_issue", "store_credentials", "clear_connection_issues", kResume,
+            "schedule_sync"}},
+      });
 }
 
 TEST(LifecycleScenario, RefusedAccountGoesBackToWhereItCameFrom) {
@@ -267,28 +267,39 @@ TEST(LifecycleScenario, RefusedAccountGoesBackToWhereItCameFrom) {
            State::disconnected,
            {"close_oauth_session", "refuse_personal_account", "pause_dependent_automations",
             "revoke_credentials"}},
-          // Connected, then a reconnect with a personal account: back to connected.
+          // An account another workspace holds is refused the same way.
+          {owner(Event::connect_requested), State::authorizing, {"open_oauth_session"}},
+          {owner(Event::authorization_granted, {.in_use = true, .all_scopes = true}),
+           State::disconnected,
+           {"close_oauth_session", "refuse_account_in_use", "pause_dependent_automations",
+            "revoke_credentials"}},
+          // Connected, then a reconnect with a personal account: refused without leaving
+          // connected, which keeps working on its grant throughout.
           {owner(Event::connect_requested), State::authorizing, {"open_oauth_session"}},
           {owner(Event::authorization_granted, {.all_scopes = true}),
            State::connected,
            {"close_oauth_session", "store_credentials", "clear_connection_issues", kResume,
             "schedule_sync"}},
-          {owner(Event::connect_requested), State::authorizing, {"open_oauth_session"}},
+          {owner(Event::connect_requested), State::connected, {"open_oauth_session"}},
           {owner(Event::authorization_granted, {.personal = true, .all_scopes = true}),
            State::connected,
-           {"close_oauth_session", "refuse_personal_account", "clear_connection_issues", kResume,
-            "schedule_sync"}},
+           {"refuse_personal_account"}},
           // A Shop of another business is refused the same way; personal wins when both hold.
-          {owner(Event::connect_requested), State::authorizing, {"open_oauth_session"}},
+          {owner(Event::connect_requested), State::connected, {"open_oauth_session"}},
           {owner(Event::authorization_granted, {.mismatch = true, .all_scopes = true}),
            State::connected,
-           {"close_oauth_session", "refuse_business_mismatch", "clear_connection_issues", kResume,
-            "schedule_sync"}},
-          {owner(Event::connect_requested), State::authorizing, {"open_oauth_session"}},
+           {"refuse_business_mismatch"}},
+          {owner(Event::connect_requested), State::connected, {"open_oauth_session"}},
           {owner(Event::authorization_granted, {.personal = true, .mismatch = true}),
            State::connected,
-           {"close_oauth_session", "refuse_personal_account", "clear_connection_issues", kResume,
-            "schedule_sync"}},
+           {"refuse_personal_account"}},
+          // And an account another workspace holds; so is a denied consent.
+          {owner(Event::connect_requested), State::connected, {"open_oauth_session"}},
+          {owner(Event::authorization_granted, {.in_use = true, .all_scopes = true}),
+           State::connected,
+           {"refuse_account_in_use"}},
+          {owner(Event::connect_requested), State::connected, {"open_oauth_session"}},
+          {owner(Event::authorization_denied), State::connected, {"record_consent_denied"}},
       });
 }
 
@@ -308,11 +319,10 @@ TEST(LifecycleScenario, PausedRecoversToTheStateItPaused) {
                      State::connected,
                      {"cancel_recovery", "clear_connection_issues", kResume, "schedule_sync"}},
                     // The same from partial-scopes comes back to partial-scopes, not to connected.
-                    {owner(Event::connect_requested), State::authorizing, {"open_oauth_session"}},
+                    {owner(Event::connect_requested), State::connected, {"open_oauth_session"}},
                     {owner(Event::authorization_granted),
                      State::partial_scopes,
-                     {"close_oauth_session", "store_credentials", "raise_missing_scopes_issue",
-                      kResume, "schedule_sync"}},
+                     {"store_credentials", "raise_missing_scopes_issue", kResume, "schedule_sync"}},
                     {owner(Event::token_refresh_failed),
                      State::paused,
                      {"clear_missing_scopes_issue", "schedule_recovery"}},
@@ -348,16 +358,27 @@ TEST(LifecycleScenario, AuthorizingTimesOutBackToPrevious) {
                      {"close_oauth_session", "store_credentials", "clear_connection_issues",
                       kResume, "schedule_sync"}},
                     {owner(Event::timeout), State::connected, {}},
-                    // A reconnect re-entered by a second Connect click still times out back to
-                    // connected: re-entering authorizing does not lose the way back.
-                    {owner(Event::connect_requested), State::authorizing, {"open_oauth_session"}},
+                    // A reconnect stays connected: its session expires unused, and no time-out
+                    // of the lifecycle's is involved.
+                    {owner(Event::connect_requested), State::connected, {"open_oauth_session"}},
+                    {owner(Event::timeout), State::connected, {}},
+                    // Reconnecting from paused goes through authorizing; a second Connect click
+                    // re-enters it and it still times out back to paused: re-entering authorizing
+                    // does not lose the way back.
+                    {owner(Event::platform_unavailable), State::paused, {"schedule_recovery"}},
+                    {owner(Event::connect_requested),
+                     State::authorizing,
+                     {"cancel_recovery", "open_oauth_session"}},
                     {owner(Event::connect_requested),
                      State::authorizing,
                      {"close_oauth_session", "open_oauth_session"}},
                     {owner(Event::timeout),
+                     State::paused,
+                     {"close_oauth_session", "record_authorization_expired", "schedule_recovery"}},
+                    // And recovery from there still returns to connected.
+                    {owner(Event::platform_recovered),
                      State::connected,
-                     {"close_oauth_session", "record_authorization_expired",
-                      "clear_connection_issues", kResume, "schedule_sync"}},
+                     {"cancel_recovery", "clear_connection_issues", kResume, "schedule_sync"}},
                 });
 }
 

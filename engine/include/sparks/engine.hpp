@@ -51,6 +51,16 @@ struct EngineOptions {
   std::chrono::seconds attribution_window{std::chrono::hours(24 * 7)};
   // How often the outbox is checked for actions that are due (retries, `wait` steps).
   std::chrono::milliseconds outbox_poll{500};
+
+  // The workspaces as people know them, by id: each one's name and its owners' user ids. An
+  // account belongs to one workspace; when another tries to connect it, the engine names the
+  // workspace that has it only to an owner of that workspace — everyone else reads "another
+  // Sparks workspace". A workspace missing here is never named.
+  struct WorkspaceInfo {
+    std::string name;
+    std::vector<std::string> owners;
+  };
+  std::map<std::string, WorkspaceInfo> workspace_directory;
 };
 
 enum class Role { owner, admin, member };
@@ -196,8 +206,10 @@ class Engine {
   void receive_webhook(std::string platform, InboundWebhook webhook, ReplyHandler done);
 
   // The workspace's integration cards (docs/http-api.md "A card"): → {"integrations": [card…]}, one
-  // per installed platform.
+  // per installed platform, as `viewer` may read them (another workspace is named only to its
+  // owners); without a viewer, as anyone may.
   void cards(std::string workspace, ReplyHandler done);
+  void cards(std::string workspace, Actor viewer, ReplyHandler done);
 
   // The workspace's audit log, newest first: → {"entries": [{at, actor, action, platform, outcome,
   // detail}]}.

@@ -189,8 +189,8 @@ void mount_integrations(const AddMemberRoute& add) {
   const std::string& ws = kWorkspace;
   // Integrations: the cards, and the owner's connect / disconnect.
   add("GET", ws + "/integrations",
-      [](Engine& e, const http::Request& r, const Actor&, ReplyHandler done) {
-        e.cards(r.params.at("ws"), std::move(done));
+      [](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {
+        e.cards(r.params.at("ws"), actor, std::move(done));
       });
   add("POST", ws + "/integrations/{platform}/connect",
       [](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {

@@ -51,6 +51,7 @@ boost::json::object make_card(const CardFacts& facts, Clock::time_point now) {
   card["granted_scopes"] = json_fields::array_of(facts.granted_scopes);
   card["missing_scopes"] = json_fields::array_of(facts.missing_scopes);
   card["last_sync"] = time_or_null(facts.last_sync);
+  card["reauthorizing"] = facts.reauthorizing;
 
   // Receiving: an event arrived since the integration went live. Waiting: none yet, counted from
   // going live — or from activity that the platform's API showed but no webhook reported.

@@ -33,6 +33,8 @@ struct CardFacts {
   std::optional<Clock::time_point> last_webhook;         // last verified webhook event
   std::optional<Clock::time_point> unreported_activity;  // sync saw activity no webhook reported
   std::vector<IssueView> issues;                         // stored issues (missing_scopes, …)
+  // A reconnect is in progress: it goes on working on its current grant meanwhile.
+  bool reauthorizing = false;
 };
 
 boost::json::object make_card(const CardFacts& facts, Clock::time_point now);

@@ -1,11 +1,11 @@
 // Connecting and disconnecting, closing a workspace, and the audit log of who did or was refused
 // what.
 //
-// Connect: the lifecycle decides (owner only, → the state awaiting authorization); its
-// open_oauth_session action (oauth_session.cpp), once that transition is durable, opens an OAuth
-// session and asks the connector for the authorize URL, which connect answers with. The platform's
-// callback completes it (oauth_callback.cpp). A refusal is answered with the reason the lifecycle
-// recorded.
+// Connect: the lifecycle decides (owner only, → the state awaiting authorization; or, for a
+// reconnect, a live state that stays live); its open_oauth_session action (oauth_session.cpp),
+// once that transition is durable, opens an OAuth session and asks the connector for the authorize
+// URL, which connect answers with. The platform's callback completes it (oauth_callback.cpp). A
+// refusal is answered with the reason the lifecycle recorded.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -67,7 +67,10 @@ Reply connect_reply(const lifecycle::Machine& machine, const IntegrationKey& key
                     const FireOutcome& outcome) {
   if (!outcome.error.empty()) return from_outcome_error(outcome);
   if (outcome.refusal) return refused(key, platform_name, actor, *outcome.refusal, "connect");
-  if (!enters(machine, outcome, lifecycle::Meaning::awaiting_authorization))
+  // A reconnect: a live state opened the session and stays live until its callback.
+  const bool reconnect =
+      outcome.authorization && enters(machine, outcome, lifecycle::Meaning::live);
+  if (!reconnect && !enters(machine, outcome, lifecycle::Meaning::awaiting_authorization))
     return Reply::fail(ErrorKind::conflict, "invalid_state",
                        "cannot connect " + key.platform + " from state " + outcome.from);
   if (!outcome.authorization)

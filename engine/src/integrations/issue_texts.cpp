@@ -83,9 +83,11 @@ std::string scope_effect(std::string_view scope, const std::vector<std::string>&
   return found.size() > 1 ? out + ")" : out;
 }
 
-std::string refusal_message(std::string_view code, std::string_view platform_name) {
+std::string refusal_message(std::string_view code, std::string_view platform_name,
+                            std::string_view holder) {
   if (code == kPersonalAccount) return personal_account(platform_name).message;
   if (code == kBusinessMismatch) return business_mismatch(platform_name).message;
+  if (code == kAccountInUse) return account_in_use(platform_name, holder).message;
   if (code == kNotOwner)
     return "Only an owner of the workspace can do that for " + std::string(platform_name);
   return "The " + std::string(platform_name) + " integration refused this (" + std::string(code) +
@@ -105,6 +107,17 @@ IssueToRaise business_mismatch(std::string_view platform_name) {
                    " account belongs to another business than the connected creator account; the "
                    "creator and the Shop must be on the same business",
                "Connect the TikTok Shop seller account tied to your creator account");
+}
+
+IssueToRaise account_in_use(std::string_view platform_name, std::string_view holder) {
+  const std::string name(platform_name);
+  return issue(
+      kAccountInUse,
+      "This " + name + " account is already connected in " +
+          (holder.empty() ? std::string("another Sparks workspace") : std::string(holder)) +
+          "; an account can be connected in one workspace at a time",
+      "Disconnect it in the workspace that has it (Integrations → " + name +
+          " → Disconnect), then click Connect here again");
 }
 
 IssueToRaise consent_denied(std::string_view platform_name, std::string_view description) {

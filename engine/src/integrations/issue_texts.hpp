@@ -20,6 +20,7 @@ inline constexpr std::string_view kNotOwner = "not_owner";
 inline constexpr std::string_view kMissingScopes = "missing_scopes";
 inline constexpr std::string_view kPersonalAccount = "personal_account";
 inline constexpr std::string_view kBusinessMismatch = "business_mismatch";
+inline constexpr std::string_view kAccountInUse = "account_in_use";
 inline constexpr std::string_view kConsentDenied = "consent_denied";
 inline constexpr std::string_view kAuthorizationExpired = "authorization_expired";
 inline constexpr std::string_view kReconnectRequired = "reconnect_required";
@@ -29,8 +30,9 @@ inline constexpr std::string_view kPaused = "paused";
 
 // Issues that a successful connection makes obsolete.
 inline constexpr std::array kConnectionIssueCodes{
-    kMissingScopes,        kPersonalAccount,   kBusinessMismatch,     kConsentDenied,
-    kAuthorizationExpired, kReconnectRequired, kAuthorizationRemoved, kAuthorizationExpiring};
+    kMissingScopes,     kPersonalAccount,      kBusinessMismatch,
+    kAccountInUse,      kConsentDenied,        kAuthorizationExpired,
+    kReconnectRequired, kAuthorizationRemoved, kAuthorizationExpiring};
 
 // `effects`: one line per missing scope saying what it disables (see scope_effect); when empty,
 // the scopes are named alone.
@@ -41,11 +43,17 @@ IssueToRaise missing_scopes(std::string_view platform_name, const std::vector<st
 std::string scope_effect(std::string_view scope, const std::vector<std::string>& enables,
                          std::string_view description, const flows::Capabilities& capabilities);
 // What a person reads when the lifecycle refused a request with `code`: the words of the issue
-// that refusal raises, or a line naming the code for a refusal without one.
-std::string refusal_message(std::string_view code, std::string_view platform_name);
+// that refusal raises, or a line naming the code for a refusal without one. `holder`: as for
+// account_in_use.
+std::string refusal_message(std::string_view code, std::string_view platform_name,
+                            std::string_view holder = {});
 
 IssueToRaise personal_account(std::string_view platform_name);
 IssueToRaise business_mismatch(std::string_view platform_name);
+// The account is connected in another workspace. `holder` names that workspace for a person who
+// may know it (an owner of it: "workspace 'Studio' (studio)"); empty, it is "another Sparks
+// workspace".
+IssueToRaise account_in_use(std::string_view platform_name, std::string_view holder = {});
 IssueToRaise consent_denied(std::string_view platform_name, std::string_view description);
 IssueToRaise authorization_expired(std::string_view platform_name);
 IssueToRaise reconnect_required(std::string_view platform_name);

@@ -60,6 +60,13 @@ bool business_mismatch(const lifecycle::Firing& f) {
   return !expected.empty() && !actual.empty() && actual != expected;
 }
 
+// The engine puts the workspace that already holds the account into the payload as
+// "account_holder" (another workspace's integration of the same platform that has a connection to
+// it): an account belongs to one workspace (docs/lifecycle.md).
+bool account_in_use(const lifecycle::Firing& f) {
+  return !string_field(ctx(f).payload, "account_holder").empty();
+}
+
 bool all_scopes_granted(const lifecycle::Firing& f) {
   return missing_scopes(f).empty();
 }
@@ -87,6 +94,7 @@ const lifecycle::Registry& lifecycle_registry() {
     r.add_guard("actor_is_owner", actor_is_owner);
     r.add_guard("account_is_personal", account_is_personal);
     r.add_guard("business_mismatch", business_mismatch);
+    r.add_guard("account_in_use", account_in_use);
     r.add_guard("all_scopes_granted", all_scopes_granted);
 
     r.add_action("pause_dependent_automations",
@@ -135,6 +143,11 @@ const lifecycle::Registry& lifecycle_registry() {
     r.add_action("refuse_business_mismatch", [](const lifecycle::Firing& f) {
       ctx(f).effects.refusal = std::string(issue_texts::kBusinessMismatch);
       raise(f, issue_texts::business_mismatch(ctx(f).platform_name));
+    });
+    r.add_action("refuse_account_in_use", [](const lifecycle::Firing& f) {
+      ctx(f).effects.refusal = std::string(issue_texts::kAccountInUse);
+      ctx(f).effects.account_holder = string_field(ctx(f).payload, "account_holder");
+      raise(f, issue_texts::account_in_use(ctx(f).platform_name));
     });
     r.add_action("record_consent_denied", [](const lifecycle::Firing& f) {
       raise(f, issue_texts::consent_denied(ctx(f).platform_name,

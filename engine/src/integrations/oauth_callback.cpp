@@ -1,14 +1,17 @@
 // The platform's OAuth callback, the second half of connecting (connect.cpp has the first). The
 // state is verified and its session taken (a second use finds nothing), the code exchanged, the
 // account read, the granted scopes compared with the connector's required ones, and
-// authorization_granted fired with all of that: the lifecycle's guards refuse a personal account or
-// another business, or pick the live state it goes to. The tokens are sealed and stored in the same
-// transaction as that transition (credentials.cpp). The answer is what the owner lands on.
+// authorization_granted fired with all of that: the lifecycle's guards refuse a personal account,
+// another business or an account another workspace holds (account_holder.hpp), or pick the live
+// state it goes to. The tokens are sealed and stored in the same transaction as that transition
+// (credentials.cpp). The callback lands in the state awaiting authorization, or in a live state
+// while a reconnect is in progress. The answer is what the owner lands on.
 #include <boost/json.hpp>
 #include <sparks/json_fields.hpp>
 #include <variant>
 
 #include "crypto/random.hpp"
+#include "integrations/account_holder.hpp"
 #include "integrations/issue_texts.hpp"
 #include "integrations/replies.hpp"
 #include "plugins/loaded_plugin.hpp"
@@ -51,16 +54,35 @@ std::string issue_message(const runtime::Integration& in, std::string_view code)
   return {};
 }
 
-// The callback's answer, for the page the owner lands on and for the API: why it was refused, or
-// that it is connected (naming what is missing when some scopes were not granted), or why not.
-Reply authorization_reply(const lifecycle::Machine& machine, const IntegrationKey& key,
-                          std::string_view platform_name, const FireOutcome& outcome,
-                          const runtime::Integration& in) {
+// How the platform's answer was settled: the lifecycle's outcome, and whether it was a denial
+// (which a reconnect handles without leaving its live state).
+struct Settled {
+  FireOutcome outcome;
+  bool denied = false;
+};
+
+Settled denied(FireOutcome outcome) {
+  return {std::move(outcome), true};
+}
+Settled granted(FireOutcome outcome) {
+  return {std::move(outcome), false};
+}
+
+// The callback's answer, for the page the owner lands on and for the API: why it was refused (the
+// workspace that holds the account named only to an owner of it), or that it is connected (naming
+// what is missing when some scopes were not granted), or why not.
+Reply authorization_reply(const Engine::Impl& impl, const IntegrationKey& key, const Actor& actor,
+                          const Settled& settled, const runtime::Integration& in) {
   namespace texts = runtime::issue_texts;
+  const FireOutcome& outcome = settled.outcome;
+  const std::string platform_name = impl.platform_name(key.platform);
   std::string message;
   if (outcome.refusal) {
-    message = texts::refusal_message(*outcome.refusal, platform_name);
-  } else if (enters(machine, outcome, lifecycle::Meaning::live)) {
+    const std::string holder =
+        in.account_holder ? runtime::workspace_named_for(impl.options, *in.account_holder, actor)
+                          : std::string();
+    message = texts::refusal_message(*outcome.refusal, platform_name, holder);
+  } else if (!settled.denied && enters(impl.machine, outcome, lifecycle::Meaning::live)) {
     message = issue_message(in, texts::kMissingScopes);
     if (message.empty()) message = std::string(platform_name) + " is connected";
   } else {
@@ -172,6 +194,11 @@ runtime::Awaitable<FireOutcome> grant_authorization(ImplPtr impl, WorkspacePtr w
   store::IntegrationFactsRow facts;
   if (const auto* id = credentials.if_contains("account_id"); id && id->is_string())
     facts.account_id = std::string(id->get_string());
+  // An account belongs to one workspace: one that another holds is refused (account_in_use).
+  if (facts.account_id)
+    if (auto holder = co_await runtime::claim_account(impl, key, *facts.account_id))
+      payload["account_holder"] = *holder;
+  const std::optional<std::string> account_id = facts.account_id;
   facts.account_json = boost::json::serialize(account);
   facts.granted_scopes = boost::json::serialize(json_fields::array_of(scopes.granted));
   facts.missing_scopes = boost::json::serialize(json_fields::array_of(scopes.missing));
@@ -182,7 +209,10 @@ runtime::Awaitable<FireOutcome> grant_authorization(ImplPtr impl, WorkspacePtr w
 
   const FireOutcome outcome = co_await runtime::fire(*impl, ws, key, "authorization_granted", actor,
                                                      std::move(payload), std::move(grant));
-  // A refused account's fresh token is handed back to the platform at once.
+  // A stored grant took the account over its claim (on_committed); otherwise the claim goes.
+  if (account_id) impl->account_routes.drop_claim(key.platform, *account_id, key.workspace);
+  // A refused account's fresh token is handed back to the platform at once: only this grant's,
+  // whatever grant the integration keeps working on.
   if (outcome.refusal) {
     const boost::json::object revoke{{"credentials", std::move(credentials)}};
     connector->call(plugins::Operation::revoke, ws->id, boost::json::serialize(revoke),
@@ -195,42 +225,44 @@ runtime::Awaitable<FireOutcome> grant_authorization(ImplPtr impl, WorkspacePtr w
 // account could not be used) or, with the tokens and the account, authorization_granted.
 // `connector` was looked up when the callback arrived; the engine keeps its plugins while `impl`
 // lives.
-runtime::Awaitable<FireOutcome> settle_authorization(ImplPtr impl, WorkspacePtr ws,
-                                                     IntegrationKey key, Actor actor,
-                                                     plugins::LoadedPlugin* connector,
-                                                     store::OAuthSessionRow session,
-                                                     CallbackQuery query) {
+runtime::Awaitable<Settled> settle_authorization(ImplPtr impl, WorkspacePtr ws, IntegrationKey key,
+                                                 Actor actor, plugins::LoadedPlugin* connector,
+                                                 store::OAuthSessionRow session,
+                                                 CallbackQuery query) {
   auto deny = [&](std::string error, std::string description) {
     boost::json::object payload{{"error", std::move(error)},
                                 {"error_description", std::move(description)}};
     return runtime::fire(*impl, ws, key, "authorization_denied", actor, std::move(payload));
   };
   if (auto error = first(query, "error"); !error.empty())
-    co_return co_await deny(error, first(query, "error_description"));
+    co_return denied(co_await deny(error, first(query, "error_description")));
   const std::string code = first(query, "code");
   if (code.empty())
-    co_return co_await deny("invalid_request", "the platform sent back no authorization code");
+    co_return denied(
+        co_await deny("invalid_request", "the platform sent back no authorization code"));
 
   const auto exchanged =
       co_await runtime::call_connector(*connector, plugins::Operation::exchange_code, ws->id,
                                        exchange_request(*impl, session, code));
   if (!exchanged.ok())
-    co_return co_await deny("exchange_failed",
-                            "the authorization code was not accepted: " + exchanged.text);
+    co_return denied(co_await deny("exchange_failed",
+                                   "the authorization code was not accepted: " + exchanged.text));
   auto credentials = parse_object(exchanged.text);
   if (!credentials)
-    co_return co_await deny("exchange_failed", "the connector returned no credentials");
+    co_return denied(co_await deny("exchange_failed", "the connector returned no credentials"));
 
   const boost::json::object account_request{{"credentials", *credentials}};
   const auto read = co_await runtime::call_connector(
       *connector, plugins::Operation::get_account, ws->id, boost::json::serialize(account_request));
   if (!read.ok())
-    co_return co_await deny("account_unreadable", "the account could not be read: " + read.text);
+    co_return denied(
+        co_await deny("account_unreadable", "the account could not be read: " + read.text));
   const auto account = parse_object(read.text);
-  if (!account) co_return co_await deny("account_unreadable", "the connector returned no account");
+  if (!account)
+    co_return denied(co_await deny("account_unreadable", "the connector returned no account"));
 
-  co_return co_await grant_authorization(impl, ws, key, actor, connector, std::move(*credentials),
-                                         card_account(*account));
+  co_return granted(co_await grant_authorization(impl, ws, key, actor, connector,
+                                                 std::move(*credentials), card_account(*account)));
 }
 
 // The callback: its session is taken first, so that whatever happens next this state cannot be
@@ -251,21 +283,26 @@ runtime::Awaitable<Reply> take_and_authorize(ImplPtr impl, WorkspacePtr ws,
         ErrorKind::invalid, "invalid_state",
         "this authorization was already completed or has expired; click Connect again");
   const IntegrationKey key{claims.workspace, claims.platform};
-  if (!impl->machine.means(impl->integration(*ws, key.platform).machine.state,
-                           lifecycle::Meaning::awaiting_authorization))
+  auto& in = impl->integration(*ws, key.platform);
+  // Awaited where the state awaits authorization, or by a live one while a reconnect is in
+  // progress; either way this callback settles the reconnect.
+  const bool reconnecting = impl->reauthorizing(in);
+  in.reauthorization_until.reset();
+  if (!reconnecting &&
+      !impl->machine.means(in.machine.state, lifecycle::Meaning::awaiting_authorization))
     co_return Reply::fail(ErrorKind::conflict, "not_authorizing",
                           key.platform + " is no longer waiting for this authorization");
 
   // The state was issued to an owner (connect is owner only) and names who it was.
   const Actor actor = Actor::member(claims.member, Role::owner);
-  const FireOutcome outcome =
+  const Settled settled =
       co_await settle_authorization(impl, ws, key, actor, connector, *session, std::move(query));
+  const FireOutcome& outcome = settled.outcome;
   if (!outcome.error.empty()) co_return from_outcome_error(outcome);
   ++impl->metrics.authorizations_completed;
   impl->audit(key.workspace, actor, "authorize", key.platform,
               outcome.refusal ? *outcome.refusal : outcome.to);
-  co_return authorization_reply(impl->machine, key, impl->platform_name(key.platform), outcome,
-                                impl->integration(*ws, key.platform));
+  co_return authorization_reply(*impl, key, actor, settled, impl->integration(*ws, key.platform));
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The lifecycle's open_oauth_session, run once the transition into the state awaiting
-// authorization is durable: a signed, single-use, 10-minute `state` names the workspace, platform
-// and member; a PKCE verifier is sealed at rest; the session is stored; then the connector builds
-// the platform's authorize URL. The OAuth callback (oauth_callback.cpp) takes the session back.
+// authorization is durable (or, for a reconnect, once Connect's row in the live state is): a
+// signed, single-use, 10-minute `state` names the workspace, platform and member; a PKCE verifier
+// is sealed at rest; the session is stored; then the connector builds the platform's authorize
+// URL. The OAuth callback (oauth_callback.cpp) takes the session back.
 #include <boost/json.hpp>
 
 #include "crypto/random.hpp"
@@ -23,6 +24,10 @@ AuthorizationStart failed(ErrorKind kind, std::string code, std::string message)
 }
 
 }  // namespace
+
+bool Engine::Impl::reauthorizing(const runtime::Integration& in) const {
+  return in.reauthorization_until && is_live(in) && options.now() < *in.reauthorization_until;
+}
 
 boost::asio::awaitable<AuthorizationStart> Engine::Impl::open_oauth_session(
     std::shared_ptr<Impl> self, WorkspacePtr ws, IntegrationKey key, Actor actor) {
@@ -67,6 +72,11 @@ boost::asio::awaitable<AuthorizationStart> Engine::Impl::open_oauth_session(
   const auto* url = parsed.is_object() ? parsed.get_object().if_contains("url") : nullptr;
   if (!url || !url->is_string())
     co_return failed(ErrorKind::internal, "connector", "the connector returned no authorize URL");
+  // Opened in a live state, it is a reconnect: the integration goes on working on its current
+  // grant, and its card says a reconnect is in progress, until the callback or the session's
+  // expiry (docs/lifecycle.md, "Reconnecting").
+  if (auto& in = self->integration(*ws, key.platform); self->is_live(in))
+    in.reauthorization_until = runtime::from_ms(claims.expires_at_ms);
   co_return AuthorizationStart{std::string(url->get_string()),
                                runtime::from_ms(claims.expires_at_ms), std::nullopt};
 }

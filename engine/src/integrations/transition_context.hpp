@@ -36,6 +36,9 @@ struct Effects {
   bool resume_dependents = false;
   bool clear_credentials = false;
   std::optional<std::string> refusal;
+  // The workspace that holds the account an authorization was refused for (account_in_use): the
+  // card names it to that workspace's owners only.
+  std::optional<std::string> account_holder;
   std::vector<FollowUp> follow_ups;
 };
 

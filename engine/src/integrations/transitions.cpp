@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "integrations/issue_texts.hpp"
 #include "runtime/engine_impl.hpp"
 
 namespace sparks {
@@ -137,6 +138,20 @@ void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, st
       });
 }
 
+// A stored grant: the integration works on its credentials from now on (after a reconnect, they
+// replace the ones it worked on meanwhile, and the refresh follows the new token), and it holds
+// the account they are for.
+void Engine::Impl::settle_grant(runtime::Integration& in, runtime::Grant grant) {
+  const auto before = in.facts.account_id;
+  in.credentials = std::move(grant.credentials);
+  in.facts = std::move(grant.facts);
+  in.refresh_timer.cancel();
+  if (before && before != in.facts.account_id)
+    account_routes.release(in.key.platform, *before, in.key.workspace);
+  if (in.facts.account_id)
+    account_routes.connect(in.key.platform, *in.facts.account_id, in.key.workspace);
+}
+
 void Engine::Impl::on_committed(const WorkspacePtr& ws, const IntegrationKey& key,
                                 const Actor& actor, lifecycle::Instance before,
                                 std::optional<Clock::time_point> deadline,
@@ -164,12 +179,18 @@ void Engine::Impl::on_committed(const WorkspacePtr& ws, const IntegrationKey& ke
     std::erase_if(in.issues, [&](const IssueView& i) { return i.code == issue.code; });
     in.issues.push_back({issue.code, issue.message, issue.troubleshooting});
   }
-  if (grant) {
-    in.credentials = std::move(grant->credentials);
-    in.facts = std::move(grant->facts);
-    if (in.facts.account_id)
-      account_routes.assign(key.platform, *in.facts.account_id, key.workspace);
-  }
+  if (effects.account_holder) in.account_holder = effects.account_holder;
+  if (std::find(effects.clear.begin(), effects.clear.end(), runtime::issue_texts::kAccountInUse) !=
+      effects.clear.end())
+    in.account_holder.reset();
+  if (grant) settle_grant(in, std::move(*grant));
+  // The account goes free for another workspace once its credentials are gone (Disconnect).
+  const bool credentials_gone = effects.clear_credentials || !in.credentials;
+  if (!machine.means(result.to, lifecycle::Meaning::keeps_credentials) && credentials_gone &&
+      in.facts.account_id)
+    account_routes.release(key.platform, *in.facts.account_id, key.workspace);
+  // Leaving the state ends a reconnect in progress there: its callback finds nothing to settle.
+  if (result.changed_state()) in.reauthorization_until.reset();
   if (result.entered) {
     in.lifecycle_timer.cancel();
     if (deadline) arm_lifecycle_timer(ws, in, *deadline);

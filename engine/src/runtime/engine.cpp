@@ -114,6 +114,10 @@ bool Engine::Impl::has_connection(const runtime::Integration& in) const {
   return machine.means(in.machine.state, lifecycle::Meaning::keeps_credentials);
 }
 
+bool Engine::Impl::holds_account(const runtime::Integration& in) const {
+  return has_connection(in) || in.credentials.has_value();
+}
+
 bool Engine::Impl::holds_events(const runtime::Integration& in) const {
   return machine.means(in.machine.state, lifecycle::Meaning::holds_events);
 }
@@ -192,7 +196,8 @@ std::vector<store::OutboxRow> Engine::Impl::restore() {
     auto ws = workspace(facts.workspace_id);
     auto& in = integration(*ws, facts.platform);
     if (facts.account_id)
-      account_routes.assign(facts.platform, *facts.account_id, facts.workspace_id);
+      account_routes.restore(facts.platform, *facts.account_id, facts.workspace_id,
+                             holds_account(in));
     in.facts = std::move(facts);
   }
   for (const auto& timer : tx.load_timers()) {

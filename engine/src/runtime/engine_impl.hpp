@@ -142,6 +142,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
                     const lifecycle::FireResult& result, const runtime::Effects& effects,
                     std::optional<runtime::Grant> grant, FireOutcome outcome, FireDone done,
                     std::exception_ptr error);
+  void settle_grant(runtime::Integration& in, runtime::Grant grant);
   void arm_lifecycle_timer(const WorkspacePtr& ws, runtime::Integration& in,
                            Clock::time_point deadline);
   void save_facts(const WorkspacePtr& ws, const runtime::Integration& in);
@@ -149,6 +150,10 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   bool is_live(const runtime::Integration& in) const;         // live
   bool has_connection(const runtime::Integration& in) const;  // keeps_credentials
   bool holds_events(const runtime::Integration& in) const;    // holds_events
+  // The integration holds its account: no other workspace may connect it (docs/lifecycle.md). It
+  // does from the grant that stores its credentials until they are cleared (Disconnect), also
+  // while it reconnects from a state that kept them.
+  bool holds_account(const runtime::Integration& in) const;
   // The installed platforms whose integration in `ws` cannot serve automations now: a flow that
   // needs one of them does not run (published, it waits paused on its behalf).
   std::vector<std::string> platforms_down(runtime::Workspace& ws);
@@ -170,6 +175,9 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
                                                                        IntegrationKey key,
                                                                        Actor actor);
   void revoke_at_platform(const WorkspacePtr& ws, runtime::Integration& in);
+  // A reconnect is in progress: the integration is live and waits for the callback of the OAuth
+  // session Connect opened there (docs/lifecycle.md, "Reconnecting").
+  bool reauthorizing(const runtime::Integration& in) const;
   // --- integrations/credentials.cpp ---
   // Fresh `credentials` for `key`, sealed, with `facts` updated for them (the token's expiry).
   runtime::Grant seal_grant(const IntegrationKey& key, boost::json::object credentials,

@@ -35,6 +35,14 @@ struct Integration {
   StrandTimer sync_timer;
   bool refreshing = false;  // one refresh at a time
 
+  // A reconnect in progress: Connect opened an OAuth session while the integration was live, and
+  // it keeps working on its current grant until the platform's callback lands or the session
+  // expires (then). Kept in memory only: a restart abandons it.
+  std::optional<Clock::time_point> reauthorization_until;
+  // The workspace that holds the account an authorization here was refused for (account_in_use),
+  // while that issue is on the card: its owners read its name there. Kept in memory only.
+  std::optional<std::string> account_holder;
+
   // The scopes the platform granted, as the card's facts keep them; an empty scope (an operation
   // that needs none) is always granted.
   std::vector<std::string> granted_scopes() const {

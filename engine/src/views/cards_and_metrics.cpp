@@ -5,7 +5,9 @@
 #include <sstream>
 
 #include <sparks/json_fields.hpp>
+#include "integrations/account_holder.hpp"
 #include "integrations/card.hpp"
+#include "integrations/issue_texts.hpp"
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/engine_impl.hpp"
 #include "store/workspace_data_store.hpp"
@@ -21,11 +23,29 @@ std::optional<Clock::time_point> time_of(const std::optional<std::int64_t>& ms) 
   return ms ? std::optional(from_ms(*ms)) : std::nullopt;
 }
 
+// The account_in_use issue names the workspace that holds the account to the owners of that
+// workspace; everyone else reads the stored words, "another Sparks workspace".
+void name_account_holder(std::vector<IssueView>& issues, const Engine::Impl& impl,
+                         const runtime::Integration& in, const Actor& viewer) {
+  if (!in.account_holder) return;
+  const auto holder = runtime::workspace_named_for(impl.options, *in.account_holder, viewer);
+  if (holder.empty()) return;
+  for (auto& issue : issues)
+    if (issue.code == runtime::issue_texts::kAccountInUse)
+      issue.message =
+          runtime::issue_texts::account_in_use(impl.platform_name(in.key.platform), holder).message;
+}
+
 }  // namespace
 
 void Engine::cards(std::string workspace, ReplyHandler done) {
+  cards(std::move(workspace), Actor::system("engine"), std::move(done));
+}
+
+void Engine::cards(std::string workspace, Actor viewer, ReplyHandler done) {
   auto ws = impl_->workspace(workspace);
-  boost::asio::post(ws->strand, [impl = impl_, ws, done = std::move(done)]() mutable {
+  boost::asio::post(ws->strand, [impl = impl_, ws, viewer = std::move(viewer),
+                                 done = std::move(done)]() mutable {
     boost::json::array cards;
     for (auto* connector : impl->plugin_host->plugins()) {
       auto& in = impl->integration(*ws, connector->platform());
@@ -50,6 +70,8 @@ void Engine::cards(std::string workspace, ReplyHandler done) {
       facts.last_webhook = time_of(f.last_webhook_ms);
       facts.unreported_activity = time_of(f.unreported_activity_ms);
       facts.issues = in.issues;
+      name_account_holder(facts.issues, *impl, in, viewer);
+      facts.reauthorizing = impl->reauthorizing(in);
       cards.push_back(runtime::make_card(facts, impl->options.now()));
     }
     impl->reply(std::move(done), Reply::ok({{"integrations", std::move(cards)}}));
