@@ -102,10 +102,12 @@ class EngineConnectTest : public ::testing::Test {
   }
 
   template <typename Call>
-  sparks::Reply wait_reply(Call&& call) {
+  sparks::Reply wait_reply(Call&& call,
+                           std::chrono::milliseconds limit = sparks::testing::kWaitLimit) {
     std::optional<sparks::Reply> reply;
     call([&](sparks::Reply r) { reply = std::move(r); });
-    run_until("the engine's reply", [&] { return reply.has_value(); });
+    sparks::testing::run_until(
+        io_, "the engine's reply", [&] { return reply.has_value(); }, limit);
     return *reply;
   }
 
@@ -194,7 +196,8 @@ class EngineConnectTest : public ::testing::Test {
   }
 
   // The sandbox's webhooks went to the test's receiver; hand the next one to the engine.
-  sparks::Reply deliver_webhook(std::size_t index) {
+  sparks::Reply deliver_webhook(std::size_t index,
+                                std::chrono::milliseconds limit = sparks::testing::kWaitLimit) {
     // The sandbox sends from this thread's io_context: run it while waiting.
     run_until("the sandbox's webhook",
               [&] { return sandbox_->inbox.wait_for_count(index + 1, 0ms); });
@@ -202,7 +205,7 @@ class EngineConnectTest : public ::testing::Test {
     sparks::InboundWebhook webhook{"POST", request.path, request.query_string, {}, request.body};
     for (const auto& [name, value] : request.headers) webhook.headers.emplace_back(name, value);
     const std::string platform = request.path == "/webhooks/tiktok" ? "tiktok" : "tiktok_shop";
-    return wait_reply([&](auto done) { engine_->receive_webhook(platform, webhook, done); });
+    return wait_reply([&](auto done) { engine_->receive_webhook(platform, webhook, done); }, limit);
   }
 
   // The card's status words and dot, as a person sees them: "Connected/green".
@@ -719,7 +722,8 @@ TEST_F(EngineConnectTest, AWebhookWhoseEventsCannotBeStoredIsAnswered503) {
   // Another process holds the database's write lock for longer than the engine waits for it.
   SQLite::Database other(options_.database.string(), SQLite::OPEN_READWRITE);
   other.exec("BEGIN EXCLUSIVE");
-  auto refused = deliver_webhook(0);
+  // The writer waits its busy time-out (5 s) for each group of batches queued meanwhile.
+  auto refused = deliver_webhook(0, 60s);
   other.exec("ROLLBACK");
   ASSERT_TRUE(refused.error);
   EXPECT_EQ(refused.error->kind, sparks::ErrorKind::retry_later);
