@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test demo bench sanitize soak format clean
+.PHONY: all deps configure build test demo bench sanitize tsan soak format clean
 
 SOAK_SECONDS ?= 300
 
@@ -37,8 +37,23 @@ soak: build
 sanitize:
 	@$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug CMAKE_FLAGS=-DSPARKS_SANITIZE=ON
 
+# ThreadSanitizer: the tests labelled `concurrency` (tests/CMakeLists.txt), built alone in their own
+# folder and run under TSan; any report fails the run. Some kernels randomize the address space
+# more than TSan's memory layout allows ("unexpected memory mapping"): setarch -R turns the
+# randomization off for the build (whose test discovery runs the tests) and the run.
+TSAN_DIR ?= build-tsan
+TSAN_NO_ASLR := $(shell setarch $$(uname -m) -R true 2>/dev/null && echo setarch $$(uname -m) -R)
+TSAN_OPTIONS_RUN := halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp
+
+tsan: deps
+	@cmake -S . -B $(TSAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPARKS_TSAN=ON \
+	  -DSPARKS_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
+	@$(TSAN_NO_ASLR) cmake --build $(TSAN_DIR) -j$(JOBS) --target sparks_concurrency_tests
+	@cd $(TSAN_DIR) && TSAN_OPTIONS="$(TSAN_OPTIONS_RUN)" $(TSAN_NO_ASLR) \
+	  ctest -L concurrency --output-on-failure -j$(JOBS) --timeout 600
+
 format:
 	@git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i
 
 clean:
-	@rm -rf $(BUILD_DIR) build-asan
+	@rm -rf $(BUILD_DIR) build-asan $(TSAN_DIR)

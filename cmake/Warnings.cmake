@@ -10,3 +10,13 @@ if(SPARKS_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# ThreadSanitizer, for the tests labelled `concurrency` (make tsan). Suppressions, for third-party
+# code only, are in tests/tsan.supp.
+if(SPARKS_TSAN)
+  # -Wno-tsan: GCC warns that TSan does not model std::atomic_thread_fence, which Asio's fenced
+  # blocks use around each handler; Asio hands handlers between threads under its scheduler's and
+  # strands' mutexes, which TSan does see.
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer -Wno-tsan)
+  add_link_options(-fsanitize=thread)
+endif()

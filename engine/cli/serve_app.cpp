@@ -15,7 +15,9 @@ ServeApp::ServeApp(boost::asio::any_io_executor executor, config::Config config,
       router_(std::make_shared<http::Router>()) {
   const auto address = http::parse_listen_address(config_->listen);
   if (!address) throw std::runtime_error("listen wants HOST:PORT, got \"" + config_->listen + "\"");
-  server_ = std::make_unique<http::Server>(executor, router_);
+  http::ServerOptions server_options;
+  server_options.max_connections = config_->http_max_connections;
+  server_ = std::make_unique<http::Server>(executor, router_, server_options);
   try {
     server_->listen(address->host, address->port);
   } catch (const std::exception& e) {
@@ -55,7 +57,8 @@ ServeApp::ServeApp(boost::asio::any_io_executor executor, config::Config config,
   options.platform_config["tiktok_shop"] =
       config::plugin_config(config_->tiktok_shop, "tiktok_shop", server_->base_url());
   engine_ = std::make_shared<Engine>(executor, options);
-  api::mount_api(*router_, engine_, config_);
+  api::mount_api(*router_, engine_, config_,
+                 [stats = server_->stats()] { return http::prometheus_text(*stats); });
   if (config_->flows_dir) install_flows(*config_->flows_dir);
 }
 

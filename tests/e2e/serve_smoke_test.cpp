@@ -44,6 +44,7 @@ class ServeSmoke : public ::testing::Test {
         << "  listen: 127.0.0.1:0\n"
         << "  database: data/sparks.db\n"
         << "  secrets: { key_file: data/secret.key }\n"
+        << "  http: { max_connections: 64 }\n"
         << "  workspaces:\n"
         << "    - id: demo\n"
         << "      members:\n"
@@ -149,6 +150,10 @@ TEST_F(ServeSmoke, ServesTheApiAndStopsCleanly) {
                               "integrations\",status=\"401\"} 1"),
             std::string::npos)
       << metrics.body;
+  // The HTTP server's own gauges and counters, with the configured cap.
+  EXPECT_NE(metrics.body.find("\nsparks_http_connection_limit 64\n"), std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("\nsparks_http_accept_errors_total 0\n"), std::string::npos);
 
   auto [status_lines, status_exit] =
       run_sparks({"status", "--config", config_.string(), "--url", url_, "--json"});

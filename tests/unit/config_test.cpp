@@ -79,6 +79,24 @@ TEST(Config, FlowTimingsAreDurations) {
   EXPECT_EQ(bad.diagnostics.front().line, 2);
 }
 
+TEST(Config, HttpMaxConnectionsIsAPositiveCount) {
+  auto result = load_config("sparks.yaml", R"(sparks:
+  http: { max_connections: 300 }
+  workspaces:
+    - id: w
+      members: [ { user: o, role: owner, api_key: owner-secret-key } ]
+)",
+                            ".");
+  ASSERT_TRUE(result.config) << result.diagnostics.front().to_string();
+  EXPECT_EQ(result.config->http_max_connections, 300u);
+  EXPECT_EQ(sparks::config::Config::embedded_default().http_max_connections, 0u);  // derived
+
+  auto zero = load_config("sparks.yaml", "sparks:\n  http: { max_connections: 0 }\n", ".");
+  ASSERT_FALSE(zero.config);
+  EXPECT_EQ(zero.diagnostics.front().line, 2);
+  EXPECT_FALSE(load_config("sparks.yaml", "sparks:\n  http: { max_connection: 5 }\n", ".").config);
+}
+
 TEST(Config, SchemaProblemsPointAtTheField) {
   auto result = load_config("s.yaml", R"(sparks:
   listen: 127.0.0.1:8080

@@ -170,15 +170,17 @@ struct AddMemberRoute {
   }
 };
 
-void mount_monitoring(http::Router& router, const std::shared_ptr<Api>& api) {
+void mount_monitoring(http::Router& router, const std::shared_ptr<Api>& api,
+                      std::function<std::string()> more_metrics) {
   router.add_sync("GET", "/healthz", [api](const http::Request&) {
     api->counters.count("/healthz", 200);
     return http::Response::json(200, {{"status", "ok"}});
   });
-  router.add_sync("GET", "/metrics", [api](const http::Request&) {
+  router.add_sync("GET", "/metrics", [api, more_metrics](const http::Request&) {
     api->counters.count("/metrics", 200);
     auto body = api->engine->metrics();
     if (!body.empty() && body.back() != '\n') body += '\n';
+    if (more_metrics) body += more_metrics();
     auto response = http::Response::text(200, body + api->counters.text());
     response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8";
     return response;
@@ -284,10 +286,11 @@ void mount_platform_side(http::Router& router, const std::shared_ptr<Api>& api) 
 }  // namespace
 
 void mount_api(http::Router& router, std::shared_ptr<Engine> engine,
-               std::shared_ptr<const config::Config> config) {
+               std::shared_ptr<const config::Config> config,
+               std::function<std::string()> more_metrics) {
   auto api = std::make_shared<Api>(std::move(engine), *config);
   const AddMemberRoute add{router, api};
-  mount_monitoring(router, api);
+  mount_monitoring(router, api, std::move(more_metrics));
   mount_integrations(add);
   mount_flows(add);
   mount_kept_data(add);

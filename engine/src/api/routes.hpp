@@ -2,7 +2,9 @@
 // The HTTP API (docs/http-api.md) on an http::Router: who is asking (api/auth.hpp), which engine
 // call answers, and how an engine Error becomes a status code. No Beast here: the routes see
 // http::Request / http::Response only, so they can be driven without a socket.
+#include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "config/config.hpp"
@@ -15,8 +17,10 @@ namespace sparks::api {
 // and /webhooks/{platform}. Member routes need `Authorization: Bearer <api_key>`; the OAuth
 // callback and the webhooks do not (the signed state and the signatures are their proof). Role
 // checks (owner only to connect, disconnect, close) are the engine's: the routes pass the actor.
+// `more_metrics`, when set, adds its Prometheus text to /metrics (the HTTP server's connections).
 void mount_api(http::Router& router, std::shared_ptr<Engine> engine,
-               std::shared_ptr<const config::Config> config);
+               std::shared_ptr<const config::Config> config,
+               std::function<std::string()> more_metrics = {});
 
 // The status an ErrorKind maps to: invalid 400, unauthorized 401, forbidden 403, not_found 404,
 // conflict 409, unavailable 502, internal 500.

@@ -162,6 +162,8 @@ LoadResult load_config(const std::string& file_name, std::string_view text,
     if (auto v = read.text(flows["attribution_window"]))
       config.attribution_window = *flows::parse_duration(*v);
   }
+  if (const auto http = root["http"]; http && http["max_connections"])  // the schema checked it
+    config.http_max_connections = http["max_connections"].as<std::size_t>();
   if (root["secrets"])
     if (auto v = read.path(root["secrets"]["key_file"])) config.key_file = *v;
   if (root["platforms"]) {

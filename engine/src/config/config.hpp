@@ -48,6 +48,8 @@ struct Config {
   std::optional<std::filesystem::path> flows_dir;
   std::chrono::seconds held_event_max_age{std::chrono::hours(24)};      // flows.held_event_max_age
   std::chrono::seconds attribution_window{std::chrono::hours(24 * 7)};  // flows.attribution_window
+  std::size_t http_max_connections =
+      0;  // http.max_connections; 0: derived from the open-file limit
   std::filesystem::path key_file = "sparks-data/secret.key";
   Platform tiktok{"sandbox-client-key", "sandbox-client-secret", std::nullopt, std::nullopt,
                   std::nullopt};

@@ -1,193 +1,149 @@
 #include "http/server.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/url/parse.hpp>
+#include <boost/beast/core/error.hpp>
 #include <charconv>
-#include <mutex>
 #include <vector>
 
-#include "http/form.hpp"
+#include "http/accept_backoff.hpp"
+#include "http/session.hpp"
 
 namespace sparks::http {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 
 namespace {
 
-// Our Request from Beast's; false when the target is not a valid origin-form.
-bool to_request(const bhttp::request<bhttp::string_body>& in, Request& out) {
-  out.method = std::string(in.method_string());
-  out.target = std::string(in.target());
-  auto parsed = boost::urls::parse_origin_form(out.target);
-  if (!parsed) return false;
-  out.path = std::string(parsed->path());
-  out.query_string = std::string(parsed->encoded_query());
-  out.query = decode_form(out.query_string).value_or(Fields{});
-  for (const auto& header : in) {
-    out.headers.emplace(std::string(header.name_string()), std::string(header.value()));
-  }
-  out.body = in.body();
-  return true;
+constexpr std::size_t kDescriptorHeadroom = 256;
+constexpr std::size_t kFewestConnections = 16;
+constexpr std::size_t kMostConnectionsByDefault = 4096;
+
+ServerOptions resolved(ServerOptions options) {
+  if (options.max_connections == 0) options.max_connections = default_max_connections();
+  return options;
 }
-
-bhttp::response<bhttp::string_body> to_beast(Response&& in, unsigned version, bool keep_alive) {
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(in.status), version};
-  out.set(bhttp::field::server, "sparks");
-  for (auto& [name, value] : in.headers) out.set(name, value);
-  out.body() = std::move(in.body);
-  out.keep_alive(keep_alive);
-  out.prepare_payload();
-  return out;
-}
-
-// One connection. Everything it does runs on its strand (the stream's executor).
-class Session : public std::enable_shared_from_this<Session> {
- public:
-  Session(tcp::socket&& socket, std::shared_ptr<const Router> router, const ServerOptions& options)
-      : stream_(std::move(socket)), router_(std::move(router)), options_(options) {}
-
-  void start() {
-    net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&Session::read_next, shared_from_this()));
-  }
-
-  // Called from the listener when the server stops.
-  void close() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
-      beast::error_code ignored;
-      self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-      self->stream_.close();
-    });
-  }
-
- private:
-  void read_next() {
-    parser_.emplace();
-    parser_->body_limit(options_.body_limit);
-    parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
-    stream_.expires_after(options_.idle_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      beast::bind_front_handler(&Session::on_read, shared_from_this()));
-  }
-
-  void on_read(beast::error_code ec, std::size_t) {
-    if (ec == bhttp::error::end_of_stream) return shut_down();
-    if (ec == bhttp::error::body_limit) {
-      return write(error_response(413, "body_too_large", "the request body is too large"), 11,
-                   false);
-    }
-    // A request that cannot be read is answered with why, then the connection is closed: the
-    // client learns what to fix, and nothing after it on the connection can be trusted.
-    if (ec == bhttp::error::header_limit) {
-      const bool line_too_long = !request_line_ended();
-      return write(
-          line_too_long
-              ? error_response(414, "uri_too_long", "the request target is too long")
-              : error_response(431, "headers_too_large", "the request headers are too large"),
-          11, false);
-    }
-    if (ec && ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category())
-      return write(error_response(400, "bad_request", "malformed request: " + ec.message()), 11,
-                   false);
-    if (ec) return;           // timeout or reset: nobody to answer
-    stream_.expires_never();  // the handler may take its time; the write sets a new deadline
-
-    auto beast_request = parser_->release();
-    const unsigned version = beast_request.version();
-    const bool keep_alive = beast_request.keep_alive();
-    // Which member acts must not depend on which of two headers a reader picks.
-    if (beast_request.count(bhttp::field::authorization) > 1)
-      return write(error_response(400, "duplicate_header", "more than one Authorization header"),
-                   version, false);
-    Request request;
-    if (!to_request(beast_request, request)) {
-      return write(error_response(400, "bad_request", "malformed request target"), version, false);
-    }
-    Responder respond([self = shared_from_this(), version, keep_alive](Response response) {
-      net::post(self->stream_.get_executor(),
-                [self, version, keep_alive, response = std::move(response)]() mutable {
-                  self->write(std::move(response), version, keep_alive);
-                });
-    });
-    try {
-      router_->dispatch(std::move(request), respond);
-    } catch (const std::exception& e) {
-      spdlog::error("http handler threw: {}", e.what());
-      respond(error_response(500, "internal", "internal error"));
-    }
-  }
-
-  void write(Response&& response, unsigned version, bool keep_alive) {
-    response_ = to_beast(std::move(response), version, keep_alive);
-    stream_.expires_after(options_.idle_timeout);
-    bhttp::async_write(stream_, response_,
-                       [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
-                         if (ec) return;
-                         if (!keep_alive) return self->shut_down();
-                         self->read_next();
-                       });
-  }
-
-  // Whether the request line ended within what was read (else it alone was over the limit).
-  bool request_line_ended() const {
-    const auto data = buffer_.data();
-    const std::string_view read(static_cast<const char*>(data.data()), data.size());
-    return read.find("\r\n") != std::string_view::npos;
-  }
-
-  void shut_down() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  }
-
-  beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  bhttp::response<bhttp::string_body> response_;
-  std::shared_ptr<const Router> router_;
-  const ServerOptions options_;  // a copy: a session may outlive the listener
-};
 
 }  // namespace
 
+std::size_t default_max_connections() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return kMostConnectionsByDefault;
+  const auto open_files = static_cast<std::size_t>(limit.rlim_cur);
+  const auto room = open_files > kDescriptorHeadroom ? open_files - kDescriptorHeadroom : 0;
+  return std::clamp(room, kFewestConnections, kMostConnectionsByDefault);
+}
+
 // The listener. Lives in a shared_ptr so that a pending accept keeps it alive after ~Server.
+// Everything but release() runs on the acceptor's strand.
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(net::any_io_executor executor, std::shared_ptr<const Router> router, ServerOptions options)
       : executor(executor),
         acceptor(net::make_strand(executor)),
+        retry_timer(acceptor.get_executor()),
         router(std::move(router)),
-        options(options) {}
+        options(resolved(options)),
+        stats(std::make_shared<ServerStats>()) {
+    stats->connection_limit = this->options.max_connections;
+  }
 
   void accept_next() {
+    if (!acceptor.is_open()) return;  // stopped
+    if (!room_for_another()) return pause();
     acceptor.async_accept(net::make_strand(executor),
                           [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
                             self->on_accept(ec, std::move(socket));
                           });
   }
 
+  // Room to serve one more connection, or at least to refuse it with a 503.
+  bool room_for_another() const {
+    return stats->connections < options.max_connections || refusing < kRefusingConnections;
+  }
+
+  // Not even room to refuse: new connections wait in the kernel's backlog until a session ends
+  // (release() resumes). Checked again after raising the flag, so that a session ending meanwhile
+  // is not missed.
+  void pause() {
+    paused = true;
+    if (room_for_another() && paused.exchange(false)) accept_next();
+  }
+
+  // From any thread: a session ended.
+  void release(SessionRole role) {
+    if (role == SessionRole::serve)
+      --stats->connections;
+    else
+      --refusing;
+    if (paused.exchange(false))
+      net::post(acceptor.get_executor(), [self = shared_from_this()] { self->accept_next(); });
+  }
+
   void on_accept(beast::error_code ec, tcp::socket socket) {
     if (!acceptor.is_open()) return;  // stopped
-    if (!ec) {
-      auto session = std::make_shared<Session>(std::move(socket), router, options);
-      std::erase_if(sessions, [](const auto& weak) { return weak.expired(); });
-      sessions.push_back(session);
-      session->start();
-    }
+    if (ec) return retry_later(ec);
+    if (const auto failures = backoff.succeeded())
+      spdlog::info(
+          "http: accepting connections again ({} more failed accepts after the last "
+          "warning)",
+          *failures);
+    start_session(std::move(socket));
     accept_next();
+  }
+
+  // Accepting again at once would fail again at once (EMFILE stays until a descriptor is freed):
+  // wait, longer each time, while the open connections are served.
+  void retry_later(beast::error_code ec) {
+    ++stats->accept_errors_total;
+    const auto retry = backoff.failed(AcceptBackoff::Clock::now());
+    if (retry.report)
+      spdlog::warn(
+          "http: cannot accept a connection: {}{}; accepting again in {} ms, open "
+          "connections are still served",
+          ec.message(),
+          *retry.report > 1
+              ? " (" + std::to_string(*retry.report) + " failures since the last warning)"
+              : std::string(),
+          retry.delay.count());
+    retry_timer.expires_after(retry.delay);
+    retry_timer.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+      if (!wait_ec) self->accept_next();
+    });
+  }
+
+  void start_session(tcp::socket&& socket) {
+    const auto role =
+        stats->connections < options.max_connections ? SessionRole::serve : SessionRole::refuse;
+    if (role == SessionRole::serve) {
+      ++stats->connections;
+      ++stats->accepted_total;
+    } else {
+      ++refusing;
+      ++stats->refused_total;
+    }
+    ConnectionSlot slot([self = shared_from_this(), role] { self->release(role); });
+    auto session =
+        std::make_shared<Session>(std::move(socket), router, options, std::move(slot), role);
+    std::erase_if(sessions, [](const auto& weak) { return weak.expired(); });
+    sessions.push_back(session);
+    session->start();
   }
 
   void stop() {
     net::post(acceptor.get_executor(), [self = shared_from_this()] {
       beast::error_code ignored;
       self->acceptor.close(ignored);
+      self->retry_timer.cancel();
+      self->paused = false;
       for (auto& weak : self->sessions) {
         if (auto session = weak.lock()) session->close();
       }
@@ -196,9 +152,14 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   }
 
   net::any_io_executor executor;
-  tcp::acceptor acceptor;  // on its own strand; `sessions` is touched only there
+  tcp::acceptor acceptor;  // on its own strand; `sessions` and `backoff` are touched only there
+  net::steady_timer retry_timer;
   std::shared_ptr<const Router> router;
   const ServerOptions options;
+  std::shared_ptr<ServerStats> stats;      // `connections` counts the sessions that serve
+  std::atomic<std::uint64_t> refusing{0};  // sessions answering 503
+  std::atomic<bool> paused{false};
+  AcceptBackoff backoff;
   std::vector<std::weak_ptr<Session>> sessions;
   std::uint16_t bound_port = 0;
   std::string bound_host;
@@ -234,6 +195,10 @@ std::string Server::base_url() const {
 
 void Server::stop() {
   impl_->stop();
+}
+
+std::shared_ptr<const ServerStats> Server::stats() const {
+  return impl_->stats;
 }
 
 std::optional<ListenAddress> parse_listen_address(std::string_view text) {

@@ -1,0 +1,178 @@
+#include "http/session.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/url/parse.hpp>
+#include <string_view>
+
+#include "http/form.hpp"
+
+namespace sparks::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+// How long a refusing session waits for the request it answers: the refusal should free its
+// descriptor soon, whatever the client does.
+constexpr std::chrono::milliseconds kRefusalReadTimeout{2'000};
+// What a refused client is told to wait before it tries again, in seconds.
+constexpr std::string_view kRetryAfterSeconds = "1";
+
+// Our Request from Beast's; false when the target is not a valid origin-form.
+bool to_request(const bhttp::request<bhttp::string_body>& in, Request& out) {
+  out.method = std::string(in.method_string());
+  out.target = std::string(in.target());
+  auto parsed = boost::urls::parse_origin_form(out.target);
+  if (!parsed) return false;
+  out.path = std::string(parsed->path());
+  out.query_string = std::string(parsed->encoded_query());
+  out.query = decode_form(out.query_string).value_or(Fields{});
+  for (const auto& header : in) {
+    out.headers.emplace(std::string(header.name_string()), std::string(header.value()));
+  }
+  out.body = in.body();
+  return true;
+}
+
+bhttp::response<bhttp::string_body> to_beast(Response&& in, unsigned version, bool keep_alive) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(in.status), version};
+  out.set(bhttp::field::server, "sparks");
+  for (auto& [name, value] : in.headers) out.set(name, value);
+  out.body() = std::move(in.body);
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  return out;
+}
+
+Response too_many_connections() {
+  auto response = error_response(503, "too_many_connections",
+                                 "the server is serving as many connections as it may; retry soon");
+  response.headers["Retry-After"] = std::string(kRetryAfterSeconds);
+  return response;
+}
+
+}  // namespace
+
+Session::Session(tcp::socket&& socket, std::shared_ptr<const Router> router,
+                 const ServerOptions& options, ConnectionSlot slot, SessionRole role)
+    : stream_(std::move(socket)),
+      router_(std::move(router)),
+      options_(options),
+      slot_(std::move(slot)),
+      role_(role) {}
+
+void Session::start() {
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&Session::read_next, shared_from_this()));
+}
+
+void Session::close() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ignored;
+    self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    self->stream_.close();
+  });
+}
+
+void Session::read_next() {
+  parser_.emplace();
+  parser_->body_limit(options_.body_limit);
+  parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
+  // A keep-alive connection waiting for its next request is bounded by the same deadline: an idle
+  // client cannot hold one of the max_connections for longer than idle_timeout.
+  stream_.expires_after(role_ == SessionRole::refuse
+                            ? std::min(options_.idle_timeout, kRefusalReadTimeout)
+                            : options_.idle_timeout);
+  bhttp::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+}
+
+void Session::on_read(beast::error_code ec) {
+  if (ec == bhttp::error::end_of_stream) return shut_down();
+  const bool malformed =
+      ec && ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
+  // A refusal reads the request first, so that the client, still sending, does not meet a reset
+  // and miss the answer.
+  if (role_ == SessionRole::refuse) {
+    if (!ec || malformed) return write(too_many_connections(), 11, false);
+    return;
+  }
+  if (ec == bhttp::error::body_limit) {
+    return write(error_response(413, "body_too_large", "the request body is too large"), 11, false);
+  }
+  // A request that cannot be read is answered with why, then the connection is closed: the
+  // client learns what to fix, and nothing after it on the connection can be trusted.
+  if (ec == bhttp::error::header_limit) {
+    const bool line_too_long = !request_line_ended();
+    return write(
+        line_too_long
+            ? error_response(414, "uri_too_long", "the request target is too long")
+            : error_response(431, "headers_too_large", "the request headers are too large"),
+        11, false);
+  }
+  if (malformed)
+    return write(error_response(400, "bad_request", "malformed request: " + ec.message()), 11,
+                 false);
+  if (ec) return;           // timeout or reset: nobody to answer
+  stream_.expires_never();  // the handler may take its time; the write sets a new deadline
+  dispatch(parser_->release());
+}
+
+void Session::dispatch(bhttp::request<bhttp::string_body>&& beast_request) {
+  const unsigned version = beast_request.version();
+  const bool keep_alive = beast_request.keep_alive();
+  // Which member acts must not depend on which of two headers a reader picks.
+  if (beast_request.count(bhttp::field::authorization) > 1)
+    return write(error_response(400, "duplicate_header", "more than one Authorization header"),
+                 version, false);
+  Request request;
+  if (!to_request(beast_request, request)) {
+    return write(error_response(400, "bad_request", "malformed request target"), version, false);
+  }
+  Responder respond([self = shared_from_this(), version, keep_alive](Response response) {
+    net::post(self->stream_.get_executor(),
+              [self, version, keep_alive, response = std::move(response)]() mutable {
+                self->write(std::move(response), version, keep_alive);
+              });
+  });
+  try {
+    router_->dispatch(std::move(request), respond);
+  } catch (const std::exception& e) {
+    spdlog::error("http handler threw: {}", e.what());
+    respond(error_response(500, "internal", "internal error"));
+  }
+}
+
+void Session::write(Response&& response, unsigned version, bool keep_alive) {
+  response_ = to_beast(std::move(response), version, keep_alive);
+  stream_.expires_after(options_.idle_timeout);
+  bhttp::async_write(stream_, response_,
+                     [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                       if (ec) return;
+                       if (!keep_alive) return self->shut_down();
+                       self->read_next();
+                     });
+}
+
+// Whether the request line ended within what was read (else it alone was over the limit).
+bool Session::request_line_ended() const {
+  const auto data = buffer_.data();
+  const std::string_view read(static_cast<const char*>(data.data()), data.size());
+  return read.find("\r\n") != std::string_view::npos;
+}
+
+void Session::shut_down() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace sparks::http
