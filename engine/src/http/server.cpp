@@ -6,12 +6,11 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/url/parse.hpp>
 #include <charconv>
 #include <mutex>
 #include <vector>
 
-#include "http/form.hpp"
+#include "http/request_reading.hpp"
 
 namespace sparks::http {
 
@@ -21,22 +20,6 @@ namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 
 namespace {
-
-// Our Request from Beast's; false when the target is not a valid origin-form.
-bool to_request(const bhttp::request<bhttp::string_body>& in, Request& out) {
-  out.method = std::string(in.method_string());
-  out.target = std::string(in.target());
-  auto parsed = boost::urls::parse_origin_form(out.target);
-  if (!parsed) return false;
-  out.path = std::string(parsed->path());
-  out.query_string = std::string(parsed->encoded_query());
-  out.query = decode_form(out.query_string).value_or(Fields{});
-  for (const auto& header : in) {
-    out.headers.emplace(std::string(header.name_string()), std::string(header.value()));
-  }
-  out.body = in.body();
-  return true;
-}
 
 bhttp::response<bhttp::string_body> to_beast(Response&& in, unsigned version, bool keep_alive) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(in.status), version};
@@ -71,8 +54,7 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void read_next() {
     parser_.emplace();
-    parser_->body_limit(options_.body_limit);
-    parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
+    apply_limits(*parser_, options_);
     stream_.expires_after(options_.idle_timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::on_read, shared_from_this()));
@@ -150,7 +132,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   bhttp::response<bhttp::string_body> response_;
   std::shared_ptr<const Router> router_;
   const ServerOptions options_;  // a copy: a session may outlive the listener
