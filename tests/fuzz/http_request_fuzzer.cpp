@@ -37,6 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const sparks::http::ServerOptions options;
   boost::beast::flat_buffer buffer;
   const std::string_view bytes = sparks::fuzz::as_text(data, size);
+  if (bytes.empty()) return 0;
   auto space = buffer.prepare(bytes.size());
   std::memcpy(space.data(), bytes.data(), bytes.size());
   buffer.commit(bytes.size());
