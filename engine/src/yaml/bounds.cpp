@@ -1,5 +1,7 @@
 #include "yaml/bounds.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <vector>
 
 namespace sparks::yaml {
@@ -264,6 +266,52 @@ class DepthScanner {
   std::optional<Position> crossed_;
 };
 
+// The offset of the first byte that does not belong to well-formed UTF-8 (RFC 3629: no overlong
+// forms, no surrogates, nothing past U+10FFFF), or npos. Later stages take the text's strings to be
+// UTF-8; the schema validator reads past its own tables on a long run of continuation bytes.
+std::size_t first_invalid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = [&](std::size_t at) {
+      return at < text.size() ? static_cast<unsigned char>(text[at]) : 0u;
+    };
+    const unsigned lead = byte(i);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned low = 0x80, high = 0xBF;  // the range of the second byte
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;
+      if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;
+    } else {
+      return i;
+    }
+    if (byte(i + 1) < low || byte(i + 1) > high) return i;
+    for (std::size_t k = 2; k < length; ++k)
+      if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return i;
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+// 1-based line and column (in bytes) of `offset`.
+Position position_of(std::string_view text, std::size_t offset) {
+  const std::string_view before = text.substr(0, offset);
+  const auto line_start = before.rfind('\n');
+  const int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+  const auto column = line_start == std::string_view::npos ? offset : offset - line_start - 1;
+  return {line, static_cast<int>(column) + 1};
+}
+
 }  // namespace
 
 std::optional<Diagnostic> check_bounds(const std::string& file, std::string_view text,
@@ -274,6 +322,13 @@ std::optional<Diagnostic> check_bounds(const std::string& file, std::string_view
                              std::to_string(limits.max_bytes)};
     too_large.whole_file = true;
     return too_large;
+  }
+  if (const std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
+    const Position at = position_of(text, bad);
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
+    return Diagnostic{file, at.line, at.column,
+                      std::string("the text is not UTF-8 (byte ") + byte + ")"};
   }
   if (auto crossed = DepthScanner(text, limits.max_depth).run())
     return Diagnostic{file, crossed->line, crossed->column,
