@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test demo bench sanitize tsan soak format clean
+.PHONY: all deps configure build test demo bench sanitize tsan soak fuzz format clean
 
 SOAK_SECONDS ?= 300
 
@@ -52,8 +52,19 @@ tsan: deps
 	@cd $(TSAN_DIR) && TSAN_OPTIONS="$(TSAN_OPTIONS_RUN)" $(TSAN_NO_ASLR) \
 	  ctest -L concurrency --output-on-failure -j$(JOBS) --timeout 600
 
+# libFuzzer on every target of tests/fuzz/ for FUZZ_SECONDS each (clang-15, ASan + UBSan, in
+# build-fuzz/); one JSON line per target. `make test` runs the same targets briefly, without clang.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD_DIR ?= build-fuzz
+fuzz:
+	@./scripts/install-deps --fuzz
+	@cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPARKS_FUZZ=ON \
+	  -DCMAKE_C_COMPILER=clang-15 -DCMAKE_CXX_COMPILER=clang++-15 >/dev/null
+	@cmake --build $(FUZZ_BUILD_DIR) -j$(JOBS) --target sparks_fuzzers
+	@./scripts/run-fuzzers $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS)
+
 format:
 	@git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i
 
 clean:
-	@rm -rf $(BUILD_DIR) build-asan $(TSAN_DIR)
+	@rm -rf $(BUILD_DIR) build-asan $(TSAN_DIR) build-fuzz

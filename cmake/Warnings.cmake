@@ -4,7 +4,7 @@ target_compile_options(sparks_warnings INTERFACE -Wall -Wextra -Werror -Wno-miss
 # GCC 12 reports false positives for these inside inlined std::string and Boost code at -O2/-O3
 # (GCC bugs 105329 and 105651 for -Wrestrict), even when the code at fault is a system header's.
 target_compile_options(sparks_warnings INTERFACE
-  $<$<COMPILE_LANGUAGE:CXX>:-Wno-maybe-uninitialized -Wno-restrict>)
+  $<$<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:GNU>>:-Wno-maybe-uninitialized -Wno-restrict>)
 
 if(SPARKS_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
@@ -19,4 +19,12 @@ if(SPARKS_TSAN)
   # strands' mutexes, which TSan does see.
   add_compile_options(-fsanitize=thread -fno-omit-frame-pointer -Wno-tsan)
   add_link_options(-fsanitize=thread)
+endif()
+
+if(SPARKS_FUZZ)
+  # Coverage for libFuzzer in every object (the connector plugins too); the fuzz targets link the
+  # fuzzer's main themselves (tests/fuzz/CMakeLists.txt).
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
 endif()

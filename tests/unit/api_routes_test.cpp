@@ -299,6 +299,19 @@ TEST_F(ApiRoutesTest, FlowsTakeYamlAndRefuseOtherContentTypesByName) {
   EXPECT_EQ(call("DELETE", flows + "/question-dm", "ana-secret-key").status, 200);
 }
 
+TEST_F(ApiRoutesTest, AFlowNestedTooDeeplyIsRefusedWithWhereBeforeItIsParsed) {
+  const std::string flows = "/api/v1/workspaces/w1/flows";
+  const std::string deep = "flow:\n  id: deep\n  steps: " + std::string(900 * 1024, '[') + "\n";
+  const std::string refusal = "<request body>:3:72: error: nesting deeper than 64 levels";
+  for (const auto& [method, target] :
+       {std::pair<std::string, std::string>{"POST", flows}, {"PUT", flows + "/deep"}}) {
+    auto refused = call(method, target, "ana-secret-key", deep, "application/yaml");
+    EXPECT_EQ(refused.status, 400) << method;
+    EXPECT_EQ(error_code(refused), "invalid_flow") << method;
+    EXPECT_NE(error_message(refused).find(refusal), std::string::npos) << error_message(refused);
+  }
+}
+
 TEST_F(ApiRoutesTest, WhatWasKeptIsListed) {
   for (const auto& [path, field] : {std::pair<const char*, const char*>{"contacts", "contacts"},
                                     {"inbox", "conversations"},

@@ -231,12 +231,13 @@ void mount_flows(const AddMemberRoute& add) {
         e.delete_flow(r.params.at("ws"), r.params.at("id"), actor, std::move(done));
       });
   using FlowStep = void (Engine::*)(std::string, std::string, Actor, ReplyHandler);
+  // `step = step`: clang 15 (the fuzz build) cannot capture a structured binding by name.
   for (const auto& [verb, step] :
        {std::pair<const char*, FlowStep>{"publish", &Engine::publish_flow},
         std::pair<const char*, FlowStep>{"pause", &Engine::pause_flow},
         std::pair<const char*, FlowStep>{"resume", &Engine::resume_flow}})
     add("POST", ws + "/flows/{id}/" + verb,
-        [step](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {
+        [step = step](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {
           (e.*step)(r.params.at("ws"), r.params.at("id"), actor, std::move(done));
         });
 }
@@ -245,13 +246,14 @@ void mount_kept_data(const AddMemberRoute& add) {
   const std::string& ws = kWorkspace;
   // What was kept.
   using Listing = void (Engine::*)(std::string, ReplyHandler);
+  // `list = list`: clang 15 cannot capture a structured binding by name.
   for (const auto& [name, list] :
        {std::pair<const char*, Listing>{"contacts", &Engine::contacts},
         std::pair<const char*, Listing>{"inbox", &Engine::inbox},
         std::pair<const char*, Listing>{"orders", &Engine::orders},
         std::pair<const char*, Listing>{"analytics", &Engine::analytics}})
     add("GET", ws + "/" + name,
-        [list](Engine& e, const http::Request& r, const Actor&, ReplyHandler done) {
+        [list = list](Engine& e, const http::Request& r, const Actor&, ReplyHandler done) {
           (e.*list)(r.params.at("ws"), std::move(done));
         });
 

@@ -6,10 +6,9 @@
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/url/parse.hpp>
 #include <string_view>
 
-#include "http/form.hpp"
+#include "http/request_reading.hpp"
 
 namespace sparks::http {
 
@@ -25,22 +24,6 @@ namespace {
 constexpr std::chrono::milliseconds kRefusalReadTimeout{2'000};
 // What a refused client is told to wait before it tries again, in seconds.
 constexpr std::string_view kRetryAfterSeconds = "1";
-
-// Our Request from Beast's; false when the target is not a valid origin-form.
-bool to_request(const bhttp::request<bhttp::string_body>& in, Request& out) {
-  out.method = std::string(in.method_string());
-  out.target = std::string(in.target());
-  auto parsed = boost::urls::parse_origin_form(out.target);
-  if (!parsed) return false;
-  out.path = std::string(parsed->path());
-  out.query_string = std::string(parsed->encoded_query());
-  out.query = decode_form(out.query_string).value_or(Fields{});
-  for (const auto& header : in) {
-    out.headers.emplace(std::string(header.name_string()), std::string(header.value()));
-  }
-  out.body = in.body();
-  return true;
-}
 
 bhttp::response<bhttp::string_body> to_beast(Response&& in, unsigned version, bool keep_alive) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(in.status), version};
@@ -84,8 +67,7 @@ void Session::close() {
 
 void Session::read_next() {
   parser_.emplace();
-  parser_->body_limit(options_.body_limit);
-  parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
+  apply_limits(*parser_, options_);
   // A keep-alive connection waiting for its next request is bounded by the same deadline: an idle
   // client cannot hold one of the max_connections for longer than idle_timeout.
   stream_.expires_after(role_ == SessionRole::refuse

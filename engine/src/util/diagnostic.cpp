@@ -3,8 +3,9 @@
 namespace sparks {
 
 std::string Diagnostic::to_string() const {
-  return file + ":" + std::to_string(line) + ":" + std::to_string(column) +
-         (warning ? ": warning: " : ": error: ") + message;
+  const std::string position =
+      whole_file ? std::string() : ":" + std::to_string(line) + ":" + std::to_string(column);
+  return file + position + (warning ? ": warning: " : ": error: ") + message;
 }
 
 }  // namespace sparks

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "yaml/bounds.hpp"
+
 namespace sparks::yaml {
 
 namespace {
@@ -78,6 +80,10 @@ Diagnostics check_tree(const std::string& file, const YAML::Node& root) {
 
 ParseResult parse(const std::string& file, std::string_view text) {
   ParseResult result;
+  if (auto refused = check_bounds(file, text)) {
+    result.diagnostics.push_back(std::move(*refused));
+    return result;
+  }
   try {
     result.root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& error) {

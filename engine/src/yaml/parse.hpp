@@ -17,7 +17,9 @@ struct ParseResult {
   Diagnostics diagnostics;
 };
 
-// Syntax errors, duplicate keys and runaway nesting. `file` only names the source in diagnostics.
+// Syntax errors, duplicate keys and runaway nesting. The text's size and nesting are checked
+// first (yaml/bounds.hpp), so an oversized or too deeply nested text never becomes a tree. `file`
+// only names the source in diagnostics.
 ParseResult parse(const std::string& file, std::string_view text);
 
 // The checks parse() runs after the syntax (duplicate keys, nesting, alias expansion), on a tree

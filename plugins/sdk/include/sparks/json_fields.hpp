@@ -44,13 +44,22 @@ inline std::string text(const json::object& object, std::string_view key) {
   return {};
 }
 
-// The integer at `key`, also when the platform sends it as a string of digits.
+// The integer at `key`, also when the platform sends it as a string of digits. A number that does
+// not fit in 64 bits is none (converting it would be undefined behaviour).
 inline std::optional<std::int64_t> integer(const json::object& object, std::string_view key) {
   const json::value* value = object.if_contains(key);
   if (value == nullptr) return std::nullopt;
   if (value->is_int64()) return value->as_int64();
-  if (value->is_uint64()) return static_cast<std::int64_t>(value->as_uint64());
-  if (value->is_double()) return static_cast<std::int64_t>(value->as_double());
+  if (value->is_uint64()) {
+    if (value->as_uint64() > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+    return static_cast<std::int64_t>(value->as_uint64());
+  }
+  if (value->is_double()) {
+    const double number = value->as_double();
+    // [-2^63, 2^63): both bounds are exact doubles; NaN fails both comparisons.
+    if (!(number >= -9223372036854775808.0 && number < 9223372036854775808.0)) return std::nullopt;
+    return static_cast<std::int64_t>(number);
+  }
   if (value->is_string()) {
     const json::string& digits = value->as_string();
     if (digits.empty() || digits.size() > 18) return std::nullopt;
