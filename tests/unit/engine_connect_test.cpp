@@ -590,9 +590,19 @@ TEST_F(EngineConnectTest, ACommentThatProducesADmPassesTheWriterThreeTimes) {
   options_.outbox_poll = std::chrono::hours(1);  // nothing but the event's own path writes
   start_engine();
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
-  card_when("tiktok", [](const json::object& c) { return !c.at("last_sync").is_null(); });
   ASSERT_NO_FATAL_FAILURE(publish_thanks_flow());
   ASSERT_NO_FATAL_FAILURE(fan_writes("fan-9", 0));
+  // Nothing from before is still on its way to the writer: the first sync's writes (its last one
+  // stores the facts the card shows) and the fan's message, handled.
+  run_until_seen("the sync and the fan's message stored", [&] {
+    sparks::store::sqlite::Connection db(options_.database);
+    SQLite::Statement settled(
+        db.database(),
+        "SELECT (SELECT count(*) FROM integration_facts WHERE last_sync_ms IS NOT NULL),"
+        " (SELECT count(*) FROM event_log WHERE handled_at_ms IS NULL)");
+    settled.executeStep();
+    return settled.getColumn(0).getInt() > 0 && settled.getColumn(1).getInt() == 0;
+  });
   control("/sandbox/v1/comments",
           {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-9"}, {"text", "hi"}});
   auto batches = [&] {
