@@ -46,7 +46,7 @@ std::vector<flows::AccountLimit> connected_account_limits(const std::string& con
   try {
     auto connection = store::open(database.string());
     connection->begin(false);
-    for (const auto& facts : connection->records().load_all_facts()) {
+    for (const auto& facts : connection->records().load_facts(store::Scope::every_workspace())) {
       if (!facts.account_json) continue;
       const auto account = json_fields::parse_or_null(*facts.account_json);
       const auto* list =

@@ -158,7 +158,7 @@ TEST_P(StoreConformanceTest, IntegrationsAreUpserted) {
   db.save_integration(
       {"ws-0", "tiktok_shop", "disconnected", "disconnected", "disconnected", std::nullopt, 5});
 
-  const std::vector<IntegrationRow> rows = db.load_integrations();
+  const std::vector<IntegrationRow> rows = db.load_integrations(Scope::every_workspace());
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].workspace_id, "ws-0");
   EXPECT_EQ(rows[1].state, "connected");
@@ -199,7 +199,8 @@ TEST_P(StoreConformanceTest, TimersSurviveReopeningAndComeBackSoonestFirst) {
     db.set_timer({"ws-3", "tiktok", "authorizing", 1000});
     db.clear_timer("ws-3", "tiktok");
   }
-  const std::vector<TimerRow> timers = open_store()->records().load_timers();
+  const std::vector<TimerRow> timers =
+      open_store()->records().load_timers(Scope::every_workspace());
   ASSERT_EQ(timers.size(), 2u);
   EXPECT_EQ(timers[0].workspace_id, "ws-2");
   EXPECT_EQ(timers[0].state, "paused");
@@ -276,10 +277,12 @@ TEST_P(StoreConformanceTest, AnEventIsUnhandledUntilMarkedAndItsCopyFindsItThen)
   ASSERT_TRUE(db.append_event(later));
 
   std::vector<std::string> unhandled;
-  for (const auto& e : db.unhandled_events_after(0, 10)) unhandled.push_back(e.dedupe_key);
+  for (const auto& e : db.unhandled_events_after(0, 10, Scope::every_workspace()))
+    unhandled.push_back(e.dedupe_key);
   EXPECT_THAT(unhandled, ElementsAre("c1", "r1", "c2"));
-  ASSERT_EQ(db.unhandled_events_after(comment.id, 1).size(), 1u);
-  EXPECT_EQ(db.unhandled_events_after(comment.id, 1).front().dedupe_key, "r1");
+  ASSERT_EQ(db.unhandled_events_after(comment.id, 1, Scope::every_workspace()).size(), 1u);
+  EXPECT_EQ(db.unhandled_events_after(comment.id, 1, Scope::every_workspace()).front().dedupe_key,
+            "r1");
   auto copy = db.unhandled_copy("tiktok", "r1");
   ASSERT_TRUE(copy.has_value());
   EXPECT_EQ(copy->id, removed.id);
@@ -290,7 +293,8 @@ TEST_P(StoreConformanceTest, AnEventIsUnhandledUntilMarkedAndItsCopyFindsItThen)
   db.mark_event_handled(comment.id, 15);
   EXPECT_EQ(db.unhandled_copy("tiktok", "r1"), std::nullopt);
   unhandled.clear();
-  for (const auto& e : db.unhandled_events_after(0, 10)) unhandled.push_back(e.dedupe_key);
+  for (const auto& e : db.unhandled_events_after(0, 10, Scope::every_workspace()))
+    unhandled.push_back(e.dedupe_key);
   EXPECT_THAT(unhandled, ElementsAre("c2"));
   // A flow trigger held while paused is an unhandled one.
   std::vector<std::string> held;
@@ -351,24 +355,24 @@ TEST_P(StoreConformanceTest, TheOutboxEnqueuesOnceByKeyAndHandsOutDueStepsInOrde
   EXPECT_FALSE(db.enqueue(repeat));
 
   // Taken steps are in flight: a second poll does not hand them out again.
-  auto due = db.take_due_outbox(1000, 10);
+  auto due = db.take_due_outbox(1000, 10, Scope::every_workspace());
   ASSERT_EQ(due.size(), 2u);
   EXPECT_EQ(due[0].idempotency_key, "event:2:f:0");
   EXPECT_EQ(due[1].params, R"({"text":"later"})");
   EXPECT_EQ(due[0].status, "in_flight");
-  EXPECT_TRUE(db.take_due_outbox(1000, 10).empty());
-  EXPECT_EQ(db.outbox_in_flight().size(), 2u);
+  EXPECT_TRUE(db.take_due_outbox(1000, 10, Scope::every_workspace()).empty());
+  EXPECT_EQ(db.outbox_in_flight(Scope::every_workspace()).size(), 2u);
 
   db.update_outbox(due[0].id, "sent", 1, 100, std::nullopt);
   db.update_outbox(due[1].id, "pending", 1, 5000, std::string("429"));
-  EXPECT_TRUE(db.outbox_in_flight().empty());
-  EXPECT_TRUE(db.take_due_outbox(1000, 10).empty());
-  due = db.take_due_outbox(5000, 10);
+  EXPECT_TRUE(db.outbox_in_flight(Scope::every_workspace()).empty());
+  EXPECT_TRUE(db.take_due_outbox(1000, 10, Scope::every_workspace()).empty());
+  due = db.take_due_outbox(5000, 10, Scope::every_workspace());
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].attempts, 1);
   EXPECT_EQ(due[0].last_error, "429");
   db.update_outbox(due[0].id, "unknown", 2, 5000, std::string("interrupted"));
-  EXPECT_TRUE(db.outbox_in_flight().empty());
+  EXPECT_TRUE(db.outbox_in_flight(Scope::every_workspace()).empty());
 }
 
 TEST_P(StoreConformanceTest, ContactsKeepTheirTagsAndTheLastDm) {
@@ -540,8 +544,8 @@ TEST_P(StoreConformanceTest, ClosingAWorkspaceDeletesItsRowsAndNoOtherWorkspaces
   EXPECT_EQ(kept.contacts, 1);
   EXPECT_EQ(kept.messages, 1);
   EXPECT_EQ(kept.flows, 1);
-  ASSERT_EQ(db.load_all_facts().size(), 1u);
-  EXPECT_EQ(db.load_all_facts()[0].account_id, "acct-ws-2");
+  ASSERT_EQ(db.load_facts(Scope::every_workspace()).size(), 1u);
+  EXPECT_EQ(db.load_facts(Scope::every_workspace())[0].account_id, "acct-ws-2");
 }
 
 // Who else connected an account: other workspaces' integrations of the same platform whose facts
@@ -572,6 +576,101 @@ TEST_P(StoreConformanceTest, IntegrationsNamingAnAccountAreTheOtherWorkspaces) {
 }
 
 // --- the backends --------------------------------------------------------------------------------
+
+// --- several instances: scopes, instances and workspace leases
+// ------------------------------------
+
+TEST_P(StoreConformanceTest, AScopeKeepsAQueryToOneWorkspaceOrToThoseALeaseHolderRuns) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  for (const char* ws : {"ws-1", "ws-2"}) {
+    db.save_integration({ws, "tiktok", "connected", "authorizing", "disconnected", {}, 1});
+    db.set_timer({ws, "tiktok", "connected", 100});
+    EventRow event{0, ws, "tiktok", "webhook", std::string("e-") + ws, "tiktok.comment", "{}", 10};
+    ASSERT_TRUE(db.append_event(event));
+    OutboxRow step;
+    step.workspace_id = ws;
+    step.platform = "tiktok";
+    step.action = "tiktok.send_dm";
+    step.params = "{}";
+    step.idempotency_key = std::string("k-") + ws;
+    step.flow_id = "f";
+    step.user_id = "u";
+    ASSERT_TRUE(db.enqueue(step));
+  }
+  EXPECT_EQ(db.load_integrations(Scope::every_workspace()).size(), 2u);
+  ASSERT_EQ(db.load_integrations(Scope::workspace("ws-2")).size(), 1u);
+  EXPECT_EQ(db.load_integrations(Scope::workspace("ws-2"))[0].workspace_id, "ws-2");
+  EXPECT_EQ(db.load_timers(Scope::workspace("ws-1")).size(), 1u);
+  ASSERT_EQ(db.unhandled_events_after(0, 10, Scope::workspace("ws-1")).size(), 1u);
+
+  db.take_lease("ws-2", "instance-a", 60'000);
+  const auto mine = db.take_due_outbox(1000, 10, Scope::leased_by("instance-a"));
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine[0].workspace_id, "ws-2");
+  EXPECT_TRUE(db.take_due_outbox(1000, 10, Scope::leased_by("instance-b")).empty());
+  ASSERT_EQ(db.outbox_in_flight(Scope::leased_by("instance-a")).size(), 1u);
+  EXPECT_TRUE(db.outbox_in_flight(Scope::workspace("ws-1")).empty());
+  EXPECT_EQ(db.take_due_outbox(1000, 10, Scope::every_workspace()).size(), 1u);
+}
+
+TEST_P(StoreConformanceTest, InstancesAreLiveWhileTheyAreHeardFrom) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  db.heartbeat("b", "http://127.0.0.1:2");
+  db.heartbeat("a", "http://127.0.0.1:1");
+  db.heartbeat("a", "http://127.0.0.1:3");
+  const auto live = db.live_instances(60'000);
+  ASSERT_EQ(live.size(), 2u);
+  EXPECT_EQ(live[0].instance_id, "a");
+  EXPECT_EQ(live[0].url, "http://127.0.0.1:3");
+  EXPECT_GE(live[0].seen_at_ms, db.database_now_ms() - 60'000);
+  db.remove_instance("b");
+  EXPECT_EQ(db.live_instances(60'000).size(), 1u);
+}
+
+TEST_P(StoreConformanceTest, ALeaseIsHeldByOneInstanceAndItsFenceRisesWhenItChangesHands) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  db.save_integration({"ws-1", "tiktok", "connected", "authorizing", "disconnected", {}, 1});
+  const auto unleased = db.workspace_leases();
+  ASSERT_EQ(unleased.size(), 1u);
+  EXPECT_EQ(unleased[0].workspace_id, "ws-1");
+  EXPECT_EQ(unleased[0].owner, "");
+
+  const LeaseRow taken = db.take_lease("ws-1", "a", 60'000);
+  EXPECT_EQ(taken.owner, "a");
+  EXPECT_GT(taken.expires_at_ms, db.database_now_ms());
+  // Held: another instance gets the lease as it stands, and a renewal keeps the fence.
+  EXPECT_EQ(db.take_lease("ws-1", "b", 60'000).owner, "a");
+  EXPECT_EQ(db.take_lease("ws-1", "a", 60'000).fence, taken.fence);
+  EXPECT_NO_THROW(db.check_lease("ws-1", "a", taken.fence));
+  EXPECT_THROW(db.check_lease("ws-1", "b", taken.fence), Fenced);
+  EXPECT_THROW(db.check_lease("ws-2", "a", taken.fence), Fenced);
+
+  // Expired (a zero lifetime), it is taken over: the fence rises and the former holder is fenced.
+  ASSERT_EQ(db.take_lease("ws-1", "a", 0).owner, "a");
+  const LeaseRow takeover = db.take_lease("ws-1", "b", 60'000);
+  EXPECT_EQ(takeover.owner, "b");
+  EXPECT_EQ(takeover.fence, taken.fence + 1);
+  EXPECT_THROW(db.check_lease("ws-1", "a", taken.fence), Fenced);
+  EXPECT_NO_THROW(db.check_lease("ws-1", "b", takeover.fence));
+  EXPECT_TRUE(db.renew_leases("a", 60'000).empty());
+  const auto renewed = db.renew_leases("b", 60'000);
+  ASSERT_EQ(renewed.size(), 1u);
+  EXPECT_EQ(renewed[0].fence, takeover.fence);
+
+  // Released, it is free at once; a stale release changes nothing.
+  db.release_lease("ws-1", "b", takeover.fence - 1);
+  EXPECT_EQ(db.take_lease("ws-1", "c", 60'000).owner, "b");
+  db.release_lease("ws-1", "b", takeover.fence);
+  const LeaseRow after_release = db.take_lease("ws-1", "c", 60'000);
+  EXPECT_EQ(after_release.owner, "c");
+  EXPECT_EQ(after_release.fence, takeover.fence + 1);
+  db.notify_workspace("ws-1");  // nobody listens here; it must not fail the transaction
+  ASSERT_EQ(db.workspace_leases().size(), 1u);
+  EXPECT_EQ(db.workspace_leases()[0].owner, "c");
+}
 
 const Backend kBackends[] = {
     {"sqlite", [](const fs::path& folder) { return open((folder / "sparks.db").string()); }},

@@ -142,7 +142,7 @@ TEST_F(StoreTest, ReopeningKeepsDataAndSchema) {
   }
   Database reopened(database_path());
   EXPECT_EQ(reopened.schema_version(), newest_schema_version());
-  ASSERT_EQ(Records(reopened.connection()).load_integrations().size(), 1u);
+  ASSERT_EQ(Records(reopened.connection()).load_integrations(Scope::every_workspace()).size(), 1u);
 }
 
 TEST_F(StoreTest, RefusesANewerSchemaWithoutTouchingTheFile) {
@@ -179,7 +179,7 @@ TEST_F(StoreTest, RefusesANewerSchemaThatIsStillOnlyInTheWal) {
     // schema.
     SQLite::Database newer(database_path().string(), SQLite::OPEN_READWRITE);
     sqlite3_db_config(newer.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-    newer.exec("PRAGMA user_version = 7");
+    newer.exec("PRAGMA user_version = 99");
   }
   const std::string bytes_before = file_bytes(database_path());
   const char newest = static_cast<char>(newest_schema_version());
@@ -187,9 +187,9 @@ TEST_F(StoreTest, RefusesANewerSchemaThatIsStillOnlyInTheWal) {
 
   try {
     Database refused(database_path());
-    FAIL() << "opened a database of schema 7";
+    FAIL() << "opened a database of schema 99";
   } catch (const OpenError& error) {
-    EXPECT_THAT(error.what(), HasSubstr("was written by a newer Sparks (schema 7)"));
+    EXPECT_THAT(error.what(), HasSubstr("was written by a newer Sparks (schema 99)"));
   }
   EXPECT_EQ(file_bytes(database_path()), bytes_before);
 }

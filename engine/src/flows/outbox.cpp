@@ -51,17 +51,19 @@ void Engine::Impl::start_outbox() {
 void Engine::Impl::dispatch_outbox() {
   if (stopped) return;
   auto due = std::make_shared<std::vector<store::OutboxRow>>();
-  writer.submit([due, now = to_ms(options.now())](
-                    store::Transaction& tx) { *due = tx.take_due_outbox(now, kOutboxBatch); },
-                executor,
-                [weak = weak_from_this(), due](std::exception_ptr error) {
-                  auto self = weak.lock();
-                  if (!self || error) return;
-                  for (auto& row : *due) {
-                    auto ws = self->workspace(row.workspace_id);
-                    self->execute_when_free(ws, std::move(row));
-                  }
-                });
+  writer.submit(
+      [due, now = to_ms(options.now())](store::Transaction& tx) {
+        *due = tx.take_due_outbox(now, kOutboxBatch, store::Scope::every_workspace());
+      },
+      executor,
+      [weak = weak_from_this(), due](std::exception_ptr error) {
+        auto self = weak.lock();
+        if (!self || error) return;
+        for (auto& row : *due) {
+          auto ws = self->workspace(row.workspace_id);
+          self->execute_when_free(ws, std::move(row));
+        }
+      });
 }
 
 void Engine::Impl::execute_when_free(const WorkspacePtr& ws, store::OutboxRow row) {

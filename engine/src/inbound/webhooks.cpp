@@ -180,7 +180,7 @@ void Engine::Impl::process_unhandled_events(std::int64_t after_id) {
   auto page = std::make_shared<std::vector<store::EventRow>>();
   writer.submit(
       [page, after_id](store::Transaction& tx) {
-        *page = tx.unhandled_events_after(after_id, kPage);
+        *page = tx.unhandled_events_after(after_id, kPage, store::Scope::every_workspace());
       },
       executor,
       [weak = weak_from_this(), page](std::exception_ptr error) {

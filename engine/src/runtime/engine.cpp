@@ -165,7 +165,7 @@ void Engine::Impl::list(Query query, ReplyHandler done) {
 std::vector<store::OutboxRow> Engine::Impl::restore() {
   auto connection = store::open(options.database);
   auto& tx = connection->records();
-  for (const auto& row : tx.load_integrations()) {
+  for (const auto& row : tx.load_integrations(store::Scope::every_workspace())) {
     auto state = machine.state_id(row.state);
     auto previous = machine.state_id(row.previous_state);
     auto before_previous = machine.state_id(row.before_previous_state);
@@ -192,7 +192,7 @@ std::vector<store::OutboxRow> Engine::Impl::restore() {
                       row.workspace_id, row.platform);
     }
   }
-  for (auto& facts : tx.load_all_facts()) {
+  for (auto& facts : tx.load_facts(store::Scope::every_workspace())) {
     auto ws = workspace(facts.workspace_id);
     auto& in = integration(*ws, facts.platform);
     if (facts.account_id)
@@ -200,13 +200,13 @@ std::vector<store::OutboxRow> Engine::Impl::restore() {
                              holds_account(in));
     in.facts = std::move(facts);
   }
-  for (const auto& timer : tx.load_timers()) {
+  for (const auto& timer : tx.load_timers(store::Scope::every_workspace())) {
     auto ws = workspace(timer.workspace_id);
     auto& in = integration(*ws, timer.platform);
     if (machine.state_id(timer.state) != in.machine.state) continue;  // stale row
     arm_lifecycle_timer(ws, in, from_ms(timer.deadline_ms));
   }
-  return tx.outbox_in_flight();
+  return tx.outbox_in_flight(store::Scope::every_workspace());
 }
 
 // The host's configuration of a plugin, plus where its platform is to send webhooks —

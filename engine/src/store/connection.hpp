@@ -2,6 +2,7 @@
 // One connection to the store, used by one thread at a time, and how to open one. The Writer and
 // the Reader each own one on a thread of their own; start-up reads use another.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -54,5 +55,22 @@ class Connection {
 // Opens `location` and migrates it to the newest schema this build knows. A path opens SQLite
 // (":memory:" a private in-memory database, for tests). Throws OpenError.
 std::unique_ptr<Connection> open(const std::string& location, const OpenOptions& options = {});
+
+// True when several instances may share the store `location` names (PostgreSQL): each workspace
+// is then leased to one of them (lease_store.hpp). A SQLite file has one instance.
+bool is_shared(const std::string& location);
+
+// Hears, on a thread of its own, the workspaces another instance stored something for
+// (LeaseRecords::notify_workspace). Destroying it stops it.
+class Listener {
+ public:
+  virtual ~Listener() = default;
+};
+
+// Calls `woken` with the workspace's id for every notification, and with an empty id when
+// notifications may have been missed (the connection was lost and is back): every workspace
+// should be looked at then. Null for a store that is not shared. Throws OpenError.
+std::unique_ptr<Listener> listen(const std::string& location,
+                                 std::function<void(std::string workspace_id)> woken);
 
 }  // namespace sparks::store

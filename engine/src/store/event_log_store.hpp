@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/scope.hpp"
+
 namespace sparks::store {
 
 struct EventRow {
@@ -35,9 +37,11 @@ class EventLogRecords {
   virtual std::optional<EventRow> unhandled_copy(std::string_view platform,
                                                  std::string_view dedupe_key) = 0;
 
-  // Every workspace's events not yet handled, oldest first, from after `after_id`: what a start-up
-  // processes (events held for a paused integration among them; they are held again).
-  virtual std::vector<EventRow> unhandled_events_after(std::int64_t after_id, int limit) = 0;
+  // The scope's events not yet handled, oldest first, from after `after_id`: what a start-up, or
+  // taking a workspace over, processes (events held for a paused integration among them; they are
+  // held again).
+  virtual std::vector<EventRow> unhandled_events_after(std::int64_t after_id, int limit,
+                                                       const Scope& scope) = 0;
 
   virtual std::int64_t count_events(std::string_view workspace_id, std::string_view kind) = 0;
 

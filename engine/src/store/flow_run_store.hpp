@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/event_log_store.hpp"
+#include "store/scope.hpp"
 #include "store/workspace_data_store.hpp"
 
 namespace sparks::store {
@@ -111,13 +112,14 @@ class FlowRunRecords {
   // False (and nothing written) when a row with the same idempotency key exists.
   virtual bool enqueue(OutboxRow& row) = 0;
 
-  // Up to `limit` pending steps due by `now_ms`, oldest due first, marked in flight: their calls
-  // start now.
-  virtual std::vector<OutboxRow> take_due_outbox(std::int64_t now_ms, int limit) = 0;
+  // Up to `limit` of the scope's pending steps due by `now_ms`, oldest due first, marked in
+  // flight: their calls start now.
+  virtual std::vector<OutboxRow> take_due_outbox(std::int64_t now_ms, int limit,
+                                                 const Scope& scope) = 0;
 
-  // Steps marked in flight: at start-up, those a previous run left in the middle of their
-  // platform call.
-  virtual std::vector<OutboxRow> outbox_in_flight() = 0;
+  // The scope's steps marked in flight: at start-up (or taking a workspace over), those a previous
+  // run left in the middle of their platform call.
+  virtual std::vector<OutboxRow> outbox_in_flight(const Scope& scope) = 0;
 
   virtual void update_outbox(std::int64_t id, std::string_view status, std::int64_t attempts,
                              std::int64_t due_at_ms,

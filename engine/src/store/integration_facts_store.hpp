@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/scope.hpp"
+
 namespace sparks::store {
 
 struct IntegrationFactsRow {
@@ -37,7 +39,8 @@ class IntegrationFactsRecords {
  public:
   virtual void save_facts(const IntegrationFactsRow& facts) = 0;
 
-  virtual std::vector<IntegrationFactsRow> load_all_facts() = 0;
+  // The facts of the scope's integrations.
+  virtual std::vector<IntegrationFactsRow> load_facts(const Scope& scope) = 0;
 
   // The integrations of `platform` outside `other_than_workspace` whose facts name `account_id`,
   // ordered by workspace: who else connected that account (docs/lifecycle.md).

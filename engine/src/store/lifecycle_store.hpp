@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/scope.hpp"
+
 namespace sparks::store {
 
 struct IntegrationRow {
@@ -50,8 +52,8 @@ struct IssueRow {
 // What the store does with these rows, whichever backend holds them (one Transaction has them all).
 class LifecycleRecords {
  public:
-  // Every integration of every workspace, ordered by workspace and platform.
-  virtual std::vector<IntegrationRow> load_integrations() = 0;
+  // The scope's integrations, ordered by workspace and platform.
+  virtual std::vector<IntegrationRow> load_integrations(const Scope& scope) = 0;
 
   // Inserts the integration or overwrites its state, account and time.
   virtual void save_integration(const IntegrationRow& integration) = 0;
@@ -67,8 +69,8 @@ class LifecycleRecords {
 
   virtual void clear_timer(std::string_view workspace_id, std::string_view platform) = 0;
 
-  // Every pending deadline, soonest first.
-  virtual std::vector<TimerRow> load_timers() = 0;
+  // The scope's pending deadlines, soonest first.
+  virtual std::vector<TimerRow> load_timers(const Scope& scope) = 0;
 
   // Raises the issue, or updates the text of one already raised under the same code while keeping
   // the time it was first raised.

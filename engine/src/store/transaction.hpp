@@ -9,6 +9,7 @@
 #include "store/flow_run_store.hpp"
 #include "store/flow_store.hpp"
 #include "store/integration_facts_store.hpp"
+#include "store/lease_store.hpp"
 #include "store/lifecycle_store.hpp"
 #include "store/oauth_store.hpp"
 #include "store/workspace_data_store.hpp"
@@ -22,6 +23,7 @@ class Transaction : public AutomationRecords,
                     public FlowRunRecords,
                     public FlowVersionRecords,
                     public IntegrationFactsRecords,
+                    public LeaseRecords,
                     public LifecycleRecords,
                     public OAuthRecords,
                     public WorkspaceDataRecords {

@@ -20,7 +20,8 @@ struct InboxMessageRow {
   std::optional<std::string> platform_message_id;
   std::string skus = "[]";
   std::int64_t at_ms = 0;
-  // A message a flow sent: the code it offered as {{attribution.code}} (flows/attribution_code.hpp).
+  // A message a flow sent: the code it offered as {{attribution.code}}
+  // (flows/attribution_code.hpp).
   std::optional<std::string> attribution_code;
 };
 

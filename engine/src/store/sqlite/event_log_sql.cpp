@@ -3,6 +3,7 @@
 
 #include "store/sqlite/prepared.hpp"
 #include "store/sqlite/records.hpp"
+#include "store/sqlite/scope_sql.hpp"
 #include "store/sqlite/sql_binding.hpp"
 
 namespace sparks::store::sqlite {
@@ -49,11 +50,13 @@ std::optional<EventRow> Records::unhandled_copy(std::string_view platform,
   return read_event(select);
 }
 
-std::vector<EventRow> Records::unhandled_events_after(std::int64_t after_id, int limit) {
+std::vector<EventRow> Records::unhandled_events_after(std::int64_t after_id, int limit,
+                                                      const Scope& scope) {
   Prepared select(db_, "SELECT " + std::string(kEventColumns) +
-                           " FROM event_log WHERE handled_at_ms IS NULL AND id > ?"
-                           " ORDER BY id LIMIT ?");
-  bind_all(select, after_id, std::int64_t{limit});
+                           " FROM event_log WHERE handled_at_ms IS NULL AND id > ? AND " +
+                           scope_condition(scope) + " ORDER BY id LIMIT ?");
+  bind_all(select, after_id);
+  select.bind(bind_scope(select, 2, scope), std::int64_t{limit});
   std::vector<EventRow> out;
   while (select.executeStep()) out.push_back(read_event(select));
   return out;

@@ -7,6 +7,7 @@
 
 #include "store/sqlite/prepared.hpp"
 #include "store/sqlite/records.hpp"
+#include "store/sqlite/scope_sql.hpp"
 #include "store/sqlite/sql_binding.hpp"
 
 namespace sparks::store::sqlite {
@@ -194,11 +195,13 @@ constexpr std::string_view kOutboxColumns =
 
 }  // namespace
 
-std::vector<OutboxRow> Records::take_due_outbox(std::int64_t now_ms, int limit) {
+std::vector<OutboxRow> Records::take_due_outbox(std::int64_t now_ms, int limit,
+                                                const Scope& scope) {
   Prepared select(db_, "SELECT " + std::string(kOutboxColumns) +
-                           " FROM outbox WHERE status = 'pending' AND due_at_ms <= ?"
-                           " ORDER BY due_at_ms, id LIMIT ?");
-  bind_all(select, now_ms, std::int64_t{limit});
+                           " FROM outbox WHERE status = 'pending' AND due_at_ms <= ? AND " +
+                           scope_condition(scope) + " ORDER BY due_at_ms, id LIMIT ?");
+  bind_all(select, now_ms);
+  select.bind(bind_scope(select, 2, scope), std::int64_t{limit});
   std::vector<OutboxRow> out;
   while (select.executeStep()) out.push_back(read_outbox(select));
   Prepared mark(db_, "UPDATE outbox SET status = 'in_flight' WHERE id = ?");
@@ -211,9 +214,11 @@ std::vector<OutboxRow> Records::take_due_outbox(std::int64_t now_ms, int limit) 
   return out;
 }
 
-std::vector<OutboxRow> Records::outbox_in_flight() {
+std::vector<OutboxRow> Records::outbox_in_flight(const Scope& scope) {
   Prepared select(db_, "SELECT " + std::string(kOutboxColumns) +
-                           " FROM outbox WHERE status = 'in_flight' ORDER BY id");
+                           " FROM outbox WHERE status = 'in_flight' AND " + scope_condition(scope) +
+                           " ORDER BY id");
+  bind_scope(select, 1, scope);
   std::vector<OutboxRow> out;
   while (select.executeStep()) out.push_back(read_outbox(select));
   return out;

@@ -3,6 +3,7 @@
 
 #include "store/sqlite/prepared.hpp"
 #include "store/sqlite/records.hpp"
+#include "store/sqlite/scope_sql.hpp"
 #include "store/sqlite/sql_binding.hpp"
 
 namespace sparks::store::sqlite {
@@ -24,12 +25,14 @@ void Records::save_facts(const IntegrationFactsRow& f) {
   upsert.exec();
 }
 
-std::vector<IntegrationFactsRow> Records::load_all_facts() {
+std::vector<IntegrationFactsRow> Records::load_facts(const Scope& scope) {
   Prepared select(
       db_,
       "SELECT workspace_id, platform, account_id, account_json, granted_scopes, missing_scopes,"
       " ever_connected, connected_at_ms, last_sync_ms, last_webhook_ms, unreported_activity_ms,"
-      " token_expires_at_ms FROM integration_facts ORDER BY workspace_id, platform");
+      " token_expires_at_ms FROM integration_facts WHERE " +
+          scope_condition(scope) + " ORDER BY workspace_id, platform");
+  bind_scope(select, 1, scope);
   std::vector<IntegrationFactsRow> out;
   while (select.executeStep()) {
     IntegrationFactsRow f;

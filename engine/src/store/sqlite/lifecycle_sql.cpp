@@ -4,14 +4,17 @@
 #include "store/automation_store.hpp"
 #include "store/sqlite/prepared.hpp"
 #include "store/sqlite/records.hpp"
+#include "store/sqlite/scope_sql.hpp"
 #include "store/sqlite/sql_binding.hpp"
 
 namespace sparks::store::sqlite {
 
-std::vector<IntegrationRow> Records::load_integrations() {
+std::vector<IntegrationRow> Records::load_integrations(const Scope& scope) {
   Prepared select(db_,
                   "SELECT workspace_id, platform, state, previous_state, before_previous_state,"
-                  " account_json, updated_at_ms FROM integrations ORDER BY workspace_id, platform");
+                  " account_json, updated_at_ms FROM integrations WHERE " +
+                      scope_condition(scope) + " ORDER BY workspace_id, platform");
+  bind_scope(select, 1, scope);
   std::vector<IntegrationRow> rows;
   while (select.executeStep()) {
     IntegrationRow& row = rows.emplace_back();
@@ -87,10 +90,11 @@ void Records::clear_timer(std::string_view workspace_id, std::string_view platfo
   remove.exec();
 }
 
-std::vector<TimerRow> Records::load_timers() {
+std::vector<TimerRow> Records::load_timers(const Scope& scope) {
   Prepared select(db_,
-                  "SELECT workspace_id, platform, state, deadline_ms FROM lifecycle_timers"
-                  " ORDER BY deadline_ms, workspace_id, platform");
+                  "SELECT workspace_id, platform, state, deadline_ms FROM lifecycle_timers WHERE " +
+                      scope_condition(scope) + " ORDER BY deadline_ms, workspace_id, platform");
+  bind_scope(select, 1, scope);
   std::vector<TimerRow> rows;
   while (select.executeStep()) {
     TimerRow& row = rows.emplace_back();

@@ -349,6 +349,24 @@ ALTER TABLE outbox_with_in_flight RENAME TO outbox;
 CREATE INDEX outbox_pending ON outbox (status, due_at_ms);
 )sql";
 
+// Several instances on one store (docs/scaling.md): who is alive, and which one runs each
+// workspace. A store one instance uses has them too, for the same operations on every backend.
+constexpr std::string_view kWorkspaceLeases = R"sql(
+CREATE TABLE instances (
+  instance_id TEXT    PRIMARY KEY,
+  url         TEXT    NOT NULL,
+  seen_at_ms  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE workspace_leases (
+  workspace_id  TEXT    PRIMARY KEY,
+  owner         TEXT    NOT NULL,  -- an instance id
+  fence         INTEGER NOT NULL,  -- rises whenever the lease changes hands
+  expires_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX workspace_leases_by_owner ON workspace_leases (owner);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "OAuth sessions, the audit log and plugin storage", kOAuthAndAudit},
@@ -359,6 +377,7 @@ constexpr std::array kMigrations{
               kAttributionCodes},
     Migration{6, "events marked handled; outbox steps in flight and of unknown outcome",
               kCrashSafety},
+    Migration{7, "instances and workspace leases", kWorkspaceLeases},
 };
 
 constexpr bool versions_are_consecutive() {

@@ -29,7 +29,8 @@ class Records final : public Transaction {
   void mark_event_handled(std::int64_t event_id, std::int64_t at_ms) override;
   std::optional<EventRow> unhandled_copy(std::string_view platform,
                                          std::string_view dedupe_key) override;
-  std::vector<EventRow> unhandled_events_after(std::int64_t after_id, int limit) override;
+  std::vector<EventRow> unhandled_events_after(std::int64_t after_id, int limit,
+                                               const Scope& scope) override;
   std::int64_t count_events(std::string_view workspace_id, std::string_view kind) override;
   std::optional<std::string> kv_get(std::string_view platform, std::string_view integration,
                                     std::string_view key) override;
@@ -53,8 +54,9 @@ class Records final : public Transaction {
   std::vector<EventRow> unhandled_events(std::string_view workspace_id, std::string_view platform,
                                          std::int64_t since_ms) override;
   bool enqueue(OutboxRow& row) override;
-  std::vector<OutboxRow> take_due_outbox(std::int64_t now_ms, int limit) override;
-  std::vector<OutboxRow> outbox_in_flight() override;
+  std::vector<OutboxRow> take_due_outbox(std::int64_t now_ms, int limit,
+                                         const Scope& scope) override;
+  std::vector<OutboxRow> outbox_in_flight(const Scope& scope) override;
   void update_outbox(std::int64_t id, std::string_view status, std::int64_t attempts,
                      std::int64_t due_at_ms, const std::optional<std::string>& last_error) override;
   bool upsert_order(const OrderRow& order) override;
@@ -70,18 +72,18 @@ class Records final : public Transaction {
                          std::int64_t version, std::string_view warnings_json) override;
   bool delete_flow(std::string_view workspace_id, std::string_view flow_id) override;
   void save_facts(const IntegrationFactsRow& facts) override;
-  std::vector<IntegrationFactsRow> load_all_facts() override;
+  std::vector<IntegrationFactsRow> load_facts(const Scope& scope) override;
   std::vector<AccountNamedRow> integrations_naming_account(
       std::string_view platform, std::string_view account_id,
       std::string_view other_than_workspace) override;
-  std::vector<IntegrationRow> load_integrations() override;
+  std::vector<IntegrationRow> load_integrations(const Scope& scope) override;
   void save_integration(const IntegrationRow& integration) override;
   void append_transition(const TransitionRow& transition) override;
   std::vector<TransitionRow> load_transitions(std::string_view workspace_id,
                                               std::string_view platform) override;
   void set_timer(const TimerRow& timer) override;
   void clear_timer(std::string_view workspace_id, std::string_view platform) override;
-  std::vector<TimerRow> load_timers() override;
+  std::vector<TimerRow> load_timers(const Scope& scope) override;
   void raise_issue(std::string_view workspace_id, std::string_view platform,
                    const IssueRow& issue) override;
   void clear_issue(std::string_view workspace_id, std::string_view platform,
@@ -115,6 +117,19 @@ class Records final : public Transaction {
   std::vector<FlowStatRow> list_flow_stats(std::string_view workspace_id) override;
   KeptCounts count_kept(std::string_view workspace_id) override;
   void delete_workspace(std::string_view workspace_id) override;
+  std::int64_t database_now_ms() override;
+  void heartbeat(std::string_view instance_id, std::string_view url) override;
+  std::vector<InstanceRow> live_instances(std::int64_t within_ms) override;
+  void remove_instance(std::string_view instance_id) override;
+  std::vector<LeaseRow> workspace_leases() override;
+  LeaseRow take_lease(std::string_view workspace_id, std::string_view owner,
+                      std::int64_t ttl_ms) override;
+  std::vector<LeaseRow> renew_leases(std::string_view owner, std::int64_t ttl_ms) override;
+  void release_lease(std::string_view workspace_id, std::string_view owner,
+                     std::int64_t fence) override;
+  void check_lease(std::string_view workspace_id, std::string_view owner,
+                   std::int64_t fence) override;
+  void notify_workspace(std::string_view workspace_id) override;
 
  private:
   SQLite::Database& db_;
