@@ -40,6 +40,8 @@ ServeApp::ServeApp(boost::asio::any_io_executor executor, config::Config config,
 
   EngineOptions options;
   options.database = config_->database;
+  options.instance_id = config_->instance_id.value_or("");
+  options.instance_url = server_->base_url();  // where the other instances forward requests
   options.key_file = config_->key_file;
   options.lifecycle = config_->lifecycle;
   options.plugin_dir = config_->plugin_dir.value_or(default_plugin_dir);
@@ -57,7 +59,7 @@ ServeApp::ServeApp(boost::asio::any_io_executor executor, config::Config config,
   options.platform_config["tiktok_shop"] =
       config::plugin_config(config_->tiktok_shop, "tiktok_shop", server_->base_url());
   engine_ = std::make_shared<Engine>(executor, options);
-  api::mount_api(*router_, engine_, config_,
+  api::mount_api(*router_, executor, engine_, config_,
                  [stats = server_->stats()] { return http::prometheus_text(*stats); });
   if (config_->flows_dir) install_flows(*config_->flows_dir);
 }

@@ -70,7 +70,7 @@ class ApiRoutesTest : public ::testing::Test {
     options.platform_config["tiktok_shop"] =
         sparks::config::plugin_config(config_->tiktok_shop, "tiktok_shop", "http://127.0.0.1:9");
     engine_ = std::make_shared<sparks::Engine>(io_.get_executor(), options);
-    sparks::api::mount_api(router_, engine_, config_);
+    sparks::api::mount_api(router_, io_.get_executor(), engine_, config_);
   }
 
   void TearDown() override {

@@ -21,7 +21,8 @@ namespace sparks {
 using Clock = std::chrono::system_clock;
 
 struct EngineOptions {
-  // SQLite database file; created (with its folder) when missing.
+  // The store: a SQLite database file, created (with its folder) when missing; or a PostgreSQL URL
+  // (postgresql://USER@HOST:PORT/DB) that several instances share (docs/scaling.md).
   std::filesystem::path database = "sparks-data/sparks.db";
   // The lifecycle definition; when unset, the shipped flows/lifecycle/integration.yaml built in.
   std::optional<std::filesystem::path> lifecycle;
@@ -61,6 +62,17 @@ struct EngineOptions {
     std::vector<std::string> owners;
   };
   std::map<std::string, WorkspaceInfo> workspace_directory;
+
+  // --- Several instances on one PostgreSQL store (docs/scaling.md); unused on SQLite ---
+  // This instance's name, unique among those running (default: host name + pid).
+  std::string instance_id;
+  // Where the other instances reach this one's API, for the requests they forward to it
+  // (default: public_url).
+  std::string instance_url;
+  // Each workspace is leased to one instance for this long, renewed this often: an instance that
+  // dies loses its workspaces to the others within about lease_ttl + lease_renewal.
+  std::chrono::milliseconds lease_ttl{5'000};
+  std::chrono::milliseconds lease_renewal{1'000};
 };
 
 enum class Role { owner, admin, member };
@@ -88,13 +100,17 @@ enum class ErrorKind {
   conflict,     // 409: not in this state (publishing a live flow, connecting while disconnected…)
   unavailable,  // 502: the platform could not be reached or refused the engine
   retry_later,  // 503: nothing was done (the store failed); the same request may be sent again
-  internal,     // 500
+  // Another instance runs the workspace (several instances on one store): send the request to
+  // Error::location instead; nothing was done here.
+  elsewhere,
+  internal,  // 500
 };
 
 struct Error {
   ErrorKind kind = ErrorKind::internal;
-  std::string code;     // machine-readable, e.g. "not_owner", "invalid_state"
-  std::string message;  // one line for a person
+  std::string code;      // machine-readable, e.g. "not_owner", "invalid_state"
+  std::string message;   // one line for a person
+  std::string location;  // ErrorKind::elsewhere: the base URL of the instance that runs it
 };
 
 // What the lifecycle's open_oauth_session prepared once the transition was durable: the platform's
@@ -241,6 +257,9 @@ class Engine {
 
   // Counters in the Prometheus text format.
   std::string metrics() const;
+
+  // This instance's name (EngineOptions::instance_id, or the default made of host name and pid).
+  const std::string& instance_id() const;
 
   // Cancels timers, unloads plugins and waits for queued writes; call before destroying the
   // io_context.

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "api/auth.hpp"
+#include "api/forwarding.hpp"
 
 namespace sparks::api {
 
@@ -43,9 +44,10 @@ class RequestCounters {
 };
 
 struct Api {
-  Api(std::shared_ptr<Engine> e, const config::Config& config)
-      : engine(std::move(e)), keys(config) {}
+  Api(boost::asio::any_io_executor ex, std::shared_ptr<Engine> e, const config::Config& config)
+      : executor(std::move(ex)), engine(std::move(e)), keys(config) {}
 
+  boost::asio::any_io_executor executor;  // for the requests forwarded to another instance
   std::shared_ptr<Engine> engine;
   MemberKeys keys;
   RequestCounters counters;
@@ -56,11 +58,24 @@ struct Api {
   }
 };
 
-// Answers a request with the engine's reply (from whichever thread the reply comes on).
-ReplyHandler answer(http::Responder respond, std::shared_ptr<Api> api, std::string route,
-                    int ok_status) {
-  return [respond = std::move(respond), api = std::move(api), route = std::move(route),
-          ok_status](Reply reply) {
+// Answers a request with the engine's reply (from whichever thread the reply comes on). A
+// request for a workspace another instance runs goes on to it, unless it was forwarded already.
+ReplyHandler answer(const http::Request& request, http::Responder respond, std::shared_ptr<Api> api,
+                    std::string route, int ok_status) {
+  auto onward = request.header(kForwardedHeader) ? nullptr : std::make_shared<http::Request>();
+  if (onward) {
+    onward->method = request.method;
+    onward->target = request.target;
+    onward->headers = request.headers;
+    onward->body = request.body;
+  }
+  return [respond = std::move(respond), api = std::move(api), route = std::move(route), ok_status,
+          onward = std::move(onward)](Reply reply) mutable {
+    if (reply.error && reply.error->kind == ErrorKind::elsewhere && onward) {
+      api->counters.count(route, 307);  // counted as sent on
+      return forward(api->executor, *onward, reply.error->location, api->engine->instance_id(),
+                     std::move(respond));
+    }
     auto response =
         reply.error ? error_response(*reply.error) : http::Response::json(ok_status, reply.value);
     api->counters.count(route, response.status);
@@ -77,7 +92,7 @@ http::Handler member_route(std::shared_ptr<Api> api, std::string pattern, Member
                            int ok_status = 200) {
   return [api = std::move(api), pattern = std::move(pattern), call = std::move(call), ok_status](
              http::Request request, http::Responder respond) {
-    auto done = answer(std::move(respond), api, pattern, ok_status);
+    auto done = answer(request, std::move(respond), api, pattern, ok_status);
     auto who = api->keys.authenticate(request.header("Authorization"), request.params.at("ws"));
     if (auto* error = std::get_if<Error>(&who)) return done({*error, nullptr});
     if (auto it = request.params.find("platform");
@@ -136,6 +151,7 @@ int status_of(ErrorKind kind) {
     case ErrorKind::unavailable:
       return 502;
     case ErrorKind::retry_later:
+    case ErrorKind::elsewhere:  // not forwarded: the instance it runs on answers it
       return 503;
     case ErrorKind::internal:
       return 500;
@@ -145,7 +161,8 @@ int status_of(ErrorKind kind) {
 
 http::Response error_response(const Error& error) {
   auto response = http::error_response(status_of(error.kind), error.code, error.message);
-  if (error.kind == ErrorKind::retry_later) response.headers["Retry-After"] = "1";
+  if (error.kind == ErrorKind::retry_later || error.kind == ErrorKind::elsewhere)
+    response.headers["Retry-After"] = "1";
   return response;
 }
 
@@ -269,9 +286,9 @@ void mount_platform_side(http::Router& router, const std::shared_ptr<Api>& api) 
   // connector registers the callback so (docs/production.md).
   for (const char* path : {"/oauth/{platform}/callback", "/oauth/{platform}/callback/"})
     router.add("GET", path, [api](http::Request request, http::Responder respond) {
-      api->engine->complete_authorization(
-          request.params.at("platform"), std::move(request.query),
-          answer(std::move(respond), api, "/oauth/{platform}/callback", 200));
+      auto done = answer(request, std::move(respond), api, "/oauth/{platform}/callback", 200);
+      api->engine->complete_authorization(request.params.at("platform"), std::move(request.query),
+                                          std::move(done));
     });
   router.add("POST", "/webhooks/{platform}", [api](http::Request request, http::Responder respond) {
     InboundWebhook webhook;
@@ -280,17 +297,18 @@ void mount_platform_side(http::Router& router, const std::shared_ptr<Api>& api) 
     webhook.query = request.query_string;
     webhook.body = std::move(request.body);  // the exact bytes the signature covers
     for (const auto& [name, value] : request.headers) webhook.headers.emplace_back(name, value);
-    api->engine->receive_webhook(request.params.at("platform"), std::move(webhook),
-                                 answer(std::move(respond), api, "/webhooks/{platform}", 200));
+    api->engine->receive_webhook(
+        request.params.at("platform"), std::move(webhook),
+        answer(request, std::move(respond), api, "/webhooks/{platform}", 200));
   });
 }
 
 }  // namespace
 
-void mount_api(http::Router& router, std::shared_ptr<Engine> engine,
-               std::shared_ptr<const config::Config> config,
+void mount_api(http::Router& router, boost::asio::any_io_executor executor,
+               std::shared_ptr<Engine> engine, std::shared_ptr<const config::Config> config,
                std::function<std::string()> more_metrics) {
-  auto api = std::make_shared<Api>(std::move(engine), *config);
+  auto api = std::make_shared<Api>(std::move(executor), std::move(engine), *config);
   const AddMemberRoute add{router, api};
   mount_monitoring(router, api, std::move(more_metrics));
   mount_integrations(add);

@@ -153,6 +153,7 @@ LoadResult load_config(const std::string& file_name, std::string_view text,
   if (auto v = read.text(root["listen"])) config.listen = *v;
   config.public_url = read.text(root["public_url"]);
   if (auto v = read.path(root["database"])) config.database = *v;
+  config.instance_id = read.text(root["instance_id"]);
   config.plugin_dir = read.path(root["plugin_dir"]);
   config.lifecycle = read.path(root["lifecycle"]);
   config.flows_dir = read.path(root["flows_dir"]);

@@ -43,6 +43,7 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   std::optional<std::string> public_url;  // default: http://<listen>
   std::filesystem::path database = "sparks-data/sparks.db";
+  std::optional<std::string> instance_id;           // default: host name + pid (docs/scaling.md)
   std::optional<std::filesystem::path> plugin_dir;  // default: plugins/ beside the executable
   std::optional<std::filesystem::path> lifecycle;   // default: the built-in lifecycle
   std::optional<std::filesystem::path> flows_dir;

@@ -52,8 +52,8 @@ void Engine::Impl::dispatch_outbox() {
   if (stopped) return;
   auto due = std::make_shared<std::vector<store::OutboxRow>>();
   writer.submit(
-      [due, now = to_ms(options.now())](store::Transaction& tx) {
-        *due = tx.take_due_outbox(now, kOutboxBatch, store::Scope::every_workspace());
+      [due, now = to_ms(options.now()), scope = running_scope()](store::Transaction& tx) {
+        *due = tx.take_due_outbox(now, kOutboxBatch, scope);
       },
       executor,
       [weak = weak_from_this(), due](std::exception_ptr error) {
@@ -69,6 +69,8 @@ void Engine::Impl::dispatch_outbox() {
 void Engine::Impl::execute_when_free(const WorkspacePtr& ws, store::OutboxRow row) {
   if (!outbox_in_flight.claim(row.id)) return;  // already on its way
   boost::asio::post(ws->strand, [self = shared_from_this(), ws, row = std::move(row)]() mutable {
+    // No longer run here: the instance that took the workspace over settles the step.
+    if (!self->ownership.runs(ws->id)) return self->outbox_in_flight.release(row.id);
     self->execute_outbox_row(ws, std::move(row));
   });
 }
@@ -78,12 +80,12 @@ void Engine::Impl::record_outcome(const WorkspacePtr& ws, const store::OutboxRow
                                   std::string status, std::optional<std::string> error,
                                   std::int64_t attempts, std::int64_t due, StoreStep also) {
   writer.submit(
-      [row, status, error, attempts, due, also = std::move(also)](store::Transaction& tx) {
-        tx.update_outbox(row.id, status, attempts, due, error);
-        if (also) also(tx);
-      },
-      ws->strand,
-      [self = shared_from_this(), id = row.id](std::exception_ptr) {
+      fenced(ws->id,
+             [row, status, error, attempts, due, also = std::move(also)](store::Transaction& tx) {
+               tx.update_outbox(row.id, status, attempts, due, error);
+               if (also) also(tx);
+             }),
+      ws->strand, [self = shared_from_this(), id = row.id](std::exception_ptr) {
         self->outbox_in_flight.release(id);
       });
 }

@@ -83,9 +83,16 @@ struct IntegrationSnapshot {
 struct FlowOps {
   using Batch = std::function<Reply(store::Transaction&)>;
 
-  // Runs `batch` on the writer (its answer decides the reply; it must decide before it writes).
-  static void write(Engine::Impl& impl, Batch batch, ReplyHandler done) {
-    run(impl.writer, impl, std::move(batch), std::move(done), "the flow could not be stored");
+  // Runs `batch` on the writer (its answer decides the reply; it must decide before it writes),
+  // where the workspace runs, fenced.
+  static void write(Engine::Impl& impl, const std::string& workspace, Batch batch,
+                    ReplyHandler done) {
+    impl.where_it_runs(workspace, std::move(done),
+                       [&impl, workspace, batch = std::move(batch)](
+                           const Engine::Impl::WorkspacePtr&, ReplyHandler done) mutable {
+                         run(impl.writer, impl, std::move(batch), std::move(done),
+                             "the flow could not be stored", workspace);
+                       });
   }
   // Runs a read-only `batch` on the reader: listings never hold up the writer.
   static void read(Engine::Impl& impl, Batch batch, ReplyHandler done) {
@@ -94,10 +101,13 @@ struct FlowOps {
 
   template <typename Queue>
   static void run(Queue& queue, Engine::Impl& impl, Batch batch, ReplyHandler done,
-                  std::string failure) {
+                  std::string failure, const std::string& fenced_workspace = {}) {
     auto result = std::make_shared<Reply>();
+    store::Writer::Batch step = [batch = std::move(batch), result](store::Transaction& tx) {
+      *result = batch(tx);
+    };
     queue.submit(
-        [batch = std::move(batch), result](store::Transaction& tx) { *result = batch(tx); },
+        fenced_workspace.empty() ? std::move(step) : impl.fenced(fenced_workspace, std::move(step)),
         impl.executor,
         [result, done = std::move(done), failure = std::move(failure)](std::exception_ptr error) {
           if (!done) return;
@@ -106,21 +116,22 @@ struct FlowOps {
         });
   }
 
-  // Snapshots the integrations on the workspace's strand, then runs `next` with it.
+  // Snapshots the integrations on the workspace's strand, where it runs, then runs `next` with it.
   static void with_integrations(const std::shared_ptr<Engine::Impl>& impl,
-                                const std::string& workspace,
-                                std::function<void(IntegrationSnapshot)> next) {
-    auto ws = impl->workspace(workspace);
-    boost::asio::post(ws->strand, [impl, ws, next = std::move(next)] {
-      IntegrationSnapshot snapshot;
-      for (auto& [platform, facts] : impl->platform_facts(*ws)) {
-        if (facts.live)
-          snapshot.granted[platform] = std::move(facts.granted_scopes);
-        else
-          snapshot.down.push_back(platform);
-      }
-      next(std::move(snapshot));
-    });
+                                const std::string& workspace, ReplyHandler done,
+                                std::function<void(IntegrationSnapshot, ReplyHandler)> next) {
+    impl->where_it_runs(
+        workspace, std::move(done),
+        [impl, next = std::move(next)](const Engine::Impl::WorkspacePtr& ws, ReplyHandler done) {
+          IntegrationSnapshot snapshot;
+          for (auto& [platform, facts] : impl->platform_facts(*ws)) {
+            if (facts.live)
+              snapshot.granted[platform] = std::move(facts.granted_scopes);
+            else
+              snapshot.down.push_back(platform);
+          }
+          next(std::move(snapshot), std::move(done));
+        });
   }
 
   // Checked against what the loaded plugins declare.
@@ -150,7 +161,7 @@ void Engine::create_flow(std::string workspace, Actor, std::string yaml, ReplyHa
   if (!flow) return impl_->reply(std::move(done), std::move(refusal));
   const auto now = to_ms(impl_->options.now());
   FlowOps::write(
-      *impl_,
+      *impl_, workspace,
       [workspace, flow = *flow, yaml, now](store::Transaction& tx) -> Reply {
         if (tx.load_automation(workspace, flow.id))
           return Reply::fail(
@@ -183,7 +194,7 @@ void Engine::update_flow(std::string workspace, std::string flow_id, Actor, std:
                                                          "', the URL '" + flow_id + "'"));
   const auto now = to_ms(impl_->options.now());
   FlowOps::write(
-      *impl_,
+      *impl_, workspace,
       [workspace, flow = *flow, yaml, now](store::Transaction& tx) -> Reply {
         auto row = tx.load_automation(workspace, flow.id);
         if (!row) return not_found(flow.id);
@@ -205,7 +216,7 @@ void Engine::delete_flow(std::string workspace, std::string flow_id, Actor actor
   if (auto refusal = check_changes_what_runs(impl_, workspace, actor, "delete", flow_id, done))
     return impl_->reply(std::move(done), std::move(*refusal));
   FlowOps::write(
-      *impl_,
+      *impl_, workspace,
       [workspace, flow_id](store::Transaction& tx) -> Reply {
         if (!tx.delete_flow(workspace, flow_id)) return not_found(flow_id);
         return Reply::ok({{"deleted", flow_id}});
@@ -245,13 +256,12 @@ void Engine::publish_flow(std::string workspace, std::string flow_id, Actor acto
   if (auto refusal = check_changes_what_runs(impl_, workspace, actor, "publish", flow_id, done))
     return impl_->reply(std::move(done), std::move(*refusal));
   FlowOps::with_integrations(
-      impl_, workspace,
-      [impl = impl_, workspace, flow_id,
-       done = std::move(done)](IntegrationSnapshot snapshot) mutable {
+      impl_, workspace, std::move(done),
+      [impl = impl_, workspace, flow_id](IntegrationSnapshot snapshot, ReplyHandler done) mutable {
         // The batch runs (and is destroyed) on the writer thread: it holds no reference to the
         // engine.
         FlowOps::write(
-            *impl,
+            *impl, workspace,
             [capabilities = impl->capabilities, workspace, flow_id,
              snapshot](store::Transaction& tx) -> Reply {
               auto row = tx.load_automation(workspace, flow_id);
@@ -295,7 +305,7 @@ void Engine::pause_flow(std::string workspace, std::string flow_id, Actor actor,
   if (auto refusal = check_changes_what_runs(impl_, workspace, actor, "pause", flow_id, done))
     return impl_->reply(std::move(done), std::move(*refusal));
   FlowOps::write(
-      *impl_,
+      *impl_, workspace,
       [workspace, flow_id](store::Transaction& tx) -> Reply {
         auto row = tx.load_automation(workspace, flow_id);
         auto version = tx.latest_flow_version(workspace, flow_id);
@@ -316,11 +326,10 @@ void Engine::resume_flow(std::string workspace, std::string flow_id, Actor actor
   if (auto refusal = check_changes_what_runs(impl_, workspace, actor, "resume", flow_id, done))
     return impl_->reply(std::move(done), std::move(*refusal));
   FlowOps::with_integrations(
-      impl_, workspace,
-      [impl = impl_, workspace, flow_id,
-       done = std::move(done)](IntegrationSnapshot snapshot) mutable {
+      impl_, workspace, std::move(done),
+      [impl = impl_, workspace, flow_id](IntegrationSnapshot snapshot, ReplyHandler done) mutable {
         FlowOps::write(
-            *impl,
+            *impl, workspace,
             [workspace, flow_id, snapshot](store::Transaction& tx) -> Reply {
               auto row = tx.load_automation(workspace, flow_id);
               auto version = tx.latest_flow_version(workspace, flow_id);

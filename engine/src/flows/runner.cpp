@@ -33,16 +33,16 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
     // is back. Otherwise (disconnected): recorded as not run.
     const bool held = holds_events(in);
     if (held && !facts) return;
-    writer.submit(
-        [row, state = std::string(machine.state_name(in.machine.state)), held,
-         now = to_ms(options.now()), facts](store::Transaction& tx) {
-          if (facts) tx.save_facts(*facts);
-          if (held) return;
-          tx.record_flow_run(
-              {row.workspace_id, row.id, "", 0, "not_running", row.platform + " is " + state, now});
-          tx.mark_event_handled(row.id, now);
-        },
-        [](std::exception_ptr) {});
+    writer.submit(fenced(ws->id,
+                         [row, state = std::string(machine.state_name(in.machine.state)), held,
+                          now = to_ms(options.now()), facts](store::Transaction& tx) {
+                           if (facts) tx.save_facts(*facts);
+                           if (held) return;
+                           tx.record_flow_run({row.workspace_id, row.id, "", 0, "not_running",
+                                               row.platform + " is " + state, now});
+                           tx.mark_event_handled(row.id, now);
+                         }),
+                  [](std::exception_ptr) {});
     return;
   }
   if (!reads) {
@@ -98,38 +98,40 @@ void Engine::Impl::record_plan(const WorkspacePtr& ws, flows::Plan plan,
                                std::optional<store::IntegrationFactsRow> facts) {
   auto recorded = std::make_shared<flows::Plan>(std::move(plan));
   auto enqueued = std::make_shared<std::vector<store::OutboxRow>>();
-  writer.submit(
-      [recorded, enqueued, facts = std::move(facts),
-       now_ms = to_ms(options.now())](store::Transaction& tx) {
-        if (facts) tx.save_facts(*facts);
-        // A replayed event already has its rows: nothing is counted or enqueued twice.
-        bool fresh = false;
-        for (const auto& r : recorded->runs) fresh |= tx.record_flow_run(r);
-        tx.mark_event_handled(recorded->event_id, now_ms);
-        if (!fresh) return;
-        for (const auto& [flow, counter] : recorded->stats)
-          tx.add_flow_stat(recorded->runs.front().workspace_id, flow, counter, 1);
-        for (auto step : recorded->steps) {
-          // Due now: executed as soon as this commits, so in flight from then on.
-          if (step.status == "pending" && step.due_at_ms <= now_ms) step.status = "in_flight";
-          if (tx.enqueue(step)) enqueued->push_back(std::move(step));
-        }
-        for (const auto& m : recorded->skipped_dms) tx.append_inbox_message(m);
-      },
-      ws->strand,
-      [self = shared_from_this(), ws, enqueued](std::exception_ptr error) {
-        if (error && !self->stopped)
-          return spdlog::error("{}: a flow run could not be stored", ws->id);
-        if (error) return;
-        for (auto& step : *enqueued)
-          if (step.status == "in_flight") self->execute_when_free(ws, std::move(step));
-      });
+  writer.submit(fenced(ws->id,
+                       [recorded, enqueued, facts = std::move(facts),
+                        now_ms = to_ms(options.now())](store::Transaction& tx) {
+                         if (facts) tx.save_facts(*facts);
+                         // A replayed event already has its rows: nothing is counted or enqueued
+                         // twice.
+                         bool fresh = false;
+                         for (const auto& r : recorded->runs) fresh |= tx.record_flow_run(r);
+                         tx.mark_event_handled(recorded->event_id, now_ms);
+                         if (!fresh) return;
+                         for (const auto& [flow, counter] : recorded->stats)
+                           tx.add_flow_stat(recorded->runs.front().workspace_id, flow, counter, 1);
+                         for (auto step : recorded->steps) {
+                           // Due now: executed as soon as this commits, so in flight from then on.
+                           if (step.status == "pending" && step.due_at_ms <= now_ms)
+                             step.status = "in_flight";
+                           if (tx.enqueue(step)) enqueued->push_back(std::move(step));
+                         }
+                         for (const auto& m : recorded->skipped_dms) tx.append_inbox_message(m);
+                       }),
+                ws->strand, [self = shared_from_this(), ws, enqueued](std::exception_ptr error) {
+                  if (error && !self->stopped)
+                    return spdlog::error("{}: a flow run could not be stored", ws->id);
+                  if (error) return;
+                  for (auto& step : *enqueued)
+                    if (step.status == "in_flight") self->execute_when_free(ws, std::move(step));
+                });
 }
 
 void Engine::Impl::mark_handled(const WorkspacePtr& ws, std::int64_t event_id) {
-  writer.submit([event_id, now = to_ms(options.now())](
-                    store::Transaction& tx) { tx.mark_event_handled(event_id, now); },
-                ws->strand, [](std::exception_ptr) {});
+  writer.submit(
+      fenced(ws->id, [event_id, now = to_ms(options.now())](
+                         store::Transaction& tx) { tx.mark_event_handled(event_id, now); }),
+      ws->strand, [](std::exception_ptr) {});
 }
 
 void Engine::Impl::replay_held(const WorkspacePtr& ws, const std::string& platform) {

@@ -18,6 +18,9 @@ struct Arrival {
   // To be acted on: a new event, or a redelivered copy of one stored but not handled yet (the
   // process stopped before it was).
   bool act = false;
+  // Where several instances share the store, an event whose account this instance has not routed
+  // arrives with no workspace yet: the store says which workspace holds `account`.
+  std::string account;
 };
 
 }  // namespace sparks::inbound

@@ -46,11 +46,18 @@ void Engine::receive_webhook(std::string platform, InboundWebhook webhook, Reply
                              : Reply::fail(ErrorKind::invalid, "bad_webhook", error));
     }
     ++impl->metrics.webhooks_accepted;
-    std::vector<store::EventRow> rows;
+    std::vector<inbound::Arrival> arrivals;
     std::size_t unrouted = 0;
     const auto now = to_ms(impl->options.now());
     for (auto& event : events) {
-      const auto workspace = impl->account_routes.workspace_of(platform, event.account);
+      auto workspace = impl->account_routes.workspace_of(platform, event.account);
+      if (!workspace && impl->ownership.shared()) {
+        // Another instance may have connected the account: the store says, when it is stored.
+        arrivals.push_back({{0, "", platform, "webhook", std::move(event.id),
+                             std::move(event.trigger), std::move(event.payload_json), now}});
+        arrivals.back().account = std::move(event.account);
+        continue;
+      }
       if (!workspace) {
         // No workspace ever connected this account: nothing to store it under. Acknowledged, so
         // that the platform does not retry it forever.
@@ -60,21 +67,23 @@ void Engine::receive_webhook(std::string platform, InboundWebhook webhook, Reply
                      event.trigger, event.account);
         continue;
       }
-      rows.push_back({0, *workspace, platform, "webhook", std::move(event.id),
-                      std::move(event.trigger), std::move(event.payload_json), now});
+      arrivals.push_back({{0, *workspace, platform, "webhook", std::move(event.id),
+                           std::move(event.trigger), std::move(event.payload_json), now}});
     }
-    const std::size_t routed = rows.size();
-    impl->ingest_events(std::move(rows), [impl, routed, unrouted, done = std::move(done)](
-                                             std::optional<std::size_t> stored) mutable {
-      if (!stored)
+    const std::size_t total = arrivals.size() + unrouted;
+    impl->ingest_events(std::move(arrivals), [impl, total, unrouted, done = std::move(done)](
+                                                 std::optional<Impl::IngestCounts> counts) mutable {
+      if (!counts)
         return impl->reply(std::move(done),
                            Reply::fail(ErrorKind::retry_later, "store_unavailable",
                                        "the events could not be stored; deliver them again"));
       auto count = [](std::size_t n) { return static_cast<std::int64_t>(n); };
-      impl->reply(std::move(done), Reply::ok({{"events", count(routed + unrouted)},
-                                              {"stored", count(*stored)},
-                                              {"duplicates", count(routed - *stored)},
-                                              {"unrouted", count(unrouted)}}));
+      const auto all_unrouted = unrouted + counts->unrouted;
+      impl->reply(std::move(done),
+                  Reply::ok({{"events", count(total)},
+                             {"stored", count(counts->stored)},
+                             {"duplicates", count(total - all_unrouted - counts->stored)},
+                             {"unrouted", count(all_unrouted)}}));
     });
   });
 }
@@ -106,28 +115,46 @@ void record_arrival(store::Transaction& tx, const store::EventRow& row,
   }
 }
 
+// The workspace whose integration holds `account` (connected by whichever instance), else the
+// last one that connected it; empty when none did.
+std::string holder_of(store::Transaction& tx, const lifecycle::Machine& machine,
+                      const std::string& platform, const std::string& account) {
+  std::string last;
+  for (const auto& named : tx.integrations_naming_account(platform, account, "")) {
+    const auto state = machine.state_id(named.state);
+    if (named.has_credentials && state &&
+        machine.means(*state, lifecycle::Meaning::keeps_credentials))
+      return named.workspace_id;
+    last = named.workspace_id;
+  }
+  return last;
+}
+
 }  // namespace
 
 // One trip through the writer stores the events and, for each new flow trigger, what it records
-// and what its flows will read; the webhook is answered once it has committed.
-void Engine::Impl::ingest_events(std::vector<store::EventRow> rows,
-                                 std::function<void(std::optional<std::size_t>)> done) {
+// and what its flows will read; the webhook is answered once it has committed. An event of a
+// workspace another instance runs is stored, and that instance woken to act on it.
+void Engine::Impl::ingest_events(std::vector<inbound::Arrival> rows,
+                                 std::function<void(std::optional<IngestCounts>)> done) {
   if (rows.empty()) {
-    if (done) done(0);
+    if (done) done(IngestCounts{});
     return;
   }
-  auto arrivals = std::make_shared<std::vector<inbound::Arrival>>();
-  for (auto& row : rows) {
+  auto arrivals = std::make_shared<std::vector<inbound::Arrival>>(std::move(rows));
+  for (auto& a : *arrivals) {
     boost::system::error_code ec;
-    auto parsed = boost::json::parse(row.payload, ec);
-    arrivals->push_back(
-        {std::move(row),
-         parsed.is_object() ? std::move(parsed.get_object()) : boost::json::object(), std::nullopt,
-         false});
+    auto parsed = boost::json::parse(a.row.payload, ec);
+    if (parsed.is_object()) a.payload = std::move(parsed.get_object());
   }
   writer.submit(
-      [arrivals, &machine = machine, capabilities = capabilities](store::Transaction& tx) {
+      [arrivals, &machine = machine, capabilities = capabilities,
+       &ownership = ownership](store::Transaction& tx) {
+        std::set<std::string, std::less<>> woken;
         for (auto& a : *arrivals) {
+          if (a.row.workspace_id.empty())
+            a.row.workspace_id = holder_of(tx, machine, a.row.platform, a.account);
+          if (a.row.workspace_id.empty()) continue;  // no workspace connected it: unrouted
           a.stored = tx.append_event(a.row);
           if (!a.stored) {
             // What it recorded on arrival was stored with its first copy; it acts now if that
@@ -135,6 +162,16 @@ void Engine::Impl::ingest_events(std::vector<store::EventRow> rows,
             auto first = tx.unhandled_copy(a.row.platform, a.row.dedupe_key);
             if (!first || first->workspace_id != a.row.workspace_id) continue;
             a.row = std::move(*first);
+          }
+          if (!ownership.runs(a.row.workspace_id)) {
+            // Its holder acts on it (and records what it does); this instance only stored it.
+            if (woken.insert(a.row.workspace_id).second) tx.notify_workspace(a.row.workspace_id);
+            if (a.stored) {
+              const auto kind = flows::trigger_kind_of(*capabilities, a.row.kind);
+              if (!machine.event_id(a.row.kind) && kind != flows::TriggerKind::order)
+                record_arrival(tx, a.row, a.payload, kind);
+            }
+            continue;
           }
           a.act = true;
           // Lifecycle events move the machine; an order is looked up before its flows read.
@@ -152,38 +189,80 @@ void Engine::Impl::ingest_events(std::vector<store::EventRow> rows,
           if (done) done(std::nullopt);
           return;
         }
-        std::size_t stored = 0;
+        IngestCounts counts;
         for (auto& a : *arrivals) {
-          if (a.stored) {
-            ++stored;
+          if (a.row.workspace_id.empty()) {
+            ++counts.unrouted;
+            if (self) ++self->metrics.events_unrouted;
+          } else if (a.stored) {
+            ++counts.stored;
             if (self) ++self->metrics.events_stored;
           } else if (self) {
             ++self->metrics.events_duplicate;
           }
           if (self && a.act) self->act_on_event_on_strand(std::move(a));
         }
-        if (done) done(stored);
+        if (done) done(counts);
       });
 }
 
 void Engine::Impl::act_on_event_on_strand(inbound::Arrival arrival) {
   auto ws = workspace(arrival.row.workspace_id);
   boost::asio::post(ws->strand, [self = shared_from_this(), ws, a = std::move(arrival)]() mutable {
+    // Being taken over, or no longer run here: the scan of its unhandled events acts on it where
+    // it runs.
+    if (ws->restoring || !self->ownership.runs(ws->id)) return;
     self->act_on_event(ws, std::move(a));
   });
 }
 
+void Engine::Impl::scan_workspace_events(const WorkspacePtr& ws) {
+  if (ws->scanning) {
+    ws->scan_again = true;
+    return;
+  }
+  ws->scanning = true;
+  constexpr int kPage = 1024;
+  auto page = std::make_shared<std::vector<store::EventRow>>();
+  writer.submit(
+      [page, id = ws->id](store::Transaction& tx) {
+        *page = tx.unhandled_events_after(0, kPage, store::Scope::workspace(id));
+      },
+      ws->strand,
+      [self = shared_from_this(), ws, page](std::exception_ptr error) {
+        ws->scanning = false;
+        if (self->stopped || !self->ownership.runs(ws->id)) return;
+        if (error) spdlog::error("workspace {}: its unhandled events could not be read", ws->id);
+        // What is no longer unhandled is forgotten; what still is was handed out already.
+        std::set<std::int64_t> handed_out;
+        for (auto& row : *page) {
+          handed_out.insert(row.id);
+          if (ws->events_handed_out.contains(row.id)) continue;
+          auto payload = json_fields::parse_or_null(row.payload);
+          self->act_on_event(
+              ws, {std::move(row),
+                   payload.is_object() ? std::move(payload.get_object()) : boost::json::object(),
+                   std::nullopt, false, true});
+        }
+        ws->events_handed_out = std::move(handed_out);
+        if (ws->scan_again || page->size() == static_cast<std::size_t>(kPage)) {
+          ws->scan_again = false;
+          self->scan_workspace_events(ws);
+        }
+      });
+}
+
 // Every event a previous run stored but did not handle (it stopped first), a page at a time,
 // oldest first; each acts as if it had just arrived.
-void Engine::Impl::process_unhandled_events(std::int64_t after_id) {
+void Engine::Impl::process_unhandled_events(std::int64_t after_id, store::Scope scope) {
   constexpr int kPage = 256;
   auto page = std::make_shared<std::vector<store::EventRow>>();
   writer.submit(
-      [page, after_id](store::Transaction& tx) {
-        *page = tx.unhandled_events_after(after_id, kPage, store::Scope::every_workspace());
+      [page, after_id, scope](store::Transaction& tx) {
+        *page = tx.unhandled_events_after(after_id, kPage, scope);
       },
       executor,
-      [weak = weak_from_this(), page](std::exception_ptr error) {
+      [weak = weak_from_this(), page, scope](std::exception_ptr error) {
         auto self = weak.lock();
         if (!self || self->stopped) return;
         if (error) return spdlog::error("the events left unhandled could not be read");
@@ -197,7 +276,8 @@ void Engine::Impl::process_unhandled_events(std::int64_t after_id) {
                payload.is_object() ? std::move(payload.get_object()) : boost::json::object(),
                std::nullopt, false, true});
         }
-        if (page->size() == static_cast<std::size_t>(kPage)) self->process_unhandled_events(last);
+        if (page->size() == static_cast<std::size_t>(kPage))
+          self->process_unhandled_events(last, scope);
       });
 }
 

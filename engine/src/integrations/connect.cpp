@@ -192,37 +192,45 @@ runtime::Awaitable<Reply> request_connect(ImplPtr impl, WorkspacePtr ws, Integra
 }  // namespace
 
 void Engine::connect(IntegrationKey key, Actor actor, ReplyHandler done) {
-  auto ws = impl_->workspace(key.workspace);
-  runtime::reply_from(impl_, ws, request_connect(impl_, ws, std::move(key), std::move(actor)),
-                      std::move(done));
+  const auto workspace = key.workspace;
+  impl_->where_it_runs(workspace, std::move(done),
+                       [impl = impl_, key = std::move(key), actor = std::move(actor)](
+                           const WorkspacePtr& ws, ReplyHandler done) mutable {
+                         runtime::reply_from(
+                             impl, ws, request_connect(impl, ws, std::move(key), std::move(actor)),
+                             std::move(done));
+                       });
 }
 
 // --- disconnect and closing ---
 
 void Engine::disconnect(IntegrationKey key, Actor actor, ReplyHandler done) {
-  auto ws = impl_->workspace(key.workspace);
-  boost::asio::post(ws->strand, [impl = impl_, ws, key, actor, done = std::move(done)]() mutable {
-    if (!impl->plugin(key.platform))
-      return impl->reply(std::move(done), unknown_platform(key.platform));
-    impl->fire_on_strand(
-        ws, key, "disconnect_requested", actor, {},
-        [impl, key, actor, done = std::move(done)](FireOutcome outcome) mutable {
-          if (!outcome.error.empty())
-            return impl->reply(std::move(done), from_outcome_error(outcome));
-          if (outcome.refusal) {
-            impl->audit(key.workspace, actor, "disconnect", key.platform, *outcome.refusal);
-            return impl->reply(std::move(done), refused(key, impl->platform_name(key.platform),
-                                                        actor, *outcome.refusal, "disconnect"));
-          }
-          if (!outcome.handled)
-            return impl->reply(std::move(done), Reply::fail(ErrorKind::conflict, "not_connected",
-                                                            impl->platform_name(key.platform) +
-                                                                " is not connected"));
-          impl->audit(key.workspace, actor, "disconnect", key.platform, "ok");
-          impl->reply(std::move(done),
-                      Reply::ok({{"platform", key.platform}, {"state", outcome.to}}));
-        });
-  });
+  const auto workspace = key.workspace;
+  impl_->where_it_runs(
+      workspace, std::move(done),
+      [impl = impl_, key, actor](const WorkspacePtr& ws, ReplyHandler done) mutable {
+        if (!impl->plugin(key.platform))
+          return impl->reply(std::move(done), unknown_platform(key.platform));
+        impl->fire_on_strand(
+            ws, key, "disconnect_requested", actor, {},
+            [impl, key, actor, done = std::move(done)](FireOutcome outcome) mutable {
+              if (!outcome.error.empty())
+                return impl->reply(std::move(done), from_outcome_error(outcome));
+              if (outcome.refusal) {
+                impl->audit(key.workspace, actor, "disconnect", key.platform, *outcome.refusal);
+                return impl->reply(std::move(done), refused(key, impl->platform_name(key.platform),
+                                                            actor, *outcome.refusal, "disconnect"));
+              }
+              if (!outcome.handled)
+                return impl->reply(
+                    std::move(done),
+                    Reply::fail(ErrorKind::conflict, "not_connected",
+                                impl->platform_name(key.platform) + " is not connected"));
+              impl->audit(key.workspace, actor, "disconnect", key.platform, "ok");
+              impl->reply(std::move(done),
+                          Reply::ok({{"platform", key.platform}, {"state", outcome.to}}));
+            });
+      });
 }
 
 void Engine::close_workspace(std::string workspace, Actor actor, std::string confirm,
@@ -239,26 +247,29 @@ void Engine::close_workspace(std::string workspace, Actor actor, std::string con
         Reply::fail(ErrorKind::invalid, "confirmation_required",
                     "closing deletes every flow, contact, message and order of '" + workspace +
                         "'; send {\"confirm\": \"" + workspace + "\"} to confirm"));
-  auto ws = impl_->workspace(workspace);
-  boost::asio::post(ws->strand, [impl = impl_, ws, actor, done = std::move(done)]() mutable {
-    for (auto& [platform, in] : ws->integrations) {
-      in.lifecycle_timer.cancel();
-      impl->revoke_at_platform(ws, in);
-    }
-    ws->integrations.clear();
-    impl->account_routes.forget_workspace(ws->id);
-    impl->plugin_bridge.forget_cached_values();
-    impl->writer.submit(
-        [id = ws->id](store::Transaction& tx) { tx.delete_workspace(id); }, ws->strand,
-        [impl, ws, actor, done = std::move(done)](std::exception_ptr error) mutable {
-          if (error)
-            return impl->reply(std::move(done),
-                               Reply::fail(ErrorKind::internal, "store",
-                                           "the workspace's data could not be deleted"));
-          spdlog::warn("workspace {} closed by {}: its data is deleted", ws->id, actor.id);
-          impl->reply(std::move(done), Reply::ok({{"closed", ws->id}}));
-        });
-  });
+  impl_->where_it_runs(
+      workspace, std::move(done),
+      [impl = impl_, actor](const WorkspacePtr& ws, ReplyHandler done) mutable {
+        for (auto& [platform, in] : ws->integrations) {
+          in.lifecycle_timer.cancel();
+          impl->revoke_at_platform(ws, in);
+        }
+        ws->integrations.clear();
+        impl->account_routes.forget_workspace(ws->id);
+        impl->plugin_bridge.forget_cached_values();
+        impl->writer.submit(
+            impl->fenced(ws->id,
+                         [id = ws->id](store::Transaction& tx) { tx.delete_workspace(id); }),
+            ws->strand,
+            [impl, ws, actor, done = std::move(done)](std::exception_ptr error) mutable {
+              if (error)
+                return impl->reply(std::move(done),
+                                   Reply::fail(ErrorKind::internal, "store",
+                                               "the workspace's data could not be deleted"));
+              spdlog::warn("workspace {} closed by {}: its data is deleted", ws->id, actor.id);
+              impl->reply(std::move(done), Reply::ok({{"closed", ws->id}}));
+            });
+      });
 }
 
 // Read in the writer's order: an action's audit entry is queued, not awaited, before its reply.

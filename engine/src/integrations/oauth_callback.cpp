@@ -314,10 +314,15 @@ void Engine::complete_authorization(std::string platform, CallbackQuery query, R
   auto claims = std::get<oauth::StateClaims>(std::move(verified));
   auto* connector = impl_->plugin(platform);
   if (!connector) return impl_->reply(std::move(done), unknown_platform(platform));
-  auto ws = impl_->workspace(claims.workspace);
-  runtime::reply_from(impl_, ws,
-                      take_and_authorize(impl_, ws, std::move(claims), connector, std::move(query)),
-                      std::move(done));
+  const auto workspace = claims.workspace;
+  impl_->where_it_runs(
+      workspace, std::move(done),
+      [impl = impl_, claims = std::move(claims), connector, query = std::move(query)](
+          const WorkspacePtr& ws, ReplyHandler done) mutable {
+        runtime::reply_from(
+            impl, ws, take_and_authorize(impl, ws, std::move(claims), connector, std::move(query)),
+            std::move(done));
+      });
 }
 
 }  // namespace sparks

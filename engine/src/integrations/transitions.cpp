@@ -69,12 +69,12 @@ void Engine::Impl::arm_lifecycle_timer(const WorkspacePtr& ws, runtime::Integrat
 }
 
 void Engine::Impl::save_facts(const WorkspacePtr& ws, const runtime::Integration& in) {
-  writer.submit([facts = in.facts](store::Transaction& tx) { tx.save_facts(facts); }, ws->strand,
-                [key = in.key](std::exception_ptr error) {
-                  if (error)
-                    spdlog::error("{}/{}: could not store the card's facts", key.workspace,
-                                  key.platform);
-                });
+  writer.submit(
+      fenced(ws->id, [facts = in.facts](store::Transaction& tx) { tx.save_facts(facts); }),
+      ws->strand, [key = in.key](std::exception_ptr error) {
+        if (error)
+          spdlog::error("{}/{}: could not store the card's facts", key.workspace, key.platform);
+      });
 }
 
 void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, std::string event,
@@ -127,7 +127,8 @@ void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, st
   // The completion holds the engine weakly: its copies die on the writer thread, which must
   // never be the one to destroy the engine (and with it the writer).
   writer.submit(
-      [write = std::move(write)](store::Transaction& tx) { write_transition(tx, write); },
+      fenced(ws->id,
+             [write = std::move(write)](store::Transaction& tx) { write_transition(tx, write); }),
       ws->strand,
       [weak = weak_from_this(), ws, key, actor, before, deadline, result,
        effects = std::move(effects), grant = std::move(grant), outcome = std::move(outcome), event,

@@ -153,13 +153,15 @@ runtime::Awaitable<std::string> refresh_once(std::shared_ptr<Engine::Impl> self,
   auto grant = self->seal_grant(in.key, std::move(fresh.get_object()), in.facts);
   in.credentials = std::move(grant.credentials);
   in.facts = grant.facts;
-  self->writer.submit([grant = std::move(grant), at = to_ms(self->options.now())](
-                          store::Transaction& tx) { runtime::store_grant(tx, grant, at); },
-                      [key = in.key](std::exception_ptr error) {
-                        if (error)
-                          spdlog::error("{}/{}: refreshed credentials could not be stored",
-                                        key.workspace, key.platform);
-                      });
+  self->writer.submit(
+      self->fenced(in.key.workspace,
+                   [grant = std::move(grant), at = to_ms(self->options.now())](
+                       store::Transaction& tx) { runtime::store_grant(tx, grant, at); }),
+      [key = in.key](std::exception_ptr error) {
+        if (error)
+          spdlog::error("{}/{}: refreshed credentials could not be stored", key.workspace,
+                        key.platform);
+      });
   in.failed_attempts = 0;
   self->schedule_refresh(ws, in);
   co_return std::string();
@@ -238,13 +240,19 @@ void Engine::Impl::sync_now(const WorkspacePtr& ws, runtime::Integration& in) {
           auto& in = self->integration(*ws, platform);
           const auto at = to_ms(self->options.now());
           if (kind == "products") {
-            self->writer.submit([id = ws->id, rows = catalog_rows(items),
-                                 at](store::Transaction& tx) { tx.replace_catalog(id, rows, at); },
-                                [](std::exception_ptr) {});
+            self->writer.submit(
+                self->fenced(ws->id,
+                             [id = ws->id, rows = catalog_rows(items), at](store::Transaction& tx) {
+                               tx.replace_catalog(id, rows, at);
+                             }),
+                [](std::exception_ptr) {});
           } else if (kind == "posts") {
-            self->writer.submit([id = ws->id, posts = post_rows(items),
-                                 at](store::Transaction& tx) { tx.replace_posts(id, posts, at); },
-                                [](std::exception_ptr) {});
+            self->writer.submit(
+                self->fenced(ws->id,
+                             [id = ws->id, posts = post_rows(items), at](store::Transaction& tx) {
+                               tx.replace_posts(id, posts, at);
+                             }),
+                [](std::exception_ptr) {});
           } else if (kind == "comments") {
             // Activity the API shows but no webhook reported: the newest comment, once it is
             // older than a webhook's usual delay, newer than the last webhook and than going live.

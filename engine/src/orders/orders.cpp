@@ -66,17 +66,17 @@ void Engine::Impl::receive_order(const WorkspacePtr& ws, store::EventRow row,
     if (o.currency) payload["currency"] = *o.currency;
     const auto since = to_ms(self->options.now() - self->options.attribution_window);
     self->writer.submit(
-        [o, codes, since](store::Transaction& tx) {
-          if (!tx.upsert_order(o) || codes.empty()) return;
-          auto attribution = tx.find_attribution(o.workspace_id, codes, since);
-          if (!attribution) return;
-          tx.attribute_order(o.workspace_id, o.order_id, *attribution);
-          tx.add_flow_stat(o.workspace_id, attribution->flow_id, "orders", 1);
-          tx.add_flow_stat(o.workspace_id, attribution->flow_id, "revenue_cents",
-                           cents(o.total.value_or("0")));
-        },
-        ws->strand,
-        [self, ws, row, payload](std::exception_ptr error) mutable {
+        self->fenced(o.workspace_id,
+                     [o, codes, since](store::Transaction& tx) {
+                       if (!tx.upsert_order(o) || codes.empty()) return;
+                       auto attribution = tx.find_attribution(o.workspace_id, codes, since);
+                       if (!attribution) return;
+                       tx.attribute_order(o.workspace_id, o.order_id, *attribution);
+                       tx.add_flow_stat(o.workspace_id, attribution->flow_id, "orders", 1);
+                       tx.add_flow_stat(o.workspace_id, attribution->flow_id, "revenue_cents",
+                                        cents(o.total.value_or("0")));
+                     }),
+        ws->strand, [self, ws, row, payload](std::exception_ptr error) mutable {
           if (error)
             spdlog::error("{}: order {} could not be stored", ws->id, text(payload, "order_id"));
           self->run_flows(ws, row, std::move(payload));

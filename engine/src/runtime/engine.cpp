@@ -60,18 +60,23 @@ lifecycle::Machine load_machine(const std::optional<std::filesystem::path>& path
 Engine::Impl::Impl(boost::asio::any_io_executor host_executor, EngineOptions engine_options)
     : executor(std::move(host_executor)),
       options(std::move(engine_options)),
+      ownership(make_ownership(options)),
       machine(load_machine(options.lifecycle)),
       writer(store::open(options.database)),  // the first connection migrates the store
       reader(store::open(options.database)),
       secrets(crypto::SealedBox::from_key_file(options.key_file)),
       state_signer(secrets.derive("oauth-state")),
-      plugin_bridge(
-          store::open(options.database), writer,
-          {.strand_of = [this](std::string_view ws) -> boost::asio::any_io_executor {
-             return workspace(ws)->strand;
-           },
-           .receive = [this](store::EventRow event) { ingest_events({std::move(event)}, nullptr); },
-           .now_ms = [this] { return to_ms(options.now()); }}),
+      plugin_bridge(store::open(options.database), writer,
+                    {.strand_of = [this](std::string_view ws) -> boost::asio::any_io_executor {
+                       return workspace(ws)->strand;
+                     },
+                     .receive =
+                         [this](store::EventRow event) {
+                           std::vector<inbound::Arrival> one;
+                           one.push_back({std::move(event)});
+                           ingest_events(std::move(one), nullptr);
+                         },
+                     .now_ms = [this] { return to_ms(options.now()); }}),
       workspaces(executor) {}
 
 std::shared_ptr<runtime::Workspace> Engine::Impl::workspace(std::string_view id) {
@@ -160,12 +165,33 @@ void Engine::Impl::list(Query query, ReplyHandler done) {
       std::move(query), std::move(done));
 }
 
-// Restores integrations, their issues, facts, credentials and pending time-outs from the store;
-// answers the outbox steps a previous run left in the middle of their platform call.
-std::vector<store::OutboxRow> Engine::Impl::restore() {
-  auto connection = store::open(options.database);
-  auto& tx = connection->records();
-  for (const auto& row : tx.load_integrations(store::Scope::every_workspace())) {
+namespace runtime {
+
+StoredIntegrations read_stored(store::Transaction& tx, const store::Scope& scope) {
+  StoredIntegrations stored;
+  for (auto& row : tx.load_integrations(scope)) {
+    auto issues = tx.load_issues(row.workspace_id, row.platform);
+    auto sealed = tx.load_credentials(row.workspace_id, row.platform);
+    stored.integrations.push_back({std::move(row), std::move(issues), std::move(sealed)});
+  }
+  stored.facts = tx.load_facts(scope);
+  stored.timers = tx.load_timers(scope);
+  stored.in_flight = tx.outbox_in_flight(scope);
+  return stored;
+}
+
+}  // namespace runtime
+
+// Puts integrations, their issues, facts, credentials and pending time-outs back in memory.
+void Engine::Impl::restore(runtime::StoredIntegrations stored, bool running,
+                           runtime::Workspace* into) {
+  std::vector<WorkspacePtr> held;  // keeps each workspace alive while it is filled
+  auto workspace_of = [&](const std::string& id) -> runtime::Workspace& {
+    if (into) return *into;
+    held.push_back(workspace(id));
+    return *held.back();
+  };
+  for (auto& [row, issues, sealed] : stored.integrations) {
     auto state = machine.state_id(row.state);
     auto previous = machine.state_id(row.previous_state);
     auto before_previous = machine.state_id(row.before_previous_state);
@@ -175,12 +201,11 @@ std::vector<store::OutboxRow> Engine::Impl::restore() {
                                row.previous_state + "', '" + row.before_previous_state +
                                "'), which lifecycle '" + machine.name() +
                                "' does not define; restore the lifecycle file that wrote it");
-    auto ws = workspace(row.workspace_id);
-    auto& in = integration(*ws, row.platform);
+    auto& in = integration(workspace_of(row.workspace_id), row.platform);
     in.machine = {*state, *previous, *before_previous};
-    for (auto& issue : tx.load_issues(row.workspace_id, row.platform))
+    for (auto& issue : issues)
       in.issues.push_back({issue.code, issue.message, issue.troubleshooting});
-    if (auto sealed = tx.load_credentials(row.workspace_id, row.platform)) {
+    if (sealed) {
       auto plain = secrets.open(std::string(sealed->begin(), sealed->end()),
                                 row.workspace_id + "/" + row.platform);
       boost::system::error_code ec;
@@ -192,21 +217,34 @@ std::vector<store::OutboxRow> Engine::Impl::restore() {
                       row.workspace_id, row.platform);
     }
   }
-  for (auto& facts : tx.load_facts(store::Scope::every_workspace())) {
-    auto ws = workspace(facts.workspace_id);
-    auto& in = integration(*ws, facts.platform);
-    if (facts.account_id)
+  for (auto& facts : stored.facts) {
+    auto& in = integration(workspace_of(facts.workspace_id), facts.platform);
+    if (running && facts.account_id)
       account_routes.restore(facts.platform, *facts.account_id, facts.workspace_id,
                              holds_account(in));
     in.facts = std::move(facts);
   }
-  for (const auto& timer : tx.load_timers(store::Scope::every_workspace())) {
+  if (!running) return;
+  for (const auto& timer : stored.timers) {
     auto ws = workspace(timer.workspace_id);
     auto& in = integration(*ws, timer.platform);
     if (machine.state_id(timer.state) != in.machine.state) continue;  // stale row
     arm_lifecycle_timer(ws, in, from_ms(timer.deadline_ms));
   }
-  return tx.outbox_in_flight(store::Scope::every_workspace());
+}
+
+// Connections that survived the restart (or came with a takeover) get their upkeep back: refresh
+// timers (a paused one its recovery, which starts over), and a first sync spread over one sync
+// interval, so that a restart with many integrations is not a stampede. On the workspace's strand.
+void Engine::Impl::start_upkeep(const WorkspacePtr& ws) {
+  for (auto& [platform, in] : ws->integrations) {
+    if (!has_connection(in) || !in.credentials) continue;
+    if (holds_events(in))
+      schedule_retry(ws, in);
+    else
+      schedule_refresh(ws, in);
+    if (is_live(in)) schedule_sync(ws, in, runtime::random_delay(options.sync_interval));
+  }
 }
 
 // The host's configuration of a plugin, plus where its platform is to send webhooks —
@@ -244,28 +282,23 @@ void Engine::Impl::load_plugins() {
 
 Engine::Engine(boost::asio::any_io_executor executor, EngineOptions options)
     : impl_(std::make_shared<Impl>(std::move(executor), std::move(options))) {
-  auto left_in_flight = impl_->restore();
+  if (impl_->ownership.shared()) impl_->take_first_leases();
+  const auto scope = impl_->running_scope();
+  auto stored = [&] {
+    auto connection = store::open(impl_->options.database.string());
+    return runtime::read_stored(connection->records(), scope);
+  }();
+  auto left_in_flight = std::move(stored.in_flight);
+  impl_->restore(std::move(stored), true);
   impl_->load_plugins();
   impl_->settle_steps_left_in_flight(std::move(left_in_flight));
   impl_->start_outbox();  // also sends what a previous run left pending
-  // Connections that survived the restart get their upkeep back: refresh timers (a paused one
-  // its recovery, which starts over), and a first sync spread over one sync interval, so that a
-  // restart with many integrations is not a stampede.
   impl_->workspaces.for_each([this](const std::shared_ptr<runtime::Workspace>& ws) {
-    boost::asio::post(ws->strand, [impl = impl_, ws] {
-      for (auto& [platform, in] : ws->integrations) {
-        if (!impl->has_connection(in) || !in.credentials) continue;
-        if (impl->holds_events(in))
-          impl->schedule_retry(ws, in);
-        else
-          impl->schedule_refresh(ws, in);
-        if (impl->is_live(in))
-          impl->schedule_sync(ws, in, runtime::random_delay(impl->options.sync_interval));
-      }
-    });
+    boost::asio::post(ws->strand, [impl = impl_, ws] { impl->start_upkeep(ws); });
   });
   // Events a previous run stored, acknowledged and did not get to handle.
-  impl_->process_unhandled_events();
+  impl_->process_unhandled_events(0, scope);
+  if (impl_->ownership.shared()) impl_->start_leasing();
 }
 
 Engine::~Engine() {
@@ -274,6 +307,7 @@ Engine::~Engine() {
   // and reader threads are joined here, by the host's thread, whatever happens to them.
   impl_->reader.stop();
   impl_->writer.stop();
+  if (impl_->lease_writer) impl_->lease_writer->stop();
 }
 
 void Engine::fire(IntegrationKey key, std::string event, Actor actor, boost::json::object payload,
@@ -330,11 +364,29 @@ void Engine::refresh_credentials(IntegrationKey key, std::function<void(std::str
 
 void Engine::stop() {
   if (!impl_ || impl_->stopped.exchange(true)) return;
+  if (impl_->lease_timer)
+    boost::asio::post(impl_->lease_timer->get_executor(),
+                      [impl = impl_] { impl->lease_timer->cancel(); });
+  impl_->listener.reset();
   if (impl_->outbox_timer)
     boost::asio::post(impl_->outbox_timer->get_executor(),
                       [impl = impl_] { impl->outbox_timer->cancel(); });
   if (impl_->plugin_host) impl_->plugin_host->unload_all();
   impl_->writer.flush();
+  if (impl_->lease_writer) {
+    // Handed back at once, so that the others take the workspaces over without waiting for the
+    // leases to expire.
+    impl_->lease_writer->submit(
+        [me = impl_->ownership.instance_id(), held = impl_->ownership.held(),
+         &ownership = impl_->ownership](store::Transaction& tx) {
+          for (const auto& ws : held)
+            if (auto fence = ownership.fence_of(ws)) tx.release_lease(ws, me, *fence);
+          tx.remove_instance(me);
+        },
+        nullptr);
+    impl_->lease_writer->flush();
+    for (const auto& ws : impl_->ownership.held()) impl_->ownership.drop(ws);
+  }
   impl_->workspaces.for_each([this](const std::shared_ptr<runtime::Workspace>& ws) {
     boost::asio::post(ws->strand, [impl = impl_, ws] {
       for (auto& [platform, in] : ws->integrations) {

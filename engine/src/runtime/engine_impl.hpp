@@ -39,6 +39,7 @@
 #include "lifecycle/machine.hpp"
 #include "oauth/state_token.hpp"
 #include "plugins/plugin_host.hpp"
+#include "runtime/ownership.hpp"
 #include "runtime/plugin_bridge.hpp"
 #include "runtime/workspace.hpp"
 #include "sparks/engine.hpp"
@@ -64,6 +65,21 @@ struct Grant {
 // Writes a grant's sealed credentials and its facts (integrations/credentials.cpp).
 void store_grant(store::Transaction& tx, const Grant& grant, std::int64_t at_ms);
 
+// What the store holds of some workspaces' integrations, read in one transaction: what a start-up
+// or a takeover puts back in memory (runtime/engine.cpp).
+struct StoredIntegrations {
+  struct One {
+    store::IntegrationRow row;
+    std::vector<store::IssueRow> issues;
+    std::optional<std::vector<std::uint8_t>> sealed_credentials;
+  };
+  std::vector<One> integrations;
+  std::vector<store::IntegrationFactsRow> facts;
+  std::vector<store::TimerRow> timers;
+  std::vector<store::OutboxRow> in_flight;  // steps a previous run left in their platform call
+};
+StoredIntegrations read_stored(store::Transaction& tx, const store::Scope& scope);
+
 // Counters for /metrics.
 struct Metrics {
   std::atomic<std::uint64_t> transitions{0}, refusals{0};
@@ -84,6 +100,8 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
 
   boost::asio::any_io_executor executor;
   EngineOptions options;
+  // Which workspaces this instance runs (all of them unless the store is shared).
+  runtime::Ownership ownership;
   const lifecycle::Machine machine;
   store::Writer writer;  // the one writer connection, on its own thread
   store::Reader reader;  // the API's listings, on their own connection and thread
@@ -129,7 +147,12 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void list(Query query, ReplyHandler done);
 
   // --- runtime/engine.cpp and integrations/transitions.cpp ---
-  std::vector<store::OutboxRow> restore();
+  // Puts stored integrations back in memory. `running`: this instance runs them (their time-outs
+  // are armed, their accounts routed here); else `into` receives a snapshot to read.
+  void restore(runtime::StoredIntegrations stored, bool running,
+               runtime::Workspace* into = nullptr);
+  // A restored workspace's upkeep: refresh (a paused one its recovery) and a first sync.
+  void start_upkeep(const WorkspacePtr& ws);
   void load_plugins();
   std::string plugin_configuration(const std::string& platform) const;
   // `from_event`: the stored event that fired it, marked handled with the transition.
@@ -157,6 +180,26 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   // The installed platforms whose integration in `ws` cannot serve automations now: a flow that
   // needs one of them does not run (published, it waits paused on its behalf).
   std::vector<std::string> platforms_down(runtime::Workspace& ws);
+
+  // --- runtime/leases.cpp: several instances on one store (docs/scaling.md) ---
+  std::unique_ptr<store::Writer> lease_writer;  // the leases' own connection and thread
+  std::unique_ptr<boost::asio::steady_timer> lease_timer;
+  std::unique_ptr<store::Listener> listener;
+  static runtime::Ownership make_ownership(EngineOptions& options);
+  // What this instance runs, as a store scope.
+  store::Scope running_scope() const;
+  void take_first_leases();
+  void start_leasing();
+  void arm_lease_timer();
+  void keep_leases();
+  void take_over(const std::string& workspace_id, std::int64_t fence,
+                 std::function<void()> then = nullptr);
+  void let_go(const std::string& workspace_id, std::string_view why);
+  void clear_workspace(runtime::Workspace& ws);
+  void on_woken(std::string workspace_id);
+  void where_it_runs(const std::string& workspace_id, ReplyHandler done,
+                     std::function<void(const WorkspacePtr&, ReplyHandler)> work);
+  store::Writer::Batch fenced(const std::string& workspace_id, store::Writer::Batch batch) const;
 
   // --- integrations/connect.cpp ---
   void audit(const std::string& workspace, const Actor& actor, std::string action,
@@ -229,13 +272,20 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void receive_order(const WorkspacePtr& ws, store::EventRow row, boost::json::object payload);
 
   // --- inbound/webhooks.cpp ---
-  // `done` hears how many were new, or nothing when they could not be stored.
-  void ingest_events(std::vector<store::EventRow> rows,
-                     std::function<void(std::optional<std::size_t> stored)> done);
+  struct IngestCounts {
+    std::size_t stored = 0;    // new events
+    std::size_t unrouted = 0;  // no workspace holds their account
+  };
+  // `done` hears what was stored, or nothing when the events could not be stored.
+  void ingest_events(std::vector<inbound::Arrival> arrivals,
+                     std::function<void(std::optional<IngestCounts>)> done);
   void act_on_event_on_strand(inbound::Arrival arrival);
   void act_on_event(const WorkspacePtr& ws, inbound::Arrival arrival);
   void mark_handled(const WorkspacePtr& ws, std::int64_t event_id);
-  void process_unhandled_events(std::int64_t after_id = 0);
+  void process_unhandled_events(std::int64_t after_id, store::Scope scope);
+  // The workspace's unhandled events, each acted on once here (the holder was woken for them, or
+  // has just taken the workspace over). On its strand.
+  void scan_workspace_events(const WorkspacePtr& ws);
 };
 
 }  // namespace sparks

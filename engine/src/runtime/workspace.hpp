@@ -81,6 +81,13 @@ struct Workspace {
   // Stored lifecycle events being fired, so that a redelivered copy arriving meanwhile does not
   // fire a second time.
   std::set<std::int64_t> lifecycle_events_firing;
+  // Being restored from the store (this instance is taking it over): events that arrive now are
+  // left to the scan of unhandled events that follows the restore.
+  bool restoring = false;
+  // The scan of its unhandled events (scan_workspace_events): one at a time, once more if woken
+  // meanwhile; the events it has handed out, so that a later scan does not act on them twice.
+  bool scanning = false, scan_again = false;
+  std::set<std::int64_t> events_handed_out;
 };
 
 // Every workspace the engine has seen, created on first use. The registry's lock guards the map
@@ -98,6 +105,11 @@ class Workspaces {
     return it->second;
   }
 
+  std::size_t size() const {
+    std::lock_guard lock(mutex_);
+    return by_id_.size();
+  }
+
   // Calls `visit` with each workspace, under the registry's lock: post work to its strand there.
   template <typename Visit>
   void for_each(Visit&& visit) {
@@ -107,7 +119,7 @@ class Workspaces {
 
  private:
   const boost::asio::any_io_executor executor_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Workspace>, std::less<>> by_id_;
 };
 

@@ -36,46 +36,73 @@ void name_account_holder(std::vector<IssueView>& issues, const Engine::Impl& imp
           runtime::issue_texts::account_in_use(impl.platform_name(in.key.platform), holder).message;
 }
 
+// One card per installed platform, from the workspace's state in memory.
+boost::json::array cards_of(Engine::Impl& impl, runtime::Workspace& ws, const Actor& viewer) {
+  boost::json::array cards;
+  for (auto* connector : impl.plugin_host->plugins()) {
+    auto& in = impl.integration(ws, connector->platform());
+    const auto& f = in.facts;
+    runtime::CardFacts facts;
+    facts.platform = in.key.platform;
+    facts.platform_name = connector->descriptor().display_name;
+    runtime::describe_state(facts, impl.machine, in.machine.state);
+    facts.ever_connected = f.ever_connected;
+    if (f.account_json) {
+      boost::system::error_code ec;
+      auto account = boost::json::parse(*f.account_json, ec);
+      if (account.is_object()) facts.account = account.get_object();
+    }
+    // Scopes describe a connection: a disconnected integration has none.
+    if (impl.has_connection(in)) {
+      facts.granted_scopes = in.granted_scopes();
+      facts.missing_scopes = json_fields::strings(json_fields::parse_or_null(f.missing_scopes));
+    }
+    facts.connected_at = time_of(f.connected_at_ms);
+    facts.last_sync = time_of(f.last_sync_ms);
+    facts.last_webhook = time_of(f.last_webhook_ms);
+    facts.unreported_activity = time_of(f.unreported_activity_ms);
+    facts.issues = in.issues;
+    name_account_holder(facts.issues, impl, in, viewer);
+    facts.reauthorizing = impl.reauthorizing(in);
+    cards.push_back(runtime::make_card(facts, impl.options.now()));
+  }
+  return cards;
+}
+
 }  // namespace
 
 void Engine::cards(std::string workspace, ReplyHandler done) {
   cards(std::move(workspace), Actor::system("engine"), std::move(done));
 }
 
+// Where this instance runs the workspace, from memory; else from what the store holds of it (the
+// instance that runs it keeps the store up to date).
 void Engine::cards(std::string workspace, Actor viewer, ReplyHandler done) {
+  if (!impl_->ownership.runs(workspace)) {
+    auto stored = std::make_shared<runtime::StoredIntegrations>();
+    impl_->reader.submit(
+        [stored, workspace](store::Transaction& tx) {
+          *stored = runtime::read_stored(tx, store::Scope::workspace(workspace));
+        },
+        impl_->executor,
+        [impl = impl_, stored, workspace, viewer = std::move(viewer),
+         done = std::move(done)](std::exception_ptr error) mutable {
+          if (error)
+            return impl->reply(std::move(done),
+                               Reply::fail(ErrorKind::retry_later, "store_unavailable",
+                                           "the cards could not be read; try again"));
+          runtime::Workspace snapshot(workspace, impl->executor);
+          impl->restore(std::move(*stored), false, &snapshot);
+          impl->reply(std::move(done),
+                      Reply::ok({{"integrations", cards_of(*impl, snapshot, viewer)}}));
+        });
+    return;
+  }
   auto ws = impl_->workspace(workspace);
-  boost::asio::post(ws->strand, [impl = impl_, ws, viewer = std::move(viewer),
-                                 done = std::move(done)]() mutable {
-    boost::json::array cards;
-    for (auto* connector : impl->plugin_host->plugins()) {
-      auto& in = impl->integration(*ws, connector->platform());
-      const auto& f = in.facts;
-      runtime::CardFacts facts;
-      facts.platform = in.key.platform;
-      facts.platform_name = connector->descriptor().display_name;
-      runtime::describe_state(facts, impl->machine, in.machine.state);
-      facts.ever_connected = f.ever_connected;
-      if (f.account_json) {
-        boost::system::error_code ec;
-        auto account = boost::json::parse(*f.account_json, ec);
-        if (account.is_object()) facts.account = account.get_object();
-      }
-      // Scopes describe a connection: a disconnected integration has none.
-      if (impl->has_connection(in)) {
-        facts.granted_scopes = in.granted_scopes();
-        facts.missing_scopes = json_fields::strings(json_fields::parse_or_null(f.missing_scopes));
-      }
-      facts.connected_at = time_of(f.connected_at_ms);
-      facts.last_sync = time_of(f.last_sync_ms);
-      facts.last_webhook = time_of(f.last_webhook_ms);
-      facts.unreported_activity = time_of(f.unreported_activity_ms);
-      facts.issues = in.issues;
-      name_account_holder(facts.issues, *impl, in, viewer);
-      facts.reauthorizing = impl->reauthorizing(in);
-      cards.push_back(runtime::make_card(facts, impl->options.now()));
-    }
-    impl->reply(std::move(done), Reply::ok({{"integrations", std::move(cards)}}));
-  });
+  boost::asio::post(
+      ws->strand, [impl = impl_, ws, viewer = std::move(viewer), done = std::move(done)]() mutable {
+        impl->reply(std::move(done), Reply::ok({{"integrations", cards_of(*impl, *ws, viewer)}}));
+      });
 }
 
 std::string Engine::metrics() const {
@@ -105,7 +132,17 @@ std::string Engine::metrics() const {
   counter("store_transactions_total", "Group-committed store transactions", writes.transactions);
   counter("store_batches_total", "Store batches run", writes.batches);
   counter("store_failed_batches_total", "Store batches that failed", writes.failed_batches);
+  // Which workspaces this instance runs (all of them on a store one instance uses).
+  out << "# HELP sparks_workspaces_run Workspaces this instance runs (holds the lease of)\n"
+         "# TYPE sparks_workspaces_run gauge\nsparks_workspaces_run{instance=\""
+      << impl_->ownership.instance_id() << "\"} "
+      << (impl_->ownership.shared() ? impl_->ownership.held().size() : impl_->workspaces.size())
+      << '\n';
   return out.str();
+}
+
+const std::string& Engine::instance_id() const {
+  return impl_->ownership.instance_id();
 }
 
 void Engine::contacts(std::string workspace, ReplyHandler done) {
