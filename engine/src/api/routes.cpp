@@ -58,17 +58,21 @@ struct Api {
   }
 };
 
+// What a request would be forwarded as, unless it was forwarded to this instance already.
+std::shared_ptr<const http::Request> forwardable(const http::Request& request) {
+  if (request.header(kForwardedHeader)) return nullptr;
+  auto onward = std::make_shared<http::Request>();
+  onward->method = request.method;
+  onward->target = request.target;
+  onward->headers = request.headers;
+  onward->body = request.body;
+  return onward;
+}
+
 // Answers a request with the engine's reply (from whichever thread the reply comes on). A
-// request for a workspace another instance runs goes on to it, unless it was forwarded already.
-ReplyHandler answer(const http::Request& request, http::Responder respond, std::shared_ptr<Api> api,
-                    std::string route, int ok_status) {
-  auto onward = request.header(kForwardedHeader) ? nullptr : std::make_shared<http::Request>();
-  if (onward) {
-    onward->method = request.method;
-    onward->target = request.target;
-    onward->headers = request.headers;
-    onward->body = request.body;
-  }
+// request for a workspace another instance runs goes on to it as `onward`, when there is one.
+ReplyHandler answer(http::Responder respond, std::shared_ptr<Api> api, std::string route,
+                    int ok_status, std::shared_ptr<const http::Request> onward = nullptr) {
   return [respond = std::move(respond), api = std::move(api), route = std::move(route), ok_status,
           onward = std::move(onward)](Reply reply) mutable {
     if (reply.error && reply.error->kind == ErrorKind::elsewhere && onward) {
@@ -92,7 +96,7 @@ http::Handler member_route(std::shared_ptr<Api> api, std::string pattern, Member
                            int ok_status = 200) {
   return [api = std::move(api), pattern = std::move(pattern), call = std::move(call), ok_status](
              http::Request request, http::Responder respond) {
-    auto done = answer(request, std::move(respond), api, pattern, ok_status);
+    auto done = answer(std::move(respond), api, pattern, ok_status, forwardable(request));
     auto who = api->keys.authenticate(request.header("Authorization"), request.params.at("ws"));
     if (auto* error = std::get_if<Error>(&who)) return done({*error, nullptr});
     if (auto it = request.params.find("platform");
@@ -286,7 +290,8 @@ void mount_platform_side(http::Router& router, const std::shared_ptr<Api>& api) 
   // connector registers the callback so (docs/production.md).
   for (const char* path : {"/oauth/{platform}/callback", "/oauth/{platform}/callback/"})
     router.add("GET", path, [api](http::Request request, http::Responder respond) {
-      auto done = answer(request, std::move(respond), api, "/oauth/{platform}/callback", 200);
+      auto done =
+          answer(std::move(respond), api, "/oauth/{platform}/callback", 200, forwardable(request));
       api->engine->complete_authorization(request.params.at("platform"), std::move(request.query),
                                           std::move(done));
     });
@@ -297,9 +302,8 @@ void mount_platform_side(http::Router& router, const std::shared_ptr<Api>& api) 
     webhook.query = request.query_string;
     webhook.body = std::move(request.body);  // the exact bytes the signature covers
     for (const auto& [name, value] : request.headers) webhook.headers.emplace_back(name, value);
-    api->engine->receive_webhook(
-        request.params.at("platform"), std::move(webhook),
-        answer(request, std::move(respond), api, "/webhooks/{platform}", 200));
+    api->engine->receive_webhook(request.params.at("platform"), std::move(webhook),
+                                 answer(std::move(respond), api, "/webhooks/{platform}", 200));
   });
 }
 
