@@ -87,16 +87,33 @@ ExtraHeaders signed_now(const std::string& body) {
       {"TikTok-Signature", sandbox::tiktok_signature_header("sandbox-client-secret", now, body)}};
 }
 
-// POSTs the webhook until `sparks serve` answers 200 (it may be down, or answer 503).
-int deliver(const ServeRig& rig, const Webhook& webhook) {
+// POSTs the webhook until `sparks serve` answers 200 (it may be down, or answer 503); with several
+// instances, to each in turn, starting from the `first`.
+int deliver(const ServeRig& rig, const Webhook& webhook, int first) {
   for (int attempt = 1; attempt <= kMaxDeliveries; ++attempt) {
+    const int instance = (first + attempt - 1) % rig.instances();
     // Short: a server killed mid-request must not hold the sender long.
-    const auto answer = http_call("POST", rig.serve_url() + "/webhooks/tiktok", "", webhook.body,
-                                  "application/json", 3s, signed_now(webhook.body));
+    const auto answer = http_call("POST", rig.serve_url(instance) + "/webhooks/tiktok", "",
+                                  webhook.body, "application/json", 3s, signed_now(webhook.body));
     if (answer.status == 200) return attempt;
     std::this_thread::sleep_for(kRedeliveryPause);
   }
   throw std::runtime_error("a webhook was never acknowledged");
+}
+
+// The instance that runs the workspace: the one to kill (the only one, on SQLite).
+int holder_of_workspace(const ServeRig& rig) {
+  if (rig.instances() == 1) return 0;
+  int holder = -1;
+  poll_until(
+      "an instance to run the workspace",
+      [&] {
+        for (int i = 0; i < rig.instances() && holder < 0; ++i)
+          if (rig.runs_workspace(i)) holder = i;
+        return holder >= 0;
+      },
+      30s, 20ms);
+  return holder;
 }
 
 std::int64_t counter(const json::value& analytics, const std::string& flow,
@@ -121,7 +138,8 @@ json::object KillLoopReport::to_json() const {
           {"duplicated", duplicated},
           {"dms_expected", dms_expected},
           {"dms_received", dms_received},
-          {"dms_outcome_unknown", dms_outcome_unknown}};
+          {"dms_outcome_unknown", dms_outcome_unknown},
+          {"takeovers_ms", json::value_from(takeovers_ms)}};
 }
 
 KillLoopReport run_kill_loop(const std::string& sparks_binary, const KillLoopOptions& options) {
@@ -132,7 +150,7 @@ KillLoopReport run_kill_loop(const std::string& sparks_binary, const KillLoopOpt
   report.seed = options.seed;
   std::mt19937 random(options.seed);
 
-  ServeRig rig(sparks_binary, "sparks-kill-loop");
+  ServeRig rig(sparks_binary, "sparks-kill-loop", options.rig);
   const auto connected = rig.connect("tiktok", "creator", kEveryTikTokScope);
   if (connected.status != 200)
     throw std::runtime_error("connecting TikTok failed: " + json::serialize(connected.body));
@@ -185,7 +203,7 @@ KillLoopReport run_kill_loop(const std::string& sparks_binary, const KillLoopOpt
     senders.emplace_back([&] {
       for (int i = next++; i < report.events; i = next++) {
         try {
-          deliveries += deliver(rig, webhooks[static_cast<std::size_t>(i)]);
+          deliveries += deliver(rig, webhooks[static_cast<std::size_t>(i)], i);
           ++acknowledged;
         } catch (const std::exception& e) {
           std::lock_guard lock(failure_mutex);
@@ -199,11 +217,24 @@ KillLoopReport run_kill_loop(const std::string& sparks_binary, const KillLoopOpt
         [&] { return acknowledged >= at || next >= report.events + options.senders; }, 60s, 2ms);
     std::uniform_int_distribution<int> jitter(0, 30);
     std::this_thread::sleep_for(std::chrono::milliseconds(jitter(random)));
-    rig.kill_serve();
+    const int victim = holder_of_workspace(rig);
+    rig.kill_serve(victim);
     ++report.kills;
-    say("kill " + std::to_string(report.kills) + " after " + std::to_string(acknowledged.load()) +
-        " acknowledged");
-    rig.start_serve();
+    say("kill " + std::to_string(report.kills) + " (instance " + std::to_string(victim) +
+        ") after " + std::to_string(acknowledged.load()) + " acknowledged");
+    // Restarted at once, an instance takes its own leases back; with others running, it comes
+    // back only once one of them has taken the workspace over.
+    if (rig.instances() > 1) {
+      const auto killed_at = std::chrono::steady_clock::now();
+      const int survivor = holder_of_workspace(rig);
+      report.takeovers_ms.push_back(
+          static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - killed_at)
+                               .count()));
+      say("instance " + std::to_string(survivor) + " took the workspace over in " +
+          std::to_string(report.takeovers_ms.back()) + " ms");
+    }
+    rig.start_serve(victim);
   }
   for (auto& t : senders) t.join();
   if (!failure.empty()) throw std::runtime_error(failure);
@@ -228,7 +259,8 @@ KillLoopReport run_kill_loop(const std::string& sparks_binary, const KillLoopOpt
   } catch (const WaitTimedOut&) {
     // Reported below as lost: what was counted by then is what the report says.
   }
-  if (rig.stop_serve() != 0) throw std::runtime_error("sparks serve did not stop cleanly");
+  for (int i = 0; i < rig.instances(); ++i)
+    if (rig.stop_serve(i) != 0) throw std::runtime_error("sparks serve did not stop cleanly");
 
   report.processed = static_cast<int>(counter(analytics, "price-dm", "triggered") +
                                       counter(analytics, "tag-commenters", "triggered"));

@@ -10,10 +10,16 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <vector>
+
+#include "support/serve_rig.hpp"
 
 namespace sparks::testing {
 
 struct KillLoopOptions {
+  // The instances and their store. With several (on PostgreSQL), webhooks go to each in turn and
+  // each kill falls on the instance that runs the workspace: the others take it over.
+  RigOptions rig;
   int fans = 12;            // each opens a conversation, then asks "price?" once: one DM each
   int other_comments = 60;  // comments that no DM flow matches (a tagging flow takes them)
   int senders = 8;          // concurrent webhook senders
@@ -33,6 +39,8 @@ struct KillLoopReport {
   int dms_expected = 0;         // matched commenters
   int dms_received = 0;         // commenters the platform shows a DM to
   int dms_outcome_unknown = 0;  // interrupted calls the platform could not confirm either way
+  // With several instances: from each kill until another instance ran the workspace.
+  std::vector<int> takeovers_ms;
   boost::json::object to_json() const;
 };
 

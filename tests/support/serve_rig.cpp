@@ -59,7 +59,7 @@ Answer http_call(const std::string& method, const std::string& url, const std::s
   return answer;
 }
 
-ServeRig::ServeRig(const std::string& sparks_binary, const std::string& name)
+ServeRig::ServeRig(const std::string& sparks_binary, const std::string& name, RigOptions options)
     : sparks_(sparks_binary),
       folder_(fs::temp_directory_path() / (name + "-" + std::to_string(getpid()))) {
   fs::remove_all(folder_);
@@ -70,60 +70,80 @@ ServeRig::ServeRig(const std::string& sparks_binary, const std::string& name)
   if (!line) throw std::runtime_error("sparks sandbox did not start");
   sandbox_url_ = line->substr(line->find("http://"));
 
-  serve_port_ = free_loopback_port();
-  serve_url_ = "http://127.0.0.1:" + std::to_string(serve_port_);
-  std::ofstream(folder_ / "sparks.yaml")
-      << "sparks:\n"
-      << "  listen: 127.0.0.1:" << serve_port_ << "\n"
-      << "  public_url: " << serve_url_ << "\n"
-      << "  database: data/sparks.db\n"
-      << "  secrets: { key_file: data/secret.key }\n"
-      << "  platforms:\n"
-      << "    tiktok: { client_key: sandbox-client-key, client_secret: sandbox-client-secret,"
-      << " auth_base_url: \"" << sandbox_url_ << "\", api_base_url: \"" << sandbox_url_ << "\" }\n"
-      << "    tiktok_shop: { app_key: sandbox-app-key, app_secret: sandbox-app-secret,"
-      << " auth_base_url: \"" << sandbox_url_ << "\", api_base_url: \"" << sandbox_url_ << "\" }\n"
-      << "  workspaces:\n"
-      << "    - id: " << kWorkspace << "\n"
-      << "      members:\n"
-      << "        - { user: olivia, role: owner, api_key: " << kOwnerKey << " }\n"
-      << "        - { user: max, role: member, api_key: " << kMemberKey << " }\n";
-  start_serve();
+  for (int i = 0; i < options.instances; ++i) {
+    const int port = free_loopback_port();
+    urls_.push_back("http://127.0.0.1:" + std::to_string(port));
+    serves_.emplace_back();
+    std::ofstream(folder_ / ("sparks-" + std::to_string(i) + ".yaml"))
+        << "sparks:\n"
+        << "  listen: 127.0.0.1:" << port << "\n"
+        << "  public_url: " << urls_.back() << "\n"
+        << "  database: \"" << options.database << "\"\n"
+        << "  instance_id: " << instance_id(i) << "\n"
+        << "  secrets: { key_file: data/secret.key }\n"
+        << "  platforms:\n"
+        << "    tiktok: { client_key: sandbox-client-key, client_secret: sandbox-client-secret,"
+        << " auth_base_url: \"" << sandbox_url_ << "\", api_base_url: \"" << sandbox_url_
+        << "\" }\n"
+        << "    tiktok_shop: { app_key: sandbox-app-key, app_secret: sandbox-app-secret,"
+        << " auth_base_url: \"" << sandbox_url_ << "\", api_base_url: \"" << sandbox_url_
+        << "\" }\n"
+        << "  workspaces:\n"
+        << "    - id: " << kWorkspace << "\n"
+        << "      members:\n"
+        << "        - { user: olivia, role: owner, api_key: " << kOwnerKey << " }\n"
+        << "        - { user: max, role: member, api_key: " << kMemberKey << " }\n";
+  }
+  // The first instance creates the key file the others share.
+  for (int i = 0; i < options.instances; ++i) start_serve(i);
   // The sandbox's webhooks go to this server, whenever it runs.
+  const auto& target = serve_url(options.webhooks_to);
   const auto targets =
       call("PUT", sandbox_url_ + "/sandbox/v1/webhook-targets", "",
-           json::serialize(json::object{{"tiktok", serve_url_ + "/webhooks/tiktok"},
-                                        {"tiktok_shop", serve_url_ + "/webhooks/tiktok_shop"}}));
+           json::serialize(json::object{{"tiktok", target + "/webhooks/tiktok"},
+                                        {"tiktok_shop", target + "/webhooks/tiktok_shop"}}));
   if (targets.status != 200) throw std::runtime_error("the sandbox took no webhook targets");
 }
 
 ServeRig::~ServeRig() {
-  serve_.reset();
+  serves_.clear();
   sandbox_.reset();
   std::error_code ignored;
   fs::remove_all(folder_, ignored);
 }
 
-void ServeRig::start_serve() {
-  serve_ = std::make_unique<ChildProcess>(
-      sparks_, std::vector<std::string>{"serve", "--config", (folder_ / "sparks.yaml").string()});
-  if (!serve_->wait_for_line("sparks serve: listening on http://127.0.0.1:", 20s))
-    throw std::runtime_error("sparks serve did not start");
+void ServeRig::start_serve(int i) {
+  auto& serve = serves_.at(static_cast<std::size_t>(i));
+  serve = std::make_unique<ChildProcess>(
+      sparks_,
+      std::vector<std::string>{"serve", "--config",
+                               (folder_ / ("sparks-" + std::to_string(i) + ".yaml")).string()});
+  if (!serve->wait_for_line("sparks serve: listening on http://127.0.0.1:", 20s))
+    throw std::runtime_error("sparks serve " + instance_id(i) + " did not start");
 }
 
-void ServeRig::kill_serve() {
-  if (serve_) serve_->kill_hard();
-  serve_.reset();
+void ServeRig::kill_serve(int i) {
+  auto& serve = serves_.at(static_cast<std::size_t>(i));
+  if (serve) serve->kill_hard();
+  serve.reset();
 }
 
-int ServeRig::stop_serve() {
-  const int status = serve_ ? serve_->stop() : 0;
-  serve_.reset();
+int ServeRig::stop_serve(int i) {
+  auto& serve = serves_.at(static_cast<std::size_t>(i));
+  const int status = serve ? serve->stop() : 0;
+  serve.reset();
   return status;
 }
 
-std::string ServeRig::api(const std::string& path) const {
-  return serve_url_ + "/api/v1/workspaces/" + kWorkspace + path;
+std::string ServeRig::api(const std::string& path, int i) const {
+  return serve_url(i) + "/api/v1/workspaces/" + kWorkspace + path;
+}
+
+bool ServeRig::runs_workspace(int i) const {
+  const auto metrics = call("GET", serve_url(i) + "/metrics");
+  if (metrics.status != 200 || !metrics.body.is_string()) return false;
+  const auto line = "sparks_workspaces_run{instance=\"" + instance_id(i) + "\"} 1";
+  return std::string_view(metrics.body.as_string()).find(line) != std::string_view::npos;
 }
 
 Answer ServeRig::control(const std::string& path, const json::object& body) const {
@@ -131,8 +151,8 @@ Answer ServeRig::control(const std::string& path, const json::object& body) cons
 }
 
 Answer ServeRig::connect(const std::string& platform, const std::string& account,
-                         const std::vector<std::string>& scopes) {
-  auto started = call("POST", api("/integrations/" + platform + "/connect"), kOwnerKey);
+                         const std::vector<std::string>& scopes, int i) {
+  auto started = call("POST", api("/integrations/" + platform + "/connect", i), kOwnerKey);
   if (started.status != 200) return started;
   const std::string url(started.body.at("authorize_url").as_string());
   boost::asio::io_context io;
@@ -145,10 +165,10 @@ Answer ServeRig::connect(const std::string& platform, const std::string& account
   return call("GET", consent->redirect_url);
 }
 
-Answer ServeRig::publish_flow(const std::string& id, const std::string& yaml) {
-  auto created = call("POST", api("/flows"), kOwnerKey, yaml, "application/yaml");
+Answer ServeRig::publish_flow(const std::string& id, const std::string& yaml, int i) {
+  auto created = call("POST", api("/flows", i), kOwnerKey, yaml, "application/yaml");
   if (created.status != 200 && created.status != 201) return created;
-  return call("POST", api("/flows/" + id + "/publish"), kOwnerKey);
+  return call("POST", api("/flows/" + id + "/publish", i), kOwnerKey);
 }
 
 }  // namespace sparks::testing

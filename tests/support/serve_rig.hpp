@@ -30,24 +30,43 @@ Answer http_call(const std::string& method, const std::string& url, const std::s
                  std::chrono::milliseconds limit = std::chrono::seconds(15),
                  const ExtraHeaders& headers = {});
 
+struct RigOptions {
+  // The store every instance uses: a SQLite path (relative to the rig's folder) or a PostgreSQL
+  // URL, which several instances share (docs/scaling.md).
+  std::string database = "data/sparks.db";
+  // `sparks serve` processes, numbered from 0, each with its own port and instance id
+  // ("instance-N"), the same store, key file and workspaces. The sandbox's webhooks go to
+  // `webhooks_to`.
+  int instances = 1;
+  int webhooks_to = 0;
+};
+
 class ServeRig {
  public:
   static constexpr const char* kWorkspace = "acme";
   static constexpr const char* kOwnerKey = "olivia-secret-key";
   static constexpr const char* kMemberKey = "max-secret-key";
 
-  // `name` names its folder under the temporary directory (emptied first).
-  ServeRig(const std::string& sparks_binary, const std::string& name);
+  // `name` names its folder under the temporary directory (emptied first). Every instance is
+  // started.
+  ServeRig(const std::string& sparks_binary, const std::string& name, RigOptions options = {});
   ~ServeRig();
 
-  void start_serve();  // waits for "listening"; throws when it does not come
-  void kill_serve();   // SIGKILL: a crash
-  int stop_serve();    // SIGTERM; the exit status
-  bool serve_running() const { return serve_ != nullptr; }
+  // Instance `i`: started (waits for "listening"; throws when it does not come), killed with
+  // SIGKILL (a crash), stopped with SIGTERM (the exit status).
+  void start_serve(int i = 0);
+  void kill_serve(int i = 0);
+  int stop_serve(int i = 0);
+  bool serve_running(int i = 0) const { return serves_.at(static_cast<std::size_t>(i)) != nullptr; }
 
   const std::string& sandbox_url() const { return sandbox_url_; }
-  const std::string& serve_url() const { return serve_url_; }
-  std::string api(const std::string& path) const;  // the workspace's API route for `path`
+  const std::string& serve_url(int i = 0) const { return urls_.at(static_cast<std::size_t>(i)); }
+  // The workspace's API route for `path`, on instance `i`.
+  std::string api(const std::string& path, int i = 0) const;
+  static std::string instance_id(int i) { return "instance-" + std::to_string(i); }
+  int instances() const { return static_cast<int>(urls_.size()); }
+  // Whether instance `i` runs the workspace (holds its lease), as its /metrics says.
+  bool runs_workspace(int i) const;
 
   Answer call(const std::string& method, const std::string& url, const std::string& key = "",
               const std::string& body = "", const std::string& type = "application/json") const {
@@ -56,20 +75,21 @@ class ServeRig {
   // POST to the sandbox's control API.
   Answer control(const std::string& path, const boost::json::object& body) const;
 
-  // Connect → the sandbox's consent page, answered for `account` with `scopes` → the browser
-  // follows the redirect to the server's callback. The callback's answer.
+  // Connect on instance `i` → the sandbox's consent page, answered for `account` with `scopes` →
+  // the browser follows the redirect to the server's callback. The callback's answer.
   Answer connect(const std::string& platform, const std::string& account,
-                 const std::vector<std::string>& scopes);
+                 const std::vector<std::string>& scopes, int i = 0);
 
-  // Creates and publishes a flow from its YAML; the publish answer.
-  Answer publish_flow(const std::string& id, const std::string& yaml);
+  // Creates and publishes a flow from its YAML on instance `i`; the publish answer.
+  Answer publish_flow(const std::string& id, const std::string& yaml, int i = 0);
 
  private:
   std::string sparks_;
   std::filesystem::path folder_;
-  int serve_port_ = 0;
-  std::unique_ptr<ChildProcess> sandbox_, serve_;
-  std::string sandbox_url_, serve_url_;
+  std::unique_ptr<ChildProcess> sandbox_;
+  std::vector<std::unique_ptr<ChildProcess>> serves_;
+  std::vector<std::string> urls_;
+  std::string sandbox_url_;
 };
 
 }  // namespace sparks::testing
