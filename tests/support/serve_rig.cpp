@@ -70,14 +70,18 @@ ServeRig::ServeRig(const std::string& sparks_binary, const std::string& name, Ri
   if (!line) throw std::runtime_error("sparks sandbox did not start");
   sandbox_url_ = line->substr(line->find("http://"));
 
+  std::vector<int> ports;
   for (int i = 0; i < options.instances; ++i) {
-    const int port = free_loopback_port();
-    urls_.push_back("http://127.0.0.1:" + std::to_string(port));
+    ports.push_back(free_loopback_port());
+    urls_.push_back("http://127.0.0.1:" + std::to_string(ports.back()));
     serves_.emplace_back();
+  }
+  const auto& public_url = serve_url(options.public_instance);
+  for (int i = 0; i < options.instances; ++i) {
     std::ofstream(folder_ / ("sparks-" + std::to_string(i) + ".yaml"))
         << "sparks:\n"
-        << "  listen: 127.0.0.1:" << port << "\n"
-        << "  public_url: " << urls_.back() << "\n"
+        << "  listen: 127.0.0.1:" << ports[static_cast<std::size_t>(i)] << "\n"
+        << "  public_url: " << public_url << "\n"
         << "  database: \"" << options.database << "\"\n"
         << "  instance_id: " << instance_id(i) << "\n"
         << "  secrets: { key_file: data/secret.key }\n"
@@ -96,12 +100,11 @@ ServeRig::ServeRig(const std::string& sparks_binary, const std::string& name, Ri
   }
   // The first instance creates the key file the others share.
   for (int i = 0; i < options.instances; ++i) start_serve(i);
-  // The sandbox's webhooks go to this server, whenever it runs.
-  const auto& target = serve_url(options.webhooks_to);
+  // The sandbox's webhooks go to the public instance, whenever it runs.
   const auto targets =
       call("PUT", sandbox_url_ + "/sandbox/v1/webhook-targets", "",
-           json::serialize(json::object{{"tiktok", target + "/webhooks/tiktok"},
-                                        {"tiktok_shop", target + "/webhooks/tiktok_shop"}}));
+           json::serialize(json::object{{"tiktok", public_url + "/webhooks/tiktok"},
+                                        {"tiktok_shop", public_url + "/webhooks/tiktok_shop"}}));
   if (targets.status != 200) throw std::runtime_error("the sandbox took no webhook targets");
 }
 

@@ -35,10 +35,11 @@ struct RigOptions {
   // URL, which several instances share (docs/scaling.md).
   std::string database = "data/sparks.db";
   // `sparks serve` processes, numbered from 0, each with its own port and instance id
-  // ("instance-N"), the same store, key file and workspaces. The sandbox's webhooks go to
-  // `webhooks_to`.
+  // ("instance-N"), the same store, key file and workspaces.
   int instances = 1;
-  int webhooks_to = 0;
+  // The instance that plays the load balancer in front of them: every instance's public_url, so
+  // that the platform's webhooks and the owner's browser coming back from consent reach it.
+  int public_instance = 0;
 };
 
 class ServeRig {

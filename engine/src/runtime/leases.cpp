@@ -127,11 +127,12 @@ void Engine::Impl::keep_leases() {
                        self->ownership.instance_id());
           return self->arm_lease_timer();
         }
+        for (const auto& lease : tick->released)
+          self->let_go(lease.workspace_id, "handed back: more than its share");
         std::set<std::string, std::less<>> still_held;
         for (const auto& lease : tick->renewed) still_held.insert(lease.workspace_id);
         for (const auto& ws : self->ownership.held())
           if (!still_held.contains(ws)) self->let_go(ws, "its lease was taken over");
-        for (const auto& lease : tick->released) self->let_go(lease.workspace_id, "rebalanced");
         for (const auto& lease : tick->taken) self->take_over(lease.workspace_id, lease.fence);
         self->arm_lease_timer();
       });
@@ -162,10 +163,11 @@ void Engine::Impl::take_over(const std::string& workspace_id, std::int64_t fence
           spdlog::error("workspace {}: could not be restored; giving it back", ws->id);
           return self->let_go(ws->id, "its restore failed");
         }
+        auto left_in_flight = std::move(stored->in_flight);
         self->clear_workspace(*ws);
         self->restore(std::move(*stored), true);
         self->start_upkeep(ws);
-        self->settle_steps_left_in_flight(std::move(stored->in_flight));
+        self->settle_steps_left_in_flight(std::move(left_in_flight));
         self->scan_workspace_events(ws);
         if (then) then();
       });
