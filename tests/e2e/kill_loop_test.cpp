@@ -17,6 +17,7 @@ TEST(KillLoop, AcknowledgedEventsAreProcessedOnceAndEachMatchedCommenterGetsOneD
   EXPECT_EQ(report.processed, report.events);
   // Every DM was checked with the platform: none is left of unknown outcome.
   EXPECT_EQ(report.dms_received, report.dms_expected);
+  EXPECT_TRUE(report.settled) << boost::json::serialize(report.to_json());
 }
 
 TEST(KillLoop, ADisconnectKilledHalfWayPausesEveryDependentFlowOrNone) {

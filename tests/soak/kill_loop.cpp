@@ -139,6 +139,7 @@ json::object KillLoopReport::to_json() const {
           {"dms_expected", dms_expected},
           {"dms_received", dms_received},
           {"dms_outcome_unknown", dms_outcome_unknown},
+          {"settled", settled},
           {"takeovers_ms", json::value_from(takeovers_ms)}};
 }
 
@@ -256,8 +257,9 @@ KillLoopReport run_kill_loop(const std::string& sparks_binary, const KillLoopOpt
   };
   try {
     poll_until("every event processed and every DM settled", settled, kSettleLimit, 100ms);
+    report.settled = true;
   } catch (const WaitTimedOut&) {
-    // Reported below as lost: what was counted by then is what the report says.
+    // Reported below as lost, or as unsettled: what was counted by then is what the report says.
   }
   for (int i = 0; i < rig.instances(); ++i)
     if (rig.stop_serve(i) != 0) throw std::runtime_error("sparks serve did not stop cleanly");

@@ -39,6 +39,9 @@ struct KillLoopReport {
   int dms_expected = 0;         // matched commenters
   int dms_received = 0;         // commenters the platform shows a DM to
   int dms_outcome_unknown = 0;  // interrupted calls the platform could not confirm either way
+  // Every event counted by a flow and every DM's outcome recorded (sent, failed or unknown) before
+  // the time limit: false when a step was left hanging, even if the platform shows it sent.
+  bool settled = false;
   // With several instances: from each kill until another instance ran the workspace.
   std::vector<int> takeovers_ms;
   boost::json::object to_json() const;
