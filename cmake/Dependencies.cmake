@@ -1,4 +1,5 @@
-# Every dependency is a Debian 12 package with a CMake package file (see scripts/install-deps).
+# Every dependency is a Debian 12 package (see scripts/install-deps), found through its CMake
+# package file or, for libpq, through pkg-config.
 find_package(Boost 1.81 CONFIG REQUIRED COMPONENTS json url)
 find_package(SQLite3 REQUIRED)
 find_package(SQLiteCpp CONFIG REQUIRED)
@@ -8,6 +9,9 @@ find_package(spdlog CONFIG REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(Threads REQUIRED)
+# libpq has no CMake package file on Debian; pkg-config finds it (libpq-dev).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 if(SPARKS_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)
 endif()

@@ -1,0 +1,102 @@
+#pragma once
+// One libpq connection and the statements prepared on it. Every statement the store runs goes
+// through run(): its text is prepared once per connection (PQprepare, cached by text) and then
+// executed with its parameters in text format (bytea in binary), so PostgreSQL parses and plans
+// each statement once. Used by one thread at a time, like the store::Connection that owns it.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "store/connection.hpp"
+#include "store/postgresql/result.hpp"
+
+struct pg_conn;
+
+namespace sparks::store::postgresql {
+
+// A statement PostgreSQL refused, or a connection that failed while running one. The message is
+// PostgreSQL's; it never holds parameter values.
+class Error : public std::runtime_error {
+ public:
+  Error(const std::string& message, std::string sqlstate)
+      : std::runtime_error(message), sqlstate_(std::move(sqlstate)) {}
+  // The five-character SQLSTATE, e.g. "40001"; empty when the connection itself failed.
+  const std::string& sqlstate() const { return sqlstate_; }
+
+ private:
+  std::string sqlstate_;
+};
+
+// A statement's parameters, $1, $2, … in the order they are added.
+class Params {
+ public:
+  Params& add(std::string_view text);
+  Params& add(const std::string& text) { return add(std::string_view(text)); }
+  Params& add(const char* text) { return add(std::string_view(text)); }
+  Params& add(const std::optional<std::string>& text);
+  Params& add(std::int64_t number);
+  Params& add(int number) { return add(static_cast<std::int64_t>(number)); }
+  Params& add(const std::optional<std::int64_t>& number);
+  Params& add(bool flag);
+  Params& add_bytes(std::span<const std::uint8_t> bytes);  // bytea, sent in binary
+
+  int size() const { return static_cast<int>(values_.size()); }
+  std::vector<const char*> pointers() const;
+  const std::vector<int>& lengths() const { return lengths_; }
+  const std::vector<int>& formats() const { return formats_; }
+
+ private:
+  Params& push(std::optional<std::string> value, int format);
+  std::vector<std::optional<std::string>> values_;
+  std::vector<int> lengths_;
+  std::vector<int> formats_;
+};
+
+template <typename... Values>
+Params params(const Values&... values) {
+  Params out;
+  (out.add(values), ...);
+  return out;
+}
+
+class Session {
+ public:
+  // Connects to `url` (libpq's URI syntax). Throws OpenError naming the URL without its password.
+  Session(std::string url, const OpenOptions& options);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Runs `sql` with `parameters` ($1, …), prepared once on this connection. Throws Error.
+  Result run(std::string_view sql, const Params& parameters = {});
+  // Runs one or more statements without parameters or preparing (BEGIN, DDL). Throws Error.
+  Result exec(std::string_view sql);
+  // exec() for undoing: never throws, whatever state the connection is in.
+  void exec_quietly(std::string_view sql) noexcept;
+
+  // True while the connection is up; a lost one is connected again by reconnect().
+  bool connected() const;
+  // Connects again after the connection was lost; prepared statements start afresh. Throws Error.
+  void reconnect();
+
+  const std::string& url() const { return url_; }  // as given: may hold a password
+  pg_conn* handle() { return connection_; }
+
+ private:
+  const std::string& prepared_name(std::string_view sql);
+
+  std::string url_;
+  pg_conn* connection_ = nullptr;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+};
+
+// Opens a libpq connection to `url` with the engine's settings, or throws OpenError naming the
+// URL without its password and libpq's reason.
+pg_conn* connect(const std::string& url, const OpenOptions& options);
+
+}  // namespace sparks::store::postgresql
