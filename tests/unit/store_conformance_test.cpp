@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/connection.hpp"
+#include "support/postgres_server.hpp"
 
 namespace sparks::store {
 namespace {
@@ -22,8 +23,9 @@ using ::testing::ElementsAre;
 
 struct Backend {
   std::string name;
-  // Opens a connection to the store kept in `folder` (the same store on every call).
-  std::function<std::unique_ptr<Connection>(const fs::path& folder)> open;
+  // Makes a fresh, empty store and returns its location; `folder` is the test's own, for a backend
+  // that keeps files.
+  std::function<std::string(const fs::path& folder)> fresh_location;
 };
 
 void PrintTo(const Backend& backend, std::ostream* out) {
@@ -42,12 +44,15 @@ class StoreConformanceTest : public ::testing::TestWithParam<Backend> {
               ("sparks-store-conformance-" + std::to_string(::getpid()) + "-" + name);
     fs::remove_all(folder_);
     fs::create_directories(folder_);
+    location_ = GetParam().fresh_location(folder_);
   }
   void TearDown() override { fs::remove_all(folder_); }
 
-  std::unique_ptr<Connection> open_store() { return GetParam().open(folder_); }
+  // A connection to the test's store (the same store on every call).
+  std::unique_ptr<Connection> open_store() { return open(location_); }
 
   fs::path folder_;
+  std::string location_;
 };
 
 // --- automations paused and resumed by integrations ---------------------------------------------
@@ -673,7 +678,10 @@ TEST_P(StoreConformanceTest, ALeaseIsHeldByOneInstanceAndItsFenceRisesWhenItChan
 }
 
 const Backend kBackends[] = {
-    {"sqlite", [](const fs::path& folder) { return open((folder / "sparks.db").string()); }},
+    {"sqlite", [](const fs::path& folder) { return (folder / "sparks.db").string(); }},
+    // A database of its own per test, on the executable's private server.
+    {"postgresql",
+     [](const fs::path&) { return sparks::testing::PostgresServer::shared().database(); }},
 };
 
 std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {

@@ -75,10 +75,12 @@ std::vector<const char*> Params::pointers() const {
 
 PGconn* connect(const std::string& url, const OpenOptions& options) {
   // Earlier keywords are defaults that the URL's own parameters override (expand_dbname).
-  const std::string lock_timeout =
-      "-c lock_timeout=" + std::to_string(options.busy_timeout.count());
+  // A lock waits as long as SQLite's busy timeout would; PostgreSQL's notices (e.g. "already
+  // exists, skipping") are not the engine's to print.
+  const std::string settings = "-c lock_timeout=" + std::to_string(options.busy_timeout.count()) +
+                               " -c client_min_messages=warning";
   const char* keywords[] = {"connect_timeout", "application_name", "options", "dbname", nullptr};
-  const char* values[] = {"10", "sparks", lock_timeout.c_str(), url.c_str(), nullptr};
+  const char* values[] = {"10", "sparks", settings.c_str(), url.c_str(), nullptr};
   PGconn* connection = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (connection == nullptr)
     throw OpenError("cannot open " + without_password(url) + ": out of memory");
