@@ -89,6 +89,9 @@ PGconn* connect(const std::string& url, const OpenOptions& options) {
     PQfinish(connection);
     throw OpenError("cannot open " + without_password(url) + ": " + why);
   }
+  // libpq prints the server's notices and a lost connection's last words on stderr; the store
+  // reports what matters through its errors instead.
+  PQsetNoticeProcessor(connection, [](void*, const char*) {}, nullptr);
   return connection;
 }
 
