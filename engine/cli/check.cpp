@@ -16,6 +16,7 @@
 #include "inspection_bridge.hpp"
 #include "plugins/plugin_host.hpp"
 #include "store/connection.hpp"
+#include "store/postgresql/url.hpp"
 #include "store/transaction.hpp"
 
 namespace sparks::cli {
@@ -38,7 +39,9 @@ std::vector<flows::AccountLimit> connected_account_limits(const std::string& con
   if (!loaded.config) return limits;
   const auto database = loaded.config->database;
   std::error_code ec;
-  if (!std::filesystem::exists(database, ec)) {
+  // A PostgreSQL database is opened to be found out; a SQLite file that is not there yet has no
+  // accounts, and opening it would create it.
+  if (!store::postgresql::is_url(database.string()) && !std::filesystem::exists(database, ec)) {
     std::cerr << "sparks check: no store at " << database.string()
               << " yet: no connected account to check flows against\n";
     return limits;

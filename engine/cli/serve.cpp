@@ -88,7 +88,8 @@ void add_serve_command(CLI::App& app, ExitCode& exit_code) {
       "  /oauth/{platform}/callback   where the platforms send the owner back\n"
       "  /webhooks/tiktok, /webhooks/tiktok_shop, /healthz, /metrics\n"
       "  the sandbox's platform endpoints, for each platform without base URLs\n"
-      "Data: the SQLite `database` (default ./sparks-data/sparks.db) and the token key\n"
+      "Data: the `database`, a SQLite file (default ./sparks-data/sparks.db) or a\n"
+      "postgresql://USER@HOST:PORT/DB URL, and the token key\n"
       "`secrets.key_file` (default ./sparks-data/secret.key, created 0600).\n"
       "Connectors: every *.so in `plugin_dir` (default: plugins/ beside this executable).\n"
       "SIGINT or SIGTERM stops it cleanly (exit 0). `sparks status` prints its cards.");

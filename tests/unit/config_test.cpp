@@ -30,6 +30,15 @@ TEST(Config, EmbeddedDefaultIsTheDemoWorkspace) {
   EXPECT_TRUE(config.uses_demo_keys());
 }
 
+TEST(Config, APostgresqlDatabaseUrlIsKeptAsWritten) {
+  for (const std::string url :
+       {"postgresql://sparks@db.internal:5432/sparks", "postgres://sparks@10.0.0.5/sparks"}) {
+    auto result = load_config("conf/sparks.yaml", "sparks:\n  database: " + url + "\n", "conf");
+    ASSERT_TRUE(result.config) << ::testing::PrintToString(messages(result));
+    EXPECT_EQ(result.config->database.string(), url);
+  }
+}
+
 TEST(Config, AFullFileLoadsWithPathsRelativeToIt) {
   setenv("SPARKS_TEST_SHOP_SECRET", "from-the-environment", 1);
   auto result = load_config("conf/sparks.yaml", R"(sparks:

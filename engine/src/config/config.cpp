@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "flows/flow_loader.hpp"
+#include "store/postgresql/url.hpp"
 #include "util/read_file.hpp"
 #include "yaml/parse.hpp"
 #include "yaml/schema.hpp"
@@ -46,6 +47,14 @@ class Reader {
     if (!value) return std::nullopt;
     std::filesystem::path p(*value);
     return p.is_absolute() ? p : base_dir_ / p;
+  }
+
+  // Where the store is: a PostgreSQL URL is kept exactly as written (no folder is resolved or made
+  // for it); anything else is a SQLite path, resolved like every other path.
+  std::optional<std::filesystem::path> store_location(const YAML::Node& node) {
+    auto value = text(node);
+    if (value && store::postgresql::is_url(*value)) return std::filesystem::path(*value);
+    return path(node);
   }
 
   void error(const YAML::Node& node, std::string message) {
@@ -152,7 +161,7 @@ LoadResult load_config(const std::string& file_name, std::string_view text,
   const YAML::Node root = parsed.root["sparks"];
   if (auto v = read.text(root["listen"])) config.listen = *v;
   config.public_url = read.text(root["public_url"]);
-  if (auto v = read.path(root["database"])) config.database = *v;
+  if (auto v = read.store_location(root["database"])) config.database = *v;
   config.instance_id = read.text(root["instance_id"]);
   config.plugin_dir = read.path(root["plugin_dir"]);
   config.lifecycle = read.path(root["lifecycle"]);
