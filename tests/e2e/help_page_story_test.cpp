@@ -1,6 +1,7 @@
 // The help page's story, end to end, with real processes on 127.0.0.1: `sparks sandbox` plays
 // TikTok and TikTok Shop, `sparks serve` runs the engine with a config pointing at it, and the test
-// is the owner, the member and the browser, talking HTTP to both.
+// is the owner, the member and the browser, talking HTTP to both. The story runs once on each store
+// backend: a SQLite file beside the config, and a database of the test's private PostgreSQL server.
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
@@ -15,6 +16,7 @@
 #include "http/form.hpp"
 #include "sandbox/consent_client.hpp"
 #include "support/child_process.hpp"
+#include "support/postgres_server.hpp"
 #include "support/tiktok_scopes.hpp"
 #include "support/wait.hpp"
 
@@ -35,7 +37,13 @@ struct Answer {
   json::value body;
 };
 
-class HelpPageStory : public ::testing::Test {
+// The `database` of sparks.yaml for the backend `name`.
+std::string database_for(const std::string& name) {
+  if (name == "postgresql") return sparks::testing::PostgresServer::shared().database();
+  return "data/sparks.db";
+}
+
+class HelpPageStory : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     folder_ = fs::temp_directory_path() / ("sparks-story-" + std::to_string(getpid()));
@@ -51,7 +59,7 @@ class HelpPageStory : public ::testing::Test {
     std::ofstream(folder_ / "sparks.yaml")
         << "sparks:\n"
         << "  listen: 127.0.0.1:0\n"
-        << "  database: data/sparks.db\n"
+        << "  database: " << database_for(GetParam()) << "\n"
         << "  secrets: { key_file: data/secret.key }\n"
         << "  platforms:\n"
         << "    tiktok: { client_key: sandbox-client-key, client_secret: sandbox-client-secret,"
@@ -185,7 +193,7 @@ std::string flow_yaml(const std::string& id, const std::string& extra = "") {
          "  actions:\n    - tiktok.send_dm: { text: \"Hi {{contact.username}}!\" }\n" + extra;
 }
 
-TEST_F(HelpPageStory, ConnectVerifyAndDisconnect) {
+TEST_P(HelpPageStory, ConnectVerifyAndDisconnect) {
   // A member may look but not connect.
   auto refused = call("POST", api("/integrations/tiktok/connect"), "max-secret-key");
   EXPECT_EQ(refused.status, 403);
@@ -320,7 +328,7 @@ TEST_F(HelpPageStory, ConnectVerifyAndDisconnect) {
 // delivered twice; the order placed through that DM brings its code back and is attributed to the
 // flow with its revenue; partial scopes fire the trigger and skip the DM with the scope named; a
 // disconnect pauses the flow and comments meanwhile start nothing; a reconnect resumes it.
-TEST_F(HelpPageStory, FlowsSendOneDmAndOrdersAreAttributed) {
+TEST_P(HelpPageStory, FlowsSendOneDmAndOrdersAreAttributed) {
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).body.at("state").as_string(), "connected");
   ASSERT_EQ(connect("tiktok_shop", "shop", kAllShop).body.at("state").as_string(), "connected");
   card_when("tiktok_shop", [](const json::object& c) { return !c.at("last_sync").is_null(); });
@@ -476,7 +484,7 @@ TEST_F(HelpPageStory, FlowsSendOneDmAndOrdersAreAttributed) {
   EXPECT_GE(count("/inbox", "conversations"), 3u);
 }
 
-TEST_F(HelpPageStory, ClosingTheWorkspaceIsTheOnlyDeletion) {
+TEST_P(HelpPageStory, ClosingTheWorkspaceIsTheOnlyDeletion) {
   ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).body.at("state").as_string(), "connected");
   ASSERT_EQ(
       call("POST", api("/flows"), "olivia-secret-key", flow_yaml("keep-me"), "application/yaml")
@@ -497,5 +505,10 @@ TEST_F(HelpPageStory, ClosingTheWorkspaceIsTheOnlyDeletion) {
   EXPECT_EQ(flow_status("keep-me"), "missing");
   EXPECT_EQ(card("tiktok").at("state").as_string(), "disconnected");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, HelpPageStory, ::testing::Values("sqlite", "postgresql"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
 
 }  // namespace
