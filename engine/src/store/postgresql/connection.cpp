@@ -21,7 +21,8 @@ void Connection::begin(bool write) {
   // A connection lost since the last transaction (a server restart, a failover) is opened again
   // here, between transactions, where nothing of a transaction can be lost with it.
   if (!session_.connected()) session_.reconnect();
-  session_.exec(write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  // Sent with the first statement: one round trip fewer per transaction.
+  session_.defer(write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
 void Connection::commit() {
@@ -35,12 +36,14 @@ void Connection::rollback() noexcept {
   session_.exec_quietly("ROLLBACK");
 }
 
+// A part's savepoint and its release travel with the statements around them: a batch of three
+// statements costs three round trips, not five.
 void Connection::begin_part() {
-  session_.exec(kBeginPart);
+  session_.defer(kBeginPart);
 }
 
 void Connection::end_part() {
-  session_.exec(kEndPart);
+  session_.defer(kEndPart);
 }
 
 void Connection::undo_part() {

@@ -4,6 +4,7 @@
 // executed with its parameters in text format (bytea in binary), so PostgreSQL parses and plans
 // each statement once. Used by one thread at a time, like the store::Connection that owns it.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -74,8 +75,14 @@ class Session {
 
   // Runs `sql` with `parameters` ($1, …), prepared once on this connection. Throws Error.
   Result run(std::string_view sql, const Params& parameters = {});
-  // Runs one or more statements without parameters or preparing (BEGIN, DDL). Throws Error.
+  // Runs one or more statements without parameters or preparing (BEGIN, DDL), or one statement
+  // after deferred commands. Throws Error.
   Result exec(std::string_view sql);
+  // Queues a command whose answer nothing waits for (BEGIN, SAVEPOINT, RELEASE): it goes to the
+  // server with the next run() or exec(), in the same round trip (libpq's pipeline mode), and a
+  // failure of it is thrown there. The engine's batches are small, so these round trips count.
+  void defer(std::string_view sql);
+
   // exec() for undoing: never throws, whatever state the connection is in.
   void exec_quietly(std::string_view sql) noexcept;
 
@@ -89,10 +96,14 @@ class Session {
 
  private:
   const std::string& prepared_name(std::string_view sql);
+  // Sends the deferred commands, then what `send_last` sends, and waits for them all; returns the
+  // last one's result.
+  Result run_with_deferred(const std::function<int()>& send_last);
 
   std::string url_;
   pg_conn* connection_ = nullptr;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  std::vector<std::string> deferred_;                      // commands not sent yet
 };
 
 // Opens a libpq connection to `url` with the engine's settings, or throws OpenError naming the
