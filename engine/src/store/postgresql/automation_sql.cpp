@@ -29,7 +29,7 @@ AutomationRow read_automation(const Result& result, int row) {
 }  // namespace
 
 void Records::save_automation(const AutomationRow& automation) {
-  db_.run(
+  db_.run_later(
       "INSERT INTO automations (workspace_id, id, name, status, paused_by, version)"
       " VALUES ($1, $2, $3, $4, $5, $6)"
       " ON CONFLICT (workspace_id, id) DO UPDATE SET"
@@ -37,10 +37,11 @@ void Records::save_automation(const AutomationRow& automation) {
       " paused_by = excluded.paused_by, version = excluded.version",
       params(automation.workspace_id, automation.id, automation.name,
              std::string(to_string(automation.status)), automation.paused_by, automation.version));
-  db_.run("DELETE FROM automation_requirements WHERE workspace_id = $1 AND automation_id = $2",
-          params(automation.workspace_id, automation.id));
+  db_.run_later(
+      "DELETE FROM automation_requirements WHERE workspace_id = $1 AND automation_id = $2",
+      params(automation.workspace_id, automation.id));
   for (const std::string& platform : automation.required_platforms) {
-    db_.run(
+    db_.run_later(
         "INSERT INTO automation_requirements (workspace_id, automation_id, platform)"
         " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         params(automation.workspace_id, automation.id, platform));

@@ -6,7 +6,7 @@ void Records::store_credentials(std::string_view workspace_id, std::string_view 
                                 std::span<const std::uint8_t> sealed, std::int64_t updated_at_ms) {
   Params values = params(workspace_id, platform);
   values.add_bytes(sealed).add(updated_at_ms);
-  db_.run(
+  db_.run_later(
       "INSERT INTO credentials (workspace_id, platform, sealed, updated_at_ms)"
       " VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, platform) DO UPDATE SET"
       " sealed = excluded.sealed, updated_at_ms = excluded.updated_at_ms",

@@ -15,8 +15,8 @@ bool Records::append_event(EventRow& e) {
 }
 
 void Records::mark_event_handled(std::int64_t event_id, std::int64_t at_ms) {
-  db_.run("UPDATE event_log SET handled_at_ms = $1 WHERE id = $2 AND handled_at_ms IS NULL",
-          params(at_ms, event_id));
+  db_.run_later("UPDATE event_log SET handled_at_ms = $1 WHERE id = $2 AND handled_at_ms IS NULL",
+                params(at_ms, event_id));
 }
 
 namespace {
@@ -74,7 +74,7 @@ std::optional<std::string> Records::kv_get(std::string_view platform, std::strin
 
 void Records::kv_put(std::string_view platform, std::string_view integration, std::string_view key,
                      std::string_view value) {
-  db_.run(
+  db_.run_later(
       "INSERT INTO plugin_kv (platform, integration, key, value) VALUES ($1, $2, $3, $4)"
       " ON CONFLICT (platform, integration, key) DO UPDATE SET value = excluded.value",
       params(platform, integration, key, value));
@@ -82,8 +82,8 @@ void Records::kv_put(std::string_view platform, std::string_view integration, st
 
 void Records::kv_delete(std::string_view platform, std::string_view integration,
                         std::string_view key) {
-  db_.run("DELETE FROM plugin_kv WHERE platform = $1 AND integration = $2 AND key = $3",
-          params(platform, integration, key));
+  db_.run_later("DELETE FROM plugin_kv WHERE platform = $1 AND integration = $2 AND key = $3",
+                params(platform, integration, key));
 }
 
 }  // namespace sparks::store::postgresql

@@ -98,13 +98,13 @@ void Records::update_contact_tags(std::string_view workspace_id, std::string_vie
   });
   boost::json::array json;
   for (const auto& t : tags) json.emplace_back(t);
-  db_.run("UPDATE contacts SET tags = $1 WHERE workspace_id = $2 AND user_id = $3",
-          params(boost::json::serialize(json), workspace_id, user_id));
+  db_.run_later("UPDATE contacts SET tags = $1 WHERE workspace_id = $2 AND user_id = $3",
+                params(boost::json::serialize(json), workspace_id, user_id));
 }
 
 void Records::note_commenter(std::string_view workspace_id, std::string_view video_id,
                              std::string_view user_id, std::int64_t event_id) {
-  db_.run(
+  db_.run_later(
       "INSERT INTO video_commenters (workspace_id, video_id, user_id, first_event_id)"
       " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
       params(workspace_id, video_id, user_id, event_id));
@@ -142,7 +142,7 @@ bool Records::record_flow_run(const FlowRunRow& run) {
 
 void Records::add_flow_stat(std::string_view workspace_id, std::string_view flow_id,
                             std::string_view counter, std::int64_t delta) {
-  db_.run(
+  db_.run_later(
       "INSERT INTO flow_stats AS s (workspace_id, flow_id, counter, value)"
       " VALUES ($1, $2, $3, $4)"
       " ON CONFLICT (workspace_id, flow_id, counter) DO UPDATE SET value = s.value + $4",
@@ -214,7 +214,7 @@ std::vector<OutboxRow> Records::outbox_in_flight(const Scope& scope) {
 
 void Records::update_outbox(std::int64_t id, std::string_view status, std::int64_t attempts,
                             std::int64_t due_at_ms, const std::optional<std::string>& last_error) {
-  db_.run(
+  db_.run_later(
       "UPDATE outbox SET status = $1, attempts = $2, due_at_ms = $3, last_error = $4 WHERE id = $5",
       params(status, attempts, due_at_ms, last_error, id));
 }
@@ -229,7 +229,7 @@ bool Records::upsert_order(const OrderRow& o) {
                     o.line_items, o.at_ms))
           .affected() == 1;
   if (inserted) return true;
-  db_.run(
+  db_.run_later(
       "UPDATE orders SET status = $1, updated_at_ms = $2 WHERE workspace_id = $3 AND order_id = $4",
       params(o.status, o.at_ms, o.workspace_id, o.order_id));
   return false;
@@ -259,7 +259,7 @@ std::optional<Attribution> Records::find_attribution(std::string_view workspace_
 
 void Records::attribute_order(std::string_view workspace_id, std::string_view order_id,
                               const Attribution& a) {
-  db_.run(
+  db_.run_later(
       "UPDATE orders SET flow_id = $1, conversation_id = $2, attribution_method = $3"
       " WHERE workspace_id = $4 AND order_id = $5",
       params(a.flow_id, a.conversation_id, a.method, workspace_id, order_id));

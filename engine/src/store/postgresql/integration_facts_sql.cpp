@@ -4,7 +4,7 @@
 namespace sparks::store::postgresql {
 
 void Records::save_facts(const IntegrationFactsRow& f) {
-  db_.run(
+  db_.run_later(
       "INSERT INTO integration_facts (workspace_id, platform, account_id, account_json,"
       " granted_scopes, missing_scopes, ever_connected, connected_at_ms, last_sync_ms,"
       " last_webhook_ms, unreported_activity_ms, token_expires_at_ms)"

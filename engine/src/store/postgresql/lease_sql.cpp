@@ -30,11 +30,11 @@ std::int64_t Records::database_now_ms() {
 }
 
 void Records::heartbeat(std::string_view instance_id, std::string_view url) {
-  db_.run("INSERT INTO instances (instance_id, url, seen_at_ms) VALUES ($1, $2, " +
-              std::string(kNowMs) +
-              ") ON CONFLICT (instance_id) DO UPDATE SET url = excluded.url,"
-              " seen_at_ms = excluded.seen_at_ms",
-          params(instance_id, url));
+  db_.run_later("INSERT INTO instances (instance_id, url, seen_at_ms) VALUES ($1, $2, " +
+                    std::string(kNowMs) +
+                    ") ON CONFLICT (instance_id) DO UPDATE SET url = excluded.url,"
+                    " seen_at_ms = excluded.seen_at_ms",
+                params(instance_id, url));
 }
 
 std::vector<InstanceRow> Records::live_instances(std::int64_t within_ms) {
@@ -48,7 +48,7 @@ std::vector<InstanceRow> Records::live_instances(std::int64_t within_ms) {
 }
 
 void Records::remove_instance(std::string_view instance_id) {
-  db_.run("DELETE FROM instances WHERE instance_id = $1", params(instance_id));
+  db_.run_later("DELETE FROM instances WHERE instance_id = $1", params(instance_id));
 }
 
 std::vector<LeaseRow> Records::workspace_leases() {
@@ -94,7 +94,7 @@ std::vector<LeaseRow> Records::renew_leases(std::string_view owner, std::int64_t
 
 void Records::release_lease(std::string_view workspace_id, std::string_view owner,
                             std::int64_t fence) {
-  db_.run(
+  db_.run_later(
       "UPDATE workspace_leases SET expires_at_ms = 0"
       " WHERE workspace_id = $1 AND owner = $2 AND fence = $3",
       params(workspace_id, owner, fence));
@@ -114,7 +114,7 @@ void Records::check_lease(std::string_view workspace_id, std::string_view owner,
 void Records::notify_workspace(std::string_view workspace_id) {
   // Delivered when the transaction commits, not at all if it rolls back (docs/architecture.md,
   // "The storage seam").
-  db_.run("SELECT pg_notify('sparks_workspace', $1)", params(workspace_id));
+  db_.run_later("SELECT pg_notify('sparks_workspace', $1)", params(workspace_id));
 }
 
 }  // namespace sparks::store::postgresql

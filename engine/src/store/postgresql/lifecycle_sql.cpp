@@ -27,7 +27,7 @@ std::vector<IntegrationRow> Records::load_integrations(const Scope& scope) {
 }
 
 void Records::save_integration(const IntegrationRow& integration) {
-  db_.run(
+  db_.run_later(
       "INSERT INTO integrations (workspace_id, platform, state, previous_state,"
       " before_previous_state, account_json, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)"
       " ON CONFLICT (workspace_id, platform) DO UPDATE SET"
@@ -40,7 +40,7 @@ void Records::save_integration(const IntegrationRow& integration) {
 }
 
 void Records::append_transition(const TransitionRow& t) {
-  db_.run(
+  db_.run_later(
       "INSERT INTO lifecycle_transitions (workspace_id, platform, from_state, to_state, event,"
       " actor, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
       params(t.workspace_id, t.platform, t.from_state, t.to_state, t.event, t.actor, t.at_ms));
@@ -67,7 +67,7 @@ std::vector<TransitionRow> Records::load_transitions(std::string_view workspace_
 }
 
 void Records::set_timer(const TimerRow& timer) {
-  db_.run(
+  db_.run_later(
       "INSERT INTO lifecycle_timers (workspace_id, platform, state, deadline_ms)"
       " VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, platform) DO UPDATE SET"
       " state = excluded.state, deadline_ms = excluded.deadline_ms",
@@ -75,8 +75,8 @@ void Records::set_timer(const TimerRow& timer) {
 }
 
 void Records::clear_timer(std::string_view workspace_id, std::string_view platform) {
-  db_.run("DELETE FROM lifecycle_timers WHERE workspace_id = $1 AND platform = $2",
-          params(workspace_id, platform));
+  db_.run_later("DELETE FROM lifecycle_timers WHERE workspace_id = $1 AND platform = $2",
+                params(workspace_id, platform));
 }
 
 std::vector<TimerRow> Records::load_timers(const Scope& scope) {
@@ -94,7 +94,7 @@ std::vector<TimerRow> Records::load_timers(const Scope& scope) {
 
 void Records::raise_issue(std::string_view workspace_id, std::string_view platform,
                           const IssueRow& issue) {
-  db_.run(
+  db_.run_later(
       "INSERT INTO integration_issues (workspace_id, platform, code, message, troubleshooting,"
       " raised_at_ms) VALUES ($1, $2, $3, $4, $5, $6)"
       " ON CONFLICT (workspace_id, platform, code) DO UPDATE SET"
@@ -105,8 +105,9 @@ void Records::raise_issue(std::string_view workspace_id, std::string_view platfo
 
 void Records::clear_issue(std::string_view workspace_id, std::string_view platform,
                           std::string_view code) {
-  db_.run("DELETE FROM integration_issues WHERE workspace_id = $1 AND platform = $2 AND code = $3",
-          params(workspace_id, platform, code));
+  db_.run_later(
+      "DELETE FROM integration_issues WHERE workspace_id = $1 AND platform = $2 AND code = $3",
+      params(workspace_id, platform, code));
 }
 
 void Records::clear_issues(std::string_view workspace_id, std::string_view platform,
@@ -115,8 +116,8 @@ void Records::clear_issues(std::string_view workspace_id, std::string_view platf
 }
 
 void Records::clear_all_issues(std::string_view workspace_id, std::string_view platform) {
-  db_.run("DELETE FROM integration_issues WHERE workspace_id = $1 AND platform = $2",
-          params(workspace_id, platform));
+  db_.run_later("DELETE FROM integration_issues WHERE workspace_id = $1 AND platform = $2",
+                params(workspace_id, platform));
 }
 
 std::vector<IssueRow> Records::load_issues(std::string_view workspace_id,
@@ -152,7 +153,7 @@ int Records::resume_automations_paused_by(std::string_view workspace_id, std::st
   // still down becomes that integration's to resume.
   for (const std::string& other : platforms_still_down) {
     if (other == platform || other == kPausedByPerson) continue;
-    db_.run(
+    db_.run_later(
         "UPDATE automations SET paused_by = $3"
         " WHERE workspace_id = $1 AND status = 'paused' AND paused_by = $2"
         " AND id IN (SELECT automation_id FROM automation_requirements"

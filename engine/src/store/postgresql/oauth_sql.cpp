@@ -3,7 +3,7 @@
 namespace sparks::store::postgresql {
 
 void Records::save_oauth_session(const OAuthSessionRow& s) {
-  db_.run(
+  db_.run_later(
       "INSERT INTO oauth_sessions (nonce, workspace_id, platform, member, redirect_uri,"
       " sealed_verifier, expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
       params(s.nonce, s.workspace_id, s.platform, s.member, s.redirect_uri, s.sealed_verifier,
@@ -28,7 +28,7 @@ int Records::delete_expired_oauth_sessions(std::int64_t now_ms) {
 }
 
 void Records::append_audit(const AuditRow& r) {
-  db_.run(
+  db_.run_later(
       "INSERT INTO audit_log (workspace_id, actor, action, platform, outcome, detail, at_ms)"
       " VALUES ($1, $2, $3, $4, $5, $6, $7)",
       params(r.workspace_id, r.actor, r.action, r.platform, r.outcome, r.detail, r.at_ms));

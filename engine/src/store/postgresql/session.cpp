@@ -2,8 +2,6 @@
 
 #include <libpq-fe.h>
 
-#include <functional>
-#include <optional>
 #include <string>
 
 #include "store/postgresql/url.hpp"
@@ -132,12 +130,7 @@ const std::string& Session::prepared_name(std::string_view sql) {
 Result Session::run(std::string_view sql, const Params& parameters) {
   const std::string& name = prepared_name(sql);
   const std::vector<const char*> values = parameters.pointers();
-  auto send = [&] {
-    return PQsendQueryPrepared(connection_, name.c_str(), parameters.size(), values.data(),
-                               parameters.lengths().data(), parameters.formats().data(),
-                               /*resultFormat=*/0);
-  };
-  if (!deferred_.empty()) return run_with_deferred(send);
+  if (!deferred_.empty()) return send_deferred(Deferred{name, true, parameters});
   return checked(connection_, PQexecPrepared(connection_, name.c_str(), parameters.size(),
                                              values.data(), parameters.lengths().data(),
                                              parameters.formats().data(), /*resultFormat=*/0));
@@ -145,58 +138,8 @@ Result Session::run(std::string_view sql, const Params& parameters) {
 
 Result Session::exec(std::string_view sql) {
   const std::string text(sql);
-  if (!deferred_.empty()) {
-    return run_with_deferred([&] {
-      return PQsendQueryParams(connection_, text.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
-    });
-  }
+  if (!deferred_.empty()) return send_deferred(Deferred{text, false, {}});
   return checked(connection_, PQexec(connection_, text.c_str()));
-}
-
-void Session::defer(std::string_view sql) {
-  deferred_.emplace_back(sql);
-}
-
-Result Session::run_with_deferred(const std::function<int()>& send_last) {
-  std::vector<std::string> deferred;
-  deferred.swap(deferred_);
-  if (PQenterPipelineMode(connection_) == 0) throw error_of(connection_, nullptr);
-  bool sent = true;
-  for (const std::string& command : deferred)
-    sent = sent && PQsendQueryParams(connection_, command.c_str(), 0, nullptr, nullptr, nullptr,
-                                     nullptr, 0) != 0;
-  sent = sent && send_last() != 0 && PQpipelineSync(connection_) != 0;
-  if (!sent) {
-    const Error error = error_of(connection_, nullptr);
-    PQexitPipelineMode(connection_);
-    throw error;
-  }
-  // Each command answers with its result then a null; a command after a failed one is skipped
-  // (PGRES_PIPELINE_ABORTED); the sync ends the round trip.
-  std::optional<Error> failure;
-  Result last;
-  for (std::size_t i = 0; i <= deferred.size(); ++i) {
-    PGresult* result = PQgetResult(connection_);
-    if (result == nullptr) {  // the connection failed: nothing more will come
-      failure = failure.value_or(error_of(connection_, nullptr));
-      break;
-    }
-    const ExecStatusType status = PQresultStatus(result);
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-      if (i == deferred.size())
-        last = Result(result);
-      else
-        PQclear(result);
-    } else {
-      if (status != PGRES_PIPELINE_ABORTED && !failure) failure = error_of(connection_, result);
-      PQclear(result);
-    }
-    while (PGresult* rest = PQgetResult(connection_)) PQclear(rest);
-  }
-  if (PGresult* sync = PQgetResult(connection_)) PQclear(sync);  // PGRES_PIPELINE_SYNC
-  PQexitPipelineMode(connection_);
-  if (failure) throw *failure;
-  return last;
 }
 
 }  // namespace sparks::store::postgresql
@@ -205,6 +148,7 @@ namespace sparks::store::postgresql {
 
 void Session::exec_quietly(std::string_view sql) noexcept {
   deferred_.clear();  // undoing: whatever was not sent yet need not be
+  deferred_writes_ = false;
   try {
     PGresult* result = PQexec(connection_, std::string(sql).c_str());
     if (result) PQclear(result);

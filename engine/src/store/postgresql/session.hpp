@@ -4,7 +4,6 @@
 // executed with its parameters in text format (bytea in binary), so PostgreSQL parses and plans
 // each statement once. Used by one thread at a time, like the store::Connection that owns it.
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -79,9 +78,21 @@ class Session {
   // after deferred commands. Throws Error.
   Result exec(std::string_view sql);
   // Queues a command whose answer nothing waits for (BEGIN, SAVEPOINT, RELEASE): it goes to the
-  // server with the next run() or exec(), in the same round trip (libpq's pipeline mode), and a
-  // failure of it is thrown there. The engine's batches are small, so these round trips count.
+  // server with the next run(), exec() or flush(), in the same round trip (libpq's pipeline
+  // mode), and a failure of it is thrown there. The engine's batches are small statements, so
+  // round trips are what they cost.
   void defer(std::string_view sql);
+  // run() for a write whose result nobody reads: inside a transaction it is queued like a
+  // deferred command, else it runs at once.
+  void run_later(std::string_view sql, const Params& parameters);
+  // Sends whatever is queued and waits for it; throws the first failure.
+  void flush();
+  // True when a write is queued: flush() before a part ends, so that its failure is the part's.
+  bool has_deferred_writes() const { return deferred_writes_; }
+  // Drops the queued writes (a part being undone), keeping the queued commands.
+  void drop_deferred_writes();
+  // Whether a transaction is open: Connection says so (queued writes wait only inside one).
+  void set_in_transaction(bool open) { in_transaction_ = open; }
 
   // exec() for undoing: never throws, whatever state the connection is in.
   void exec_quietly(std::string_view sql) noexcept;
@@ -96,14 +107,22 @@ class Session {
 
  private:
   const std::string& prepared_name(std::string_view sql);
-  // Sends the deferred commands, then what `send_last` sends, and waits for them all; returns the
-  // last one's result.
-  Result run_with_deferred(const std::function<int()>& send_last);
+  struct Deferred {
+    std::string text;  // a command's SQL, or a prepared statement's name
+    bool prepared = false;
+    Params parameters;
+  };
+  // Sends the queued statements, then `last` (if any), with one sync, and waits for them all;
+  // returns the last one's result.
+  Result send_deferred(std::optional<Deferred> last);
+  int send(const Deferred& statement);
 
   std::string url_;
   pg_conn* connection_ = nullptr;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
-  std::vector<std::string> deferred_;                      // commands not sent yet
+  std::vector<Deferred> deferred_;                         // not sent yet, in order
+  bool deferred_writes_ = false;                           // a write among them
+  bool in_transaction_ = false;
 };
 
 // Opens a libpq connection to `url` with the engine's settings, or throws OpenError naming the

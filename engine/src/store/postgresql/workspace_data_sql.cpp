@@ -36,7 +36,7 @@ constexpr const char* kWorkspaceTables[] = {"integrations",
 
 void Records::upsert_contact(std::string_view workspace_id, std::string_view user_id,
                              std::string_view username, std::int64_t at_ms) {
-  db_.run(
+  db_.run_later(
       "INSERT INTO contacts AS c (workspace_id, user_id, username, first_seen_ms, last_seen_ms)"
       " VALUES ($1, $2, $3, $4, $4) ON CONFLICT (workspace_id, user_id) DO UPDATE SET"
       " username = CASE WHEN excluded.username = '' THEN c.username ELSE excluded.username END,"
@@ -45,7 +45,7 @@ void Records::upsert_contact(std::string_view workspace_id, std::string_view use
 }
 
 void Records::append_inbox_message(const InboxMessageRow& m) {
-  db_.run(
+  db_.run_later(
       "INSERT INTO inbox_messages (workspace_id, conversation_id, user_id, direction, text,"
       " status, flow_id, platform_message_id, skus, at_ms, attribution_code)"
       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -55,9 +55,9 @@ void Records::append_inbox_message(const InboxMessageRow& m) {
 
 void Records::replace_catalog(std::string_view workspace_id, const std::vector<CatalogSkuRow>& skus,
                               std::int64_t at_ms) {
-  db_.run("DELETE FROM catalog_skus WHERE workspace_id = $1", params(workspace_id));
+  db_.run_later("DELETE FROM catalog_skus WHERE workspace_id = $1", params(workspace_id));
   for (const auto& sku : skus) {
-    db_.run(
+    db_.run_later(
         "INSERT INTO catalog_skus (workspace_id, sku_id, product_id, seller_sku, title, price,"
         " currency, url, synced_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         " ON CONFLICT (workspace_id, sku_id) DO UPDATE SET product_id = excluded.product_id,"
@@ -79,9 +79,9 @@ std::vector<std::string> Records::catalog_seller_skus(std::string_view workspace
 
 void Records::replace_posts(std::string_view workspace_id, const std::vector<PostRow>& posts,
                             std::int64_t at_ms) {
-  db_.run("DELETE FROM posts WHERE workspace_id = $1", params(workspace_id));
+  db_.run_later("DELETE FROM posts WHERE workspace_id = $1", params(workspace_id));
   for (const auto& post : posts) {
-    db_.run(
+    db_.run_later(
         "INSERT INTO posts (workspace_id, video_id, title, synced_at_ms) VALUES ($1, $2, $3, $4)"
         " ON CONFLICT (workspace_id, video_id) DO UPDATE SET title = excluded.title,"
         " synced_at_ms = excluded.synced_at_ms",
@@ -145,9 +145,10 @@ KeptCounts Records::count_kept(std::string_view workspace_id) {
 
 void Records::delete_workspace(std::string_view workspace_id) {
   for (const char* table : kWorkspaceTables)
-    db_.run(std::string("DELETE FROM ") + table + " WHERE workspace_id = $1", params(workspace_id));
+    db_.run_later(std::string("DELETE FROM ") + table + " WHERE workspace_id = $1",
+                  params(workspace_id));
   // Plugin storage names the workspace as its integration.
-  db_.run("DELETE FROM plugin_kv WHERE integration = $1", params(workspace_id));
+  db_.run_later("DELETE FROM plugin_kv WHERE integration = $1", params(workspace_id));
 }
 
 }  // namespace sparks::store::postgresql
