@@ -8,18 +8,6 @@
 #include "store/postgresql/session.hpp"
 
 namespace sparks::store::postgresql {
-namespace {
-
-Error error_of(PGconn* connection, PGresult* result) {
-  const char* sqlstate = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-  std::string message = result ? PQresultErrorMessage(result) : "";
-  if (message.empty()) message = PQerrorMessage(connection);
-  while (!message.empty() && message.back() == '\n') message.pop_back();
-  return Error("PostgreSQL: " + message, sqlstate ? sqlstate : "");
-}
-
-}  // namespace
-
 void Session::defer(std::string_view sql) {
   deferred_.push_back({std::string(sql), false, {}});
 }

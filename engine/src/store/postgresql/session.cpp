@@ -16,14 +16,6 @@ std::string reason(PGconn* connection) {
   return message;
 }
 
-Error error_of(PGconn* connection, PGresult* result) {
-  const char* sqlstate = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-  std::string message = result ? PQresultErrorMessage(result) : "";
-  if (message.empty()) message = reason(connection);
-  while (!message.empty() && message.back() == '\n') message.pop_back();
-  return Error("PostgreSQL: " + message, sqlstate ? sqlstate : "");
-}
-
 // Throws Error unless `result` reports success; frees it then.
 Result checked(PGconn* connection, PGresult* result) {
   const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
@@ -34,6 +26,14 @@ Result checked(PGconn* connection, PGresult* result) {
 }
 
 }  // namespace
+
+Error error_of(PGconn* connection, PGresult* result) {
+  const char* sqlstate = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  std::string message = result ? PQresultErrorMessage(result) : "";
+  if (message.empty()) message = reason(connection);
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  return Error("PostgreSQL: " + message, sqlstate ? sqlstate : "");
+}
 
 Params& Params::push(std::optional<std::string> value, int format) {
   lengths_.push_back(value ? static_cast<int>(value->size()) : 0);
@@ -109,6 +109,8 @@ bool Session::connected() const {
 
 void Session::reconnect() {
   prepared_.clear();  // a new server session has none of them
+  deferred_.clear();
+  deferred_writes_ = false;
   PQreset(connection_);
   if (!connected()) throw Error("PostgreSQL: cannot reconnect: " + reason(connection_), "");
 }

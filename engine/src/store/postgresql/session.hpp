@@ -16,6 +16,7 @@
 #include "store/postgresql/result.hpp"
 
 struct pg_conn;
+struct pg_result;
 
 namespace sparks::store::postgresql {
 
@@ -124,6 +125,9 @@ class Session {
   bool deferred_writes_ = false;                           // a write among them
   bool in_transaction_ = false;
 };
+
+// The error PostgreSQL reported for `result`, or the connection's when there is no result.
+Error error_of(pg_conn* connection, pg_result* result);
 
 // Opens a libpq connection to `url` with the engine's settings, or throws OpenError naming the
 // URL without its password and libpq's reason.
