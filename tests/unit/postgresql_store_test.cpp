@@ -132,6 +132,30 @@ TEST(PostgresqlUrlTest, APasswordIsRemovedFromEveryPlaceItCanBe) {
             "postgresql://ana@db.local/sparks");
 }
 
+TEST_F(PostgresqlStoreTest, AReadTransactionSeesOneSnapshot) {
+  auto reader = open(url_);
+  auto writer = open(url_);
+  writer->records().append_transition(transition("before", 1));
+  reader->begin(false);
+  EXPECT_EQ(reader->records().load_transitions("ws-1", "tiktok").size(), 1u);
+  writer->records().append_transition(transition("after", 2));  // committed meanwhile
+  EXPECT_EQ(reader->records().load_transitions("ws-1", "tiktok").size(), 1u);
+  reader->commit();
+  EXPECT_EQ(reader->records().load_transitions("ws-1", "tiktok").size(), 2u);
+}
+
+TEST_F(PostgresqlStoreTest, AWriteThatFailsAtCommitFailsTheTransaction) {
+  auto connection = open(url_);
+  connection->begin(true);
+  connection->records().append_transition(transition("kept-only-if-committed", 1));
+  // Queued, not sent yet: it fails when COMMIT sends it, and nothing of the transaction is kept.
+  connection->records().save_automation(
+      {"ws-1", "a", "A", AutomationStatus::live, "tiktok", 1, {}});
+  EXPECT_THROW(connection->commit(), Error);
+  connection->rollback();
+  EXPECT_TRUE(connection->records().load_transitions("ws-1", "tiktok").empty());
+}
+
 // --- leases -------------------------------------------------------------------------------------
 
 // Whether a connection of this database is waiting for a lock: the takeover, held off.
