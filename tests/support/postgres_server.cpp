@@ -71,13 +71,21 @@ PostgresServer::PostgresServer(PostgresServerOptions options) {
     if (running_as_root()) give_to_postgres(folder_);
     run_tool("initdb", "-D " + folder_ + "/data -U " + kSuperuser +
                            " --auth=trust --no-locale -E UTF8 --no-sync");
-    port_ = free_port();
-    std::string settings = "-c listen_addresses=127.0.0.1 -p " + std::to_string(port_) +
-                           " -c unix_socket_directories=" + folder_;
-    if (!options.fsync) settings += " -c fsync=off -c full_page_writes=off";
-    run_tool("pg_ctl", "-D " + folder_ + "/data -l " + log_ + " -w -t " + kStartSeconds + " -o '" +
-                           settings + "' start");
-    started_ = true;
+    // Another process may take the free port before the server binds it: a few ports are tried.
+    constexpr int kPortsToTry = 3;
+    for (int attempt = 1; !started_; ++attempt) {
+      port_ = free_port();
+      std::string settings = "-c listen_addresses=127.0.0.1 -p " + std::to_string(port_) +
+                             " -c unix_socket_directories=" + folder_;
+      if (!options.fsync) settings += " -c fsync=off -c full_page_writes=off";
+      try {
+        run_tool("pg_ctl", "-D " + folder_ + "/data -l " + log_ + " -w -t " + kStartSeconds +
+                               " -o '" + settings + "' start");
+        started_ = true;
+      } catch (const std::runtime_error&) {
+        if (attempt == kPortsToTry) throw;
+      }
+    }
   } catch (...) {
     std::error_code ignored;
     fs::remove_all(folder_, ignored);
