@@ -1,8 +1,10 @@
 #include "support/postgres_server.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <spawn.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -82,6 +84,7 @@ PostgresServer::PostgresServer(PostgresServerOptions options) {
         run_tool("pg_ctl", "-D " + folder_ + "/data -l " + log_ + " -w -t " + kStartSeconds +
                                " -o '" + settings + "' start");
         started_ = true;
+        start_watchdog();
       } catch (const std::runtime_error&) {
         if (attempt == kPortsToTry) throw;
       }
@@ -102,6 +105,7 @@ PostgresServer::~PostgresServer() {
   }
   std::error_code ignored;
   fs::remove_all(folder_, ignored);
+  if (watchdog_pipe_ >= 0) ::close(watchdog_pipe_);  // the watchdog finds nothing left to do
 }
 
 PostgresServer& PostgresServer::shared() {
@@ -130,13 +134,50 @@ std::string PostgresServer::database() {
   return url(name);
 }
 
-void PostgresServer::run_tool(const std::string& tool, const std::string& arguments) const {
+std::string PostgresServer::tool_command(const std::string& tool,
+                                         const std::string& arguments) const {
   // The server's programs take only our own folder names and numbers: no quoting is needed.
   std::string command = std::string(kBinaries) + "/" + tool + " " + arguments;
   if (running_as_root()) command = "runuser -u postgres -- " + command;
-  command += " >>" + log_ + ".tools 2>&1";
-  if (std::system(command.c_str()) != 0)
+  return command + " >>" + log_ + ".tools 2>&1";
+}
+
+void PostgresServer::run_tool(const std::string& tool, const std::string& arguments) const {
+  if (std::system(tool_command(tool, arguments).c_str()) != 0)
     throw std::runtime_error("PostgresServer: `" + tool + "` failed" + log_tail());
+}
+
+void PostgresServer::start_watchdog() {
+  // A shell in a session of its own reads a pipe whose only writer is this process: the read ends
+  // when the process does, however it ends (a crash, a runner's SIGKILL), and the shell then stops
+  // the server and removes the folder. The write end is closed on exec, so that the processes a
+  // test starts do not hold it open.
+  int ends[2];
+  if (::pipe2(ends, O_CLOEXEC) != 0) return;  // best effort: the destructor still cleans up
+  const std::string script = "cat >/dev/null; " +
+                             tool_command("pg_ctl", "-D " + folder_ + "/data -m immediate stop") +
+                             "; rm -rf " + folder_;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, ends[0], STDIN_FILENO);
+  // Not the test's output: a runner waits for that to close.
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID);
+  const char* argv[] = {"/bin/sh", "-c", script.c_str(), nullptr};
+  pid_t pid = 0;
+  const int spawned = ::posix_spawn(&pid, "/bin/sh", &actions, &attributes,
+                                    const_cast<char* const*>(argv), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  ::close(ends[0]);
+  if (spawned != 0) {
+    ::close(ends[1]);
+    return;
+  }
+  watchdog_pipe_ = ends[1];
 }
 
 std::string PostgresServer::log_tail() const {

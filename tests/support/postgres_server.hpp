@@ -38,8 +38,12 @@ class PostgresServer {
   int port() const { return port_; }
 
  private:
-  // Runs one of the server's programs (as `postgres` when root), output appended to `log`.
+  // The shell command that runs one of the server's programs (as `postgres` when root), output
+  // appended to the tools' log.
+  std::string tool_command(const std::string& tool, const std::string& arguments) const;
   void run_tool(const std::string& tool, const std::string& arguments) const;
+  // Makes sure the server is stopped and the folder removed even if this process is killed.
+  void start_watchdog();
   std::string log_tail() const;
 
   std::string folder_;
@@ -47,6 +51,7 @@ class PostgresServer {
   int port_ = 0;
   int databases_ = 0;
   bool started_ = false;
+  int watchdog_pipe_ = -1;  // the watchdog acts once this end closes, when the process ends
 };
 
 }  // namespace sparks::testing
