@@ -23,7 +23,8 @@ class PostgresServer {
   // Creates the cluster and starts the server, waiting (bounded) until it accepts connections.
   // Throws std::runtime_error with the reason (the server log's tail when it does not start).
   explicit PostgresServer(PostgresServerOptions options = {});
-  // Stops the server at once (pg_ctl stop -m immediate) and removes the folder.
+  // Stops the server at once (pg_ctl stop -m immediate) and removes the folder. A process killed
+  // before it gets here has a watchdog do the same as it ends.
   ~PostgresServer();
   PostgresServer(const PostgresServer&) = delete;
   PostgresServer& operator=(const PostgresServer&) = delete;
