@@ -28,6 +28,8 @@ demo: build
 bench: build
 	@./$(BUILD_DIR)/bench/sparks_bench_lifecycle --benchmark_format=json
 	@./$(BUILD_DIR)/bench/sparks_bench_engine
+	@./$(BUILD_DIR)/bench/sparks_bench_store
+	@./$(BUILD_DIR)/bench/sparks_bench_failover 5
 
 # The kill loop (tests/soak/kill_loop.hpp), round after round for SOAK_SECONDS; prints JSON.
 soak: build

@@ -10,8 +10,6 @@
 #include <thread>
 #include <vector>
 
-#include "sandbox/state.hpp"
-#include "sandbox/webhooks.hpp"
 #include "support/serve_rig.hpp"
 #include "support/tiktok_scopes.hpp"
 #include "support/wait.hpp"
@@ -53,39 +51,9 @@ std::string fan(int i) {
   return "fan-" + std::to_string(i);
 }
 
-// A new comment as TikTok signs it (comment.update, content a JSON string), for `user` (a person
-// as the sandbox names them) on the creator's first video. Signed when it is sent.
-std::string comment_body(std::int64_t comment_id, const std::string& user,
-                         const std::string& text) {
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  json::object content{{"comment_id", comment_id},
-                       {"video_id", "video-1"},
-                       {"comment_type", "comment"},
-                       {"comment_action", "insert"},
-                       {"unique_identifier", sandbox::unique_identifier_of(user)},
-                       {"timestamp", now * 1000},
-                       {"text", text}};
-  return json::serialize(json::object{{"client_key", "sandbox-client-key"},
-                                      {"event", "comment.update"},
-                                      {"create_time", now},
-                                      {"user_openid", "open-creator"},
-                                      {"content", json::serialize(content)}});
-}
-
 struct Webhook {
   std::string body;
 };
-
-// TikTok signs each delivery with the time it is sent.
-ExtraHeaders signed_now(const std::string& body) {
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  return {
-      {"TikTok-Signature", sandbox::tiktok_signature_header("sandbox-client-secret", now, body)}};
-}
 
 // POSTs the webhook until `sparks serve` answers 200 (it may be down, or answer 503); with several
 // instances, to each in turn, starting from the `first`.
@@ -93,8 +61,9 @@ int deliver(const ServeRig& rig, const Webhook& webhook, int first) {
   for (int attempt = 1; attempt <= kMaxDeliveries; ++attempt) {
     const int instance = (first + attempt - 1) % rig.instances();
     // Short: a server killed mid-request must not hold the sender long.
-    const auto answer = http_call("POST", rig.serve_url(instance) + "/webhooks/tiktok", "",
-                                  webhook.body, "application/json", 3s, signed_now(webhook.body));
+    const auto answer =
+        http_call("POST", rig.serve_url(instance) + "/webhooks/tiktok", "", webhook.body,
+                  "application/json", 3s, tiktok_signed_now(webhook.body));
     if (answer.status == 200) return attempt;
     std::this_thread::sleep_for(kRedeliveryPause);
   }
@@ -182,10 +151,10 @@ KillLoopReport run_kill_loop(const std::string& sparks_binary, const KillLoopOpt
   std::vector<Webhook> webhooks;
   std::int64_t next_id = 7'400'000'000'000'000'000;
   for (int i = 0; i < options.fans; ++i)
-    webhooks.push_back({comment_body(next_id++, fan(i), "what's the price?")});
+    webhooks.push_back({tiktok_comment_webhook(next_id++, fan(i), "what's the price?")});
   for (int i = 0; i < options.other_comments; ++i)
-    webhooks.push_back({comment_body(next_id++, fan(i % std::max(options.fans, 1)),
-                                     "love this video #" + std::to_string(i))});
+    webhooks.push_back({tiktok_comment_webhook(next_id++, fan(i % std::max(options.fans, 1)),
+                                               "love this video #" + std::to_string(i))});
   std::shuffle(webhooks.begin(), webhooks.end(), random);
   report.events = static_cast<int>(webhooks.size());
   report.dms_expected = options.fans;

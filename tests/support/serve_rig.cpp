@@ -11,6 +11,8 @@
 
 #include "http/client.hpp"
 #include "sandbox/consent_client.hpp"
+#include "sandbox/state.hpp"
+#include "sandbox/webhooks.hpp"
 #include "support/wait.hpp"
 
 namespace sparks::testing {
@@ -57,6 +59,33 @@ Answer http_call(const std::string& method, const std::string& url, const std::s
   answer.body = json::parse(answered->body, ec);
   if (ec) answer.body = json::string(answered->body);
   return answer;
+}
+
+std::string tiktok_comment_webhook(std::int64_t comment_id, const std::string& user,
+                                   const std::string& text) {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  json::object content{{"comment_id", comment_id},
+                       {"video_id", "video-1"},
+                       {"comment_type", "comment"},
+                       {"comment_action", "insert"},
+                       {"unique_identifier", sandbox::unique_identifier_of(user)},
+                       {"timestamp", now * 1000},
+                       {"text", text}};
+  return json::serialize(json::object{{"client_key", "sandbox-client-key"},
+                                      {"event", "comment.update"},
+                                      {"create_time", now},
+                                      {"user_openid", "open-creator"},
+                                      {"content", json::serialize(content)}});
+}
+
+ExtraHeaders tiktok_signed_now(const std::string& body) {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  return {
+      {"TikTok-Signature", sandbox::tiktok_signature_header("sandbox-client-secret", now, body)}};
 }
 
 ServeRig::ServeRig(const std::string& sparks_binary, const std::string& name, RigOptions options)

@@ -6,6 +6,7 @@
 // browser, talking HTTP to both.
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -41,6 +42,13 @@ struct RigOptions {
   // that the platform's webhooks and the owner's browser coming back from consent reach it.
   int public_instance = 0;
 };
+
+// A new comment as TikTok sends it (comment.update, its content a JSON string), by `user` (a person
+// as the sandbox names them) on the sandbox creator's first video; and the signature header TikTok
+// puts on a delivery of `body` sent now, for the sandbox app's secret.
+std::string tiktok_comment_webhook(std::int64_t comment_id, const std::string& user,
+                                   const std::string& text);
+ExtraHeaders tiktok_signed_now(const std::string& body);
 
 class ServeRig {
  public:
