@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "support/postgres_server.hpp"
+#include "support/sample_flows.hpp"
 #include "support/serve_rig.hpp"
 #include "support/tiktok_scopes.hpp"
 #include "support/wait.hpp"
@@ -19,36 +20,14 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using sparks::testing::kPriceDmFlow;
 using sparks::testing::poll_until;
 using sparks::testing::ServeRig;
-
-const std::string kDmFlow = R"(flow:
-  id: price-dm
-  name: "Price question → DM"
-  trigger:
-    on: tiktok.comment
-    keywords: [price]
-  actions:
-    - tiktok.send_dm: { text: "Hi {{contact.username}}! Prices are on the shop." }
-)";
 
 std::size_t dms_sent(const ServeRig& rig) {
   const auto sent =
       rig.call("GET", rig.sandbox_url() + "/sandbox/v1/sent-messages?account=creator");
   return sent.body.at("messages").as_array().size();
-}
-
-int holder(const ServeRig& rig) {
-  int found = -1;
-  poll_until(
-      "an instance to run the workspace",
-      [&] {
-        for (int i = 0; i < rig.instances() && found < 0; ++i)
-          if (rig.runs_workspace(i)) found = i;
-        return found >= 0;
-      },
-      30s, 5ms);
-  return found;
 }
 
 std::int64_t since_ms(std::chrono::steady_clock::time_point start) {
@@ -75,13 +54,13 @@ int main(int argc, char** argv) {
   ServeRig rig(SPARKS_BINARY, "sparks-bench-failover",
                {.database = postgres.database(), .instances = 2, .public_instance = 0});
   if (rig.connect("tiktok", "creator", sparks::testing::kEveryTikTokScope).status != 200 ||
-      rig.publish_flow("price-dm", kDmFlow).status != 200) {
+      rig.publish_flow("price-dm", kPriceDmFlow).status != 200) {
     std::cerr << "sparks_bench_failover: could not connect and publish\n";
     return 1;
   }
   std::vector<std::int64_t> takeover, first_dm;
   for (int round = 0; round < rounds; ++round) {
-    const int victim = holder(rig);
+    const int victim = rig.holder();
     const int survivor = 1 - victim;
     // The fan's conversation is open; their comment reaches the survivor as soon as the victim
     // is gone (TikTok delivers to whichever instance its load balancer picks).

@@ -11,6 +11,7 @@
 
 #include "soak/kill_loop.hpp"
 #include "support/postgres_server.hpp"
+#include "support/sample_flows.hpp"
 #include "support/serve_rig.hpp"
 #include "support/tiktok_scopes.hpp"
 #include "support/wait.hpp"
@@ -20,16 +21,6 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-const std::string kDmFlow = R"(flow:
-  id: price-dm
-  name: "Price question → DM"
-  trigger:
-    on: tiktok.comment
-    keywords: [price]
-  actions:
-    - tiktok.send_dm: { text: "Hi {{contact.username}}! Prices are on the shop." }
-)";
 
 // DMs the sandbox's creator account sent, per person.
 std::map<std::string, int> dms_per_fan(const ServeRig& rig) {
@@ -73,7 +64,7 @@ TEST(ScaleOut, TheSurvivorTakesTheWorkspaceOverWithNothingLostAndNoDmSentTwice) 
   // back to instance 1, which forwards the callback); publishing on instance 1 is sent on to it.
   const auto connected = rig.connect("tiktok", "creator", kEveryTikTokScope, 0);
   ASSERT_EQ(connected.status, 200) << json::serialize(connected.body);
-  ASSERT_EQ(rig.publish_flow("price-dm", kDmFlow, 1).status, 200);
+  ASSERT_EQ(rig.publish_flow("price-dm", kPriceDmFlow, 1).status, 200);
   EXPECT_TRUE(rig.runs_workspace(0));
   EXPECT_FALSE(rig.runs_workspace(1));
 

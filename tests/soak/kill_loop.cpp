@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/sample_flows.hpp"
 #include "support/serve_rig.hpp"
 #include "support/tiktok_scopes.hpp"
 #include "support/wait.hpp"
@@ -24,17 +25,6 @@ namespace {
 constexpr auto kSettleLimit = 120s;      // for the flows to work off what the kills left
 constexpr int kMaxDeliveries = 400;      // per webhook: the platform gives up only after days
 constexpr auto kRedeliveryPause = 50ms;  // between two deliveries of one webhook
-
-const std::string kDmFlow = R"(flow:
-  id: price-dm
-  name: "Price question → DM"
-  priority: 10
-  trigger:
-    on: tiktok.comment
-    keywords: [price]
-  actions:
-    - tiktok.send_dm: { text: "Hi {{contact.username}}! Prices are on the shop: https://shop.example/p/1" }
-)";
 
 // Every other comment: a tag, so that each processed event is counted (triggered) by one flow.
 const std::string kTagFlow = R"(flow:
@@ -68,21 +58,6 @@ int deliver(const ServeRig& rig, const Webhook& webhook, int first) {
     std::this_thread::sleep_for(kRedeliveryPause);
   }
   throw std::runtime_error("a webhook was never acknowledged");
-}
-
-// The instance that runs the workspace: the one to kill (the only one, on SQLite).
-int holder_of_workspace(const ServeRig& rig) {
-  if (rig.instances() == 1) return 0;
-  int holder = -1;
-  poll_until(
-      "an instance to run the workspace",
-      [&] {
-        for (int i = 0; i < rig.instances() && holder < 0; ++i)
-          if (rig.runs_workspace(i)) holder = i;
-        return holder >= 0;
-      },
-      30s, 20ms);
-  return holder;
 }
 
 std::int64_t counter(const json::value& analytics, const std::string& flow,
@@ -124,7 +99,7 @@ KillLoopReport run_kill_loop(const std::string& sparks_binary, const KillLoopOpt
   const auto connected = rig.connect("tiktok", "creator", kEveryTikTokScope);
   if (connected.status != 200)
     throw std::runtime_error("connecting TikTok failed: " + json::serialize(connected.body));
-  for (const auto& [id, yaml] : {std::pair{"price-dm", kDmFlow}, {"tag-commenters", kTagFlow}})
+  for (const auto& [id, yaml] : {std::pair{"price-dm", kPriceDmFlow}, {"tag-commenters", kTagFlow}})
     if (rig.publish_flow(id, yaml).status != 200)
       throw std::runtime_error(std::string("publishing ") + id + " failed");
 
@@ -187,7 +162,7 @@ KillLoopReport run_kill_loop(const std::string& sparks_binary, const KillLoopOpt
         [&] { return acknowledged >= at || next >= report.events + options.senders; }, 60s, 2ms);
     std::uniform_int_distribution<int> jitter(0, 30);
     std::this_thread::sleep_for(std::chrono::milliseconds(jitter(random)));
-    const int victim = holder_of_workspace(rig);
+    const int victim = rig.holder();
     rig.kill_serve(victim);
     ++report.kills;
     say("kill " + std::to_string(report.kills) + " (instance " + std::to_string(victim) +
@@ -196,7 +171,7 @@ KillLoopReport run_kill_loop(const std::string& sparks_binary, const KillLoopOpt
     // back only once one of them has taken the workspace over.
     if (rig.instances() > 1) {
       const auto killed_at = std::chrono::steady_clock::now();
-      const int survivor = holder_of_workspace(rig);
+      const int survivor = rig.holder();
       report.takeovers_ms.push_back(
           static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::steady_clock::now() - killed_at)

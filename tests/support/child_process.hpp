@@ -19,10 +19,12 @@ class ChildProcess {
   // The next line of stdout, or nullopt at end of file or when `timeout` passes first.
   std::optional<std::string> read_line(std::chrono::milliseconds timeout);
   // Reads lines until one contains `needle`; returns it, or nullopt on timeout or end of file.
-  std::optional<std::string> wait_for_line(const std::string& needle, std::chrono::milliseconds timeout);
+  std::optional<std::string> wait_for_line(const std::string& needle,
+                                           std::chrono::milliseconds timeout);
 
-  void kill_hard();                  // SIGKILL: a crash, as far as the child can tell
-  int stop(std::chrono::milliseconds grace = std::chrono::seconds(5));  // SIGTERM, then SIGKILL; exit status
+  void kill_hard();  // SIGKILL: a crash, as far as the child can tell
+  int stop(std::chrono::milliseconds grace =
+               std::chrono::seconds(5));  // SIGTERM, then SIGKILL; exit status
   int pid() const { return pid_; }
 
  private:

@@ -178,6 +178,20 @@ bool ServeRig::runs_workspace(int i) const {
   return std::string_view(metrics.body.as_string()).find(line) != std::string_view::npos;
 }
 
+int ServeRig::holder(std::chrono::milliseconds limit) const {
+  if (instances() == 1) return 0;
+  int found = -1;
+  poll_until(
+      "an instance to run the workspace",
+      [&] {
+        for (int i = 0; i < instances() && found < 0; ++i)
+          if (runs_workspace(i)) found = i;
+        return found >= 0;
+      },
+      limit, 5ms);
+  return found;
+}
+
 Answer ServeRig::control(const std::string& path, const json::object& body) const {
   return call("POST", sandbox_url_ + path, "", json::serialize(body));
 }

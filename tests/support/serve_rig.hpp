@@ -76,6 +76,8 @@ class ServeRig {
   int instances() const { return static_cast<int>(urls_.size()); }
   // Whether instance `i` runs the workspace (holds its lease), as its /metrics says.
   bool runs_workspace(int i) const;
+  // The instance that runs the workspace, waited for (at most `limit`); 0 with one instance.
+  int holder(std::chrono::milliseconds limit = std::chrono::seconds(30)) const;
 
   Answer call(const std::string& method, const std::string& url, const std::string& key = "",
               const std::string& body = "", const std::string& type = "application/json") const {

@@ -12,22 +12,13 @@
 
 #include "sparks/engine.hpp"
 #include "support/postgres_server.hpp"
+#include "support/sample_flows.hpp"
 #include "support/wait.hpp"
 
 namespace sparks::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-const std::string kFlow = R"(flow:
-  id: price-dm
-  name: "Price question → DM"
-  trigger:
-    on: tiktok.comment
-    keywords: [price]
-  actions:
-    - tiktok.send_dm: { text: "Prices are on the shop." }
-)";
 
 class EngineLeasesTest : public ::testing::Test {
  protected:
@@ -62,7 +53,7 @@ class EngineLeasesTest : public ::testing::Test {
 
   Reply create_flow(Engine& engine, const std::string& workspace) {
     std::optional<Reply> answer;
-    engine.create_flow(workspace, Actor::member("olivia", Role::owner), kFlow,
+    engine.create_flow(workspace, Actor::member("olivia", Role::owner), kPriceDmFlow,
                        [&](Reply r) { answer = std::move(r); });
     run_until(
         io_, "the flow's answer", [&] { return answer.has_value(); }, 10s);
