@@ -69,9 +69,9 @@ void Engine::Impl::dispatch_outbox() {
 void Engine::Impl::execute_when_free(const WorkspacePtr& ws, store::OutboxRow row) {
   if (!outbox_in_flight.claim(row.id)) return;  // already on its way
   boost::asio::post(ws->strand, [self = shared_from_this(), ws, row = std::move(row)]() mutable {
-    // No longer run here: the instance that took the workspace over settles the step.
-    if (!self->ownership.runs(ws->id)) return self->outbox_in_flight.release(row.id);
-    self->execute_outbox_row(ws, std::move(row));
+    // Not held here any more: the instance that took the workspace over settles the step.
+    auto execute = [self, ws, row]() mutable { self->execute_outbox_row(ws, std::move(row)); };
+    if (!self->run_when_restored(ws, std::move(execute))) self->outbox_in_flight.release(row.id);
   });
 }
 

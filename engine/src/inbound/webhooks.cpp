@@ -130,6 +130,14 @@ std::string holder_of(store::Transaction& tx, const lifecycle::Machine& machine,
   return last;
 }
 
+// A stored event that was never handled, on its way to act as if it had just arrived.
+inbound::Arrival left_unhandled(store::EventRow row) {
+  auto payload = json_fields::parse_or_null(row.payload);
+  return {std::move(row),
+          payload.is_object() ? std::move(payload.get_object()) : boost::json::object(),
+          std::nullopt, false, true};
+}
+
 }  // namespace
 
 // One trip through the writer stores the events and, for each new flow trigger, what it records
@@ -211,7 +219,7 @@ void Engine::Impl::act_on_event_on_strand(inbound::Arrival arrival) {
   boost::asio::post(ws->strand, [self = shared_from_this(), ws, a = std::move(arrival)]() mutable {
     // Being taken over, or no longer run here: the scan of its unhandled events acts on it where
     // it runs.
-    if (ws->restoring || !self->ownership.runs(ws->id)) return;
+    if (!self->ownership.runs(ws->id)) return;
     self->act_on_event(ws, std::move(a));
   });
 }
@@ -238,11 +246,7 @@ void Engine::Impl::scan_workspace_events(const WorkspacePtr& ws) {
         for (auto& row : *page) {
           handed_out.insert(row.id);
           if (ws->events_handed_out.contains(row.id)) continue;
-          auto payload = json_fields::parse_or_null(row.payload);
-          self->act_on_event(
-              ws, {std::move(row),
-                   payload.is_object() ? std::move(payload.get_object()) : boost::json::object(),
-                   std::nullopt, false, true});
+          self->act_on_event(ws, left_unhandled(std::move(row)));
         }
         ws->events_handed_out = std::move(handed_out);
         if (ws->scan_again || page->size() == static_cast<std::size_t>(kPage)) {
@@ -270,11 +274,7 @@ void Engine::Impl::process_unhandled_events(std::int64_t after_id, store::Scope 
         spdlog::info("processing {} event(s) a previous run left unhandled", page->size());
         const auto last = page->back().id;
         for (auto& row : *page) {
-          auto payload = json_fields::parse_or_null(row.payload);
-          self->act_on_event_on_strand(
-              {std::move(row),
-               payload.is_object() ? std::move(payload.get_object()) : boost::json::object(),
-               std::nullopt, false, true});
+          self->act_on_event_on_strand(left_unhandled(std::move(row)));
         }
         if (page->size() == static_cast<std::size_t>(kPage))
           self->process_unhandled_events(last, scope);

@@ -290,6 +290,7 @@ Engine::Engine(boost::asio::any_io_executor executor, EngineOptions options)
   }();
   auto left_in_flight = std::move(stored.in_flight);
   impl_->restore(std::move(stored), true);
+  for (const auto& ws : impl_->ownership.held()) impl_->ownership.restored(ws);
   impl_->load_plugins();
   impl_->settle_steps_left_in_flight(std::move(left_in_flight));
   impl_->start_outbox();  // also sends what a previous run left pending

@@ -195,6 +195,9 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void take_over(const std::string& workspace_id, std::int64_t fence,
                  std::function<void()> then = nullptr);
   void let_go(const std::string& workspace_id, std::string_view why);
+  // On the workspace's strand: runs `work` now where this instance runs the workspace, or once it
+  // is restored where it is taking it over; false, and nothing run, where it does not hold it.
+  bool run_when_restored(const WorkspacePtr& ws, std::function<void()> work);
   void clear_workspace(runtime::Workspace& ws);
   void on_woken(std::string workspace_id);
   void where_it_runs(const std::string& workspace_id, ReplyHandler done,

@@ -142,8 +142,13 @@ void Engine::Impl::keep_leases() {
 // holder left in flight, the events it left unhandled. `then` runs on its strand once it is ready.
 void Engine::Impl::take_over(const std::string& workspace_id, std::int64_t fence,
                              std::function<void()> then) {
-  if (!ownership.hold(workspace_id, fence)) {
-    if (then) boost::asio::post(workspace(workspace_id)->strand, std::move(then));
+  if (!ownership.hold(workspace_id, fence)) {  // held already: restored, or being restored
+    if (then) {
+      auto ws = workspace(workspace_id);
+      boost::asio::post(ws->strand, [self = shared_from_this(), ws, then = std::move(then)] {
+        if (!self->run_when_restored(ws, then)) then();  // let go meanwhile: its writes fail
+      });
+    }
     return;
   }
   spdlog::info("instance {}: takes workspace {} over (fence {})", ownership.instance_id(),
@@ -151,26 +156,43 @@ void Engine::Impl::take_over(const std::string& workspace_id, std::int64_t fence
   plugin_bridge.forget_cached_values();
   auto ws = workspace(workspace_id);
   auto stored = std::make_shared<runtime::StoredIntegrations>();
-  boost::asio::post(ws->strand, [ws] { ws->restoring = true; });
+  if (then)
+    boost::asio::post(ws->strand, [ws, then = std::move(then)] {
+      ws->waiting_for_restore.push_back(std::move(then));
+    });
   writer.submit(
       [stored, workspace_id](store::Transaction& tx) {
         *stored = runtime::read_stored(tx, store::Scope::workspace(workspace_id));
       },
       ws->strand,
-      [self = shared_from_this(), ws, stored, then = std::move(then)](std::exception_ptr error) {
-        ws->restoring = false;
+      [self = shared_from_this(), ws, stored](std::exception_ptr error) {
+        auto waiting = std::move(ws->waiting_for_restore);
+        ws->waiting_for_restore.clear();
         if (error) {
           spdlog::error("workspace {}: could not be restored; giving it back", ws->id);
-          return self->let_go(ws->id, "its restore failed");
+          self->let_go(ws->id, "its restore failed");
+        } else {
+          auto left_in_flight = std::move(stored->in_flight);
+          self->clear_workspace(*ws);
+          self->restore(std::move(*stored), true);
+          self->ownership.restored(ws->id);
+          self->start_upkeep(ws);
+          self->settle_steps_left_in_flight(std::move(left_in_flight));
+          self->scan_workspace_events(ws);
         }
-        auto left_in_flight = std::move(stored->in_flight);
-        self->clear_workspace(*ws);
-        self->restore(std::move(*stored), true);
-        self->start_upkeep(ws);
-        self->settle_steps_left_in_flight(std::move(left_in_flight));
-        self->scan_workspace_events(ws);
-        if (then) then();
+        // Let go, what waited runs anyway: its writes are refused, and its caller hears so.
+        for (auto& work : waiting) work();
       });
+}
+
+bool Engine::Impl::run_when_restored(const WorkspacePtr& ws, std::function<void()> work) {
+  if (ownership.runs(ws->id)) {
+    work();
+    return true;
+  }
+  if (!ownership.fence_of(ws->id)) return false;
+  ws->waiting_for_restore.push_back(std::move(work));
+  return true;
 }
 
 void Engine::Impl::let_go(const std::string& workspace_id, std::string_view why) {

@@ -1,7 +1,9 @@
 #pragma once
 // Which workspaces this instance runs. On a store one instance uses (SQLite) it runs every
 // workspace. Where several share the store it runs those whose lease it holds, each with the
-// fence its writes carry (store/lease_store.hpp, docs/scaling.md). Read from any thread.
+// fence its writes carry (store/lease_store.hpp, docs/scaling.md), once it has restored them: a
+// workspace it is taking over is held (its writes carry the fence) but not run yet. Read from any
+// thread.
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -20,21 +22,30 @@ class Ownership {
   bool shared() const { return shared_; }
   const std::string& instance_id() const { return instance_id_; }
 
-  // The fence this instance's writes of the workspace carry, while it runs it (0 when the store
-  // is not shared); nothing when another instance runs it.
+  // The fence this instance's writes of the workspace carry while it holds its lease (0 when the
+  // store is not shared); nothing when another instance holds it.
   std::optional<std::int64_t> fence_of(std::string_view workspace) const {
     if (!shared_) return 0;
     std::lock_guard lock(mutex_);
     auto it = held_.find(workspace);
-    return it == held_.end() ? std::nullopt : std::optional(it->second);
+    return it == held_.end() ? std::nullopt : std::optional(it->second.fence);
   }
-  bool runs(std::string_view workspace) const { return fence_of(workspace).has_value(); }
+  // Held and restored: its events, requests and steps are handled here.
+  bool runs(std::string_view workspace) const {
+    if (!shared_) return true;
+    std::lock_guard lock(mutex_);
+    auto it = held_.find(workspace);
+    return it != held_.end() && it->second.restored;
+  }
 
-  // True when the lease is new to this instance (not a renewal).
+  // True when the lease is new to this instance, which then restores the workspace.
   bool hold(const std::string& workspace, std::int64_t fence) {
     std::lock_guard lock(mutex_);
-    auto [it, added] = held_.insert_or_assign(workspace, fence);
-    return added;
+    return held_.try_emplace(workspace, Held{fence, false}).second;
+  }
+  void restored(std::string_view workspace) {
+    std::lock_guard lock(mutex_);
+    if (auto it = held_.find(workspace); it != held_.end()) it->second.restored = true;
   }
   // True when it was held.
   bool drop(std::string_view workspace) {
@@ -53,10 +64,14 @@ class Ownership {
   }
 
  private:
+  struct Held {
+    std::int64_t fence = 0;
+    bool restored = false;
+  };
   const bool shared_;
   const std::string instance_id_;
   mutable std::mutex mutex_;
-  std::map<std::string, std::int64_t, std::less<>> held_;  // workspace → fence
+  std::map<std::string, Held, std::less<>> held_;  // by workspace
 };
 
 }  // namespace sparks::runtime

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <boost/asio/strand.hpp>
 #include <boost/json/object.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -81,9 +82,9 @@ struct Workspace {
   // Stored lifecycle events being fired, so that a redelivered copy arriving meanwhile does not
   // fire a second time.
   std::set<std::int64_t> lifecycle_events_firing;
-  // Being restored from the store (this instance is taking it over): events that arrive now are
-  // left to the scan of unhandled events that follows the restore.
-  bool restoring = false;
+  // What waits for the workspace's restore (this instance is taking it over): requests and steps;
+  // events are left to the scan of unhandled events that follows the restore.
+  std::vector<std::function<void()>> waiting_for_restore;
   // The scan of its unhandled events (scan_workspace_events): one at a time, once more if woken
   // meanwhile; the events it has handed out, so that a later scan does not act on them twice.
   bool scanning = false, scan_again = false;
