@@ -91,8 +91,12 @@ void add_serve_command(CLI::App& app, ExitCode& exit_code) {
       "Data: the `database`, a SQLite file (default ./sparks-data/sparks.db) or a\n"
       "postgresql://USER@HOST:PORT/DB URL, and the token key\n"
       "`secrets.key_file` (default ./sparks-data/secret.key, created 0600).\n"
+      "Several instances (docs/scaling.md): each with the same PostgreSQL `database`, key file\n"
+      "and workspaces, its own `instance_id` (default: host name + pid) and a `listen` address\n"
+      "the others reach; each runs a share of the workspaces and forwards the rest.\n"
       "Connectors: every *.so in `plugin_dir` (default: plugins/ beside this executable).\n"
-      "SIGINT or SIGTERM stops it cleanly (exit 0). `sparks status` prints its cards.");
+      "SIGINT or SIGTERM stops it cleanly (exit 0), handing its workspaces to the others.\n"
+      "`sparks status` prints its cards.");
   command->add_option("--config", options->config_file, "sparks.yaml (schemas/config.schema.json)")
       ->check(CLI::ExistingFile);
   command->add_option("--threads", options->threads, "I/O threads")
