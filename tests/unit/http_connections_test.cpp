@@ -178,6 +178,11 @@ bool healthz_answers(std::uint16_t port) {
 }
 
 TEST(HttpAcceptErrors, OutOfDescriptorsTheServerWaitsLogsAndRecovers) {
+#if defined(__SANITIZE_ADDRESS__)
+  // The sanitizers probe memory through a pipe: in a process left without descriptors, their
+  // checks of the server's own logging fail before the server can say anything.
+  GTEST_SKIP() << "the sanitizers' runtime needs the descriptors this test takes away";
+#endif
   sparks::testing::ChildProcess server(STARVED_HTTP_SERVER, {"3"});  // room for 3 connections
   const auto listening = server.wait_for_line("listening on port ", 10s);
   ASSERT_TRUE(listening);
