@@ -134,6 +134,10 @@ void Engine::Impl::keep_leases() {
         for (const auto& ws : self->ownership.held())
           if (!still_held.contains(ws)) self->let_go(ws, "its lease was taken over");
         for (const auto& lease : tick->taken) self->take_over(lease.workspace_id, lease.fence);
+        // Held in the store but not here (its restore failed): tried again.
+        for (const auto& lease : tick->renewed)
+          if (!self->ownership.fence_of(lease.workspace_id))
+            self->take_over(lease.workspace_id, lease.fence);
         self->arm_lease_timer();
       });
 }
