@@ -2,17 +2,13 @@
 #include <boost/json.hpp>
 #include <sparks/json_fields.hpp>
 
+#include "store/backend_common.hpp"
 #include "store/postgresql/records.hpp"
 #include "store/postgresql/scope_sql.hpp"
 
 namespace sparks::store::postgresql {
 
 namespace {
-
-// The strings of a stored JSON array.
-std::vector<std::string> string_array(const std::string& json) {
-  return json_fields::strings(json_fields::parse_or_null(json));
-}
 
 constexpr std::string_view kOutboxColumns =
     "id, workspace_id, platform, action, params, idempotency_key, flow_id, flow_version, user_id,"
@@ -90,16 +86,9 @@ ContactFacts Records::contact_facts(std::string_view workspace_id, std::string_v
 void Records::update_contact_tags(std::string_view workspace_id, std::string_view user_id,
                                   const std::vector<std::string>& add,
                                   const std::vector<std::string>& remove) {
-  auto tags = string_array(contact_facts(workspace_id, user_id).tags);
-  for (const auto& t : add)
-    if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
-  std::erase_if(tags, [&](const std::string& t) {
-    return std::find(remove.begin(), remove.end(), t) != remove.end();
-  });
-  boost::json::array json;
-  for (const auto& t : tags) json.emplace_back(t);
   db_.run_later("UPDATE contacts SET tags = $1 WHERE workspace_id = $2 AND user_id = $3",
-                params(boost::json::serialize(json), workspace_id, user_id));
+                params(tags_changed(contact_facts(workspace_id, user_id).tags, add, remove),
+                       workspace_id, user_id));
 }
 
 void Records::note_commenter(std::string_view workspace_id, std::string_view video_id,

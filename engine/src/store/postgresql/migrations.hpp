@@ -4,15 +4,13 @@
 // change is a new step at the end, for both backends. The applied version lives in the table
 // sparks_schema (see database.cpp for how the steps are run).
 #include <span>
+
 #include <string_view>
+#include "store/migration.hpp"
 
 namespace sparks::store::postgresql {
 
-struct Migration {
-  int version;                   // 1, 2, 3, … without gaps
-  std::string_view description;  // shown in errors and logs
-  std::string_view sql;          // one or more statements, run inside one transaction
-};
+using store::Migration;
 
 // Every migration this build knows, oldest first.
 std::span<const Migration> migrations();

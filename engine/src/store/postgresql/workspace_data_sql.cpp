@@ -1,3 +1,4 @@
+#include "store/backend_common.hpp"
 #include "store/postgresql/records.hpp"
 
 namespace sparks::store::postgresql {
@@ -8,29 +9,6 @@ std::int64_t count(Session& db, const std::string& table, std::string_view works
   return db.run("SELECT count(*) FROM " + table + " WHERE workspace_id = $1", params(workspace_id))
       .int64(0, 0);
 }
-
-// Every table that holds a workspace's rows; closing the workspace empties them all.
-constexpr const char* kWorkspaceTables[] = {"integrations",
-                                            "lifecycle_transitions",
-                                            "lifecycle_timers",
-                                            "integration_issues",
-                                            "automation_requirements",
-                                            "automations",
-                                            "credentials",
-                                            "event_log",
-                                            "oauth_sessions",
-                                            "audit_log",
-                                            "integration_facts",
-                                            "flow_versions",
-                                            "catalog_skus",
-                                            "posts",
-                                            "contacts",
-                                            "inbox_messages",
-                                            "orders",
-                                            "flow_stats",
-                                            "outbox",
-                                            "flow_runs",
-                                            "video_commenters"};
 
 }  // namespace
 

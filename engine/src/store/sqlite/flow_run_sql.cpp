@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <sparks/json_fields.hpp>
 
+#include "store/backend_common.hpp"
 #include "store/sqlite/prepared.hpp"
 #include "store/sqlite/records.hpp"
 #include "store/sqlite/scope_sql.hpp"
@@ -13,11 +14,6 @@
 namespace sparks::store::sqlite {
 
 namespace {
-
-// The strings of a stored JSON array.
-std::vector<std::string> string_array(const std::string& json) {
-  return json_fields::strings(json_fields::parse_or_null(json));
-}
 
 OutboxRow read_outbox(SQLite::Statement& s) {
   OutboxRow r;
@@ -89,16 +85,9 @@ ContactFacts Records::contact_facts(std::string_view workspace_id, std::string_v
 void Records::update_contact_tags(std::string_view workspace_id, std::string_view user_id,
                                   const std::vector<std::string>& add,
                                   const std::vector<std::string>& remove) {
-  auto tags = string_array(contact_facts(workspace_id, user_id).tags);
-  for (const auto& t : add)
-    if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
-  std::erase_if(tags, [&](const std::string& t) {
-    return std::find(remove.begin(), remove.end(), t) != remove.end();
-  });
-  boost::json::array json;
-  for (const auto& t : tags) json.emplace_back(t);
   Prepared update(db_, "UPDATE contacts SET tags = ? WHERE workspace_id = ? AND user_id = ?");
-  bind_all(update, boost::json::serialize(json), workspace_id, user_id);
+  bind_all(update, tags_changed(contact_facts(workspace_id, user_id).tags, add, remove),
+           workspace_id, user_id);
   update.exec();
 }
 

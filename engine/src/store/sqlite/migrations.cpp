@@ -380,13 +380,8 @@ constexpr std::array kMigrations{
     Migration{7, "instances and workspace leases", kWorkspaceLeases},
 };
 
-constexpr bool versions_are_consecutive() {
-  for (std::size_t i = 0; i < kMigrations.size(); ++i) {
-    if (kMigrations[i].version != static_cast<int>(i) + 1) return false;
-  }
-  return true;
-}
-static_assert(versions_are_consecutive(), "migration versions must be 1, 2, 3, … in order");
+static_assert(store::versions_are_consecutive(kMigrations),
+              "migration versions must be 1, 2, 3, … in order");
 
 }  // namespace
 

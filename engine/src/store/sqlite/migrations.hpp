@@ -3,15 +3,13 @@
 // `version`. A step is never edited once released; a change is a new step at the end. The applied
 // version lives in `PRAGMA user_version` (see database.cpp for how the steps are run).
 #include <span>
+
 #include <string_view>
+#include "store/migration.hpp"
 
 namespace sparks::store::sqlite {
 
-struct Migration {
-  int version;                   // 1, 2, 3, … without gaps
-  std::string_view description;  // shown in errors and logs
-  std::string_view sql;          // one or more statements, run inside one transaction
-};
+using store::Migration;
 
 // Every migration this build knows, oldest first.
 std::span<const Migration> migrations();

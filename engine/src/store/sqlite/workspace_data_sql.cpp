@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "store/backend_common.hpp"
 #include "store/sqlite/prepared.hpp"
 #include "store/sqlite/records.hpp"
 #include "store/sqlite/sql_binding.hpp"
@@ -17,29 +18,6 @@ std::int64_t count(SQLite::Database& db, const std::string& table, std::string_v
   select.executeStep();
   return select.getColumn(0).getInt64();
 }
-
-// Every table that holds a workspace's rows; closing the workspace empties them all.
-constexpr const char* kWorkspaceTables[] = {"integrations",
-                                            "lifecycle_transitions",
-                                            "lifecycle_timers",
-                                            "integration_issues",
-                                            "automation_requirements",
-                                            "automations",
-                                            "credentials",
-                                            "event_log",
-                                            "oauth_sessions",
-                                            "audit_log",
-                                            "integration_facts",
-                                            "flow_versions",
-                                            "catalog_skus",
-                                            "posts",
-                                            "contacts",
-                                            "inbox_messages",
-                                            "orders",
-                                            "flow_stats",
-                                            "outbox",
-                                            "flow_runs",
-                                            "video_commenters"};
 
 }  // namespace
 
