@@ -11,6 +11,7 @@
 
 #include "api/auth.hpp"
 #include "api/forwarding.hpp"
+#include "store/connection.hpp"
 
 namespace sparks::api {
 
@@ -45,12 +46,17 @@ class RequestCounters {
 
 struct Api {
   Api(boost::asio::any_io_executor ex, std::shared_ptr<Engine> e, const config::Config& config)
-      : executor(std::move(ex)), engine(std::move(e)), keys(config) {}
+      : executor(std::move(ex)),
+        engine(std::move(e)),
+        keys(config),
+        forwards(store::is_shared(config.database.string())) {}
 
   boost::asio::any_io_executor executor;  // for the requests forwarded to another instance
   std::shared_ptr<Engine> engine;
   MemberKeys keys;
   RequestCounters counters;
+  // Several instances share the store: a request may have to go on to another one.
+  const bool forwards;
 
   bool installed(const std::string& platform) const {
     const auto platforms = engine->platforms();
@@ -59,8 +65,9 @@ struct Api {
 };
 
 // What a request would be forwarded as, unless it was forwarded to this instance already.
-std::shared_ptr<const http::Request> forwardable(const http::Request& request) {
-  if (request.header(kForwardedHeader)) return nullptr;
+// Only where several instances share the store; none is kept otherwise.
+std::shared_ptr<const http::Request> forwardable(const Api& api, const http::Request& request) {
+  if (!api.forwards || request.header(kForwardedHeader)) return nullptr;
   auto onward = std::make_shared<http::Request>();
   onward->method = request.method;
   onward->target = request.target;
@@ -96,7 +103,7 @@ http::Handler member_route(std::shared_ptr<Api> api, std::string pattern, Member
                            int ok_status = 200) {
   return [api = std::move(api), pattern = std::move(pattern), call = std::move(call), ok_status](
              http::Request request, http::Responder respond) {
-    auto done = answer(std::move(respond), api, pattern, ok_status, forwardable(request));
+    auto done = answer(std::move(respond), api, pattern, ok_status, forwardable(*api, request));
     auto who = api->keys.authenticate(request.header("Authorization"), request.params.at("ws"));
     if (auto* error = std::get_if<Error>(&who)) return done({*error, nullptr});
     if (auto it = request.params.find("platform");
@@ -290,8 +297,8 @@ void mount_platform_side(http::Router& router, const std::shared_ptr<Api>& api) 
   // connector registers the callback so (docs/production.md).
   for (const char* path : {"/oauth/{platform}/callback", "/oauth/{platform}/callback/"})
     router.add("GET", path, [api](http::Request request, http::Responder respond) {
-      auto done =
-          answer(std::move(respond), api, "/oauth/{platform}/callback", 200, forwardable(request));
+      auto done = answer(std::move(respond), api, "/oauth/{platform}/callback", 200,
+                         forwardable(*api, request));
       api->engine->complete_authorization(request.params.at("platform"), std::move(request.query),
                                           std::move(done));
     });
