@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "api/routes.hpp"
+#include "webapp/webapp.hpp"
 #include "util/read_file.hpp"
 
 namespace sparks::cli {
@@ -61,6 +62,7 @@ ServeApp::ServeApp(boost::asio::any_io_executor executor, config::Config config,
   engine_ = std::make_shared<Engine>(executor, options);
   api::mount_api(*router_, executor, engine_, config_,
                  [stats = server_->stats()] { return http::prometheus_text(*stats); });
+  webapp::mount_webapp(*router_, executor, engine_, config_);
   if (config_->flows_dir) install_flows(*config_->flows_dir);
 }
 

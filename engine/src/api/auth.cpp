@@ -53,6 +53,22 @@ std::string MemberKeys::digest(std::string_view api_key) const {
   return crypto::hmac_sha256_hex(pepper_, api_key);
 }
 
+// Every entry is compared, match or not, so the time taken does not depend on which matched.
+const MemberKeys::Entry* MemberKeys::find(std::string_view api_key) const {
+  const std::string presented = digest(api_key);
+  const Entry* found = nullptr;
+  for (const auto& entry : entries_)
+    if (crypto::constant_time_equal(entry.digest, presented)) found = &entry;
+  return found;
+}
+
+std::optional<MemberKeys::Member> MemberKeys::member_of(std::string_view api_key) const {
+  if (api_key.empty()) return std::nullopt;
+  const Entry* found = find(api_key);
+  if (!found) return std::nullopt;
+  return Member{found->workspace, Actor::member(found->user, found->role)};
+}
+
 std::variant<Actor, Error> MemberKeys::authenticate(std::optional<std::string_view> authorization,
                                                     std::string_view workspace) const {
   if (!authorization)
@@ -60,11 +76,7 @@ std::variant<Actor, Error> MemberKeys::authenticate(std::optional<std::string_vi
   const auto token = bearer_token(*authorization);
   if (!token) return unauthorized("the Authorization header must be `Bearer <api_key>`");
 
-  // Every entry is compared, match or not, so the time taken does not depend on which matched.
-  const std::string presented = digest(*token);
-  const Entry* found = nullptr;
-  for (const auto& entry : entries_)
-    if (crypto::constant_time_equal(entry.digest, presented)) found = &entry;
+  const Entry* found = find(*token);
   if (!found) return unauthorized("unknown API key");
 
   if (std::find(workspaces_.begin(), workspaces_.end(), workspace) == workspaces_.end())

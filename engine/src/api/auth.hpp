@@ -29,6 +29,14 @@ class MemberKeys {
   std::variant<Actor, Error> authenticate(std::optional<std::string_view> authorization,
                                           std::string_view workspace) const;
 
+  // The member an API key names and their workspace (the web app's sign-in), or nullopt for an
+  // unknown key. Compared as authenticate does: in constant time against every key.
+  struct Member {
+    std::string workspace;
+    Actor actor;
+  };
+  std::optional<Member> member_of(std::string_view api_key) const;
+
  private:
   struct Entry {
     std::string digest;  // keyed digest of the API key: every comparison is of equal length
@@ -37,6 +45,7 @@ class MemberKeys {
     Role role = Role::member;
   };
   std::string digest(std::string_view api_key) const;
+  const Entry* find(std::string_view api_key) const;
 
   std::string pepper_;  // random per process: the digests mean nothing outside it
   std::vector<Entry> entries_;

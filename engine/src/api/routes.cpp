@@ -12,6 +12,7 @@
 #include "api/auth.hpp"
 #include "api/forwarding.hpp"
 #include "store/connection.hpp"
+#include "webapp/oauth_redirect.hpp"
 
 namespace sparks::api {
 
@@ -297,8 +298,15 @@ void mount_platform_side(http::Router& router, const std::shared_ptr<Api>& api) 
   // connector registers the callback so (docs/production.md).
   for (const char* path : {"/oauth/{platform}/callback", "/oauth/{platform}/callback/"})
     router.add("GET", path, [api](http::Request request, http::Responder respond) {
-      auto done = answer(std::move(respond), api, "/oauth/{platform}/callback", 200,
-                         forwardable(*api, request));
+      auto done =
+          answer(respond, api, "/oauth/{platform}/callback", 200, forwardable(*api, request));
+      // A browser lands on the web app's Integrations page with how it went (docs/web-app.md).
+      if (webapp::wants_html(request))
+        done = [done = std::move(done), respond, api, query = request.query](Reply reply) {
+          if (reply.error) return done(std::move(reply));
+          api->counters.count("/oauth/{platform}/callback", 303);
+          respond(webapp::callback_redirect(query, reply.value));
+        };
       api->engine->complete_authorization(request.params.at("platform"), std::move(request.query),
                                           std::move(done));
     });
