@@ -422,6 +422,17 @@ void print_summary(Client& client, const std::string& ws) {
             << " entries (GET " << ws << "/audit)\n";
 }
 
+// The demo's own server ran on a temporary port and has stopped with it: the address printed is
+// the one `sparks serve` serves with the same embedded default.
+void print_web_app_address() {
+  const auto defaults = config::Config::embedded_default();
+  const auto base = defaults.public_url.value_or("http://" + defaults.listen);
+  std::cout
+      << "\nThe web app: run `build/sparks serve`, then open " << base
+      << "/app/ and sign in with ana-demo-key\n(owner; ben-demo-key is a member). This demo's "
+         "own server has stopped.\n";
+}
+
 int run_demo(const std::filesystem::path& folder) {
   std::filesystem::remove_all(folder);
   config::Config config = config::Config::embedded_default();
@@ -465,6 +476,7 @@ int run_demo(const std::filesystem::path& folder) {
     return 1;
   }
   std::cout << "\nEvery step behaved.\n";
+  print_web_app_address();
   return 0;
 }
 

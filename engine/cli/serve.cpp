@@ -40,6 +40,9 @@ void print_start(const ServeApp& app) {
                     << ")  Authorization: Bearer " << m.api_key << "\n";
   }
   std::cout << "OAuth callbacks: " << app.public_url() << "/oauth/{platform}/callback\n";
+  std::cout << "Web app: " << app.public_url() << "/app/ (sign in with a member's API key";
+  if (app.config().uses_demo_keys()) std::cout << ", e.g. ana-demo-key";
+  std::cout << ")\n";
   std::cout << "sparks serve: listening on " << app.base_url() << std::endl;
 }
 
