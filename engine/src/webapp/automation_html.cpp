@@ -30,7 +30,47 @@ std::string paused_by(const json::object& flow) {
   return by == "person" ? "a person" : escape(by) + " (disconnected)";
 }
 
+std::string steps_of(const json::object& run) {
+  const auto steps = json_fields::array_at(run, "steps");
+  if (steps.empty()) return "—";
+  std::string out = "<ul class=\"steps\">";
+  for (const auto& item : steps) {
+    if (!item.is_object()) continue;
+    const auto& step = item.get_object();
+    out += "<li data-step-status=\"" + escape(text(step, "status")) + "\">" +
+           escape(text(step, "action")) + ": " + escape(text(step, "status"));
+    if (const auto error = text(step, "error"); !error.empty()) out += " — " + escape(error);
+    out += "</li>";
+  }
+  return out + "</ul>";
+}
+
+std::string or_dash(const std::string& value) {
+  return value.empty() ? std::string("—") : escape(value);
+}
+
 }  // namespace
+
+std::string runs_table(const json::object& answer, Clock::time_point now) {
+  std::string rows;
+  for (const auto& item : json_fields::array_at(answer, "runs")) {
+    if (!item.is_object()) continue;
+    const auto& run = item.get_object();
+    const auto at = parse_rfc3339(text(run, "at"));
+    rows += "<tr data-run=\"" + escape(text(run, "event_id")) + "\">" +
+            cell("at", "When", at ? time_element(*at, now) : or_dash(text(run, "at"))) +
+            cell("trigger", "Trigger", or_dash(text(run, "trigger"))) +
+            cell("user", "Person", or_dash(text(run, "user"))) +
+            cell("flow_version", "Version", or_dash(text(run, "flow_version"))) +
+            cell("outcome", "Outcome", or_dash(text(run, "outcome"))) +
+            cell("reason", "Why", or_dash(text(run, "reason"))) +
+            cell("steps", "Steps", steps_of(run)) + "</tr>";
+  }
+  if (rows.empty()) return "<p>No runs yet.</p>";
+  return "<table>" +
+         table_head({"When", "Trigger", "Person", "Version", "Outcome", "Why", "Steps"}) +
+         "<tbody>" + rows + "</tbody></table>";
+}
 
 bool may_change_what_runs(const Viewer& viewer) {
   return viewer.actor.role == Role::owner || viewer.actor.role == Role::admin;

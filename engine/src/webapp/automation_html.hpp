@@ -23,4 +23,8 @@ std::string flow_row(const boost::json::object& flow, const Viewer& viewer);
 // The flow's page above its runs: heading, the fields of its row, what it requires.
 std::string flow_summary(const boost::json::object& flow, const Viewer& viewer);
 
+// The flow's recent runs ({"runs": [run…]}, newest first): a <tr data-run="event_id"> each, with
+// when, trigger, person, version, outcome, why it was skipped, and each step's status.
+std::string runs_table(const boost::json::object& answer, Clock::time_point now);
+
 }  // namespace sparks::webapp
