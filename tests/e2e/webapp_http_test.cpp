@@ -139,6 +139,11 @@ TEST_F(WebappHttpTest, SignedOutTheAppShowsTheSignInFormAndPagesGoThere) {
     EXPECT_EQ(got.header("Location"), "/app/") << page;
   }
   EXPECT_EQ(browser.get("/app/workspaces/acme/integrations/cards").status, 401);
+  // Back from another site a Strict cookie is not sent: the page reloads itself once, same-site.
+  const auto bounced = browser.get(kIntegrations, {{"Sec-Fetch-Site", "cross-site"}});
+  EXPECT_EQ(bounced.status, 200);
+  EXPECT_TRUE(
+      bounced.has("<meta http-equiv=\"refresh\" content=\"0; url=" + kIntegrations + "\">"));
   EXPECT_EQ(browser.get("/app/static/app.css").status, 200);
   EXPECT_EQ(browser.get("/app/static/app.js").header("Content-Type"),
             "text/javascript; charset=utf-8");

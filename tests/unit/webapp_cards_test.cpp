@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <ctime>
 
+#include "webapp/automation_html.hpp"
 #include "webapp/cards_html.hpp"
 #include "webapp/flash.hpp"
 #include "webapp/oauth_redirect.hpp"
@@ -240,6 +241,37 @@ TEST(WebappCardsTest, TheCallbackSendsABrowserToItsWorkspacesIntegrationsWithACo
   client.headers["Accept"] = "application/json";
   EXPECT_FALSE(wants_html(client));
   EXPECT_FALSE(wants_html(http::Request{}));
+}
+
+TEST(WebappCardsTest, AFlowsRowAndItsRunsCarryTheirNames) {
+  const json::object flow = {{"id", "price-dm"}, {"name", "Price <DM>"}, {"version", 3},
+                             {"status", "live"}, {"paused_by", nullptr}, {"warnings", {"w1"}}};
+  const auto row = flow_row(flow, kOwner);
+  EXPECT_TRUE(has(row, "<tr data-flow=\"price-dm\">"));
+  EXPECT_TRUE(has(row, ">Price &lt;DM&gt;</a></td>"));
+  EXPECT_TRUE(has(row, "<td data-field=\"version\" data-label=\"Version\">3</td>"));
+  EXPECT_TRUE(
+      has(row, "<td data-field=\"warnings\" data-label=\"Warnings\"><ul><li>w1</li></ul></td>"));
+  EXPECT_TRUE(has(row, "<button type=\"submit\" data-action=\"pause\">Pause</button>"));
+  EXPECT_TRUE(has(flow_row(flow, kMember), "data-action=\"pause\" disabled>Pause</button>"));
+
+  const json::object runs = {
+      {"runs",
+       {{{"event_id", 42},
+         {"at", rfc(kNow - 2h)},
+         {"flow_version", 3},
+         {"trigger", "tiktok.comment"},
+         {"user", "fan"},
+         {"outcome", "skipped"},
+         {"reason", "outside the messaging window"},
+         {"steps", {{{"action", "tiktok.send_dm"}, {"status", "skipped"}, {"error", nullptr}}}}}}}};
+  const auto table = runs_table(runs, kNow);
+  EXPECT_TRUE(has(table, "<tr data-run=\"42\">"));
+  EXPECT_TRUE(has(table, "<td data-field=\"outcome\" data-label=\"Outcome\">skipped</td>"));
+  EXPECT_TRUE(has(table, "outside the messaging window"));
+  EXPECT_TRUE(has(table, "<li data-step-status=\"skipped\">tiktok.send_dm: skipped</li>"));
+  EXPECT_TRUE(has(table, ">2 hours ago</time>"));
+  EXPECT_EQ(runs_table(json::object{{"runs", json::array()}}, kNow), "<p>No runs yet.</p>");
 }
 
 }  // namespace
