@@ -121,10 +121,12 @@ std::string table_head(const std::vector<std::string_view>& labels) {
   return out + "</tr></thead>";
 }
 
-std::string next_page_link(std::string_view path, const boost::json::value* next_cursor) {
+std::string next_page_link(std::string_view path, const boost::json::value* next_cursor,
+                           std::string_view limit) {
   if (!next_cursor || !next_cursor->is_string() || next_cursor->get_string().empty()) return {};
-  const std::string href = std::string(path) + "?" +
-                           http::encode_form({{"cursor", std::string(next_cursor->get_string())}});
+  http::Fields query{{"cursor", std::string(next_cursor->get_string())}};
+  if (!limit.empty()) query.emplace_back("limit", std::string(limit));
+  const std::string href = std::string(path) + "?" + http::encode_form(query);
   return "<p class=\"pager\"><a rel=\"next\" href=\"" + escape(href) + "\">Next page</a></p>";
 }
 

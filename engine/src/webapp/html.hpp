@@ -49,8 +49,9 @@ std::string cell(std::string_view field, std::string_view label, std::string_vie
 std::string table_head(const std::vector<std::string_view>& labels);
 
 // <p class="pager"><a rel="next" href="path?cursor=…">Next page</a></p> when `next_cursor` is a
-// string; empty on the last page.
-std::string next_page_link(std::string_view path, const boost::json::value* next_cursor);
+// string (with `&limit=…` when `limit` is set); empty on the last page.
+std::string next_page_link(std::string_view path, const boost::json::value* next_cursor,
+                           std::string_view limit = {});
 
 // A time in milliseconds since the epoch, as the kept data stores it.
 Clock::time_point from_ms(std::int64_t ms);
