@@ -143,7 +143,7 @@ class ApiRoutesTest : public ::testing::Test {
 TEST_F(ApiRoutesTest, HealthzAnswersWithoutAKey) {
   auto r = call("GET", "/healthz");
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(body(r), (json::value{{"status", "ok"}}));
+  EXPECT_EQ(body(r), (json::value{{"status", "ok"}, {"store", "ok"}, {"writer", "ok"}}));
 }
 
 TEST_F(ApiRoutesTest, MetricsAreEngineCountersAndRequestsByRouteAndStatus) {

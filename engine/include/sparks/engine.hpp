@@ -159,6 +159,13 @@ struct Reply {
 };
 using ReplyHandler = std::function<void(Reply)>;
 
+// How the store answers, for GET /healthz: "ok", or why not.
+struct HealthReport {
+  std::string store = "ok";   // a read on the reader's connection
+  std::string writer = "ok";  // an empty batch through the writer, committed
+  bool ok() const { return store == "ok" && writer == "ok"; }
+};
+
 // An inbound webhook exactly as it arrived: the body's bytes are what the signature covers.
 struct InboundWebhook {
   std::string method = "POST";
@@ -255,8 +262,17 @@ class Engine {
   // Deletes everything the workspace has (owner only, with `confirm` equal to the workspace id).
   void close_workspace(std::string workspace, Actor actor, std::string confirm, ReplyHandler done);
 
-  // Counters in the Prometheus text format.
+  // Counters (engine-wide and by platform) and histograms in the Prometheus text format
+  // (docs/production.md, "Monitoring").
   std::string metrics() const;
+  // The same, followed by the gauges read from the store on the reader's connection: integrations
+  // by platform and lifecycle state, the outbox's depth and its oldest due step. Without them when
+  // the store cannot be read. `done` runs on the executor.
+  void metrics(std::function<void(std::string)> done);
+
+  // Checks that the store answers a read and the writer commits, each within 2 seconds; `done`
+  // runs on an executor strand with what each said (HealthReport).
+  void health(std::function<void(HealthReport)> done);
 
   // This instance's name (EngineOptions::instance_id, or the default made of host name and pid).
   const std::string& instance_id() const;

@@ -74,6 +74,7 @@ std::shared_ptr<const http::Request> forwardable(const Api& api, const http::Req
   onward->target = request.target;
   onward->headers = request.headers;
   onward->body = request.body;
+  onward->request_id = request.request_id;
   return onward;
 }
 
@@ -201,18 +202,27 @@ struct AddMemberRoute {
 
 void mount_monitoring(http::Router& router, const std::shared_ptr<Api>& api,
                       std::function<std::string()> more_metrics) {
-  router.add_sync("GET", "/healthz", [api](const http::Request&) {
-    api->counters.count("/healthz", 200);
-    return http::Response::json(200, {{"status", "ok"}});
+  // 200 when the store answers a read and the writer commits, else 503 with what failed.
+  router.add("GET", "/healthz", [api](http::Request, http::Responder respond) {
+    api->engine->health([api, respond = std::move(respond)](HealthReport report) {
+      const int status = report.ok() ? 200 : 503;
+      api->counters.count("/healthz", status);
+      auto response = http::Response::json(status, {{"status", report.ok() ? "ok" : "failing"},
+                                                    {"store", report.store},
+                                                    {"writer", report.writer}});
+      if (status == 503) response.headers["Retry-After"] = "1";
+      respond(std::move(response));
+    });
   });
-  router.add_sync("GET", "/metrics", [api, more_metrics](const http::Request&) {
+  router.add("GET", "/metrics", [api, more_metrics](http::Request, http::Responder respond) {
     api->counters.count("/metrics", 200);
-    auto body = api->engine->metrics();
-    if (!body.empty() && body.back() != '\n') body += '\n';
-    if (more_metrics) body += more_metrics();
-    auto response = http::Response::text(200, body + api->counters.text());
-    response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8";
-    return response;
+    api->engine->metrics([api, more_metrics, respond = std::move(respond)](std::string body) {
+      if (!body.empty() && body.back() != '\n') body += '\n';
+      if (more_metrics) body += more_metrics();
+      auto response = http::Response::text(200, body + api->counters.text());
+      response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8";
+      respond(std::move(response));
+    });
   });
 }
 

@@ -79,6 +79,7 @@ void Engine::Impl::execute_when_free(const WorkspacePtr& ws, store::OutboxRow ro
 void Engine::Impl::record_outcome(const WorkspacePtr& ws, const store::OutboxRow& row,
                                   std::string status, std::optional<std::string> error,
                                   std::int64_t attempts, std::int64_t due, StoreStep also) {
+  if (status != "pending") dm_arrivals.forget(row.id);  // it ends here: nothing to measure
   writer.submit(
       fenced(ws->id,
              [row, status, error, attempts, due, also = std::move(also)](store::Transaction& tx) {
@@ -117,6 +118,7 @@ void Engine::Impl::execute_outbox_row(const WorkspacePtr& ws, store::OutboxRow r
   json::object request{
       {"credentials", *in.credentials}, {"action", row.action}, {"params", params}};
   connector->call(plugins::Operation::execute_action, ws->id, json::serialize(request),
+                  plugins::call_name(row.action),
                   [self = shared_from_this(), ws, row, params](sparks_status_t status,
                                                                std::string result) mutable {
                     self->on_action_done(ws, row, params, status, std::move(result));
@@ -226,6 +228,10 @@ void Engine::Impl::on_action_done(const WorkspacePtr& ws, const store::OutboxRow
         answer.is_object() ? text(answer.get_object(), "conversation_id") : std::string();
     const auto message_id =
         answer.is_object() ? text(answer.get_object(), "message_id") : std::string();
+    if (const auto arrived = dm ? dm_arrivals.take(row.id) : std::nullopt)
+      metrics.webhook_to_dm.observe(
+          {row.platform},
+          static_cast<double>(std::max<std::int64_t>(0, now_ms - *arrived)) / 1000.0);
     return record_outcome(
         ws, row, "sent", std::nullopt, row.attempts + 1, row.due_at_ms,
         [=](store::Transaction& tx) {

@@ -79,7 +79,7 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
   auto plan =
       flows::plan_run({row, payload, std::move(live), reads->contact, reads->commented_before,
                        std::move(catalog), platform_facts(*ws), *capabilities, options.now()});
-  record_plan(ws, std::move(plan), std::move(facts));
+  record_plan(ws, std::move(plan), row.received_at_ms, std::move(facts));
 }
 
 std::map<std::string, flows::PlatformFacts, std::less<>> Engine::Impl::platform_facts(
@@ -94,7 +94,7 @@ std::map<std::string, flows::PlatformFacts, std::less<>> Engine::Impl::platform_
 
 // The plan's one trip through the writer; then the steps due now go straight to the outbox's
 // executor (later ones, retries and anything left by a restart are found by its poll).
-void Engine::Impl::record_plan(const WorkspacePtr& ws, flows::Plan plan,
+void Engine::Impl::record_plan(const WorkspacePtr& ws, flows::Plan plan, std::int64_t arrived_at_ms,
                                std::optional<store::IntegrationFactsRow> facts) {
   auto recorded = std::make_shared<flows::Plan>(std::move(plan));
   auto enqueued = std::make_shared<std::vector<store::OutboxRow>>();
@@ -118,10 +118,16 @@ void Engine::Impl::record_plan(const WorkspacePtr& ws, flows::Plan plan,
                          }
                          for (const auto& m : recorded->skipped_dms) tx.append_inbox_message(m);
                        }),
-                ws->strand, [self = shared_from_this(), ws, enqueued](std::exception_ptr error) {
+                ws->strand,
+                [self = shared_from_this(), ws, enqueued, arrived_at_ms](std::exception_ptr error) {
                   if (error && !self->stopped)
                     return spdlog::error("{}: a flow run could not be stored", ws->id);
                   if (error) return;
+                  for (const auto& step : *enqueued) {
+                    const auto* action = self->capabilities->action(step.action);
+                    if (action && action->kind == flows::ActionKind::message)
+                      self->dm_arrivals.note(step.id, arrived_at_ms);
+                  }
                   for (auto& step : *enqueued)
                     if (step.status == "in_flight") self->execute_when_free(ws, std::move(step));
                 });

@@ -34,6 +34,9 @@ struct Request {
   Headers headers;
   std::string body;
   std::map<std::string, std::string> params;  // `{name}` segments matched by the Router
+  // X-Request-Id (http/request_id.hpp): the caller's, or one the server made. Every answer
+  // carries it; a log line about the request names it.
+  std::string request_id;
 
   std::optional<std::string> header(std::string_view name) const;
   std::optional<std::string> query_value(std::string_view key) const { return field(query, key); }

@@ -8,6 +8,7 @@
 #include <boost/beast/http/write.hpp>
 #include <string_view>
 
+#include "http/request_id.hpp"
 #include "http/request_reading.hpp"
 
 namespace sparks::http {
@@ -33,6 +34,25 @@ bhttp::response<bhttp::string_body> to_beast(Response&& in, unsigned version, bo
   out.keep_alive(keep_alive);
   out.prepare_payload();
   return out;
+}
+
+// The caller's X-Request-Id when it is usable, else a new one.
+template <typename Message>
+std::string request_id_of(const Message& message) {
+  const auto sent = message.find(kRequestIdHeader);
+  return request_id_for(sent == message.end() ? std::nullopt
+                                              : std::optional(std::string(sent->value())));
+}
+
+// Answers the server could not give are warnings, naming the request; the rest is for debugging.
+// The path only: a query may carry an OAuth code or state.
+void log_answer(const std::string& id, const std::string& method, const std::string& path,
+                int status, std::chrono::steady_clock::duration took) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+  if (status >= 500)
+    spdlog::warn("request {}: {} {} answered {} in {} ms", id, method, path, status, ms);
+  else
+    spdlog::debug("request {}: {} {} answered {} in {} ms", id, method, path, status, ms);
 }
 
 Response too_many_connections() {
@@ -88,6 +108,8 @@ void Session::on_read(beast::error_code ec) {
     if (!ec || malformed) return write(too_many_connections(), 11, false);
     return;
   }
+  // A request that could not be read still names the id it sent, if its headers got that far.
+  if (ec) request_id_ = request_id_of(parser_->get());
   if (ec == bhttp::error::body_limit) {
     return write(error_response(413, "body_too_large", "the request body is too large"), 11, false);
   }
@@ -112,6 +134,7 @@ void Session::on_read(beast::error_code ec) {
 void Session::dispatch(bhttp::request<bhttp::string_body>&& beast_request) {
   const unsigned version = beast_request.version();
   const bool keep_alive = beast_request.keep_alive();
+  request_id_ = request_id_of(beast_request);
   // Which member acts must not depend on which of two headers a reader picks.
   if (beast_request.count(bhttp::field::authorization) > 1)
     return write(error_response(400, "duplicate_header", "more than one Authorization header"),
@@ -120,7 +143,11 @@ void Session::dispatch(bhttp::request<bhttp::string_body>&& beast_request) {
   if (!to_request(beast_request, request)) {
     return write(error_response(400, "bad_request", "malformed request target"), version, false);
   }
-  Responder respond([self = shared_from_this(), version, keep_alive](Response response) {
+  request.request_id = request_id_;
+  Responder respond([self = shared_from_this(), version, keep_alive, id = request.request_id,
+                     method = request.method, path = request.path,
+                     started = std::chrono::steady_clock::now()](Response response) {
+    log_answer(id, method, path, response.status, std::chrono::steady_clock::now() - started);
     net::post(self->stream_.get_executor(),
               [self, version, keep_alive, response = std::move(response)]() mutable {
                 self->write(std::move(response), version, keep_alive);
@@ -129,12 +156,16 @@ void Session::dispatch(bhttp::request<bhttp::string_body>&& beast_request) {
   try {
     router_->dispatch(std::move(request), respond);
   } catch (const std::exception& e) {
-    spdlog::error("http handler threw: {}", e.what());
+    spdlog::error("request {}: the handler threw: {}", request_id_, e.what());
     respond(error_response(500, "internal", "internal error"));
   }
 }
 
 void Session::write(Response&& response, unsigned version, bool keep_alive) {
+  // Every answer names its request, also those written before a Request was made of it.
+  response.headers[std::string(kRequestIdHeader)] =
+      request_id_.empty() ? new_request_id() : request_id_;
+  request_id_.clear();
   response_ = to_beast(std::move(response), version, keep_alive);
   stream_.expires_after(options_.idle_timeout);
   bhttp::async_write(stream_, response_,

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -67,6 +68,8 @@ class Session : public std::enable_shared_from_this<Session> {
   const ServerOptions options_;  // a copy: a session may outlive the listener
   ConnectionSlot slot_;
   const SessionRole role_;
+  // The X-Request-Id of the request being answered (http/request_id.hpp); empty between requests.
+  std::string request_id_;
 };
 
 }  // namespace sparks::http

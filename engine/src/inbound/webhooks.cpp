@@ -38,14 +38,14 @@ void Engine::receive_webhook(std::string platform, InboundWebhook webhook, Reply
                                          sparks_status_t status, std::string error,
                                          std::vector<plugins::WebhookEvent> events) mutable {
     if (status != SPARKS_OK) {
-      ++impl->metrics.webhooks_rejected;
+      impl->metrics.webhooks_rejected.add(platform);
       spdlog::warn("webhook for {} refused: {}", platform, error);
       return impl->reply(std::move(done),
                          status == SPARKS_ERR_BAD_SIGNATURE
                              ? Reply::fail(ErrorKind::unauthorized, "bad_signature", error)
                              : Reply::fail(ErrorKind::invalid, "bad_webhook", error));
     }
-    ++impl->metrics.webhooks_accepted;
+    impl->metrics.webhooks_accepted.add(platform);
     std::vector<inbound::Arrival> arrivals;
     std::size_t unrouted = 0;
     const auto now = to_ms(impl->options.now());
@@ -62,7 +62,7 @@ void Engine::receive_webhook(std::string platform, InboundWebhook webhook, Reply
         // No workspace ever connected this account: nothing to store it under. Acknowledged, so
         // that the platform does not retry it forever.
         ++unrouted;
-        ++impl->metrics.events_unrouted;
+        impl->metrics.events_unrouted.add(platform);
         spdlog::info("{} event {} for account {} belongs to no workspace; dropped", platform,
                      event.trigger, event.account);
         continue;
@@ -201,12 +201,12 @@ void Engine::Impl::ingest_events(std::vector<inbound::Arrival> rows,
         for (auto& a : *arrivals) {
           if (a.row.workspace_id.empty()) {
             ++counts.unrouted;
-            if (self) ++self->metrics.events_unrouted;
+            if (self) self->metrics.events_unrouted.add(a.row.platform);
           } else if (a.stored) {
             ++counts.stored;
-            if (self) ++self->metrics.events_stored;
+            if (self) self->metrics.events_stored.add(a.row.platform);
           } else if (self) {
-            ++self->metrics.events_duplicate;
+            self->metrics.events_duplicate.add(a.row.platform);
           }
           if (self && a.act) self->act_on_event_on_strand(std::move(a));
         }

@@ -183,7 +183,7 @@ runtime::Awaitable<Reply> request_connect(ImplPtr impl, WorkspacePtr ws, Integra
   Reply reply =
       connect_reply(impl->machine, key, impl->platform_name(key.platform), actor, outcome);
   if (!reply.error) {
-    ++impl->metrics.connects_started;
+    impl->metrics.connects_started.add(key.platform);
     impl->audit(key.workspace, actor, "connect", key.platform, "started");
   }
   co_return reply;

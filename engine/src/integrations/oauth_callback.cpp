@@ -299,7 +299,7 @@ runtime::Awaitable<Reply> take_and_authorize(ImplPtr impl, WorkspacePtr ws,
       co_await settle_authorization(impl, ws, key, actor, connector, *session, std::move(query));
   const FireOutcome& outcome = settled.outcome;
   if (!outcome.error.empty()) co_return from_outcome_error(outcome);
-  ++impl->metrics.authorizations_completed;
+  impl->metrics.authorizations_completed.add(key.platform);
   impl->audit(key.workspace, actor, "authorize", key.platform,
               outcome.refusal ? *outcome.refusal : outcome.to);
   co_return authorization_reply(*impl, key, actor, settled, impl->integration(*ws, key.platform));

@@ -95,7 +95,7 @@ void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, st
                       .from = std::string(machine.state_name(result.from)),
                       .to = std::string(machine.state_name(result.to)),
                       .refusal = context.effects.refusal};
-  if (outcome.refusal) ++metrics.refusals;
+  if (outcome.refusal) metrics.refusals.add(key.platform);
   if (!result.handled) return complete(std::move(done), std::move(outcome));
 
   const auto now = options.now();
@@ -172,7 +172,7 @@ void Engine::Impl::on_committed(const WorkspacePtr& ws, const IntegrationKey& ke
     spdlog::error("{}/{}: {}", key.workspace, key.platform, outcome.error);
     return complete(std::move(done), std::move(outcome));
   }
-  ++metrics.transitions;
+  metrics.transitions.add(key.platform);
 
   for (const auto& code : effects.clear)
     std::erase_if(in.issues, [&](const IssueView& i) { return i.code == code; });

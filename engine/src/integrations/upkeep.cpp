@@ -141,7 +141,7 @@ runtime::Awaitable<std::string> refresh_once(std::shared_ptr<Engine::Impl> self,
   auto& in = self->integration(*ws, platform);
   in.refreshing = false;
   if (!answer.ok()) {
-    ++self->metrics.refreshes_failed;
+    self->metrics.refreshes_failed.add(platform);
     spdlog::warn("{}/{}: token refresh failed: {}", ws->id, platform, answer.text);
     co_return answer.text;
   }
@@ -149,7 +149,7 @@ runtime::Awaitable<std::string> refresh_once(std::shared_ptr<Engine::Impl> self,
   auto fresh = boost::json::parse(answer.text, ec);
   if (!fresh.is_object() || !in.credentials)  // disconnected while refreshing: forget it
     co_return std::string();
-  ++self->metrics.refreshes_ok;
+  self->metrics.refreshes_ok.add(platform);
   auto grant = self->seal_grant(in.key, std::move(fresh.get_object()), in.facts);
   in.credentials = std::move(grant.credentials);
   in.facts = grant.facts;
@@ -213,11 +213,11 @@ void Engine::Impl::sync_now(const WorkspacePtr& ws, runtime::Integration& in) {
     if (--*remaining > 0) return;
     auto& in = self->integration(*ws, platform);
     if (!failures->empty()) {
-      ++self->metrics.syncs_failed;
+      self->metrics.syncs_failed.add(platform);
       spdlog::warn("{}/{}: sync failed: {}", ws->id, platform, failures->front());
       return;
     }
-    ++self->metrics.syncs_ok;
+    self->metrics.syncs_ok.add(platform);
     in.facts.last_sync_ms = to_ms(self->options.now());
     self->save_facts(ws, in);
   };

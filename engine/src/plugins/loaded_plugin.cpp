@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <chrono>
 
 #include "plugins/abi_text.hpp"
 #include "plugins/operation_completions.hpp"
@@ -89,6 +90,11 @@ std::string_view name_of(Operation operation) {
   return "unknown";
 }
 
+std::string_view call_name(std::string_view action) {
+  const auto dot = action.rfind('.');
+  return dot == std::string_view::npos ? action : action.substr(dot + 1);
+}
+
 LoadedPlugin::LoadedPlugin(std::filesystem::path path, std::unique_ptr<SharedLibrary> library,
                            std::unique_ptr<PluginServices> services, sparks_plugin_t plugin,
                            sparks_plugin_ops_t ops)
@@ -127,6 +133,11 @@ void* LoadedPlugin::expect(asio::any_io_executor executor, Completion done) {
 
 void LoadedPlugin::call(Operation operation, std::string_view integration,
                         std::string_view request_json, Completion done) {
+  call(operation, integration, request_json, name_of(operation), std::move(done));
+}
+
+void LoadedPlugin::call(Operation operation, std::string_view integration,
+                        std::string_view request_json, std::string_view timed_as, Completion done) {
   asio::any_io_executor executor =
       services_->environment().bridge->executor_for(platform(), integration);
   sparks_operation_fn_t entry = nullptr;
@@ -166,6 +177,15 @@ void LoadedPlugin::call(Operation operation, std::string_view integration,
       done(status, std::move(why));
     });
     return;
+  }
+  if (const auto& time_call = services_->environment().time_call) {
+    done = [time_call, platform = platform(), call = std::string(timed_as),
+            started = std::chrono::steady_clock::now(),
+            done = std::move(done)](sparks_status_t status, std::string result) {
+      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+      if (status != SPARKS_ERR_CANCELLED) time_call(platform, call, took.count());
+      done(status, std::move(result));
+    };
   }
   void* ticket = expect(executor, std::move(done));
   entry(plugin_.ctx, abi(integration), abi(request_json), &operation_completions::on_done, ticket);

@@ -32,6 +32,9 @@ enum class Operation {
 };
 std::string_view name_of(Operation operation);
 
+// The name an action's call is timed under: "tiktok.send_dm" → "send_dm".
+std::string_view call_name(std::string_view action);
+
 // SPARKS_OK: `result` is the operation's JSON object (see sparks_plugin_ops_t); otherwise `result`
 // is a one-line message.
 using Completion = std::function<void(sparks_status_t status, std::string result)>;
@@ -66,9 +69,12 @@ class LoadedPlugin {
   // plugin refuses it; the plugin must then not be used.
   bool configure(std::string_view config_json, std::string& error);
 
-  // Starts `operation` for `integration` with `request_json`.
+  // Starts `operation` for `integration` with `request_json`. How long it takes is timed under
+  // `timed_as` (the action, for execute_action), else the operation's name.
   void call(Operation operation, std::string_view integration, std::string_view request_json,
             Completion done);
+  void call(Operation operation, std::string_view integration, std::string_view request_json,
+            std::string_view timed_as, Completion done);
 
   // Verifies and normalizes an inbound webhook; `done` runs on the host's own executor.
   void verify_webhook(const WebhookRequest& webhook, WebhookCompletion done);

@@ -8,10 +8,12 @@
 
 namespace sparks::plugins {
 
-PluginHost::PluginHost(boost::asio::any_io_executor executor, PluginHostBridge& bridge) {
+PluginHost::PluginHost(boost::asio::any_io_executor executor, PluginHostBridge& bridge,
+                       CallTimer time_call) {
   environment_.bridge = &bridge;
   environment_.http = std::make_shared<HttpClient>();
   environment_.executor = std::move(executor);
+  environment_.time_call = std::move(time_call);
 }
 
 PluginHost::~PluginHost() {

@@ -32,7 +32,9 @@ class PluginHost {
  public:
   // `executor` runs work tied to no integration (webhook verification); `bridge` must outlive the
   // host. Destroy the host before the io_context behind the executors.
-  PluginHost(boost::asio::any_io_executor executor, PluginHostBridge& bridge);
+  // `time_call`, when set, hears how long each operation took (PluginEnvironment).
+  PluginHost(boost::asio::any_io_executor executor, PluginHostBridge& bridge,
+             CallTimer time_call = {});
   ~PluginHost();  // unload_all()
   PluginHost(const PluginHost&) = delete;
   PluginHost& operator=(const PluginHost&) = delete;

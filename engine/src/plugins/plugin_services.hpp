@@ -4,8 +4,10 @@
 // here before it reaches the engine (PluginHostBridge) or the network.
 #include <sparks/plugin.h>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "plugins/host_bridge.hpp"
 #include "plugins/http_client.hpp"
@@ -16,11 +18,16 @@ namespace sparks::plugins {
 
 struct PluginDescriptor;
 
+// Told how long each operation the engine called took, until its plugin answered (for
+// sparks_platform_call_seconds): the platform, the call's name, seconds. From any thread.
+using CallTimer = std::function<void(std::string_view platform, std::string_view call, double)>;
+
 // What the host gives every plugin it loads.
 struct PluginEnvironment {
   PluginHostBridge* bridge = nullptr;     // engine state: triggers, key-value store, strands
   std::shared_ptr<HttpClient> http;       // shared by all plugins
   boost::asio::any_io_executor executor;  // for work tied to no integration (webhooks)
+  CallTimer time_call;                    // may be empty
 };
 
 class PluginServices {

@@ -262,7 +262,10 @@ std::string Engine::Impl::plugin_configuration(const std::string& platform) cons
 }
 
 void Engine::Impl::load_plugins() {
-  plugin_host = std::make_unique<plugins::PluginHost>(executor, plugin_bridge);
+  plugin_host = std::make_unique<plugins::PluginHost>(
+      executor, plugin_bridge, [this](std::string_view platform, std::string_view call, double s) {
+        metrics.platform_calls.observe({std::string(platform), std::string(call)}, s);
+      });
   if (options.plugin_dir)
     for (const auto& report : plugin_host->load_directory(*options.plugin_dir)) {
       if (!report.loaded()) continue;  // the host logged the reason

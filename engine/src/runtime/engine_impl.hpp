@@ -31,6 +31,7 @@
 
 #include "crypto/sealed_box.hpp"
 #include "flows/capabilities.hpp"
+#include "flows/dm_arrivals.hpp"
 #include "flows/outbox_rows_in_flight.hpp"
 #include "flows/planner.hpp"
 #include "inbound/account_routes.hpp"
@@ -48,6 +49,8 @@
 #include "store/flow_run_store.hpp"
 #include "store/reader.hpp"
 #include "store/writer.hpp"
+#include "util/counts_by_label.hpp"
+#include "util/histogram.hpp"
 
 namespace sparks::runtime {
 
@@ -80,13 +83,21 @@ struct StoredIntegrations {
 };
 StoredIntegrations read_stored(store::Transaction& tx, const store::Scope& scope);
 
-// Counters for /metrics.
+// Counters and histograms for /metrics (views/metrics.cpp writes them out; docs/production.md,
+// "Monitoring", lists them). The counters count by platform as well.
 struct Metrics {
-  std::atomic<std::uint64_t> transitions{0}, refusals{0};
-  std::atomic<std::uint64_t> webhooks_accepted{0}, webhooks_rejected{0}, events_stored{0},
-      events_duplicate{0}, events_unrouted{0};
-  std::atomic<std::uint64_t> refreshes_ok{0}, refreshes_failed{0}, syncs_ok{0}, syncs_failed{0};
-  std::atomic<std::uint64_t> connects_started{0}, authorizations_completed{0};
+  util::CountsByLabel transitions, refusals;
+  util::CountsByLabel webhooks_accepted, webhooks_rejected, events_stored, events_duplicate,
+      events_unrouted;
+  util::CountsByLabel refreshes_ok, refreshes_failed, syncs_ok, syncs_failed;
+  util::CountsByLabel connects_started, authorizations_completed;
+  util::HistogramFamily webhook_to_dm{
+      "sparks_webhook_to_dm_seconds",
+      "From a webhook's arrival to the platform accepting the DM its flow sent",
+      {"platform"}};
+  util::HistogramFamily platform_calls{"sparks_platform_call_seconds",
+                                       "Connector calls the engine made, until they answered",
+                                       {"platform", "call"}};
 };
 
 }  // namespace sparks::runtime
@@ -246,6 +257,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
 
   // --- flows/runner.cpp, flows/outbox.cpp, orders/orders.cpp ---
   flows::OutboxRowsInFlight outbox_in_flight;
+  flows::DmArrivals dm_arrivals;  // when the webhooks behind the DMs on their way arrived
   std::unique_ptr<boost::asio::steady_timer> outbox_timer;  // on its own strand
   // Runs the event's flows from what was read for them (read first when `reads` is absent);
   // `facts`, when given, are stored in the same batch as the run.
@@ -254,7 +266,8 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
                  std::optional<store::IntegrationFactsRow> facts = std::nullopt);
   // What each installed platform's integration in `ws` can do now, for the planner.
   std::map<std::string, flows::PlatformFacts, std::less<>> platform_facts(runtime::Workspace& ws);
-  void record_plan(const WorkspacePtr& ws, flows::Plan plan,
+  // `arrived_at_ms`: when the event arrived, for the DMs' sparks_webhook_to_dm_seconds.
+  void record_plan(const WorkspacePtr& ws, flows::Plan plan, std::int64_t arrived_at_ms,
                    std::optional<store::IntegrationFactsRow> facts);
   void start_outbox();
   void dispatch_outbox();

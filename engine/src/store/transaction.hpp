@@ -11,6 +11,7 @@
 #include "store/integration_facts_store.hpp"
 #include "store/lease_store.hpp"
 #include "store/lifecycle_store.hpp"
+#include "store/monitoring_store.hpp"
 #include "store/oauth_store.hpp"
 #include "store/workspace_data_store.hpp"
 
@@ -25,6 +26,7 @@ class Transaction : public AutomationRecords,
                     public IntegrationFactsRecords,
                     public LeaseRecords,
                     public LifecycleRecords,
+                    public MonitoringRecords,
                     public OAuthRecords,
                     public WorkspaceDataRecords {
  public:

@@ -1,5 +1,5 @@
-// What people and monitoring read: the integration cards, the Prometheus counters, and what a
-// workspace kept (contacts, inbox, orders, analytics).
+// What people read: the integration cards, and what a workspace kept (contacts, inbox, orders,
+// analytics). What monitoring reads is in views/metrics.cpp and views/health.cpp.
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <sstream>
@@ -103,42 +103,6 @@ void Engine::cards(std::string workspace, Actor viewer, ReplyHandler done) {
       ws->strand, [impl = impl_, ws, viewer = std::move(viewer), done = std::move(done)]() mutable {
         impl->reply(std::move(done), Reply::ok({{"integrations", cards_of(*impl, *ws, viewer)}}));
       });
-}
-
-std::string Engine::metrics() const {
-  const auto& m = impl_->metrics;
-  const auto writes = impl_->writer.counters();
-  std::ostringstream out;
-  auto counter = [&out](std::string_view name, std::string_view help, std::uint64_t value) {
-    out << "# HELP sparks_" << name << ' ' << help << "\n# TYPE sparks_" << name
-        << " counter\nsparks_" << name << ' ' << value << '\n';
-  };
-  counter("lifecycle_transitions_total", "Lifecycle transitions committed", m.transitions);
-  counter("lifecycle_refusals_total", "Lifecycle events refused by a guard", m.refusals);
-  counter("webhooks_accepted_total", "Webhooks whose signature verified", m.webhooks_accepted);
-  counter("webhooks_rejected_total", "Webhooks refused (bad signature or body)",
-          m.webhooks_rejected);
-  counter("events_stored_total", "Inbound events stored in the event log", m.events_stored);
-  counter("events_duplicate_total", "Inbound events dropped as already stored", m.events_duplicate);
-  counter("events_unrouted_total", "Inbound events for an account no workspace connected",
-          m.events_unrouted);
-  counter("token_refreshes_total", "Token refreshes that succeeded", m.refreshes_ok);
-  counter("token_refresh_failures_total", "Token refreshes that failed", m.refreshes_failed);
-  counter("syncs_total", "Syncs that completed", m.syncs_ok);
-  counter("sync_failures_total", "Syncs that failed", m.syncs_failed);
-  counter("connects_started_total", "OAuth authorizations started", m.connects_started);
-  counter("authorizations_completed_total", "OAuth callbacks that reached the lifecycle",
-          m.authorizations_completed);
-  counter("store_transactions_total", "Group-committed store transactions", writes.transactions);
-  counter("store_batches_total", "Store batches run", writes.batches);
-  counter("store_failed_batches_total", "Store batches that failed", writes.failed_batches);
-  // Which workspaces this instance runs (all of them on a store one instance uses).
-  out << "# HELP sparks_workspaces_run Workspaces this instance runs (holds the lease of)\n"
-         "# TYPE sparks_workspaces_run gauge\nsparks_workspaces_run{instance=\""
-      << impl_->ownership.instance_id() << "\"} "
-      << (impl_->ownership.shared() ? impl_->ownership.held().size() : impl_->workspaces.size())
-      << '\n';
-  return out.str();
 }
 
 const std::string& Engine::instance_id() const {

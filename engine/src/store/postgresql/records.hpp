@@ -131,6 +131,9 @@ class Records final : public Transaction {
   void check_lease(std::string_view workspace_id, std::string_view owner,
                    std::int64_t fence) override;
   void notify_workspace(std::string_view workspace_id) override;
+  void check_readable() override;
+  std::vector<IntegrationStateCount> count_integrations(const Scope& scope) override;
+  std::vector<OutboxDepth> outbox_depths(std::int64_t now_ms, const Scope& scope) override;
 
  private:
   Session& db_;
