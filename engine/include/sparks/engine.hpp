@@ -173,6 +173,7 @@ struct InboundWebhook {
   std::string query;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  std::string request_id;  // the HTTP request's X-Request-Id, named when the webhook is refused
 };
 
 class Engine {

@@ -326,6 +326,7 @@ void mount_platform_side(http::Router& router, const std::shared_ptr<Api>& api) 
     webhook.path = request.path;
     webhook.query = request.query_string;
     webhook.body = std::move(request.body);  // the exact bytes the signature covers
+    webhook.request_id = request.request_id;
     for (const auto& [name, value] : request.headers) webhook.headers.emplace_back(name, value);
     api->engine->receive_webhook(request.params.at("platform"), std::move(webhook),
                                  answer(std::move(respond), api, "/webhooks/{platform}", 200));

@@ -34,12 +34,14 @@ void Engine::receive_webhook(std::string platform, InboundWebhook webhook, Reply
   plugins::WebhookRequest request{std::move(webhook.method), std::move(webhook.path),
                                   std::move(webhook.query), std::move(webhook.headers),
                                   std::move(webhook.body)};
-  connector->verify_webhook(request, [impl, platform, done = std::move(done)](
+  connector->verify_webhook(request, [impl, platform, id = std::move(webhook.request_id),
+                                      done = std::move(done)](
                                          sparks_status_t status, std::string error,
                                          std::vector<plugins::WebhookEvent> events) mutable {
     if (status != SPARKS_OK) {
       impl->metrics.webhooks_rejected.add(platform);
-      spdlog::warn("webhook for {} refused: {}", platform, error);
+      spdlog::warn("request {}: webhook for {} refused: {}", id.empty() ? "-" : id, platform,
+                   error);
       return impl->reply(std::move(done),
                          status == SPARKS_ERR_BAD_SIGNATURE
                              ? Reply::fail(ErrorKind::unauthorized, "bad_signature", error)
