@@ -267,6 +267,13 @@ Element WebDriver::element(const std::string& css) {
   return *found;
 }
 
+std::optional<Element> WebDriver::find_link(const std::string& text) {
+  const auto found =
+      session_command("POST", "/elements", json::object{{"using", "link text"}, {"value", text}});
+  if (found.as_array().empty()) return std::nullopt;
+  return element_of(found.as_array().front());
+}
+
 std::optional<Element> WebDriver::find_in(const Element& parent, const std::string& css) {
   auto all = find_all_in(parent, css);
   if (all.empty()) return std::nullopt;

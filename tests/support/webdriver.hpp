@@ -55,6 +55,8 @@ class WebDriver {
   std::optional<Element> find(const std::string& css);
   std::vector<Element> find_all(const std::string& css);
   Element element(const std::string& css);
+  // The first link whose text is `text` exactly.
+  std::optional<Element> find_link(const std::string& text);
   std::optional<Element> find_in(const Element& parent, const std::string& css);
   std::vector<Element> find_all_in(const Element& parent, const std::string& css);
 
