@@ -136,7 +136,7 @@ void WebDriver::start_watchdog() {
   // end is closed on exec, so no child holds it open.
   int ends[2];
   if (::pipe2(ends, O_CLOEXEC) != 0) return;  // best effort: the destructor still cleans up
-  const std::string script = "read -r word && [ \"$word\" = done ] && exit 0; kill -KILL -- -" +
+  const std::string script = "read -r word && [ \"$word\" = done ] && exit 0; kill -s KILL -- -" +
                              std::to_string(driver_pid_) + " 2>/dev/null; rm -rf '" +
                              profile_.string() + "'";
   posix_spawn_file_actions_t actions;
