@@ -70,11 +70,15 @@ class IntegrationsPageBrowserTest : public BrowserTest {
 
   // The sign-in form, answered with `key`; waits for the Integrations page it leads to.
   void sign_in(const std::string& key) {
+    submit_key(key);
+    wait_for_page(app("/integrations"));
+    browser().wait_for("#cards");
+  }
+
+  void submit_key(const std::string& key) {
     browser().navigate(rig().serve_url() + "/app/");
     browser().send_keys(browser().wait_for("form[action='/app/sign-in'] input#api_key"), key);
     browser().click("form[action='/app/sign-in'] button[type=submit]");
-    wait_for_page(app("/integrations"));
-    browser().wait_for("#cards");
   }
 
   void sign_out() {
@@ -247,6 +251,10 @@ TEST_F(IntegrationsPageBrowserTest, DisconnectingNamesTheLiveFlowAndPausesIt) {
 
 TEST_F(IntegrationsPageBrowserTest, AMemberSeesTheButtonsDisabledAndWhy) {
   ASSERT_EQ(rig().connect("tiktok", "creator", kEveryTikTokScope).status, 200);
+  submit_key("not-a-key");
+  EXPECT_FALSE(browser().text(browser().wait_for("p.error[role=alert]")).empty());
+  EXPECT_TRUE(browser().find("form[action='/app/sign-in'] input#api_key").has_value());
+  shot("wrong-key");
   sign_in(ServeRig::kMemberKey);
   wait_for_field("tiktok", "status", "Connected");
   const auto buttons = browser().find_all("#cards button[data-action]");
