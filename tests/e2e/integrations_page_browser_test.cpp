@@ -122,6 +122,11 @@ class IntegrationsPageBrowserTest : public BrowserTest {
     wait_for_page(rig().sandbox_url());
     answer_consent(unticked);
     wait_for_page(app("/integrations"));
+    // What the callback carried on is a short code and scope names, never the platform's code.
+    const auto landed = browser().current_url();
+    EXPECT_FALSE(contains(landed, "code=") || contains(landed, "state=") ||
+                 contains(landed, "token"))
+        << landed;
   }
 
   std::string flash(const std::string& kind) {
