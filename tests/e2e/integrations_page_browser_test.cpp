@@ -3,7 +3,8 @@
 // through the sandbox's consent page with a scope unticked and then with every scope, sees a
 // webhook arrive without reloading, disconnects and finds the live flow paused; a member sees the
 // buttons disabled and why; the page fits a phone's width; TikTok Shop is refused, then connected.
-// Each step leaves a screenshot (docs/testing.md says where).
+// The pages and their DOM are docs/web-app.md's; each step leaves a screenshot (docs/testing.md
+// says where).
 #include <gtest/gtest.h>
 
 #include <algorithm>
