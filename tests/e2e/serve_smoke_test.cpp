@@ -126,7 +126,8 @@ TEST_F(ServeSmoke, ServesTheApiAndStopsCleanly) {
   auto health = get("/healthz");
   ASSERT_TRUE(health.ok()) << health.error;
   EXPECT_EQ(health.status, 200);
-  EXPECT_EQ(json::parse(health.body), (json::value{{"status", "ok"}}));
+  EXPECT_EQ(json::parse(health.body),
+            (json::value{{"status", "ok"}, {"store", "ok"}, {"writer", "ok"}}));
 
   auto cards = get("/api/v1/workspaces/demo/integrations", "ana-demo-key");
   ASSERT_EQ(cards.status, 200) << cards.body;
