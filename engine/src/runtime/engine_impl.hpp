@@ -14,7 +14,8 @@
 //   flows/runner.cpp                running a trigger's flows: read, plan (planner.cpp), record
 //   flows/outbox.cpp                sending the steps, with retries
 //   orders/orders.cpp               orders and their attribution
-//   views/cards_and_metrics.cpp     cards, metrics, and what a workspace kept
+//   views/cards_and_metrics.cpp     cards, and what a workspace kept
+//   views/metrics.cpp, health.cpp   /metrics (counters, histograms, store gauges) and /healthz
 // Everything about one workspace runs on its strand; the store is reached through the one writer
 // (and the reader, for listings).
 #include <atomic>
