@@ -380,6 +380,58 @@ TEST_P(StoreConformanceTest, TheOutboxEnqueuesOnceByKeyAndHandsOutDueStepsInOrde
   EXPECT_TRUE(db.outbox_in_flight(Scope::every_workspace()).empty());
 }
 
+// --- what monitoring reads ----------------------------------------------------------------------
+
+TEST_P(StoreConformanceTest, MonitoringCountsIntegrationsByStateAndTheOutboxByPlatform) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  db.check_readable();
+  for (const char* ws : {"ws-1", "ws-2"})
+    db.save_integration(
+        {ws, "tiktok", "connected", "authorizing", "disconnected", std::nullopt, 1});
+  db.save_integration({"ws-3", "tiktok", "paused", "connected", "authorizing", std::nullopt, 1});
+  db.save_integration(
+      {"ws-1", "tiktok_shop", "connected", "authorizing", "disconnected", std::nullopt, 1});
+  const auto counts = db.count_integrations(Scope::every_workspace());
+  ASSERT_EQ(counts.size(), 3u);
+  EXPECT_EQ(counts[0].platform, "tiktok");
+  EXPECT_EQ(counts[0].state, "connected");
+  EXPECT_EQ(counts[0].count, 2);
+  EXPECT_EQ(counts[1].state, "paused");
+  EXPECT_EQ(counts[2].platform, "tiktok_shop");
+  EXPECT_EQ(db.count_integrations(Scope::workspace("ws-3")).at(0).count, 1);
+
+  // Two steps due (one taken, in flight), one waiting until later, one sent, and the engine's
+  // own step, which names no platform.
+  auto step = [&](const std::string& key, const std::string& platform, std::int64_t due) {
+    OutboxRow row;
+    row.workspace_id = "ws-1";
+    row.platform = platform;
+    row.action = platform.empty() ? "contact.tag" : "tiktok.send_dm";
+    row.params = "{}";
+    row.idempotency_key = key;
+    row.flow_id = "f";
+    row.user_id = "u1";
+    row.due_at_ms = due;
+    EXPECT_TRUE(db.enqueue(row));
+    return row.id;
+  };
+  step("k1", "tiktok", 100);
+  step("k2", "tiktok", 300);
+  step("k3", "tiktok", 9'000);
+  const auto sent = step("k4", "tiktok", 50);
+  step("k5", "", 10);
+  db.update_outbox(sent, "sent", 1, 50, std::nullopt);
+  ASSERT_EQ(db.take_due_outbox(150, 1, Scope::every_workspace()).size(), 1u);  // k1 in flight
+  const auto depths = db.outbox_depths(1'000, Scope::every_workspace());
+  ASSERT_EQ(depths.size(), 1u);
+  EXPECT_EQ(depths[0].platform, "tiktok");
+  EXPECT_EQ(depths[0].steps, 3);  // k1 in flight, k2 due, k3 waiting
+  EXPECT_EQ(depths[0].oldest_due_ms, 100);
+  EXPECT_FALSE(db.outbox_depths(50, Scope::every_workspace()).at(0).oldest_due_ms);
+  EXPECT_TRUE(db.outbox_depths(1'000, Scope::workspace("ws-2")).empty());
+}
+
 TEST_P(StoreConformanceTest, ContactsKeepTheirTagsAndTheLastDm) {
   auto connection = open_store();
   Transaction& db = connection->records();
