@@ -52,6 +52,16 @@ void Router::add_sync(std::string method, std::string pattern, SyncHandler handl
       });
 }
 
+std::vector<Router::Listed> Router::routes() const {
+  std::vector<Listed> listed;
+  for (const Route& route : routes_) {
+    std::string pattern;
+    for (const auto& segment : route.segments) pattern += "/" + segment;
+    listed.push_back({route.method, pattern});
+  }
+  return listed;
+}
+
 bool Router::match(const Route& route, const std::vector<std::string>& path_segments,
                    std::map<std::string, std::string>& params) {
   if (route.segments.size() != path_segments.size()) return false;

@@ -39,6 +39,14 @@ class Router {
   // Finds the route, fills request.params and runs its handler; 404/405 otherwise.
   void dispatch(Request request, Responder respond) const;
 
+  // Every route added, in order: its method and its pattern as given to add() (the OpenAPI
+  // document's tests compare them with docs/openapi.yaml).
+  struct Listed {
+    std::string method;
+    std::string pattern;
+  };
+  std::vector<Listed> routes() const;
+
  private:
   struct Route {
     std::string method;
