@@ -11,6 +11,7 @@
 
 #include "api/auth.hpp"
 #include "api/forwarding.hpp"
+#include "api/openapi_route.hpp"
 #include "store/connection.hpp"
 #include "webapp/oauth_redirect.hpp"
 
@@ -345,6 +346,7 @@ void mount_api(http::Router& router, boost::asio::any_io_executor executor,
   mount_flows(add);
   mount_kept_data(add);
   mount_platform_side(router, api);
+  mount_openapi_document(router);
 }
 
 }  // namespace sparks::api
