@@ -16,6 +16,7 @@
 #include "http/form.hpp"
 #include "sandbox/consent_client.hpp"
 #include "support/child_process.hpp"
+#include "support/openapi_validator.hpp"
 #include "support/postgres_server.hpp"
 #include "support/tiktok_scopes.hpp"
 #include "support/wait.hpp"
@@ -111,6 +112,7 @@ class HelpPageStory : public ::testing::TestWithParam<std::string> {
     boost::system::error_code ec;
     answer.body = json::parse(response.body, ec);
     if (ec) answer.body = json::string(response.body);
+    sparks::testing::expect_documented_answer(method, url, answer.status, answer.body);
     return answer;
   }
 

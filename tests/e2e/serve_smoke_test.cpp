@@ -13,6 +13,7 @@
 
 #include "http/client.hpp"
 #include "support/child_process.hpp"
+#include "support/openapi_validator.hpp"
 #include "support/wait.hpp"
 
 namespace {
@@ -86,6 +87,12 @@ class ServeSmoke : public ::testing::Test {
                                [&](sparks::http::ClientResponse r) { response = std::move(r); });
     sparks::testing::run_until(
         io, "the answer to GET " + path, [&] { return response.has_value(); }, 15s);
+    if (response->ok()) {
+      boost::system::error_code ec;
+      auto body = json::parse(response->body, ec);
+      if (ec) body = json::string(response->body);
+      sparks::testing::expect_documented_answer("GET", url_ + path, response->status, body);
+    }
     return *response;
   }
 

@@ -13,6 +13,7 @@
 #include "sandbox/consent_client.hpp"
 #include "sandbox/state.hpp"
 #include "sandbox/webhooks.hpp"
+#include "support/openapi_validator.hpp"
 #include "support/wait.hpp"
 
 namespace sparks::testing {
@@ -58,6 +59,7 @@ Answer http_call(const std::string& method, const std::string& url, const std::s
   boost::system::error_code ec;
   answer.body = json::parse(answered->body, ec);
   if (ec) answer.body = json::string(answered->body);
+  expect_documented_answer(method, url, answer.status, answer.body);
   return answer;
 }
 

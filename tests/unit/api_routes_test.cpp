@@ -5,17 +5,22 @@
 #include "api/routes.hpp"
 
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
+#include <set>
+#include <sstream>
 
 #include "api/auth.hpp"
 #include "config/config.hpp"
 #include "http/form.hpp"
 #include "http/router.hpp"
 #include "sparks/engine.hpp"
+#include "support/openapi_validator.hpp"
 #include "support/wait.hpp"
 
 namespace {
@@ -110,6 +115,11 @@ class ApiRoutesTest : public ::testing::Test {
     };
     sparks::testing::run_until(io_, "the answer to " + method + " " + target, done);
     std::lock_guard lock(answered->first);
+    // Every answer is checked against docs/openapi.yaml (its body as JSON, or as the text it is).
+    boost::system::error_code ec;
+    auto parsed = json::parse(answered->second->body, ec);
+    if (ec) parsed = json::string(answered->second->body);
+    sparks::testing::expect_documented_answer(method, target, answered->second->status, parsed);
     return *answered->second;
   }
 
@@ -414,6 +424,57 @@ TEST(ApiAuth, AKeyNamesItsMemberWithTheirRole) {
   EXPECT_EQ(kind("Bearer zed-secret-key", "w3"), ErrorKind::not_found);
   EXPECT_EQ(kind(std::nullopt, "w3"), ErrorKind::unauthorized)
       << "without a key, nothing is said about which workspaces exist";
+}
+
+// docs/openapi.yaml and the router agree: every route is in the document, every path of the
+// document is a route, method by method.
+TEST_F(ApiRoutesTest, EveryRouteIsInTheOpenApiDocumentAndEveryOperationIsARoute) {
+  std::set<std::pair<std::string, std::string>> routes;
+  for (const auto& route : router_.routes()) routes.insert({route.method, route.pattern});
+  const auto listed = sparks::testing::OpenApiDocument::shipped().operations();
+  const std::set<std::pair<std::string, std::string>> documented(listed.begin(), listed.end());
+  for (const auto& [method, pattern] : routes)
+    EXPECT_TRUE(documented.contains({method, pattern}))
+        << method << " " << pattern << " is a route but not in docs/openapi.yaml";
+  for (const auto& [method, pattern] : documented)
+    EXPECT_TRUE(routes.contains({method, pattern}))
+        << method << " " << pattern << " is in docs/openapi.yaml but not a route";
+}
+
+TEST_F(ApiRoutesTest, ServesTheOpenApiDocumentWithoutAKey) {
+  auto r = call("GET", "/api/v1/openapi.yaml");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers["Content-Type"], "application/yaml");
+  std::ifstream file(std::string(SPARKS_SOURCE_DIR) + "/docs/openapi.yaml");
+  std::ostringstream text;
+  text << file.rdbuf();
+  EXPECT_EQ(r.body, text.str()) << "the document built in is docs/openapi.yaml";
+  EXPECT_EQ(YAML::Load(r.body)["openapi"].as<std::string>(), "3.0.3");
+}
+
+// The checker itself: a wrong shape, an unlisted status and an unlisted method are reported; a
+// null where the document says `nullable` and a path outside the document are not.
+TEST(OpenApiValidator, ReportsWhatTheDocumentDoesNotDescribe) {
+  const auto& document = sparks::testing::OpenApiDocument::shipped();
+  const std::string flows = "/api/v1/workspaces/w1/flows";
+  EXPECT_EQ(document.problem("GET", flows, 200, {{"flows", json::array()}}), std::nullopt);
+  EXPECT_NE(document.problem("GET", flows, 200, {{"flows", 3}}), std::nullopt);
+  EXPECT_NE(document.problem("GET", flows, 200, {{"flow", json::array()}}), std::nullopt);
+  EXPECT_NE(document.problem("GET", flows, 418, {{"flows", json::array()}}), std::nullopt);
+  EXPECT_NE(document.problem("PATCH", flows, 200, json::object()), std::nullopt);
+  const json::value error{{"error", {{"code", "flow_not_found"}, {"message", "no flow"}}}};
+  EXPECT_EQ(document.problem("GET", flows + "/x", 404, error), std::nullopt);
+  EXPECT_NE(document.problem("GET", flows + "/x", 404, {{"error", "flow_not_found"}}),
+            std::nullopt);
+  const json::value entry{{"at", "2026-01-02T03:04:05Z"}, {"actor", "ana"},  {"action", "connect"},
+                          {"platform", nullptr},          {"outcome", "ok"}, {"detail", nullptr}};
+  EXPECT_EQ(document.problem("GET", "/api/v1/workspaces/w1/audit", 200,
+                             {{"entries", json::array{entry}}, {"next_cursor", nullptr}}),
+            std::nullopt);
+  EXPECT_NE(document.problem("GET", "/api/v1/workspaces/w1/audit", 200,
+                             {{"entries", json::array{entry}}, {"next_cursor", 7}}),
+            std::nullopt);
+  EXPECT_EQ(document.problem("GET", "/sandbox/v1/accounts", 200, json::object()), std::nullopt);
 }
 
 }  // namespace
