@@ -28,5 +28,7 @@ void add_status_command(CLI::App& app, ExitCode& exit_code);
 void add_demo_command(CLI::App& app, ExitCode& exit_code);
 void add_sandbox_command(CLI::App& app, ExitCode& exit_code);
 void add_plugin_command(CLI::App& app, ExitCode& exit_code);
+void add_flows_command(CLI::App& app, ExitCode& exit_code);
+void add_connect_command(CLI::App& app, ExitCode& exit_code);
 
 }  // namespace sparks::cli

@@ -4,6 +4,7 @@
 #include "command.hpp"
 #include "logging.hpp"
 #include "sparks/version.hpp"
+#include "unknown_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -27,6 +28,8 @@ int main(int argc, char** argv) {
   sparks::cli::add_demo_command(app, exit_code);
   sparks::cli::add_sandbox_command(app, exit_code);
   sparks::cli::add_plugin_command(app, exit_code);
+  sparks::cli::add_flows_command(app, exit_code);
+  sparks::cli::add_connect_command(app, exit_code);
 
   // --version and the logging options work after any command too (`sparks check --version`).
   for (auto* sub : app.get_subcommands({})) {
@@ -34,6 +37,7 @@ int main(int argc, char** argv) {
     sub->fallthrough();
   }
 
+  if (auto refused = sparks::cli::reject_unknown_command(app, argc, argv)) return *refused;
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -1,18 +1,15 @@
 // `sparks status`: the integration cards of a running `sparks serve`, as a table or as JSON. It
 // asks the server over HTTP (GET /api/v1/workspaces/{ws}/integrations) with the API key of the
-// workspace's first owner from the same config, so it shows exactly what the API shows.
+// workspace's first owner from the same config (or the one given), so it shows exactly what the API
+// shows.
 #include <unistd.h>
-#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 
 #include <cstdlib>
 #include <iostream>
 
 #include "command.hpp"
-#include "config/config.hpp"
-#include "config_file.hpp"
-#include "http/client.hpp"
-#include "http/server.hpp"
+#include "server_client.hpp"
 
 namespace sparks::cli {
 
@@ -21,9 +18,7 @@ namespace {
 namespace json = boost::json;
 
 struct StatusOptions {
-  std::string config_file;
-  std::string workspace;
-  std::string url;
+  ServerOptions server;
   bool json = false;
 };
 
@@ -73,49 +68,11 @@ void print_table(const json::array& cards, bool colour) {
 }
 
 int run_status(const StatusOptions& options) {
-  auto config = config_or_default(options.config_file);
-  if (!config) return 1;
-  const config::Workspace* workspace = nullptr;
-  for (const auto& ws : config->workspaces)
-    if (options.workspace.empty() ? workspace == nullptr : ws.id == options.workspace)
-      workspace = &ws;
-  if (!workspace) {
-    std::cerr << "sparks status: no workspace '" << options.workspace << "' in the config\n";
-    return 1;
-  }
-  const config::Member* member = nullptr;
-  for (const auto& m : workspace->members)
-    if (!member || (m.role == Role::owner && member->role != Role::owner)) member = &m;
-  if (!member) {
-    std::cerr << "sparks status: workspace '" << workspace->id << "' has no members\n";
-    return 1;
-  }
-
-  std::string base = options.url;
-  if (base.empty()) {
-    auto address = http::parse_listen_address(config->listen);
-    base = "http://" +
-           (address ? address->host + ":" + std::to_string(address->port) : config->listen);
-  }
-  boost::asio::io_context io;
-  http::ClientResponse response;
-  http::send_request(io.get_executor(),
-                     {"GET",
-                      base + "/api/v1/workspaces/" + workspace->id + "/integrations",
-                      {{"Authorization", "Bearer " + member->api_key}},
-                      ""},
-                     [&](http::ClientResponse r) { response = std::move(r); });
-  io.run();
-  if (!response.ok()) {
-    std::cerr << "sparks status: no sparks server answers at " << base << " (" << response.error
-              << ") — start it with `sparks serve`\n";
-    return 1;
-  }
-  if (response.status != 200) {
-    std::cerr << "sparks status: the server answered " << response.status << ": " << response.body
-              << "\n";
-    return 1;
-  }
+  const std::string who = "sparks status";
+  auto server = find_server(options.server, who);
+  if (!server) return 1;
+  const auto response = call_workspace(*server, "GET", "/integrations");
+  if (!response.ok() || response.status != 200) return report_failure(who, *server, response);
   if (options.json) {
     std::cout << response.body << "\n";
     return 0;
@@ -126,7 +83,7 @@ int run_status(const StatusOptions& options) {
     std::cerr << "sparks status: the server's answer is not a list of cards\n";
     return 1;
   }
-  std::cout << "Workspace " << workspace->id << "\n";
+  std::cout << "Workspace " << server->workspace << "\n";
   const bool colour = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
   print_table(body.at("integrations").as_array(), colour);
   return 0;
@@ -138,11 +95,7 @@ void add_status_command(CLI::App& app, ExitCode& exit_code) {
   auto options = std::make_shared<StatusOptions>();
   auto* command = app.add_subcommand(
       "status", "Print the integration cards of a running `sparks serve` (asks its HTTP API)");
-  command->add_option("--config", options->config_file, "the sparks.yaml the server runs with")
-      ->check(CLI::ExistingFile);
-  command->add_option("--workspace", options->workspace, "workspace id (default: the first)");
-  command->add_option("--url", options->url,
-                      "the server's base URL (default: from the config's listen)");
+  add_server_options(*command, options->server);
   command->add_flag("--json", options->json, "print the cards as JSON");
   command->callback([options, &exit_code] { exit_code = run_status(*options); });
 }
