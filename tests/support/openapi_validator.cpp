@@ -108,14 +108,17 @@ OpenApiDocument::OpenApiDocument(const std::string& yaml_text)
 OpenApiDocument::~OpenApiDocument() = default;
 
 std::vector<std::pair<std::string, std::string>> OpenApiDocument::operations() const {
+  static const std::vector<std::string> kMethods = {"get",     "put",  "post",  "delete",
+                                                    "options", "head", "patch", "trace"};
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [path, item] : document_.at("paths").as_object())
-    for (const auto& [method, operation] : item.as_object())
-      if (method != "parameters" && method != "summary" && method != "description")
-        out.emplace_back(lower(std::string(method)), std::string(path));
-  for (auto& [method, path] : out)
-    std::transform(method.begin(), method.end(), method.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    for (const auto& [key, operation] : item.as_object()) {
+      std::string method(key);
+      if (std::find(kMethods.begin(), kMethods.end(), method) == kMethods.end()) continue;
+      std::transform(method.begin(), method.end(), method.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      out.emplace_back(std::move(method), std::string(path));
+    }
   return out;
 }
 
