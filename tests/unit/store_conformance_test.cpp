@@ -534,6 +534,111 @@ TEST_P(StoreConformanceTest, InboxMessagesComeBackInTheOrderTheyWereWritten) {
   EXPECT_EQ(db.list_inbox_messages("ws-1")[2].flow_id, "price-dm");
 }
 
+// --- keyset pages ------------------------------------------------------------------------------
+
+TEST_P(StoreConformanceTest, ListingsPageByTheirKeysWithoutRepeatsOrGaps) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  for (int i = 0; i < 5; ++i) {
+    db.upsert_contact("ws-1", "u" + std::to_string(i), "n", i < 3 ? 10 : 20);  // ties on time
+    db.upsert_order({"ws-1", "o" + std::to_string(i), "PAID", std::nullopt, std::nullopt,
+                     std::nullopt, "[]", i < 3 ? 100 : 50});
+  }
+  PageRequest page{2, std::nullopt};
+  const auto first = db.list_contacts("ws-1", page);
+  ASSERT_EQ(first.size(), 2u);
+  page.after = PageKey{first.back().first_seen_ms, first.back().user_id};
+  const auto second = db.list_contacts("ws-1", page);
+  ASSERT_EQ(second.size(), 2u);
+  page.after = PageKey{second.back().first_seen_ms, second.back().user_id};
+  const auto third = db.list_contacts("ws-1", page);
+  std::vector<std::string> ids;
+  for (const auto* rows : {&first, &second, &third})
+    for (const auto& c : *rows) ids.push_back(c.user_id);
+  EXPECT_THAT(ids, ElementsAre("u0", "u1", "u2", "u3", "u4"));
+
+  PageRequest orders{3, std::nullopt};
+  const auto newest = db.list_orders("ws-1", orders);
+  ASSERT_EQ(newest.size(), 3u);
+  orders.after = PageKey{newest.back().created_at_ms, newest.back().order_id};
+  const auto older = db.list_orders("ws-1", orders);
+  ids.clear();
+  for (const auto* rows : {&newest, &older})
+    for (const auto& o : *rows) ids.push_back(o.order_id);
+  EXPECT_THAT(ids, ElementsAre("o0", "o1", "o2", "o3", "o4"));
+}
+
+TEST_P(StoreConformanceTest, InboxAnalyticsAndAuditPageByConversationFlowAndEntry) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  for (const char* c : {"c1", "c2", "c1", "c3"})
+    db.append_inbox_message(
+        {"ws-1", c, "u", "in", "hi", "received", std::nullopt, std::nullopt, "[]", 1});
+  const auto latest = db.list_inbox_messages("ws-1", {1, std::nullopt});
+  ASSERT_EQ(latest.size(), 1u);
+  EXPECT_EQ(latest[0].conversation_id, "c3");
+  const auto next = db.list_inbox_messages("ws-1", {1, PageKey{latest[0].id, ""}});
+  ASSERT_EQ(next.size(), 2u) << "c1's two messages";
+  EXPECT_EQ(next[0].conversation_id, "c1");
+
+  for (const char* f : {"a", "b", "c"}) db.add_flow_stat("ws-1", f, "triggered", 2);
+  const auto stats = db.list_flow_stats("ws-1", {2, PageKey{0, "a"}});
+  ASSERT_EQ(stats.size(), 2u);
+  EXPECT_EQ(stats[0].flow_id, "b");
+  ASSERT_EQ(db.flow_stat_totals("ws-1").size(), 1u);
+  EXPECT_EQ(db.flow_stat_totals("ws-1")[0].value, 6);
+
+  for (const char* action : {"one", "two", "three"})
+    db.append_audit({"ws-1", "ana", action, std::nullopt, "ok", std::nullopt, 1});
+  const auto audit = db.load_audit("ws-1", {2, std::nullopt});
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(audit[0].action, "three");
+  const auto rest = db.load_audit("ws-1", {2, PageKey{audit[1].id, ""}});
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].action, "one");
+}
+
+TEST_P(StoreConformanceTest, AFlowsRunsComeNewestFirstWithTheirEventAndSteps) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  for (int i = 0; i < 3; ++i) {
+    EventRow event{0,
+                   "ws-1",
+                   "tiktok",
+                   "webhook",
+                   "e" + std::to_string(i),
+                   "tiktok.comment",
+                   R"({"user":"fan"})",
+                   1};
+    ASSERT_TRUE(db.append_event(event));
+    db.record_flow_run(
+        {"ws-1", event.id, "f", 1, i == 1 ? "skipped" : "ran", i == 1 ? "no keyword" : "", 2});
+    OutboxRow step;
+    step.workspace_id = "ws-1";
+    step.platform = "tiktok";
+    step.action = "tiktok.send_dm";
+    step.params = "{}";
+    step.idempotency_key = "event:" + std::to_string(event.id) + ":f:0";
+    step.flow_id = "f";
+    step.user_id = "fan";
+    if (i != 1) {
+      ASSERT_TRUE(db.enqueue(step));
+    }
+    OutboxRow other = step;  // another flow's step of the same event is not this run's
+    other.idempotency_key = "event:" + std::to_string(event.id) + ":f2:0";
+    other.flow_id = "f2";
+    ASSERT_TRUE(db.enqueue(other));
+  }
+  const auto runs = db.list_flow_runs("ws-1", "f", {2, std::nullopt});
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_GT(runs[0].run.event_id, runs[1].run.event_id);
+  EXPECT_EQ(runs[0].trigger, "tiktok.comment");
+  EXPECT_EQ(runs[1].run.reason, "no keyword");
+  EXPECT_TRUE(db.outbox_steps_of_run("ws-1", "f", runs[1].run.event_id).empty());
+  ASSERT_EQ(db.outbox_steps_of_run("ws-1", "f", runs[0].run.event_id).size(), 1u);
+  EXPECT_EQ(db.list_flow_runs("ws-1", "f", {2, PageKey{runs[1].run.event_id, ""}}).size(), 1u);
+}
+
 // --- flow versions, the catalog, OAuth sessions, closing a workspace -----------------------------
 
 TEST_P(StoreConformanceTest, TheLatestFlowVersionWinsAndLiveFlowsRunIt) {

@@ -8,6 +8,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/json/object.hpp>
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -166,6 +167,16 @@ struct HealthReport {
   bool ok() const { return store == "ok" && writer == "ok"; }
 };
 
+// One page of a listing (docs/http-api.md, "Pages"): at most `limit` items (1–200, else the reply
+// is invalid_limit), after the place `cursor` marks — empty for the first page, else the
+// `next_cursor` of the previous page's answer (one the engine did not make: invalid_cursor).
+// Every listing answers its items in a stable order and `"next_cursor"`: a string, or null on the
+// last page.
+struct Page {
+  std::size_t limit = 50;
+  std::string cursor;
+};
+
 // An inbound webhook exactly as it arrived: the body's bytes are what the signature covers.
 struct InboundWebhook {
   std::string method = "POST";
@@ -236,8 +247,9 @@ class Engine {
   void cards(std::string workspace, Actor viewer, ReplyHandler done);
 
   // The workspace's audit log, newest first: → {"entries": [{at, actor, action, platform, outcome,
-  // detail}]}.
+  // detail}], "next_cursor"}.
   void audit_log(std::string workspace, ReplyHandler done);
+  void audit_log(std::string workspace, Page page, ReplyHandler done);
 
   // --- Automations (flows) ---
 
@@ -247,18 +259,35 @@ class Engine {
   void update_flow(std::string workspace, std::string flow_id, Actor actor, std::string yaml,
                    ReplyHandler done);
   void delete_flow(std::string workspace, std::string flow_id, Actor actor, ReplyHandler done);
-  void flows(std::string workspace, ReplyHandler done);  // → {"flows": [flow…]}
+  void flows(std::string workspace, ReplyHandler done);  // → {"flows": [flow…], "next_cursor"}
+  void flows(std::string workspace, Page page, ReplyHandler done);  // by id
   void flow(std::string workspace, std::string flow_id, ReplyHandler done);
+  // What the flow did with the events it was tried on, newest first: → {"runs": [{event_id, at,
+  // flow_version, trigger, user, outcome, reason, steps: [{action, status, error}]}],
+  // "next_cursor"}; docs/http-api.md ("A run"). An unknown flow: not_found ("flow_not_found").
+  void flow_runs(std::string workspace, std::string flow_id, Page page, ReplyHandler done);
+  // A dry run of the flow (a draft too) against `sample` = {"trigger", "payload"}: which flow would
+  // win among the live ones and this one, and what each step would do → {trigger, winner, matches,
+  // reason, steps: [{action, would_run, reason, params}], sent: false, stored: false}. Nothing is
+  // sent or stored. A sample without a known trigger: invalid ("invalid_sample").
+  void test_flow(std::string workspace, std::string flow_id, boost::json::object sample,
+                 ReplyHandler done);
   // draft → live; a person's pause (live → paused) and resume (paused → live).
   void publish_flow(std::string workspace, std::string flow_id, Actor actor, ReplyHandler done);
   void pause_flow(std::string workspace, std::string flow_id, Actor actor, ReplyHandler done);
   void resume_flow(std::string workspace, std::string flow_id, Actor actor, ReplyHandler done);
 
-  // --- What was kept ---
+  // --- What was kept (each answer also has "next_cursor"; without a Page, the first page) ---
   void contacts(std::string workspace, ReplyHandler done);   // → {"contacts": […]}
   void inbox(std::string workspace, ReplyHandler done);      // → {"conversations": […]}
   void orders(std::string workspace, ReplyHandler done);     // → {"orders": […]}
   void analytics(std::string workspace, ReplyHandler done);  // → {"flows": […], "totals": {…}}
+  // Contacts oldest first; conversations by latest activity, newest first; orders newest first;
+  // analytics' flows by id (its totals cover every flow).
+  void contacts(std::string workspace, Page page, ReplyHandler done);
+  void inbox(std::string workspace, Page page, ReplyHandler done);
+  void orders(std::string workspace, Page page, ReplyHandler done);
+  void analytics(std::string workspace, Page page, ReplyHandler done);
 
   // Deletes everything the workspace has (owner only, with `confirm` equal to the workspace id).
   void close_workspace(std::string workspace, Actor actor, std::string confirm, ReplyHandler done);

@@ -12,6 +12,7 @@
 #include "api/auth.hpp"
 #include "api/forwarding.hpp"
 #include "api/openapi_route.hpp"
+#include "api/paging.hpp"
 #include "store/connection.hpp"
 #include "webapp/oauth_redirect.hpp"
 
@@ -132,6 +133,17 @@ MemberCall yaml_body(MemberCall call) {
   };
 }
 
+// A listing's route: the page the query names (limit, cursor), then `list` with it.
+using PagedCall = std::function<void(Engine& engine, const http::Request&, Page, ReplyHandler)>;
+MemberCall paged(PagedCall list) {
+  return [list = std::move(list)](Engine& engine, const http::Request& r, const Actor&,
+                                  ReplyHandler done) {
+    auto page = page_of(r);
+    if (auto* error = std::get_if<Error>(&page)) return done({*error, nullptr});
+    list(engine, r, std::get<Page>(std::move(page)), std::move(done));
+  };
+}
+
 std::string lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
@@ -242,17 +254,19 @@ void mount_integrations(const AddMemberRoute& add) {
       [](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {
         e.disconnect({r.params.at("ws"), r.params.at("platform")}, actor, std::move(done));
       });
-  add("GET", ws + "/audit", [](Engine& e, const http::Request& r, const Actor&, ReplyHandler done) {
-    e.audit_log(r.params.at("ws"), std::move(done));
-  });
+  add("GET", ws + "/audit",
+      paged([](Engine& e, const http::Request& r, Page page, ReplyHandler done) {
+        e.audit_log(r.params.at("ws"), std::move(page), std::move(done));
+      }));
 }
 
 void mount_flows(const AddMemberRoute& add) {
   const std::string& ws = kWorkspace;
   // Flows: YAML in, JSON out.
-  add("GET", ws + "/flows", [](Engine& e, const http::Request& r, const Actor&, ReplyHandler done) {
-    e.flows(r.params.at("ws"), std::move(done));
-  });
+  add("GET", ws + "/flows",
+      paged([](Engine& e, const http::Request& r, Page page, ReplyHandler done) {
+        e.flows(r.params.at("ws"), std::move(page), std::move(done));
+      }));
   add("POST", ws + "/flows",
       yaml_body([](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {
         e.create_flow(r.params.at("ws"), actor, r.body, std::move(done));
@@ -270,6 +284,10 @@ void mount_flows(const AddMemberRoute& add) {
       [](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {
         e.delete_flow(r.params.at("ws"), r.params.at("id"), actor, std::move(done));
       });
+  add("GET", ws + "/flows/{id}/runs",
+      paged([](Engine& e, const http::Request& r, Page page, ReplyHandler done) {
+        e.flow_runs(r.params.at("ws"), r.params.at("id"), std::move(page), std::move(done));
+      }));
   using FlowStep = void (Engine::*)(std::string, std::string, Actor, ReplyHandler);
   // `step = step`: clang 15 (the fuzz build) cannot capture a structured binding by name.
   for (const auto& [verb, step] :
@@ -285,7 +303,7 @@ void mount_flows(const AddMemberRoute& add) {
 void mount_kept_data(const AddMemberRoute& add) {
   const std::string& ws = kWorkspace;
   // What was kept.
-  using Listing = void (Engine::*)(std::string, ReplyHandler);
+  using Listing = void (Engine::*)(std::string, Page, ReplyHandler);
   // `list = list`: clang 15 cannot capture a structured binding by name.
   for (const auto& [name, list] :
        {std::pair<const char*, Listing>{"contacts", &Engine::contacts},
@@ -293,9 +311,9 @@ void mount_kept_data(const AddMemberRoute& add) {
         std::pair<const char*, Listing>{"orders", &Engine::orders},
         std::pair<const char*, Listing>{"analytics", &Engine::analytics}})
     add("GET", ws + "/" + name,
-        [list = list](Engine& e, const http::Request& r, const Actor&, ReplyHandler done) {
-          (e.*list)(r.params.at("ws"), std::move(done));
-        });
+        paged([list = list](Engine& e, const http::Request& r, Page page, ReplyHandler done) {
+          (e.*list)(r.params.at("ws"), std::move(page), std::move(done));
+        }));
 
   // Closing the workspace deletes its data: the body must repeat its id, {"confirm": "<ws>"}.
   add("DELETE", ws, [](Engine& e, const http::Request& r, const Actor& actor, ReplyHandler done) {

@@ -13,6 +13,7 @@
 #include "store/automation_store.hpp"
 #include "store/flow_store.hpp"
 #include "store/workspace_data_store.hpp"
+#include "views/page_cursor.hpp"
 
 namespace sparks {
 
@@ -225,14 +226,27 @@ void Engine::delete_flow(std::string workspace, std::string flow_id, Actor actor
 }
 
 void Engine::flows(std::string workspace, ReplyHandler done) {
+  flows(std::move(workspace), Page{}, std::move(done));
+}
+
+void Engine::flows(std::string workspace, Page page, ReplyHandler done) {
+  auto request = runtime::page_request("flows", page);
+  if (auto* error = std::get_if<Error>(&request))
+    return impl_->reply(std::move(done), {*error, {}});
   FlowOps::read(
       *impl_,
-      [workspace](store::Transaction& tx) -> Reply {
+      [workspace, limit = page.limit, request = std::get<store::PageRequest>(std::move(request))](
+          store::Transaction& tx) -> Reply {
+        auto rows = tx.list_automations(workspace, request);
+        auto next =
+            runtime::keep_page<AutomationRow>(rows, limit, "flows", [](const AutomationRow& row) {
+              return store::PageKey{0, row.id};
+            });
         boost::json::array out;
-        for (const auto& row : tx.list_automations(workspace))
+        for (const auto& row : rows)
           if (auto version = tx.latest_flow_version(workspace, row.id))
             out.push_back(flow_json(row, *version));
-        return Reply::ok({{"flows", std::move(out)}});
+        return Reply::ok({{"flows", std::move(out)}, {"next_cursor", std::move(next)}});
       },
       std::move(done));
 }

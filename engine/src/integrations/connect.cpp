@@ -19,6 +19,7 @@
 #include "runtime/awaitables.hpp"
 #include "runtime/engine_impl.hpp"
 #include "store/workspace_data_store.hpp"
+#include "views/page_cursor.hpp"
 
 namespace sparks {
 
@@ -272,12 +273,25 @@ void Engine::close_workspace(std::string workspace, Actor actor, std::string con
       });
 }
 
-// Read in the writer's order: an action's audit entry is queued, not awaited, before its reply.
 void Engine::audit_log(std::string workspace, ReplyHandler done) {
+  audit_log(std::move(workspace), Page{}, std::move(done));
+}
+
+// Read in the writer's order: an action's audit entry is queued, not awaited, before its reply.
+void Engine::audit_log(std::string workspace, Page page, ReplyHandler done) {
+  auto request = runtime::page_request("audit", page);
+  if (auto* error = std::get_if<Error>(&request))
+    return impl_->reply(std::move(done), {*error, {}});
   impl_->read(
-      [workspace](store::Transaction& tx) -> boost::json::value {
+      [workspace, limit = page.limit,
+       request = std::get<store::PageRequest>(std::move(request))](store::Transaction& tx) {
+        auto rows = tx.load_audit(workspace, request);
+        auto next = runtime::keep_page<store::AuditRow>(rows, limit, "audit",
+                                                        [](const store::AuditRow& row) {
+                                                          return store::PageKey{row.id, ""};
+                                                        });
         boost::json::array entries;
-        for (const auto& row : tx.load_audit(workspace))
+        for (const auto& row : rows)
           entries.push_back(
               {{"at", runtime::rfc3339(runtime::from_ms(row.at_ms))},
                {"actor", row.actor},
@@ -285,7 +299,8 @@ void Engine::audit_log(std::string workspace, ReplyHandler done) {
                {"platform", row.platform ? boost::json::value(*row.platform) : nullptr},
                {"outcome", row.outcome},
                {"detail", row.detail ? boost::json::value(*row.detail) : nullptr}});
-        return {{"entries", std::move(entries)}};
+        return boost::json::value{{"entries", std::move(entries)},
+                                  {"next_cursor", std::move(next)}};
       },
       std::move(done));
 }

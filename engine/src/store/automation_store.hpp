@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/page.hpp"
+
 namespace sparks::store {
 
 enum class AutomationStatus { draft, live, paused };
@@ -37,8 +39,10 @@ class AutomationRecords {
   virtual std::optional<AutomationRow> load_automation(std::string_view workspace_id,
                                                        std::string_view automation_id) = 0;
 
-  // A workspace's automations ordered by id, with their required platforms.
-  virtual std::vector<AutomationRow> list_automations(std::string_view workspace_id) = 0;
+  // A workspace's automations ordered by id (the page key, PageKey::text), with their required
+  // platforms.
+  virtual std::vector<AutomationRow> list_automations(std::string_view workspace_id,
+                                                      const PageRequest& page = {}) = 0;
 
   // A person starts, pauses or returns an automation to draft. Pausing records kPausedByPerson, so
   // no integration will resume it; any other status clears paused_by. Returns false if there is no

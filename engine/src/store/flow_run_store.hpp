@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/event_log_store.hpp"
+#include "store/page.hpp"
 #include "store/scope.hpp"
 #include "store/workspace_data_store.hpp"
 
@@ -40,6 +41,13 @@ struct FlowRunRow {
   std::string outcome;  // "ran", "skipped", "not_running"
   std::string reason;
   std::int64_t at_ms = 0;
+};
+
+// A run as its flow's history shows it: the run, and what its event was.
+struct FlowRunHistoryRow {
+  FlowRunRow run;
+  std::string trigger;  // the event's kind, e.g. "tiktok.comment"
+  std::string payload;  // the event's payload (JSON)
 };
 
 struct OutboxRow {
@@ -99,6 +107,15 @@ class FlowRunRecords {
 
   // False when the event already has a row for that flow (a replay).
   virtual bool record_flow_run(const FlowRunRow& run) = 0;
+  // One flow's runs, newest first (by event id descending: the page key, PageKey::number).
+  virtual std::vector<FlowRunHistoryRow> list_flow_runs(std::string_view workspace_id,
+                                                        std::string_view flow_id,
+                                                        const PageRequest& page = {}) = 0;
+  // The outbox steps that event `event_id` queued for the flow, in the order they were planned
+  // (their idempotency keys begin "event:<id>:<flow>:", flows/planner.cpp).
+  virtual std::vector<OutboxRow> outbox_steps_of_run(std::string_view workspace_id,
+                                                     std::string_view flow_id,
+                                                     std::int64_t event_id) = 0;
 
   virtual void add_flow_stat(std::string_view workspace_id, std::string_view flow_id,
                              std::string_view counter, std::int64_t delta) = 0;

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/page.hpp"
+
 namespace sparks::store {
 
 struct OAuthSessionRow {
@@ -26,6 +28,7 @@ struct AuditRow {
   std::string outcome;
   std::optional<std::string> detail;
   std::int64_t at_ms = 0;
+  std::int64_t id = 0;  // set when read: the page key, in the order entries were written
 };
 
 // What the store does with these rows, whichever backend holds them (one Transaction has them all).
@@ -42,8 +45,9 @@ class OAuthRecords {
 
   virtual void append_audit(const AuditRow& row) = 0;
 
-  // Newest first.
-  virtual std::vector<AuditRow> load_audit(std::string_view workspace_id, int limit = 100) = 0;
+  // Newest first (by id descending: the page key, PageKey::number).
+  virtual std::vector<AuditRow> load_audit(std::string_view workspace_id,
+                                           const PageRequest& page = {}) = 0;
 
  protected:
   ~OAuthRecords() = default;

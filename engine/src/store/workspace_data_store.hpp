@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/page.hpp"
+
 namespace sparks::store {
 
 struct InboxMessageRow {
@@ -23,6 +25,7 @@ struct InboxMessageRow {
   // A message a flow sent: the code it offered as {{attribution.code}}
   // (flows/attribution_code.hpp).
   std::optional<std::string> attribution_code;
+  std::int64_t id = 0;  // set when read: the order the messages were written in
 };
 
 struct CatalogSkuRow {
@@ -77,17 +80,23 @@ class WorkspaceDataRecords {
   virtual void replace_posts(std::string_view workspace_id, const std::vector<PostRow>& posts,
                              std::int64_t at_ms) = 0;
 
-  // Oldest first.
-  virtual std::vector<ContactRow> list_contacts(std::string_view workspace_id) = 0;
-
-  // Every inbox message, oldest first.
-  virtual std::vector<InboxMessageRow> list_inbox_messages(std::string_view workspace_id) = 0;
-
-  // Newest first.
-  virtual std::vector<StoredOrderRow> list_orders(std::string_view workspace_id) = 0;
-
-  // By flow, then counter name.
-  virtual std::vector<FlowStatRow> list_flow_stats(std::string_view workspace_id) = 0;
+  // Oldest first (by first_seen_ms, then user_id: the page key).
+  virtual std::vector<ContactRow> list_contacts(std::string_view workspace_id,
+                                                const PageRequest& page = {}) = 0;
+  // The messages of the page's conversations, oldest first. Conversations go newest activity
+  // first, keyed by the id of their latest message (PageKey::number): `page.limit` conversations
+  // after `page.after`.
+  virtual std::vector<InboxMessageRow> list_inbox_messages(std::string_view workspace_id,
+                                                           const PageRequest& page = {}) = 0;
+  // Newest first (by created_at_ms descending, then order_id: the page key).
+  virtual std::vector<StoredOrderRow> list_orders(std::string_view workspace_id,
+                                                  const PageRequest& page = {}) = 0;
+  // By flow, then counter name: the counters of `page.limit` flows after `page.after` (the flow
+  // id, PageKey::text).
+  virtual std::vector<FlowStatRow> list_flow_stats(std::string_view workspace_id,
+                                                   const PageRequest& page = {}) = 0;
+  // Each counter summed over every flow of the workspace, by counter name.
+  virtual std::vector<FlowStatRow> flow_stat_totals(std::string_view workspace_id) = 0;
 
   virtual KeptCounts count_kept(std::string_view workspace_id) = 0;
 

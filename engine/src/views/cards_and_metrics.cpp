@@ -1,5 +1,5 @@
-// What people read: the integration cards, and what a workspace kept (contacts, inbox, orders,
-// analytics). What monitoring reads is in views/metrics.cpp and views/health.cpp.
+// What people read: the integration cards (what a workspace kept is listed in
+// views/kept_data_listings.cpp). What monitoring reads is in views/metrics.cpp and views/health.cpp.
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <sstream>
@@ -10,8 +10,6 @@
 #include "integrations/issue_texts.hpp"
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/engine_impl.hpp"
-#include "store/workspace_data_store.hpp"
-#include "views/kept_data_json.hpp"
 
 namespace sparks {
 
@@ -107,38 +105,6 @@ void Engine::cards(std::string workspace, Actor viewer, ReplyHandler done) {
 
 const std::string& Engine::instance_id() const {
   return impl_->ownership.instance_id();
-}
-
-void Engine::contacts(std::string workspace, ReplyHandler done) {
-  impl_->list(
-      [workspace](store::Transaction& tx) -> boost::json::value {
-        return {{"contacts", runtime::contacts_json(tx.list_contacts(workspace))}};
-      },
-      std::move(done));
-}
-
-void Engine::inbox(std::string workspace, ReplyHandler done) {
-  impl_->list(
-      [workspace](store::Transaction& tx) -> boost::json::value {
-        return {{"conversations", runtime::conversations_json(tx.list_inbox_messages(workspace))}};
-      },
-      std::move(done));
-}
-
-void Engine::orders(std::string workspace, ReplyHandler done) {
-  impl_->list(
-      [workspace](store::Transaction& tx) -> boost::json::value {
-        return {{"orders", runtime::orders_json(tx.list_orders(workspace))}};
-      },
-      std::move(done));
-}
-
-void Engine::analytics(std::string workspace, ReplyHandler done) {
-  impl_->list(
-      [workspace](store::Transaction& tx) -> boost::json::value {
-        return runtime::analytics_json(tx.list_flow_stats(workspace));
-      },
-      std::move(done));
 }
 
 }  // namespace sparks

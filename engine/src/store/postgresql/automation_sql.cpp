@@ -1,5 +1,6 @@
 #include <stdexcept>
 
+#include "store/backend_common.hpp"
 #include "store/postgresql/records.hpp"
 
 namespace sparks::store::postgresql {
@@ -64,10 +65,12 @@ std::optional<AutomationRow> Records::load_automation(std::string_view workspace
   return automation;
 }
 
-std::vector<AutomationRow> Records::list_automations(std::string_view workspace_id) {
+std::vector<AutomationRow> Records::list_automations(std::string_view workspace_id,
+                                                     const PageRequest& page) {
   const Result found =
-      db_.run(std::string(kSelectAutomation) + " WHERE workspace_id = $1 ORDER BY id",
-              params(workspace_id));
+      db_.run(std::string(kSelectAutomation) +
+                  " WHERE workspace_id = $1 AND ($2 = 0 OR id > $3) ORDER BY id LIMIT $4",
+              params(workspace_id, has_after(page), after_key(page).text, page.limit));
   std::vector<AutomationRow> rows;
   for (int i = 0; i < found.rows(); ++i) rows.push_back(read_automation(found, i));
 

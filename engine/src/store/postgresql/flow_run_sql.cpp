@@ -129,6 +129,34 @@ bool Records::record_flow_run(const FlowRunRow& run) {
              .affected() == 1;
 }
 
+std::vector<FlowRunHistoryRow> Records::list_flow_runs(std::string_view workspace_id,
+                                                       std::string_view flow_id,
+                                                       const PageRequest& page) {
+  const Result r = db_.run(
+      "SELECT r.workspace_id, r.event_id, r.flow_id, r.flow_version, r.outcome, r.reason, r.at_ms,"
+      " coalesce(e.kind, ''), coalesce(e.payload, '{}') FROM flow_runs r"
+      " LEFT JOIN event_log e ON e.id = r.event_id WHERE r.workspace_id = $1 AND r.flow_id = $2"
+      " AND ($3 = 0 OR r.event_id < $4) ORDER BY r.event_id DESC LIMIT $5",
+      params(workspace_id, flow_id, has_after(page), after_key(page).number, page.limit));
+  std::vector<FlowRunHistoryRow> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({{r.text(i, 0), r.int64(i, 1), r.text(i, 2), r.int64(i, 3), r.text(i, 4),
+                    r.text(i, 5), r.int64(i, 6)},
+                   r.text(i, 7),
+                   r.text(i, 8)});
+  return out;
+}
+
+std::vector<OutboxRow> Records::outbox_steps_of_run(std::string_view workspace_id,
+                                                    std::string_view flow_id,
+                                                    std::int64_t event_id) {
+  const auto [from, to] = run_step_keys(event_id, flow_id);
+  return read_outbox_rows(db_.run("SELECT " + std::string(kOutboxColumns) +
+                                      " FROM outbox WHERE idempotency_key >= $1"
+                                      " AND idempotency_key < $2 AND workspace_id = $3 ORDER BY id",
+                                  params(from, to, workspace_id)));
+}
+
 void Records::add_flow_stat(std::string_view workspace_id, std::string_view flow_id,
                             std::string_view counter, std::int64_t delta) {
   db_.run_later(

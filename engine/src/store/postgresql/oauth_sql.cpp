@@ -1,3 +1,4 @@
+#include "store/backend_common.hpp"
 #include "store/postgresql/records.hpp"
 
 namespace sparks::store::postgresql {
@@ -34,11 +35,11 @@ void Records::append_audit(const AuditRow& r) {
       params(r.workspace_id, r.actor, r.action, r.platform, r.outcome, r.detail, r.at_ms));
 }
 
-std::vector<AuditRow> Records::load_audit(std::string_view workspace_id, int limit) {
+std::vector<AuditRow> Records::load_audit(std::string_view workspace_id, const PageRequest& page) {
   const Result r = db_.run(
-      "SELECT workspace_id, actor, action, platform, outcome, detail, at_ms"
-      " FROM audit_log WHERE workspace_id = $1 ORDER BY id DESC LIMIT $2",
-      params(workspace_id, limit));
+      "SELECT workspace_id, actor, action, platform, outcome, detail, at_ms, id"
+      " FROM audit_log WHERE workspace_id = $1 AND ($2 = 0 OR id < $3) ORDER BY id DESC LIMIT $4",
+      params(workspace_id, has_after(page), after_key(page).number, page.limit));
   std::vector<AuditRow> rows;
   for (int i = 0; i < r.rows(); ++i) {
     AuditRow& row = rows.emplace_back();
@@ -49,6 +50,7 @@ std::vector<AuditRow> Records::load_audit(std::string_view workspace_id, int lim
     row.outcome = r.text(i, 4);
     row.detail = r.optional_text(i, 5);
     row.at_ms = r.int64(i, 6);
+    row.id = r.int64(i, 7);
   }
   return rows;
 }

@@ -67,11 +67,14 @@ void Records::replace_posts(std::string_view workspace_id, const std::vector<Pos
   }
 }
 
-std::vector<ContactRow> Records::list_contacts(std::string_view workspace_id) {
+std::vector<ContactRow> Records::list_contacts(std::string_view workspace_id,
+                                               const PageRequest& page) {
+  const auto after = after_key(page);
   const Result r = db_.run(
-      "SELECT user_id, username, tags, fields, first_seen_ms, last_seen_ms"
-      " FROM contacts WHERE workspace_id = $1 ORDER BY first_seen_ms, user_id",
-      params(workspace_id));
+      "SELECT user_id, username, tags, fields, first_seen_ms, last_seen_ms FROM contacts"
+      " WHERE workspace_id = $1 AND ($2 = 0 OR first_seen_ms > $3"
+      " OR (first_seen_ms = $3 AND user_id > $4)) ORDER BY first_seen_ms, user_id LIMIT $5",
+      params(workspace_id, has_after(page), after.number, after.text, page.limit));
   std::vector<ContactRow> out;
   for (int i = 0; i < r.rows(); ++i)
     out.push_back(
@@ -79,25 +82,36 @@ std::vector<ContactRow> Records::list_contacts(std::string_view workspace_id) {
   return out;
 }
 
-std::vector<InboxMessageRow> Records::list_inbox_messages(std::string_view workspace_id) {
+std::vector<InboxMessageRow> Records::list_inbox_messages(std::string_view workspace_id,
+                                                          const PageRequest& page) {
   const Result r = db_.run(
-      "SELECT conversation_id, user_id, direction, text, status, flow_id, platform_message_id,"
-      " skus, at_ms FROM inbox_messages WHERE workspace_id = $1 ORDER BY id",
-      params(workspace_id));
+      "SELECT m.conversation_id, m.user_id, m.direction, m.text, m.status, m.flow_id,"
+      " m.platform_message_id, m.skus, m.at_ms, m.id FROM inbox_messages m"
+      " JOIN (SELECT conversation_id, max(id) AS last_id FROM inbox_messages"
+      " WHERE workspace_id = $1 GROUP BY conversation_id"
+      " HAVING $2 = 0 OR max(id) < $3 ORDER BY last_id DESC LIMIT $4) AS page"
+      " ON page.conversation_id = m.conversation_id WHERE m.workspace_id = $1 ORDER BY m.id",
+      params(workspace_id, has_after(page), after_key(page).number, page.limit));
   std::vector<InboxMessageRow> out;
-  for (int i = 0; i < r.rows(); ++i)
+  for (int i = 0; i < r.rows(); ++i) {
     out.push_back({std::string(workspace_id), r.text(i, 0), r.text(i, 1), r.text(i, 2),
                    r.text(i, 3), r.text(i, 4), r.optional_text(i, 5), r.optional_text(i, 6),
                    r.text(i, 7), r.int64(i, 8)});
+    out.back().id = r.int64(i, 9);
+  }
   return out;
 }
 
-std::vector<StoredOrderRow> Records::list_orders(std::string_view workspace_id) {
+std::vector<StoredOrderRow> Records::list_orders(std::string_view workspace_id,
+                                                 const PageRequest& page) {
+  const auto after = after_key(page);
   const Result r = db_.run(
       "SELECT order_id, status, buyer_user_id, total, currency, line_items, flow_id,"
       " conversation_id, created_at_ms, updated_at_ms, attribution_method FROM orders"
-      " WHERE workspace_id = $1 ORDER BY created_at_ms DESC, order_id",
-      params(workspace_id));
+      " WHERE workspace_id = $1 AND ($2 = 0 OR created_at_ms < $3"
+      " OR (created_at_ms = $3 AND order_id > $4))"
+      " ORDER BY created_at_ms DESC, order_id LIMIT $5",
+      params(workspace_id, has_after(page), after.number, after.text, page.limit));
   std::vector<StoredOrderRow> out;
   for (int i = 0; i < r.rows(); ++i)
     out.push_back({r.text(i, 0), r.text(i, 1), r.optional_text(i, 2), r.optional_text(i, 3),
@@ -106,13 +120,26 @@ std::vector<StoredOrderRow> Records::list_orders(std::string_view workspace_id) 
   return out;
 }
 
-std::vector<FlowStatRow> Records::list_flow_stats(std::string_view workspace_id) {
+std::vector<FlowStatRow> Records::list_flow_stats(std::string_view workspace_id,
+                                                  const PageRequest& page) {
   const Result r = db_.run(
       "SELECT flow_id, counter, value FROM flow_stats WHERE workspace_id = $1"
+      " AND flow_id IN (SELECT DISTINCT flow_id FROM flow_stats"
+      " WHERE workspace_id = $1 AND ($2 = 0 OR flow_id > $3) ORDER BY flow_id LIMIT $4)"
       " ORDER BY flow_id, counter",
-      params(workspace_id));
+      params(workspace_id, has_after(page), after_key(page).text, page.limit));
   std::vector<FlowStatRow> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1), r.int64(i, 2)});
+  return out;
+}
+
+std::vector<FlowStatRow> Records::flow_stat_totals(std::string_view workspace_id) {
+  const Result r = db_.run(
+      "SELECT counter, sum(value)::bigint FROM flow_stats WHERE workspace_id = $1"
+      " GROUP BY counter ORDER BY counter",
+      params(workspace_id));
+  std::vector<FlowStatRow> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back({"", r.text(i, 0), r.int64(i, 1)});
   return out;
 }
 

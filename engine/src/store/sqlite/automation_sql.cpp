@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "store/backend_common.hpp"
 #include "store/sqlite/prepared.hpp"
 #include "store/sqlite/records.hpp"
 #include "store/sqlite/sql_binding.hpp"
@@ -81,9 +82,11 @@ std::optional<AutomationRow> Records::load_automation(std::string_view workspace
   return row;
 }
 
-std::vector<AutomationRow> Records::list_automations(std::string_view workspace_id) {
-  Prepared select(db_, std::string(kSelectAutomation) + " WHERE workspace_id = ? ORDER BY id");
-  bind_all(select, workspace_id);
+std::vector<AutomationRow> Records::list_automations(std::string_view workspace_id,
+                                                     const PageRequest& page) {
+  Prepared select(db_, std::string(kSelectAutomation) +
+                           " WHERE workspace_id = ?1 AND (?2 = 0 OR id > ?3) ORDER BY id LIMIT ?4");
+  bind_all(select, workspace_id, has_after(page), after_key(page).text, page.limit);
   std::vector<AutomationRow> rows;
   while (select.executeStep()) rows.push_back(read_automation(select));
 

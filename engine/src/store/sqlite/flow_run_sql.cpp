@@ -272,4 +272,38 @@ void Records::attribute_order(std::string_view workspace_id, std::string_view or
   update.exec();
 }
 
+std::vector<FlowRunHistoryRow> Records::list_flow_runs(std::string_view workspace_id,
+                                                       std::string_view flow_id,
+                                                       const PageRequest& page) {
+  Prepared select(db_,
+                  "SELECT r.workspace_id, r.event_id, r.flow_id, r.flow_version, r.outcome,"
+                  " r.reason, r.at_ms, coalesce(e.kind, ''), coalesce(e.payload, '{}')"
+                  " FROM flow_runs r LEFT JOIN event_log e ON e.id = r.event_id"
+                  " WHERE r.workspace_id = ?1 AND r.flow_id = ?2"
+                  " AND (?3 = 0 OR r.event_id < ?4) ORDER BY r.event_id DESC LIMIT ?5");
+  bind_all(select, workspace_id, flow_id, has_after(page), after_key(page).number, page.limit);
+  std::vector<FlowRunHistoryRow> out;
+  while (select.executeStep())
+    out.push_back({{select.getColumn(0).getString(), select.getColumn(1).getInt64(),
+                    select.getColumn(2).getString(), select.getColumn(3).getInt64(),
+                    select.getColumn(4).getString(), select.getColumn(5).getString(),
+                    select.getColumn(6).getInt64()},
+                   select.getColumn(7).getString(),
+                   select.getColumn(8).getString()});
+  return out;
+}
+
+std::vector<OutboxRow> Records::outbox_steps_of_run(std::string_view workspace_id,
+                                                    std::string_view flow_id,
+                                                    std::int64_t event_id) {
+  const auto [from, to] = run_step_keys(event_id, flow_id);
+  Prepared select(db_, "SELECT " + std::string(kOutboxColumns) +
+                           " FROM outbox WHERE idempotency_key >= ? AND idempotency_key < ?"
+                           " AND workspace_id = ? ORDER BY id");
+  bind_all(select, from, to, workspace_id);
+  std::vector<OutboxRow> out;
+  while (select.executeStep()) out.push_back(read_outbox(select));
+  return out;
+}
+
 }  // namespace sparks::store::sqlite

@@ -1,6 +1,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "store/backend_common.hpp"
 #include "store/sqlite/prepared.hpp"
 #include "store/sqlite/records.hpp"
 #include "store/sqlite/sql_binding.hpp"
@@ -49,11 +50,12 @@ void Records::append_audit(const AuditRow& r) {
   insert.exec();
 }
 
-std::vector<AuditRow> Records::load_audit(std::string_view workspace_id, int limit) {
+std::vector<AuditRow> Records::load_audit(std::string_view workspace_id, const PageRequest& page) {
   Prepared select(db_,
-                  "SELECT workspace_id, actor, action, platform, outcome, detail, at_ms"
-                  " FROM audit_log WHERE workspace_id = ? ORDER BY id DESC LIMIT ?");
-  bind_all(select, workspace_id, static_cast<std::int64_t>(limit));
+                  "SELECT workspace_id, actor, action, platform, outcome, detail, at_ms, id"
+                  " FROM audit_log WHERE workspace_id = ?1 AND (?2 = 0 OR id < ?3)"
+                  " ORDER BY id DESC LIMIT ?4");
+  bind_all(select, workspace_id, has_after(page), after_key(page).number, page.limit);
   std::vector<AuditRow> rows;
   while (select.executeStep()) {
     AuditRow& r = rows.emplace_back();
@@ -64,6 +66,7 @@ std::vector<AuditRow> Records::load_audit(std::string_view workspace_id, int lim
     r.outcome = select.getColumn(4).getString();
     if (!select.getColumn(5).isNull()) r.detail = select.getColumn(5).getString();
     r.at_ms = select.getColumn(6).getInt64();
+    r.id = select.getColumn(7).getInt64();
   }
   return rows;
 }

@@ -15,7 +15,8 @@ class Records final : public Transaction {
   void save_automation(const AutomationRow& automation) override;
   std::optional<AutomationRow> load_automation(std::string_view workspace_id,
                                                std::string_view automation_id) override;
-  std::vector<AutomationRow> list_automations(std::string_view workspace_id) override;
+  std::vector<AutomationRow> list_automations(std::string_view workspace_id,
+                                              const PageRequest& page) override;
   bool set_automation_status_by_person(std::string_view workspace_id,
                                        std::string_view automation_id,
                                        AutomationStatus status) override;
@@ -49,6 +50,12 @@ class Records final : public Transaction {
                         std::string_view video_id, std::int64_t event_id) override;
   std::vector<CatalogSkuRow> load_catalog(std::string_view workspace_id) override;
   bool record_flow_run(const FlowRunRow& run) override;
+  std::vector<FlowRunHistoryRow> list_flow_runs(std::string_view workspace_id,
+                                                std::string_view flow_id,
+                                                const PageRequest& page) override;
+  std::vector<OutboxRow> outbox_steps_of_run(std::string_view workspace_id,
+                                             std::string_view flow_id,
+                                             std::int64_t event_id) override;
   void add_flow_stat(std::string_view workspace_id, std::string_view flow_id,
                      std::string_view counter, std::int64_t delta) override;
   std::vector<EventRow> unhandled_events(std::string_view workspace_id, std::string_view platform,
@@ -102,7 +109,7 @@ class Records final : public Transaction {
                                                     std::int64_t now_ms) override;
   int delete_expired_oauth_sessions(std::int64_t now_ms) override;
   void append_audit(const AuditRow& row) override;
-  std::vector<AuditRow> load_audit(std::string_view workspace_id, int limit) override;
+  std::vector<AuditRow> load_audit(std::string_view workspace_id, const PageRequest& page) override;
   void upsert_contact(std::string_view workspace_id, std::string_view user_id,
                       std::string_view username, std::int64_t at_ms) override;
   void append_inbox_message(const InboxMessageRow& message) override;
@@ -111,10 +118,15 @@ class Records final : public Transaction {
   std::vector<std::string> catalog_seller_skus(std::string_view workspace_id) override;
   void replace_posts(std::string_view workspace_id, const std::vector<PostRow>& posts,
                      std::int64_t at_ms) override;
-  std::vector<ContactRow> list_contacts(std::string_view workspace_id) override;
-  std::vector<InboxMessageRow> list_inbox_messages(std::string_view workspace_id) override;
-  std::vector<StoredOrderRow> list_orders(std::string_view workspace_id) override;
-  std::vector<FlowStatRow> list_flow_stats(std::string_view workspace_id) override;
+  std::vector<ContactRow> list_contacts(std::string_view workspace_id,
+                                        const PageRequest& page) override;
+  std::vector<InboxMessageRow> list_inbox_messages(std::string_view workspace_id,
+                                                   const PageRequest& page) override;
+  std::vector<StoredOrderRow> list_orders(std::string_view workspace_id,
+                                          const PageRequest& page) override;
+  std::vector<FlowStatRow> list_flow_stats(std::string_view workspace_id,
+                                           const PageRequest& page) override;
+  std::vector<FlowStatRow> flow_stat_totals(std::string_view workspace_id) override;
   KeptCounts count_kept(std::string_view workspace_id) override;
   void delete_workspace(std::string_view workspace_id) override;
   std::int64_t database_now_ms() override;

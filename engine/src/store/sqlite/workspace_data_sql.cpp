@@ -84,11 +84,15 @@ void Records::replace_posts(std::string_view workspace_id, const std::vector<Pos
   }
 }
 
-std::vector<ContactRow> Records::list_contacts(std::string_view workspace_id) {
+std::vector<ContactRow> Records::list_contacts(std::string_view workspace_id,
+                                               const PageRequest& page) {
   Prepared select(db_,
                   "SELECT user_id, username, tags, fields, first_seen_ms, last_seen_ms"
-                  " FROM contacts WHERE workspace_id = ? ORDER BY first_seen_ms, user_id");
-  bind_all(select, workspace_id);
+                  " FROM contacts WHERE workspace_id = ?1 AND (?2 = 0 OR first_seen_ms > ?3"
+                  " OR (first_seen_ms = ?3 AND user_id > ?4))"
+                  " ORDER BY first_seen_ms, user_id LIMIT ?5");
+  const auto after = after_key(page);
+  bind_all(select, workspace_id, has_after(page), after.number, after.text, page.limit);
   std::vector<ContactRow> out;
   while (select.executeStep())
     out.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
@@ -97,29 +101,39 @@ std::vector<ContactRow> Records::list_contacts(std::string_view workspace_id) {
   return out;
 }
 
-std::vector<InboxMessageRow> Records::list_inbox_messages(std::string_view workspace_id) {
+std::vector<InboxMessageRow> Records::list_inbox_messages(std::string_view workspace_id,
+                                                          const PageRequest& page) {
   Prepared select(db_,
-                  "SELECT conversation_id, user_id, direction, text, status, flow_id,"
-                  " platform_message_id, skus, at_ms FROM inbox_messages"
-                  " WHERE workspace_id = ? ORDER BY id");
-  bind_all(select, workspace_id);
+                  "SELECT m.conversation_id, m.user_id, m.direction, m.text, m.status, m.flow_id,"
+                  " m.platform_message_id, m.skus, m.at_ms, m.id FROM inbox_messages m"
+                  " JOIN (SELECT conversation_id, max(id) AS last_id FROM inbox_messages"
+                  " WHERE workspace_id = ?1 GROUP BY conversation_id"
+                  " HAVING ?2 = 0 OR max(id) < ?3 ORDER BY last_id DESC LIMIT ?4) AS page"
+                  " ON page.conversation_id = m.conversation_id"
+                  " WHERE m.workspace_id = ?1 ORDER BY m.id");
+  bind_all(select, workspace_id, has_after(page), after_key(page).number, page.limit);
   std::vector<InboxMessageRow> out;
-  while (select.executeStep())
+  while (select.executeStep()) {
     out.push_back({std::string(workspace_id), select.getColumn(0).getString(),
                    select.getColumn(1).getString(), select.getColumn(2).getString(),
                    select.getColumn(3).getString(), select.getColumn(4).getString(),
                    optional_text(select.getColumn(5)), optional_text(select.getColumn(6)),
                    select.getColumn(7).getString(), select.getColumn(8).getInt64()});
+    out.back().id = select.getColumn(9).getInt64();
+  }
   return out;
 }
 
-std::vector<StoredOrderRow> Records::list_orders(std::string_view workspace_id) {
+std::vector<StoredOrderRow> Records::list_orders(std::string_view workspace_id,
+                                                 const PageRequest& page) {
   Prepared select(db_,
                   "SELECT order_id, status, buyer_user_id, total, currency, line_items,"
                   " flow_id, conversation_id, created_at_ms, updated_at_ms, attribution_method"
-                  " FROM orders"
-                  " WHERE workspace_id = ? ORDER BY created_at_ms DESC, order_id");
-  bind_all(select, workspace_id);
+                  " FROM orders WHERE workspace_id = ?1 AND (?2 = 0 OR created_at_ms < ?3"
+                  " OR (created_at_ms = ?3 AND order_id > ?4))"
+                  " ORDER BY created_at_ms DESC, order_id LIMIT ?5");
+  const auto after = after_key(page);
+  bind_all(select, workspace_id, has_after(page), after.number, after.text, page.limit);
   std::vector<StoredOrderRow> out;
   while (select.executeStep())
     out.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
@@ -131,15 +145,29 @@ std::vector<StoredOrderRow> Records::list_orders(std::string_view workspace_id) 
   return out;
 }
 
-std::vector<FlowStatRow> Records::list_flow_stats(std::string_view workspace_id) {
+std::vector<FlowStatRow> Records::list_flow_stats(std::string_view workspace_id,
+                                                  const PageRequest& page) {
   Prepared select(db_,
-                  "SELECT flow_id, counter, value FROM flow_stats WHERE workspace_id = ?"
+                  "SELECT flow_id, counter, value FROM flow_stats WHERE workspace_id = ?1"
+                  " AND flow_id IN (SELECT DISTINCT flow_id FROM flow_stats"
+                  " WHERE workspace_id = ?1 AND (?2 = 0 OR flow_id > ?3) ORDER BY flow_id LIMIT ?4)"
                   " ORDER BY flow_id, counter");
-  bind_all(select, workspace_id);
+  bind_all(select, workspace_id, has_after(page), after_key(page).text, page.limit);
   std::vector<FlowStatRow> out;
   while (select.executeStep())
     out.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
                    select.getColumn(2).getInt64()});
+  return out;
+}
+
+std::vector<FlowStatRow> Records::flow_stat_totals(std::string_view workspace_id) {
+  Prepared select(db_,
+                  "SELECT counter, sum(value) FROM flow_stats WHERE workspace_id = ?"
+                  " GROUP BY counter ORDER BY counter");
+  bind_all(select, workspace_id);
+  std::vector<FlowStatRow> out;
+  while (select.executeStep())
+    out.push_back({"", select.getColumn(0).getString(), select.getColumn(1).getInt64()});
   return out;
 }
 
