@@ -48,6 +48,10 @@ class ApiPagingTest : public ::testing::Test {
     options.key_file = folder_ / "secret.key";
     options.plugin_dir = std::string(SPARKS_BINARY_DIR) + "/plugins";
     options.public_url = "http://127.0.0.1:9";  // nothing is fetched: no platform is reached
+    options.platform_config["tiktok"] =
+        sparks::config::plugin_config(config_->tiktok, "tiktok", "http://127.0.0.1:9");
+    options.platform_config["tiktok_shop"] =
+        sparks::config::plugin_config(config_->tiktok_shop, "tiktok_shop", "http://127.0.0.1:9");
     engine_ = std::make_shared<sparks::Engine>(io_.get_executor(), options);
     sparks::api::mount_api(router_, io_.get_executor(), engine_, config_);
   }
@@ -186,8 +190,8 @@ TEST_F(ApiPagingTest, TheAuditLogPagesNewestFirstWithoutRepeats) {
   // Every attempt is audited, whatever its answer.
   for (int i = 0; i < 7; ++i) call("POST", kWs + "/flows/f0/" + (i % 2 ? "pause" : "publish"));
   std::vector<std::string> all;
-  for (const auto& e : body(call("GET", kWs + "/audit?limit=200")).at("entries").as_array())
-    all.push_back(json::serialize(e));
+  const auto everything = body(call("GET", kWs + "/audit?limit=200"));
+  for (const auto& e : everything.at("entries").as_array()) all.push_back(json::serialize(e));
   ASSERT_GE(all.size(), 6u);
   std::vector<std::string> paged;
   std::string cursor;
@@ -199,6 +203,32 @@ TEST_F(ApiPagingTest, TheAuditLogPagesNewestFirstWithoutRepeats) {
     cursor = std::string(page.at("next_cursor").as_string());
   }
   EXPECT_EQ(paged, all);
+}
+
+TEST_F(ApiPagingTest, ADryRunOfADraftSaysWhatWouldHappenAndStoresNothing) {
+  create_flows(1);
+  const std::string sample =
+      R"({"trigger":"tiktok.comment","payload":{"user":"fan","text":"hello","video_id":"v1"}})";
+  auto r = call("POST", kWs + "/flows/f0/test", sample, "application/json");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto answer = body(r);
+  EXPECT_EQ(answer.at("trigger"), "tiktok.comment");
+  EXPECT_EQ(answer.at("sent"), false);
+  EXPECT_EQ(answer.at("stored"), false);
+  EXPECT_TRUE(answer.at("matches").is_bool());
+  EXPECT_TRUE(answer.at("steps").is_array());
+  EXPECT_TRUE(body(call("GET", kWs + "/flows/f0/runs")).at("runs").as_array().empty())
+      << "a dry run leaves no run behind";
+
+  for (const std::string& bad :
+       {std::string("{}"), std::string(R"({"trigger":"nope.never"})"), std::string("not json"),
+        std::string(R"({"trigger":"tiktok.comment","payload":3})")}) {
+    auto refused = call("POST", kWs + "/flows/f0/test", bad, "application/json");
+    EXPECT_EQ(refused.status, 400) << bad;
+    EXPECT_EQ(error_code(refused), "invalid_sample") << bad;
+  }
+  EXPECT_EQ(error_code(call("POST", kWs + "/flows/nope/test", sample, "application/json")),
+            "flow_not_found");
 }
 
 }  // namespace

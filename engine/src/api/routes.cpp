@@ -288,6 +288,18 @@ void mount_flows(const AddMemberRoute& add) {
       paged([](Engine& e, const http::Request& r, Page page, ReplyHandler done) {
         e.flow_runs(r.params.at("ws"), r.params.at("id"), std::move(page), std::move(done));
       }));
+  // A dry run: {"trigger", "payload"} in; nothing is sent or stored.
+  add("POST", ws + "/flows/{id}/test",
+      [](Engine& e, const http::Request& r, const Actor&, ReplyHandler done) {
+        boost::system::error_code ec;
+        auto sample = json::parse(r.body, ec);
+        if (ec || !sample.is_object())
+          return done(Reply::fail(ErrorKind::invalid, "invalid_sample",
+                                  "send a JSON object {\"trigger\": \"tiktok.comment\", "
+                                  "\"payload\": {…}}"));
+        e.test_flow(r.params.at("ws"), r.params.at("id"), std::move(sample.as_object()),
+                    std::move(done));
+      });
   using FlowStep = void (Engine::*)(std::string, std::string, Actor, ReplyHandler);
   // `step = step`: clang 15 (the fuzz build) cannot capture a structured binding by name.
   for (const auto& [verb, step] :
