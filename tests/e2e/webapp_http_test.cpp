@@ -351,5 +351,45 @@ TEST_F(WebappHttpTest, SigningOutForgetsTheSession) {
   EXPECT_EQ(browser.get(kIntegrations).status, 303);
 }
 
+TEST_F(WebappHttpTest, ListsArePagedAndAFlowsPageShowsItsRuns) {
+  ASSERT_EQ(rig_->connect("tiktok", "creator", kEveryTikTokScope).status, 200);
+  ASSERT_EQ(rig_->publish_flow("price-dm", kPriceDmFlow).status, 200);
+  const std::string second = R"(flow:
+  id: zz-second
+  name: "Second"
+  trigger:
+    on: tiktok.comment
+    keywords: [nothing-matches-this]
+  actions:
+    - tiktok.send_dm: { text: "hi" }
+)";
+  ASSERT_EQ(rig_->call("POST", rig_->api("/flows"), ServeRig::kOwnerKey, second, "application/yaml")
+                .status,
+            201);
+  auto browser = signed_in(ServeRig::kOwnerKey);
+  const auto first = browser.get("/app/workspaces/acme/automations?limit=1");
+  ASSERT_EQ(first.status, 200);
+  EXPECT_TRUE(first.has("<tr data-flow=\"price-dm\">"));
+  EXPECT_FALSE(first.has("<tr data-flow=\"zz-second\">"));
+  const std::string marker = "<a rel=\"next\" href=\"";
+  const auto at = first.body.find(marker);
+  ASSERT_NE(at, std::string::npos);
+  auto next = first.body.substr(at + marker.size());
+  next = next.substr(0, next.find('"'));
+  for (std::size_t amp; (amp = next.find("&amp;")) != std::string::npos;) next.replace(amp, 5, "&");
+  const auto then = browser.get(next);
+  EXPECT_TRUE(then.has("<tr data-flow=\"zz-second\">"));
+  EXPECT_FALSE(then.has("<tr data-flow=\"price-dm\">"));
+
+  const auto body = tiktok_comment_webhook(900101, "fan-runs", "what's the price?");
+  ASSERT_EQ(http_call("POST", rig_->serve_url() + "/webhooks/tiktok", "", body, "application/json",
+                      15s, tiktok_signed_now(body))
+                .status,
+            200);
+  poll_until("the flow's page to show its run", [&] {
+    return browser.get("/app/workspaces/acme/automations/price-dm").has("<tr data-run=\"");
+  });
+}
+
 }  // namespace
 }  // namespace sparks::testing

@@ -7,6 +7,7 @@
 #include "http/form.hpp"
 #include "webapp/app.hpp"
 #include "webapp/automation_html.hpp"
+#include "webapp/paging.hpp"
 #include "webapp/paths.hpp"
 
 namespace sparks::webapp {
@@ -30,8 +31,11 @@ std::string flash_for(const http::Fields& query) {
 
 void automations_page(std::shared_ptr<App> app, const http::Request& request, Viewer viewer,
                       http::Responder respond) {
+  const auto asked = page_of(request.query);
   app->engine->flows(
-      viewer.workspace, [viewer, query = request.query, respond = std::move(respond)](Reply reply) {
+      viewer.workspace, asked.page,
+      [viewer, query = request.query, limit = asked.limit,
+       respond = std::move(respond)](Reply reply) {
         if (reply.error)
           return respond(refusal_page(*reply.error, viewer, integrations_path(viewer.workspace)));
         const auto& answer = reply.value.as_object();
@@ -48,20 +52,39 @@ void automations_page(std::shared_ptr<App> app, const http::Request& request, Vi
           }
         body += "</tbody></table>";
         if (!any) body += "<p>No automations yet. Add a flow with the API (docs/flows.md).</p>";
-        body += next_page_link(automations_path(viewer), answer.if_contains("next_cursor"));
+        body += next_page_link(automations_path(viewer), answer.if_contains("next_cursor"), limit);
         respond(html_response(200, page("Automations", &viewer, "automations", body)));
+      });
+}
+
+// The flow's page: its summary, then its recent runs, a page at a time.
+void show_runs(const std::shared_ptr<App>& app, const Viewer& viewer, const std::string& id,
+               const PageRequest& asked, json::object flow, http::Responder respond) {
+  app->engine->flow_runs(
+      viewer.workspace, id, asked.page,
+      [app, viewer, id, limit = asked.limit, flow = std::move(flow),
+       respond = std::move(respond)](Reply reply) {
+        if (reply.error)
+          return respond(refusal_page(*reply.error, viewer, automations_path(viewer)));
+        const auto& answer = reply.value.as_object();
+        std::string body = flow_summary(flow, viewer) + "<h2>Recent runs</h2>" +
+                           runs_table(answer, app->now()) +
+                           next_page_link(automations_path(viewer) + "/" + http::percent_encode(id),
+                                          answer.if_contains("next_cursor"), limit);
+        respond(html_response(200, page(text(flow, "name"), &viewer, "automations", body)));
       });
 }
 
 void flow_page(std::shared_ptr<App> app, const http::Request& request, Viewer viewer,
                http::Responder respond) {
   const auto id = request.params.at("id");
-  app->engine->flow(viewer.workspace, id, [viewer, respond = std::move(respond)](Reply reply) {
-    if (reply.error) return respond(refusal_page(*reply.error, viewer, automations_path(viewer)));
-    const auto& flow = reply.value.as_object();
-    std::string body = flow_summary(flow, viewer);
-    respond(html_response(200, page(text(flow, "name"), &viewer, "automations", body)));
-  });
+  const auto asked = page_of(request.query, 20);
+  app->engine->flow(
+      viewer.workspace, id, [app, viewer, id, asked, respond = std::move(respond)](Reply reply) {
+        if (reply.error)
+          return respond(refusal_page(*reply.error, viewer, automations_path(viewer)));
+        show_runs(app, viewer, id, asked, reply.value.as_object(), respond);
+      });
 }
 
 using FlowStep = void (Engine::*)(std::string, std::string, Actor, ReplyHandler);

@@ -5,6 +5,7 @@
 #include <sparks/json_fields.hpp>
 
 #include "webapp/app.hpp"
+#include "webapp/paging.hpp"
 #include "webapp/paths.hpp"
 
 namespace sparks::webapp {
@@ -41,7 +42,7 @@ struct Listing {
   std::vector<std::string_view> columns;
   std::string (*row)(const json::object&, Clock::time_point);
   std::string empty;
-  void (Engine::*list)(std::string, ReplyHandler);
+  void (Engine::*list)(std::string, Page, ReplyHandler);
 };
 
 std::string conversation_row(const json::object& c, Clock::time_point now) {
@@ -136,7 +137,7 @@ const Listing kListings[] = {
 };
 
 std::string listing_body(const Listing& listing, const json::object& answer, const Viewer& viewer,
-                         Clock::time_point now) {
+                         const std::string& limit, Clock::time_point now) {
   std::string body = "<h1>" + listing.title + "</h1>";
   std::string rows;
   for (const auto& item : json_fields::array_at(answer, listing.key))
@@ -146,19 +147,22 @@ std::string listing_body(const Listing& listing, const json::object& answer, con
   else
     body += "<table>" + table_head(listing.columns) + "<tbody>" + rows + "</tbody></table>";
   body += next_page_link(workspace_path(viewer.workspace, listing.section),
-                         answer.if_contains("next_cursor"));
+                         answer.if_contains("next_cursor"), limit);
   if (listing.section == "analytics") body += totals_of(answer);
   return body;
 }
 
 PageHandler listing_page(const Listing& listing) {
-  return [&listing](std::shared_ptr<App> app, const http::Request&, Viewer viewer,
+  return [&listing](std::shared_ptr<App> app, const http::Request& request, Viewer viewer,
                     http::Responder respond) {
+    auto asked = page_of(request.query);
     ((*app->engine).*listing.list)(
-        viewer.workspace, [app, &listing, viewer, respond = std::move(respond)](Reply reply) {
+        viewer.workspace, asked.page,
+        [app, &listing, viewer, limit = asked.limit, respond = std::move(respond)](Reply reply) {
           if (reply.error)
             return respond(refusal_page(*reply.error, viewer, integrations_path(viewer.workspace)));
-          const auto body = listing_body(listing, reply.value.as_object(), viewer, app->now());
+          const auto body =
+              listing_body(listing, reply.value.as_object(), viewer, limit, app->now());
           respond(html_response(200, page(listing.title, &viewer, listing.section, body)));
         });
   };
