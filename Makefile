@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test demo bench sanitize tsan soak fuzz format clean
+.PHONY: all deps configure build test demo bench bench-http sanitize tsan soak fuzz format clean
 
 SOAK_SECONDS ?= 300
 
@@ -30,6 +30,14 @@ bench: build
 	@./$(BUILD_DIR)/bench/sparks_bench_engine
 	@./$(BUILD_DIR)/bench/sparks_bench_store
 	@./$(BUILD_DIR)/bench/sparks_bench_failover 5
+
+# Webhook ingestion over HTTP: wrk against `sparks serve` and against nginx answering 200, round
+# after round (bench/bench_http.cpp); JSON on stdout. Needs Debian's wrk and nginx-light.
+BENCH_HTTP_ARGS ?=
+bench-http: build
+	@./scripts/install-deps --bench
+	@cmake --build $(BUILD_DIR) -j$(JOBS) --target sparks_bench_http
+	@./$(BUILD_DIR)/bench/sparks_bench_http $(BENCH_HTTP_ARGS)
 
 # The kill loop (tests/soak/kill_loop.hpp), round after round for SOAK_SECONDS; prints JSON.
 soak: build

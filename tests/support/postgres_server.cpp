@@ -1,4 +1,5 @@
 #include "support/postgres_server.hpp"
+#include "support/free_port.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -25,22 +26,6 @@ namespace fs = std::filesystem;
 constexpr const char* kBinaries = "/usr/lib/postgresql/15/bin";
 constexpr const char* kSuperuser = "sparks";
 constexpr const char* kStartSeconds = "30";  // pg_ctl -w waits this long at most
-
-// A port nobody listens on now (the kernel's choice); free again once this returns.
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw std::runtime_error("PostgresServer: no free port on 127.0.0.1");
-  }
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 bool running_as_root() {
   return ::geteuid() == 0;
@@ -76,7 +61,7 @@ PostgresServer::PostgresServer(PostgresServerOptions options) {
     // Another process may take the free port before the server binds it: a few ports are tried.
     constexpr int kPortsToTry = 3;
     for (int attempt = 1; !started_; ++attempt) {
-      port_ = free_port();
+      port_ = free_loopback_port();
       std::string settings = "-c listen_addresses=127.0.0.1 -p " + std::to_string(port_) +
                              " -c unix_socket_directories=" + folder_;
       if (!options.fsync) settings += " -c fsync=off -c full_page_writes=off";

@@ -13,6 +13,7 @@
 #include "sandbox/consent_client.hpp"
 #include "sandbox/state.hpp"
 #include "sandbox/webhooks.hpp"
+#include "support/free_port.hpp"
 #include "support/openapi_validator.hpp"
 #include "support/wait.hpp"
 
@@ -21,25 +22,6 @@ namespace sparks::testing {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-namespace {
-
-// A port nobody listens on now: bound to port 0, read, closed. `sparks serve` takes it next.
-int free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("no socket for a free port");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
-  ::close(fd);
-  if (!ok) throw std::runtime_error("no free port on 127.0.0.1");
-  return ntohs(address.sin_port);
-}
-
-}  // namespace
 
 Answer http_call(const std::string& method, const std::string& url, const std::string& key,
                  const std::string& body, const std::string& type, std::chrono::milliseconds limit,
@@ -92,7 +74,8 @@ ExtraHeaders tiktok_signed_now(const std::string& body) {
 
 ServeRig::ServeRig(const std::string& sparks_binary, const std::string& name, RigOptions options)
     : sparks_(sparks_binary),
-      folder_(fs::temp_directory_path() / (name + "-" + std::to_string(getpid()))) {
+      folder_(fs::temp_directory_path() / (name + "-" + std::to_string(getpid()))),
+      serve_arguments_(options.serve_arguments) {
   fs::remove_all(folder_);
   fs::create_directories(folder_);
   sandbox_ = std::make_unique<ChildProcess>(
@@ -148,10 +131,10 @@ ServeRig::~ServeRig() {
 
 void ServeRig::start_serve(int i) {
   auto& serve = serves_.at(static_cast<std::size_t>(i));
-  serve = std::make_unique<ChildProcess>(
-      sparks_,
-      std::vector<std::string>{"serve", "--config",
-                               (folder_ / ("sparks-" + std::to_string(i) + ".yaml")).string()});
+  std::vector<std::string> arguments{
+      "serve", "--config", (folder_ / ("sparks-" + std::to_string(i) + ".yaml")).string()};
+  arguments.insert(arguments.end(), serve_arguments_.begin(), serve_arguments_.end());
+  serve = std::make_unique<ChildProcess>(sparks_, arguments);
   if (!serve->wait_for_line("sparks serve: listening on http://127.0.0.1:", 20s))
     throw std::runtime_error("sparks serve " + instance_id(i) + " did not start");
 }

@@ -41,6 +41,8 @@ struct RigOptions {
   // The instance that plays the load balancer in front of them: every instance's public_url, so
   // that the platform's webhooks and the owner's browser coming back from consent reach it.
   int public_instance = 0;
+  // More arguments for every `sparks serve` (after `--config FILE`), e.g. {"--threads", "1"}.
+  std::vector<std::string> serve_arguments = {};
 };
 
 // A new comment as TikTok sends it (comment.update, its content a JSON string), by `user` (a person
@@ -67,6 +69,7 @@ class ServeRig {
   void kill_serve(int i = 0);
   int stop_serve(int i = 0);
   bool serve_running(int i = 0) const { return serves_.at(static_cast<std::size_t>(i)) != nullptr; }
+  int serve_pid(int i = 0) const { return serves_.at(static_cast<std::size_t>(i))->pid(); }
 
   const std::string& sandbox_url() const { return sandbox_url_; }
   const std::string& serve_url(int i = 0) const { return urls_.at(static_cast<std::size_t>(i)); }
@@ -101,6 +104,7 @@ class ServeRig {
   std::vector<std::unique_ptr<ChildProcess>> serves_;
   std::vector<std::string> urls_;
   std::string sandbox_url_;
+  std::vector<std::string> serve_arguments_;
 };
 
 }  // namespace sparks::testing

@@ -1,4 +1,5 @@
 #include "support/webdriver.hpp"
+#include "support/free_port.hpp"
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -31,20 +32,6 @@ namespace {
 constexpr const char* kElementKey = "element-6066-11e4-a52e-4f735466cecf";
 // Longer than any page load the tests wait for (the session's page-load timeout is 20 s).
 constexpr auto kCommandLimit = 30s;
-
-int free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("no socket for a free port");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
-  ::close(fd);
-  if (!ok) throw std::runtime_error("no free port on 127.0.0.1");
-  return ntohs(address.sin_port);
-}
 
 std::string base64_decode(std::string_view text) {
   std::array<int, 256> values{};
