@@ -6,25 +6,26 @@ namespace {
 thread_local StatementCache* current_cache = nullptr;
 }  // namespace
 
-SQLite::Statement* StatementCache::take(std::string_view sql) {
-  auto [it, fresh] = statements_.try_emplace(std::string(sql));
-  Entry& entry = it->second;
-  if (fresh) {
-    entry.statement = std::make_unique<SQLite::Statement>(db_, it->first);
-    by_statement_[entry.statement.get()] = &entry;
+StatementCache::Entry* StatementCache::take(std::string_view sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    std::string text(sql);
+    auto statement = std::make_unique<SQLite::Statement>(db_, text);  // throws for bad SQL
+    it = statements_.emplace(std::move(text), Entry{std::move(statement)}).first;
   }
+  Entry& entry = it->second;
   if (entry.in_use) return nullptr;
   entry.in_use = true;
-  return entry.statement.get();
+  return &entry;
 }
 
-void StatementCache::give_back(SQLite::Statement* statement) {
-  statement->tryReset();
+void StatementCache::give_back(Entry& entry) {
+  entry.statement->tryReset();
   try {
-    statement->clearBindings();
+    entry.statement->clearBindings();
   } catch (...) {  // sqlite3_clear_bindings does not fail; nothing to undo if it did
   }
-  by_statement_.at(statement)->in_use = false;
+  entry.in_use = false;
 }
 
 UseStatementCache::UseStatementCache(StatementCache& cache) : previous_(current_cache) {
@@ -37,8 +38,8 @@ UseStatementCache::~UseStatementCache() {
 
 Prepared::Prepared(SQLite::Database& db, std::string_view sql) {
   if (current_cache != nullptr && &current_cache->db() == &db) {
-    statement_ = current_cache->take(sql);
-    if (statement_) cache_ = current_cache;
+    cached_ = current_cache->take(sql);
+    if (cached_) statement_ = cached_->statement.get();
   }
   if (!statement_) {
     owned_ = std::make_unique<SQLite::Statement>(db, std::string(sql));
@@ -47,7 +48,7 @@ Prepared::Prepared(SQLite::Database& db, std::string_view sql) {
 }
 
 Prepared::~Prepared() {
-  if (cache_) cache_->give_back(statement_);
+  if (cached_) StatementCache::give_back(*cached_);
 }
 
 }  // namespace sparks::store::sqlite

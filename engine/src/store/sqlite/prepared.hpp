@@ -21,21 +21,28 @@ namespace sparks::store::sqlite {
 // The statements of one connection, for the one thread that uses it.
 class StatementCache {
  public:
-  explicit StatementCache(SQLite::Database& db) : db_(db) {}
-  SQLite::Database& db() const { return db_; }
-  // The statement for `sql`, marked in use; nullptr if it is in use already (a nested use of the
-  // same text), for which the caller prepares a fresh one.
-  SQLite::Statement* take(std::string_view sql);
-  void give_back(SQLite::Statement* statement);
-
- private:
   struct Entry {
     std::unique_ptr<SQLite::Statement> statement;
     bool in_use = false;
   };
+
+  explicit StatementCache(SQLite::Database& db) : db_(db) {}
+  SQLite::Database& db() const { return db_; }
+  // The entry for `sql`, its statement marked in use; nullptr if it is in use already (a nested
+  // use of the same text), for which the caller prepares a fresh one. Looked up by the text as
+  // given: no copy of it is made once it is cached.
+  Entry* take(std::string_view sql);
+  static void give_back(Entry& entry);
+
+ private:
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
   SQLite::Database& db_;
-  std::unordered_map<std::string, Entry> statements_;
-  std::unordered_map<SQLite::Statement*, Entry*> by_statement_;
+  std::unordered_map<std::string, Entry, TextHash, std::equal_to<>> statements_;
 };
 
 // While alive, Prepared on the cache's connection, on this thread, comes from the cache.
@@ -70,7 +77,7 @@ class Prepared {
  private:
   std::unique_ptr<SQLite::Statement> owned_;
   SQLite::Statement* statement_ = nullptr;
-  StatementCache* cache_ = nullptr;  // set when statement_ is the cache's
+  StatementCache::Entry* cached_ = nullptr;  // set when statement_ is the cache's
 };
 
 }  // namespace sparks::store::sqlite
