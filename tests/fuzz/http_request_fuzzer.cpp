@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     sparks::http::RequestParser parser;
     sparks::http::apply_limits(parser, options);
     if (!read_one(buffer, parser)) return 0;
-    const sparks::http::BeastRequest beast_request = parser.release();
+    sparks::http::BeastRequest beast_request = parser.release();
     if (beast_request.count(bhttp::field::authorization) > 1) return 0;  // refused with 400
     sparks::http::Request request;
     if (!sparks::http::to_request(beast_request, request)) return 0;

@@ -11,7 +11,7 @@ void apply_limits(RequestParser& parser, const ServerOptions& options) {
   parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
 }
 
-bool to_request(const BeastRequest& in, Request& out) {
+bool to_request(BeastRequest& in, Request& out) {
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
   auto parsed = boost::urls::parse_origin_form(out.target);
@@ -22,7 +22,7 @@ bool to_request(const BeastRequest& in, Request& out) {
   for (const auto& header : in) {
     out.headers.emplace(std::string(header.name_string()), std::string(header.value()));
   }
-  out.body = in.body();
+  out.body = std::move(in.body());
   return true;
 }
 

@@ -17,7 +17,8 @@ using RequestParser = boost::beast::http::request_parser<boost::beast::http::str
 // Sets the body and header limits of `options` on a parser that has read nothing yet.
 void apply_limits(RequestParser& parser, const ServerOptions& options);
 
-// Our Request from Beast's; false when the target is not a valid origin-form.
-bool to_request(const BeastRequest& in, Request& out);
+// Our Request from Beast's, whose body it takes; false when the target is not a valid
+// origin-form.
+bool to_request(BeastRequest& in, Request& out);
 
 }  // namespace sparks::http
