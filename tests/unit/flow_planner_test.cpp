@@ -19,7 +19,7 @@ using ::testing::ElementsAre;
 LiveFlow flow(const std::string& yaml, std::int64_t version = 1) {
   auto loaded = load_flow("test.yaml", yaml, test_support::shipped_capabilities());
   EXPECT_TRUE(loaded.flow) << (loaded.diagnostics.empty() ? "" : loaded.diagnostics[0].to_string());
-  return {loaded.flow.value_or(FlowDefinition{}), version};
+  return {std::make_shared<const FlowDefinition>(loaded.flow.value_or(FlowDefinition{})), version};
 }
 
 const std::string kPriceDm = R"(flow:

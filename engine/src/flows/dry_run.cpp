@@ -40,12 +40,14 @@ flows::Plan plan(const DryRun& run, std::vector<flows::LiveFlow> flows,
 
 json::object answer(const DryRun& run, const flows::Capabilities& capabilities,
                     Clock::time_point now) {
-  const auto& id = run.tested->definition.id;
+  const auto& id = run.tested->definition->id;
   std::vector<flows::LiveFlow> everyone{*run.tested};
   for (const auto& f : run.reads.flows) {
     auto definition = json_fields::parse_or_null(f.definition);
     if (f.id != id && definition.is_object())
-      everyone.push_back({flows::FlowDefinition::from_json(definition.get_object()), f.version});
+      everyone.push_back({std::make_shared<const flows::FlowDefinition>(
+                              flows::FlowDefinition::from_json(definition.get_object())),
+                          f.version});
   }
   json::value winner = nullptr;
   for (const auto& r : plan(run, std::move(everyone), capabilities, now).runs)
@@ -115,8 +117,10 @@ void Engine::test_flow(std::string workspace, std::string flow_id, json::object 
               const json::value definition =
                   version ? json_fields::parse_or_null(version->definition) : json::value(nullptr);
               if (!definition.is_object()) return;
-              run->tested = flows::LiveFlow{
-                  flows::FlowDefinition::from_json(definition.get_object()), version->version};
+              run->tested =
+                  flows::LiveFlow{std::make_shared<const flows::FlowDefinition>(
+                                      flows::FlowDefinition::from_json(definition.get_object())),
+                                  version->version};
               run->reads = flows::read_for_run(tx, run->event, run->payload, run->kind);
             },
             impl->executor,

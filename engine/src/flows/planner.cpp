@@ -64,10 +64,10 @@ Winner try_flows(const PlanInputs& in, const runtime::MatchFacts& facts, Plan& p
   const auto now_ms = to_ms(in.now);
   std::vector<const LiveFlow*> candidates;
   for (const auto& f : in.flows)
-    if (f.definition.trigger.on == event.kind) candidates.push_back(&f);
+    if (f.definition->trigger.on == event.kind) candidates.push_back(&f);
   std::stable_sort(candidates.begin(), candidates.end(), [](const auto* a, const auto* b) {
-    return std::tie(a->definition.priority, a->definition.id) <
-           std::tie(b->definition.priority, b->definition.id);
+    return std::tie(a->definition->priority, a->definition->id) <
+           std::tie(b->definition->priority, b->definition->id);
   });
   if (candidates.empty()) {
     plan.runs.push_back({event.workspace_id, event.id, "", 0, "skipped",
@@ -80,9 +80,14 @@ Winner try_flows(const PlanInputs& in, const runtime::MatchFacts& facts, Plan& p
   const bool trigger_granted = granted(in, event.platform, trigger_scope);
   Winner winner;
   for (const auto* candidate : candidates) {
-    // The trigger's kind decides which options apply: the loaded descriptor's, whatever was stored.
-    FlowDefinition flow = candidate->definition;
-    if (trigger) flow.trigger.kind = trigger->kind;
+    // The trigger's kind decides which options apply: the loaded descriptor's, whatever was stored
+    // (a copy only when they differ: the definition is shared, and copied it costs allocations).
+    std::optional<FlowDefinition> adjusted;
+    if (trigger && candidate->definition->trigger.kind != trigger->kind) {
+      adjusted = *candidate->definition;
+      adjusted->trigger.kind = trigger->kind;
+    }
+    const FlowDefinition& flow = adjusted ? *adjusted : *candidate->definition;
     auto run = [&](std::string outcome, std::string reason) {
       plan.runs.push_back({event.workspace_id, event.id, flow.id, candidate->version,
                            std::move(outcome), std::move(reason), now_ms});
@@ -97,7 +102,7 @@ Winner try_flows(const PlanInputs& in, const runtime::MatchFacts& facts, Plan& p
       continue;
     }
     if (winner.flow) {
-      run("skipped", "another flow matched first: " + winner.flow->definition.id);
+      run("skipped", "another flow matched first: " + winner.flow->definition->id);
       plan.stats.emplace_back(flow.id, "skipped:another_flow_matched");
       continue;
     }
@@ -156,7 +161,7 @@ std::optional<Skip> route_message(const PlanInputs& in, const ActionInfo& info,
 std::pair<store::OutboxRow, std::optional<Skip>> plan_step(
     const PlanInputs& in, const Winner& winner, const ActionSpec& action, const std::string& key,
     std::int64_t due, const json::object& vars, MessageBudget& budget) {
-  const auto& flow = winner.flow->definition;
+  const auto& flow = *winner.flow->definition;
   const auto* info = in.capabilities.action(action.name);
   const std::string user = text(in.payload, "user");
   store::OutboxRow step;
@@ -242,7 +247,7 @@ Plan plan_run(const PlanInputs& in) {
 
   const std::string user = text(in.payload, "user");
   const auto vars = event_variables(in, user);
-  const auto& flow = winner.flow->definition;
+  const auto& flow = *winner.flow->definition;
   std::int64_t due = to_ms(in.now);
   MessageBudget budget;
   // Plans `action`; a skipped one is recorded, and its `otherwise:` step planned in its place.

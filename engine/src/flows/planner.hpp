@@ -8,6 +8,7 @@
 // store and writes the plan in one batch.
 #include <boost/json/object.hpp>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,7 +23,8 @@
 namespace sparks::flows {
 
 struct LiveFlow {
-  FlowDefinition definition;
+  std::shared_ptr<const FlowDefinition> definition;  // never null; shared with the workspace's
+                                                     // cache (definition_cache.hpp)
   std::int64_t version = 1;
 };
 

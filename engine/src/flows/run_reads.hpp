@@ -1,7 +1,6 @@
 #pragma once
-// What running flows for one trigger event reads from the store, in one go. It is read in the same
-// transaction that stores an arriving event (inbound/webhooks.cpp), or on its own for an event that
-// comes back later (held while paused, an order once looked up).
+// What running flows for one trigger event reads from the store, in one go, on the reader's
+// connection once the event is stored (flows/runner.cpp), or for a dry run (flows/dry_run.cpp).
 #include <boost/json/object.hpp>
 #include <vector>
 

@@ -46,9 +46,11 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
     return;
   }
   if (!reads) {
-    // An event that comes back later (held, or an order once looked up) reads on its own.
+    // What the planner reads, on the reader's connection: the event and what it recorded were
+    // committed before it came here, and the writer is left to write (it holds up every webhook's
+    // answer; the reader holds up none).
     auto fetched = std::make_shared<flows::RunReads>();
-    writer.submit(
+    reader.submit(
         [fetched, row, payload, kind = trigger_kind(row.kind)](store::Transaction& tx) {
           *fetched = flows::read_for_run(tx, row, payload, kind);
         },
@@ -66,12 +68,7 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
     return;
   }
   std::vector<flows::LiveFlow> live;
-  if (reads->anyone_listens)
-    for (const auto& f : reads->flows) {
-      auto definition = json_fields::parse_or_null(f.definition);
-      if (definition.is_object())
-        live.push_back({flows::FlowDefinition::from_json(definition.get_object()), f.version});
-    }
+  if (reads->anyone_listens) live = ws->flow_definitions.live_flows(reads->flows);
   std::vector<runtime::CatalogItem> catalog;
   for (const auto& sku : reads->catalog)
     catalog.push_back(

@@ -1,11 +1,9 @@
 #pragma once
-// One inbound event on its way from the webhook (or a plugin) to its workspace: its row as stored,
-// its payload parsed once, and — for a flow trigger — what its flows read, fetched in the same
-// transaction that stored it.
+// One inbound event on its way from the webhook (or a plugin) to its workspace: its row as stored
+// and its payload parsed once.
 #include <boost/json/object.hpp>
 #include <optional>
 
-#include "flows/run_reads.hpp"
 #include "store/event_log_store.hpp"
 
 namespace sparks::inbound {
@@ -13,7 +11,6 @@ namespace sparks::inbound {
 struct Arrival {
   store::EventRow row;
   boost::json::object payload;
-  std::optional<flows::RunReads> reads;
   bool stored = false;  // false: a copy of an event stored before
   // To be acted on: a new event, or a redelivered copy of one stored but not handled yet (the
   // process stopped before it was).

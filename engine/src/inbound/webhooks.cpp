@@ -13,7 +13,7 @@
 #include <boost/json.hpp>
 
 #include <sparks/json_fields.hpp>
-#include "flows/run_reads.hpp"
+#include "flows/capabilities.hpp"
 #include "inbound/arrival.hpp"
 #include "plugins/loaded_plugin.hpp"
 #include "runtime/engine_impl.hpp"
@@ -56,7 +56,8 @@ void Engine::receive_webhook(std::string platform, InboundWebhook webhook, Reply
       if (!workspace && impl->ownership.shared()) {
         // Another instance may have connected the account: the store says, when it is stored.
         arrivals.push_back({{0, "", platform, "webhook", std::move(event.id),
-                             std::move(event.trigger), std::move(event.payload_json), now}});
+                             std::move(event.trigger), std::move(event.payload_json), now},
+                            std::move(event.payload)});
         arrivals.back().account = std::move(event.account);
         continue;
       }
@@ -70,7 +71,8 @@ void Engine::receive_webhook(std::string platform, InboundWebhook webhook, Reply
         continue;
       }
       arrivals.push_back({{0, *workspace, platform, "webhook", std::move(event.id),
-                           std::move(event.trigger), std::move(event.payload_json), now}});
+                           std::move(event.trigger), std::move(event.payload_json), now},
+                          std::move(event.payload)});
     }
     const std::size_t total = arrivals.size() + unrouted;
     impl->ingest_events(std::move(arrivals), [impl, total, unrouted, done = std::move(done)](
@@ -136,15 +138,15 @@ std::string holder_of(store::Transaction& tx, const lifecycle::Machine& machine,
 inbound::Arrival left_unhandled(store::EventRow row) {
   auto payload = json_fields::parse_or_null(row.payload);
   return {std::move(row),
-          payload.is_object() ? std::move(payload.get_object()) : boost::json::object(),
-          std::nullopt, false, true};
+          payload.is_object() ? std::move(payload.get_object()) : boost::json::object(), false,
+          true};
 }
 
 }  // namespace
 
-// One trip through the writer stores the events and, for each new flow trigger, what it records
-// and what its flows will read; the webhook is answered once it has committed. An event of a
-// workspace another instance runs is stored, and that instance woken to act on it.
+// One trip through the writer stores the events and, for each new flow trigger, what it records;
+// the webhook is answered once it has committed. What its flows read is read on the reader. An
+// event of a workspace another instance runs is stored, and that instance woken to act on it.
 void Engine::Impl::ingest_events(std::vector<inbound::Arrival> rows,
                                  std::function<void(std::optional<IngestCounts>)> done) {
   if (rows.empty()) {
@@ -153,6 +155,7 @@ void Engine::Impl::ingest_events(std::vector<inbound::Arrival> rows,
   }
   auto arrivals = std::make_shared<std::vector<inbound::Arrival>>(std::move(rows));
   for (auto& a : *arrivals) {
+    if (!a.payload.empty()) continue;  // a webhook's, read off its plugin's answer
     boost::system::error_code ec;
     auto parsed = boost::json::parse(a.row.payload, ec);
     if (parsed.is_object()) a.payload = std::move(parsed.get_object());
@@ -184,11 +187,10 @@ void Engine::Impl::ingest_events(std::vector<inbound::Arrival> rows,
             continue;
           }
           a.act = true;
-          // Lifecycle events move the machine; an order is looked up before its flows read.
+          // Lifecycle events move the machine; an order is looked up before its flows run.
           const auto kind = flows::trigger_kind_of(*capabilities, a.row.kind);
           if (machine.event_id(a.row.kind) || kind == flows::TriggerKind::order) continue;
           if (a.stored) record_arrival(tx, a.row, a.payload, kind);
-          a.reads = flows::read_for_run(tx, a.row, a.payload, kind);
         }
       },
       executor,
@@ -316,7 +318,7 @@ void Engine::Impl::act_on_event(const WorkspacePtr& ws, inbound::Arrival arrival
     if (facts) save_facts(ws, in);
     return receive_order(ws, row, std::move(arrival.payload));
   }
-  run_flows(ws, row, std::move(arrival.payload), std::move(arrival.reads), std::move(facts));
+  run_flows(ws, row, std::move(arrival.payload), std::nullopt, std::move(facts));
 }
 
 }  // namespace sparks

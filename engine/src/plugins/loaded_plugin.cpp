@@ -42,17 +42,18 @@ CheckedAnswer check_answer(sparks_status_t status, sparks_str_t result) {
 }
 
 // {"events": [{"id", "account", "trigger", "payload"}]} with declared triggers only.
-std::string read_events(const boost::json::object& document, const PluginDescriptor& descriptor,
+// The payloads are moved out of `document`.
+std::string read_events(boost::json::object& document, const PluginDescriptor& descriptor,
                         std::vector<WebhookEvent>& events) {
-  const boost::json::value* list = document.if_contains("events");
+  boost::json::value* list = document.if_contains("events");
   if (list == nullptr || !list->is_array()) return "the result has no \"events\" list";
-  for (const boost::json::value& item : list->as_array()) {
-    const boost::json::object* event = item.if_object();
+  for (boost::json::value& item : list->as_array()) {
+    boost::json::object* event = item.if_object();
     if (event == nullptr) return "an event is not an object";
     const boost::json::value* id = event->if_contains("id");
     const boost::json::value* account = event->if_contains("account");
     const boost::json::value* trigger = event->if_contains("trigger");
-    const boost::json::value* payload = event->if_contains("payload");
+    boost::json::value* payload = event->if_contains("payload");
     if (id == nullptr || !id->is_string() || id->as_string().empty())
       return "an event has no \"id\" string";
     if (account == nullptr || !account->is_string()) return "an event has no \"account\" string";
@@ -61,7 +62,8 @@ std::string read_events(const boost::json::object& document, const PluginDescrip
       return "an event's trigger '" + std::string(trigger->as_string()) + "' is not declared";
     if (payload == nullptr || !payload->is_object()) return "an event has no \"payload\" object";
     events.push_back({std::string(id->as_string()), std::string(account->as_string()),
-                      std::string(trigger->as_string()), boost::json::serialize(*payload)});
+                      std::string(trigger->as_string()), boost::json::serialize(*payload),
+                      std::move(payload->as_object())});
   }
   return {};
 }

@@ -5,6 +5,7 @@
 // through a completion that runs exactly once, on that same executor, and never inside the call
 // that started it; the plugin's result is checked first (a JSON object, declared triggers only).
 #include <sparks/plugin.h>
+#include <boost/json/object.hpp>
 
 #include <filesystem>
 #include <functional>
@@ -46,10 +47,11 @@ struct WebhookRequest {
 };
 
 struct WebhookEvent {
-  std::string id;       // the platform's event id, for de-duplication
-  std::string account;  // the platform account it concerns
-  std::string trigger;  // declared by the plugin: a lifecycle or flow trigger
-  std::string payload_json;
+  std::string id;               // the platform's event id, for de-duplication
+  std::string account;          // the platform account it concerns
+  std::string trigger;          // declared by the plugin: a lifecycle or flow trigger
+  std::string payload_json;     // as the event log stores it
+  boost::json::object payload;  // the same, as read off the plugin's answer (parsed once)
 };
 
 using WebhookCompletion = std::function<void(sparks_status_t status, std::string error,

@@ -35,6 +35,7 @@
 #include "flows/dm_arrivals.hpp"
 #include "flows/outbox_rows_in_flight.hpp"
 #include "flows/planner.hpp"
+#include "flows/run_reads.hpp"
 #include "inbound/account_routes.hpp"
 #include "inbound/arrival.hpp"
 #include "integrations/transition_context.hpp"

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <sparks/json_fields.hpp>
+#include "flows/definition_cache.hpp"
 #include "lifecycle/machine.hpp"
 #include "runtime/strand_timer.hpp"
 #include "sparks/engine.hpp"
@@ -89,6 +90,8 @@ struct Workspace {
   // meanwhile; the events it has handed out, so that a later scan does not act on them twice.
   bool scanning = false, scan_again = false;
   std::set<std::int64_t> events_handed_out;
+  // Its live flows, parsed once per version.
+  flows::DefinitionCache flow_definitions;
 };
 
 // Every workspace the engine has seen, created on first use. The registry's lock guards the map
