@@ -22,6 +22,7 @@ void Connection::begin(bool write) {
   try {
     // IMMEDIATE takes the write lock now; DEFERRED reads one snapshot from the first read on.
     Prepared(database_.connection(), write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED").exec();
+    records_.start_snapshot(!write);
   } catch (...) {
     using_statements_.reset();
     throw;
@@ -30,6 +31,7 @@ void Connection::begin(bool write) {
 
 void Connection::commit() {
   Prepared(database_.connection(), "COMMIT").exec();
+  records_.start_snapshot(false);
   using_statements_.reset();
 }
 
@@ -37,6 +39,7 @@ void Connection::rollback() noexcept {
   // SQLite may already have rolled back the whole transaction (it does on some I/O errors).
   if (sqlite3_get_autocommit(database_.connection().getHandle()) == 0)
     database_.connection().tryExec("ROLLBACK");
+  records_.start_snapshot(false);
   using_statements_.reset();
 }
 

@@ -36,7 +36,16 @@ OutboxRow read_outbox(SQLite::Statement& s) {
 
 }  // namespace
 
+void Records::start_snapshot(bool read_only) {
+  read_only_ = read_only;
+  live_flows_seen_.clear();
+  catalog_seen_.clear();
+}
+
 std::vector<LiveFlowRow> Records::live_flows(std::string_view workspace_id) {
+  if (read_only_)
+    if (auto seen = live_flows_seen_.find(workspace_id); seen != live_flows_seen_.end())
+      return seen->second;
   Prepared select(
       db_,
       "SELECT a.id, a.version, v.definition FROM automations a JOIN flow_versions v"
@@ -47,6 +56,7 @@ std::vector<LiveFlowRow> Records::live_flows(std::string_view workspace_id) {
   while (select.executeStep())
     out.push_back({select.getColumn(0).getString(), select.getColumn(1).getInt64(),
                    select.getColumn(2).getString()});
+  if (read_only_) live_flows_seen_.emplace(std::string(workspace_id), out);
   return out;
 }
 
@@ -109,6 +119,9 @@ bool Records::commented_before(std::string_view workspace_id, std::string_view u
 }
 
 std::vector<CatalogSkuRow> Records::load_catalog(std::string_view workspace_id) {
+  if (read_only_)
+    if (auto seen = catalog_seen_.find(workspace_id); seen != catalog_seen_.end())
+      return seen->second;
   Prepared select(db_,
                   "SELECT sku_id, product_id, seller_sku, title, price, currency, url"
                   " FROM catalog_skus WHERE workspace_id = ? ORDER BY seller_sku");
@@ -119,6 +132,7 @@ std::vector<CatalogSkuRow> Records::load_catalog(std::string_view workspace_id) 
                    select.getColumn(2).getString(), select.getColumn(3).getString(),
                    select.getColumn(4).getString(), select.getColumn(5).getString(),
                    select.getColumn(6).getString()});
+  if (read_only_) catalog_seen_.emplace(std::string(workspace_id), out);
   return out;
 }
 

@@ -4,6 +4,10 @@
 // given, inside whatever transaction that connection has open.
 #include <SQLiteCpp/Database.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "store/transaction.hpp"
 
 namespace sparks::store::sqlite {
@@ -146,8 +150,16 @@ class Records final : public Transaction {
   std::vector<IntegrationStateCount> count_integrations(const Scope& scope) override;
   std::vector<OutboxDepth> outbox_depths(std::int64_t now_ms, const Scope& scope) override;
 
+  // Called as a transaction begins and ends. A read-only transaction sees one snapshot, so what it
+  // reads of a workspace's live flows and catalog cannot change before it ends: each is read once
+  // per transaction, though the reader's group of queries asks for them once per event.
+  void start_snapshot(bool read_only);
+
  private:
   SQLite::Database& db_;
+  bool read_only_ = false;
+  std::map<std::string, std::vector<LiveFlowRow>, std::less<>> live_flows_seen_;
+  std::map<std::string, std::vector<CatalogSkuRow>, std::less<>> catalog_seen_;
 };
 
 }  // namespace sparks::store::sqlite
