@@ -11,7 +11,7 @@
 // that all match a DM flow (their DMs go through the outbox to the sandbox, paced by TikTok's
 // limit). Prints one JSON document on stdout; progress on stderr.
 //
-// Usage: sparks_bench_http [--rounds N] [--seconds S] [--memory-seconds S] [--burst N]
+// Usage: sparks_bench_http [options] (--help lists them; make bench-http BENCH_HTTP_ARGS="…")
 #include <unistd.h>
 #include <algorithm>
 #include <boost/json.hpp>
@@ -62,6 +62,8 @@ struct Settings {
   int many_connections = 512;
   std::string perf_file;  // where `perf record` writes the profile of the first sparks round
   int serve_threads = 0;  // --threads of `sparks serve`; 0: its default
+  // The `sparks` binary to serve with (its plugins beside it): another build, to compare.
+  std::string sparks = SPARKS_BINARY;
 };
 
 Settings parse_arguments(int argc, char** argv) {
@@ -69,17 +71,23 @@ Settings parse_arguments(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--help" || flag == "-h") {
-      std::cout << "Usage: sparks_bench_http [--rounds N] [--seconds S] [--memory-seconds S] "
-                   "[--burst N]\n"
-                   "                         [--connections N] [--many-connections N] [--perf "
-                   "FILE] [--serve-threads N]\n"
-                   "Webhook ingestion over HTTP: wrk against `sparks serve` and nginx, "
-                   "alternately; JSON on stdout.\n";
+      std::cout << R"(Usage: sparks_bench_http [options]
+Webhook ingestion over HTTP: wrk against `sparks serve` and nginx, alternately; JSON on stdout.
+  --rounds N             rounds at --connections (3)
+  --seconds S            length of a round (10)
+  --connections N        wrk's connections in the rounds (32)
+  --many-connections N   one more round at N connections (512; 0: none)
+  --memory-seconds S     a round of S seconds sampling the server's memory (60; 0: none)
+  --burst N              N fans' comments that all match a DM flow (200; 0: none)
+  --serve-threads N      --threads of sparks serve (its default)
+  --sparks PATH          the sparks binary to serve with, its plugins beside it (this build's)
+  --perf FILE            perf record the server during the first round into FILE
+)";
       std::exit(0);
     }
     if (i + 1 >= argc) throw std::invalid_argument(flag + " needs a value");
-    if (flag == "--perf") {
-      settings.perf_file = argv[++i];
+    if (flag == "--perf" || flag == "--sparks") {
+      (flag == "--perf" ? settings.perf_file : settings.sparks) = argv[++i];
       continue;
     }
     const int value = std::stoi(argv[++i]);
@@ -361,7 +369,7 @@ int main(int argc, char** argv) try {
   sparks::testing::RigOptions rig_options;
   if (settings.serve_threads > 0)
     rig_options.serve_arguments = {"--threads", std::to_string(settings.serve_threads)};
-  ServeRig rig(SPARKS_BINARY, "sparks-bench-http", rig_options);
+  ServeRig rig(settings.sparks, "sparks-bench-http", rig_options);
   if (rig.connect("tiktok", "creator", sparks::testing::kEveryTikTokScope).status != 200 ||
       rig.publish_flow("refund-dm", kUnmatchedFlow).status != 200)
     throw std::runtime_error("could not connect TikTok and publish the flow");
