@@ -83,11 +83,13 @@ void Engine::receive_webhook(std::string platform, InboundWebhook webhook, Reply
                                        "the events could not be stored; deliver them again"));
       auto count = [](std::size_t n) { return static_cast<std::int64_t>(n); };
       const auto all_unrouted = unrouted + counts->unrouted;
-      impl->reply(std::move(done),
-                  Reply::ok({{"events", count(total)},
-                             {"stored", count(counts->stored)},
-                             {"duplicates", count(total - all_unrouted - counts->stored)},
-                             {"unrouted", count(all_unrouted)}}));
+      // Already on the executor, after the commit: answered here rather than posted once more,
+      // a hand-off less on the path every webhook's 200 waits for.
+      if (done)
+        done(Reply::ok({{"events", count(total)},
+                        {"stored", count(counts->stored)},
+                        {"duplicates", count(total - all_unrouted - counts->stored)},
+                        {"unrouted", count(all_unrouted)}}));
     });
   });
 }

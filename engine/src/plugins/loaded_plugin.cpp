@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -203,26 +204,29 @@ void LoadedPlugin::verify_webhook(const WebhookRequest& webhook, WebhookCompleti
     return;
   }
   // The events are read while the plugin is loaded (its completion can only run until unload).
-  void* ticket =
-      operation_completions::add(this, [this, executor, done = std::move(done)](
-                                           sparks_status_t status, sparks_str_t result) mutable {
-        CheckedAnswer answer = check_answer(status, result);
-        std::vector<WebhookEvent> events;
-        if (answer.status == SPARKS_OK) {
-          std::string problem = read_events(answer.document, descriptor_, events);
-          if (!problem.empty()) {
-            answer.status = SPARKS_ERR_INTERNAL;
-            answer.text = "the plugin's webhook result is malformed: " + problem;
-            events.clear();
-          } else {
-            answer.text.clear();
-          }
-        }
-        asio::post(executor, [done = std::move(done), status = answer.status,
+  void* ticket = operation_completions::add(this, [this, executor, done = std::move(done)](
+                                                      sparks_status_t status,
+                                                      sparks_str_t result) mutable {
+    CheckedAnswer answer = check_answer(status, result);
+    std::vector<WebhookEvent> events;
+    if (answer.status == SPARKS_OK) {
+      std::string problem = read_events(answer.document, descriptor_, events);
+      if (!problem.empty()) {
+        answer.status = SPARKS_ERR_INTERNAL;
+        answer.text = "the plugin's webhook result is malformed: " + problem;
+        events.clear();
+      } else {
+        answer.text.clear();
+      }
+    }
+    // Dispatched: a plugin that verifies at once (they all can: it is a signature check)
+    // answers on the I/O thread that asked, which goes on with the events there instead of
+    // queueing them for another turn. `done` never calls back into the plugin.
+    asio::dispatch(executor, [done = std::move(done), status = answer.status,
                               text = std::move(answer.text), events = std::move(events)]() mutable {
-          done(status, std::move(text), std::move(events));
-        });
-      });
+      done(status, std::move(text), std::move(events));
+    });
+  });
 
   std::vector<sparks_header_t> headers;
   for (const auto& [name, value] : webhook.headers) headers.push_back({abi(name), abi(value)});
