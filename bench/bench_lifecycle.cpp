@@ -6,8 +6,9 @@
 // All three replay the same pre-generated cycle of events (two workloads, see Workload below). One
 // benchmark iteration is one event, so the reported time per iteration (and the "ns_per_transition"
 // counter) is the cost of one event. The work is the same in all three: guards read the event's
-// flags, actions do nothing (the YAML machine still calls them through its function pointers; MSM
-// inlines them away, which is MSM's own advantage and part of what is compared). After every event
+// flags, actions do nothing (MSM inlines them away; the YAML machine hands each transition's
+// actions to the host in one call, as the engine has it, and the host's loop over them folds away;
+// BM_LifecycleYamlPerAction calls each action through its function pointer). After every event
 // the machine is forced out to memory, as the machine of a real integration is between two of its
 // events.
 //
@@ -31,6 +32,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iterator>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -56,28 +58,45 @@ constexpr std::uint64_t kCycleSeed = 20240601;
 
 void no_op(const lifecycle::Firing&) {}
 
+// How the engine runs its actions (integrations/lifecycle_bindings.cpp): the machine hands each
+// transition's actions to the host in one call, and the host dispatches on each action's number.
+// Here every action does nothing, and the compiler folds the loop away, as MSM's inlining does.
+void run_no_ops(std::span<const lifecycle::ActionId> actions, const lifecycle::Firing& firing) {
+  for ([[maybe_unused]] lifecycle::ActionId id : actions) no_op(firing);
+}
+
 // The shipped lifecycle, from the copy compiled into the engine, with the oracles' guards and
-// actions that do nothing.
-const lifecycle::Machine& yaml_machine() {
-  static const lifecycle::Machine machine = [] {
-    lifecycle::Registry registry;
-    oracle::add_flag_guards(registry);
+// actions that do nothing: run by the host one transition at a time, as the engine runs them, or
+// (BM_LifecycleYamlPerAction) one call per action through the machine's own table.
+enum class Actions { host, per_action };
+
+lifecycle::Machine compile_yaml_machine(Actions actions) {
+  lifecycle::Registry registry;
+  oracle::add_flag_guards(registry);
+  if (actions == Actions::host) {
+    registry.add_actions(oracle::kActionNames, run_no_ops);
+  } else {
     for (std::string_view name : oracle::kActionNames)
       registry.add_action(std::string(name), no_op);
-    const char* path = "flows/lifecycle/integration.yaml";
-    const auto text = resources::find(path);
-    if (!text) {
-      std::fprintf(stderr, "%s is not embedded in the engine\n", path);
-      std::exit(1);
-    }
-    lifecycle::LoadResult loaded = lifecycle::load_lifecycle(path, *text, registry);
-    if (!loaded.definition) {
-      for (const auto& d : loaded.diagnostics) std::fprintf(stderr, "%s\n", d.to_string().c_str());
-      std::exit(1);
-    }
-    return lifecycle::Machine::compile(*loaded.definition, registry);
-  }();
-  return machine;
+  }
+  const char* path = "flows/lifecycle/integration.yaml";
+  const auto text = resources::find(path);
+  if (!text) {
+    std::fprintf(stderr, "%s is not embedded in the engine\n", path);
+    std::exit(1);
+  }
+  lifecycle::LoadResult loaded = lifecycle::load_lifecycle(path, *text, registry);
+  if (!loaded.definition) {
+    for (const auto& d : loaded.diagnostics) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+    std::exit(1);
+  }
+  return lifecycle::Machine::compile(*loaded.definition, registry);
+}
+
+const lifecycle::Machine& yaml_machine(Actions actions = Actions::host) {
+  static const lifecycle::Machine host = compile_yaml_machine(Actions::host);
+  static const lifecycle::Machine per_action = compile_yaml_machine(Actions::per_action);
+  return actions == Actions::host ? host : per_action;
 }
 
 lifecycle::EventId yaml_event_id(Event e) {
@@ -183,8 +202,8 @@ void report(benchmark::State& state, Workload workload, std::size_t bytes_per_in
   state.counters["handled"] = handled;
 }
 
-void BM_LifecycleYaml(benchmark::State& state, Workload workload) {
-  const lifecycle::Machine& machine = yaml_machine();
+void run_yaml(benchmark::State& state, Workload workload, Actions actions) {
+  const lifecycle::Machine& machine = yaml_machine(actions);
   // Prepared outside the timed loop: the machine's event id and the context its guards read.
   struct Prepared {
     lifecycle::EventId id;
@@ -204,6 +223,13 @@ void BM_LifecycleYaml(benchmark::State& state, Workload workload) {
   }
   benchmark::DoNotOptimize(instance.state);
   report(state, workload, sizeof(lifecycle::Instance));
+}
+// BM_LifecycleYaml: as the engine runs it. BM_LifecycleYamlPerAction: one call per action.
+void BM_LifecycleYaml(benchmark::State& state, Workload workload) {
+  run_yaml(state, workload, Actions::host);
+}
+void BM_LifecycleYamlPerAction(benchmark::State& state, Workload workload) {
+  run_yaml(state, workload, Actions::per_action);
 }
 
 template <class Options>
@@ -246,10 +272,12 @@ void BM_LifecycleStatechart(benchmark::State& state, Workload workload) {
 }
 
 BENCHMARK_CAPTURE(BM_LifecycleYaml, realistic, Workload::realistic);
+BENCHMARK_CAPTURE(BM_LifecycleYamlPerAction, realistic, Workload::realistic);
 BENCHMARK_CAPTURE(BM_LifecycleMsm, realistic, Workload::realistic);
 BENCHMARK_CAPTURE(BM_LifecycleMsmDefaults, realistic, Workload::realistic);
 BENCHMARK_CAPTURE(BM_LifecycleStatechart, realistic, Workload::realistic);
 BENCHMARK_CAPTURE(BM_LifecycleYaml, tour, Workload::tour);
+BENCHMARK_CAPTURE(BM_LifecycleYamlPerAction, tour, Workload::tour);
 BENCHMARK_CAPTURE(BM_LifecycleMsm, tour, Workload::tour);
 BENCHMARK_CAPTURE(BM_LifecycleMsmDefaults, tour, Workload::tour);
 BENCHMARK_CAPTURE(BM_LifecycleStatechart, tour, Workload::tour);

@@ -1,5 +1,9 @@
 #include "integrations/lifecycle_bindings.hpp"
 
+#include <array>
+#include <span>
+#include <string_view>
+
 #include <boost/json.hpp>
 
 #include "integrations/card.hpp"
@@ -81,6 +85,210 @@ void follow_up(const lifecycle::Firing& f, FollowUp what) {
   ctx(f).effects.follow_ups.push_back(what);
 }
 
+void pause_dependent_automations(const lifecycle::Firing& f) {
+  ctx(f).effects.pause_dependents = true;
+}
+
+void resume_integration_paused_automations(const lifecycle::Firing& f) {
+  ctx(f).effects.resume_dependents = true;
+}
+
+void revoke_credentials(const lifecycle::Firing& f) {
+  ctx(f).effects.clear_credentials = true;
+  follow_up(f, FollowUp::revoke_credentials);
+}
+
+void store_credentials(const lifecycle::Firing& f) {
+  follow_up(f, FollowUp::store_credentials);
+}
+
+void open_oauth_session(const lifecycle::Firing& f) {
+  follow_up(f, FollowUp::open_oauth_session);
+}
+
+void close_oauth_session(const lifecycle::Firing& f) {
+  follow_up(f, FollowUp::close_oauth_session);
+}
+
+void schedule_sync(const lifecycle::Firing& f) {
+  follow_up(f, FollowUp::schedule_sync);
+}
+
+// A recovery in progress says why on the card, until it is over.
+void schedule_recovery(const lifecycle::Firing& f) {
+  follow_up(f, FollowUp::schedule_recovery);
+  raise(f, issue_texts::paused(ctx(f).platform_name, string_field(ctx(f).payload, "message")));
+}
+
+void cancel_recovery(const lifecycle::Firing& f) {
+  follow_up(f, FollowUp::cancel_recovery);
+  ctx(f).effects.clear.push_back(std::string(issue_texts::kPaused));
+}
+
+void raise_missing_scopes_issue(const lifecycle::Firing& f) {
+  raise(f, issue_texts::missing_scopes(ctx(f).platform_name, missing_scopes(f),
+                                       strings_at(f, "missing_scope_effects")));
+}
+
+void clear_missing_scopes_issue(const lifecycle::Firing& f) {
+  ctx(f).effects.clear.push_back(std::string(issue_texts::kMissingScopes));
+}
+
+void clear_connection_issues(const lifecycle::Firing& f) {
+  for (auto code : issue_texts::kConnectionIssueCodes) ctx(f).effects.clear.emplace_back(code);
+}
+
+void refuse_not_owner(const lifecycle::Firing& f) {
+  ctx(f).effects.refusal = std::string(issue_texts::kNotOwner);
+}
+
+void refuse_personal_account(const lifecycle::Firing& f) {
+  ctx(f).effects.refusal = std::string(issue_texts::kPersonalAccount);
+  raise(f, issue_texts::personal_account(ctx(f).platform_name));
+}
+
+void refuse_business_mismatch(const lifecycle::Firing& f) {
+  ctx(f).effects.refusal = std::string(issue_texts::kBusinessMismatch);
+  raise(f, issue_texts::business_mismatch(ctx(f).platform_name));
+}
+
+void refuse_account_in_use(const lifecycle::Firing& f) {
+  ctx(f).effects.refusal = std::string(issue_texts::kAccountInUse);
+  ctx(f).effects.account_holder = string_field(ctx(f).payload, "account_holder");
+  raise(f, issue_texts::account_in_use(ctx(f).platform_name));
+}
+
+void record_consent_denied(const lifecycle::Firing& f) {
+  raise(f, issue_texts::consent_denied(ctx(f).platform_name,
+                                       string_field(ctx(f).payload, "error_description")));
+}
+
+void record_authorization_expired(const lifecycle::Firing& f) {
+  raise(f, issue_texts::authorization_expired(ctx(f).platform_name));
+}
+
+void raise_reconnect_issue(const lifecycle::Firing& f) {
+  raise(f, issue_texts::reconnect_required(ctx(f).platform_name));
+}
+
+void raise_authorization_expiring_issue(const lifecycle::Firing& f) {
+  const auto* at = ctx(f).payload.if_contains("expires_at");
+  const auto seconds = at && at->is_int64() ? at->get_int64() : 0;
+  raise(f, issue_texts::authorization_expiring(
+               ctx(f).platform_name,
+               seconds > 0 ? rfc3339(Clock::time_point(std::chrono::seconds(seconds))) : ""));
+}
+
+void raise_authorization_removed_issue(const lifecycle::Firing& f) {
+  raise(f, issue_texts::authorization_removed(ctx(f).platform_name,
+                                              string_field(ctx(f).payload, "reason")));
+}
+
+// The actions by number: an Action is its name's place in kActionNames.
+enum class Action : lifecycle::ActionId {
+  pause_dependent_automations,
+  resume_integration_paused_automations,
+  revoke_credentials,
+  store_credentials,
+  open_oauth_session,
+  close_oauth_session,
+  schedule_sync,
+  schedule_recovery,
+  cancel_recovery,
+  raise_missing_scopes_issue,
+  clear_missing_scopes_issue,
+  clear_connection_issues,
+  refuse_not_owner,
+  refuse_personal_account,
+  refuse_business_mismatch,
+  refuse_account_in_use,
+  record_consent_denied,
+  record_authorization_expired,
+  raise_reconnect_issue,
+  raise_authorization_expiring_issue,
+  raise_authorization_removed_issue,
+  count
+};
+
+constexpr std::array<std::string_view, std::size_t(Action::count)> kActionNames = {
+    "pause_dependent_automations",
+    "resume_integration_paused_automations",
+    "revoke_credentials",
+    "store_credentials",
+    "open_oauth_session",
+    "close_oauth_session",
+    "schedule_sync",
+    "schedule_recovery",
+    "cancel_recovery",
+    "raise_missing_scopes_issue",
+    "clear_missing_scopes_issue",
+    "clear_connection_issues",
+    "refuse_not_owner",
+    "refuse_personal_account",
+    "refuse_business_mismatch",
+    "refuse_account_in_use",
+    "record_consent_denied",
+    "record_authorization_expired",
+    "raise_reconnect_issue",
+    "raise_authorization_expiring_issue",
+    "raise_authorization_removed_issue",
+};
+
+void run_action(Action action, const lifecycle::Firing& f) {
+  switch (action) {
+    case Action::pause_dependent_automations:
+      return pause_dependent_automations(f);
+    case Action::resume_integration_paused_automations:
+      return resume_integration_paused_automations(f);
+    case Action::revoke_credentials:
+      return revoke_credentials(f);
+    case Action::store_credentials:
+      return store_credentials(f);
+    case Action::open_oauth_session:
+      return open_oauth_session(f);
+    case Action::close_oauth_session:
+      return close_oauth_session(f);
+    case Action::schedule_sync:
+      return schedule_sync(f);
+    case Action::schedule_recovery:
+      return schedule_recovery(f);
+    case Action::cancel_recovery:
+      return cancel_recovery(f);
+    case Action::raise_missing_scopes_issue:
+      return raise_missing_scopes_issue(f);
+    case Action::clear_missing_scopes_issue:
+      return clear_missing_scopes_issue(f);
+    case Action::clear_connection_issues:
+      return clear_connection_issues(f);
+    case Action::refuse_not_owner:
+      return refuse_not_owner(f);
+    case Action::refuse_personal_account:
+      return refuse_personal_account(f);
+    case Action::refuse_business_mismatch:
+      return refuse_business_mismatch(f);
+    case Action::refuse_account_in_use:
+      return refuse_account_in_use(f);
+    case Action::record_consent_denied:
+      return record_consent_denied(f);
+    case Action::record_authorization_expired:
+      return record_authorization_expired(f);
+    case Action::raise_reconnect_issue:
+      return raise_reconnect_issue(f);
+    case Action::raise_authorization_expiring_issue:
+      return raise_authorization_expiring_issue(f);
+    case Action::raise_authorization_removed_issue:
+      return raise_authorization_removed_issue(f);
+    case Action::count:
+      return;
+  }
+}
+
+// The machine hands over every action of one transition at once (lifecycle/registry.hpp): one
+// call per transition, and the switch above calls each action directly.
+void run_actions(std::span<const lifecycle::ActionId> actions, const lifecycle::Firing& f) {
+  for (lifecycle::ActionId id : actions) run_action(static_cast<Action>(id), f);
+}
+
 }  // namespace
 
 const lifecycle::Registry& lifecycle_registry() {
@@ -97,79 +305,7 @@ const lifecycle::Registry& lifecycle_registry() {
     r.add_guard("account_in_use", account_in_use);
     r.add_guard("all_scopes_granted", all_scopes_granted);
 
-    r.add_action("pause_dependent_automations",
-                 [](const lifecycle::Firing& f) { ctx(f).effects.pause_dependents = true; });
-    r.add_action("resume_integration_paused_automations",
-                 [](const lifecycle::Firing& f) { ctx(f).effects.resume_dependents = true; });
-    r.add_action("revoke_credentials", [](const lifecycle::Firing& f) {
-      ctx(f).effects.clear_credentials = true;
-      follow_up(f, FollowUp::revoke_credentials);
-    });
-    r.add_action("store_credentials",
-                 [](const lifecycle::Firing& f) { follow_up(f, FollowUp::store_credentials); });
-    r.add_action("open_oauth_session",
-                 [](const lifecycle::Firing& f) { follow_up(f, FollowUp::open_oauth_session); });
-    r.add_action("close_oauth_session",
-                 [](const lifecycle::Firing& f) { follow_up(f, FollowUp::close_oauth_session); });
-    r.add_action("schedule_sync",
-                 [](const lifecycle::Firing& f) { follow_up(f, FollowUp::schedule_sync); });
-    // A recovery in progress says why on the card, until it is over.
-    r.add_action("schedule_recovery", [](const lifecycle::Firing& f) {
-      follow_up(f, FollowUp::schedule_recovery);
-      raise(f, issue_texts::paused(ctx(f).platform_name, string_field(ctx(f).payload, "message")));
-    });
-    r.add_action("cancel_recovery", [](const lifecycle::Firing& f) {
-      follow_up(f, FollowUp::cancel_recovery);
-      ctx(f).effects.clear.push_back(std::string(issue_texts::kPaused));
-    });
-
-    r.add_action("raise_missing_scopes_issue", [](const lifecycle::Firing& f) {
-      raise(f, issue_texts::missing_scopes(ctx(f).platform_name, missing_scopes(f),
-                                           strings_at(f, "missing_scope_effects")));
-    });
-    r.add_action("clear_missing_scopes_issue", [](const lifecycle::Firing& f) {
-      ctx(f).effects.clear.push_back(std::string(issue_texts::kMissingScopes));
-    });
-    r.add_action("clear_connection_issues", [](const lifecycle::Firing& f) {
-      for (auto code : issue_texts::kConnectionIssueCodes) ctx(f).effects.clear.emplace_back(code);
-    });
-    r.add_action("refuse_not_owner", [](const lifecycle::Firing& f) {
-      ctx(f).effects.refusal = std::string(issue_texts::kNotOwner);
-    });
-    r.add_action("refuse_personal_account", [](const lifecycle::Firing& f) {
-      ctx(f).effects.refusal = std::string(issue_texts::kPersonalAccount);
-      raise(f, issue_texts::personal_account(ctx(f).platform_name));
-    });
-    r.add_action("refuse_business_mismatch", [](const lifecycle::Firing& f) {
-      ctx(f).effects.refusal = std::string(issue_texts::kBusinessMismatch);
-      raise(f, issue_texts::business_mismatch(ctx(f).platform_name));
-    });
-    r.add_action("refuse_account_in_use", [](const lifecycle::Firing& f) {
-      ctx(f).effects.refusal = std::string(issue_texts::kAccountInUse);
-      ctx(f).effects.account_holder = string_field(ctx(f).payload, "account_holder");
-      raise(f, issue_texts::account_in_use(ctx(f).platform_name));
-    });
-    r.add_action("record_consent_denied", [](const lifecycle::Firing& f) {
-      raise(f, issue_texts::consent_denied(ctx(f).platform_name,
-                                           string_field(ctx(f).payload, "error_description")));
-    });
-    r.add_action("record_authorization_expired", [](const lifecycle::Firing& f) {
-      raise(f, issue_texts::authorization_expired(ctx(f).platform_name));
-    });
-    r.add_action("raise_reconnect_issue", [](const lifecycle::Firing& f) {
-      raise(f, issue_texts::reconnect_required(ctx(f).platform_name));
-    });
-    r.add_action("raise_authorization_expiring_issue", [](const lifecycle::Firing& f) {
-      const auto* at = ctx(f).payload.if_contains("expires_at");
-      const auto seconds = at && at->is_int64() ? at->get_int64() : 0;
-      raise(f, issue_texts::authorization_expiring(
-                   ctx(f).platform_name,
-                   seconds > 0 ? rfc3339(Clock::time_point(std::chrono::seconds(seconds))) : ""));
-    });
-    r.add_action("raise_authorization_removed_issue", [](const lifecycle::Firing& f) {
-      raise(f, issue_texts::authorization_removed(ctx(f).platform_name,
-                                                  string_field(ctx(f).payload, "reason")));
-    });
+    r.add_actions(kActionNames, run_actions);
     return r;
   }();
   return registry;

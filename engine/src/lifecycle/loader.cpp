@@ -260,7 +260,7 @@ class Checker {
   void check_actions(const std::vector<std::string>& names, const std::vector<SourcePos>& where,
                      const std::string& context) {
     for (std::size_t i = 0; i < names.size(); ++i) {
-      if (registry_.action(names[i])) continue;
+      if (registry_.knows_action(names[i])) continue;
       report(where[i],
              "unknown action '" + names[i] + "'" + context + did_you_mean(names[i], action_names_));
     }

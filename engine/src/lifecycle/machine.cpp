@@ -1,5 +1,6 @@
 #include "lifecycle/machine.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace sparks::lifecycle {
@@ -8,38 +9,82 @@ namespace {
 constexpr std::string_view kTimeoutEventName = "after";
 }
 
-Machine::Range Machine::append_actions(const std::vector<std::string>& names,
-                                       const Registry& registry) {
-  Range range{static_cast<std::uint16_t>(actions_.size()),
-              static_cast<std::uint16_t>(names.size())};
+// An action's number: the host's (Registry::add_actions), or one the machine gives it here.
+std::vector<ActionId> Machine::resolve_actions(const std::vector<std::string>& names,
+                                               const Registry& registry) {
+  std::vector<ActionId> ids;
   for (const auto& name : names) {
+    if (run_actions_) {
+      const auto id = registry.action_id(name);
+      if (!id) throw std::logic_error("lifecycle: unknown action '" + name + "' reached compile");
+      ids.push_back(*id);
+      continue;
+    }
     ActionFn fn = registry.action(name);
     if (!fn) throw std::logic_error("lifecycle: unknown action '" + name + "' reached compile");
-    actions_.push_back(fn);
+    auto known = std::find(action_fns_.begin(), action_fns_.end(), fn);
+    if (known == action_fns_.end()) {
+      if (action_fns_.size() > 0xFF) throw std::logic_error("lifecycle: too many actions");
+      known = action_fns_.insert(action_fns_.end(), fn);
+    }
+    ids.push_back(static_cast<ActionId>(known - action_fns_.begin()));
   }
-  return range;
+  return ids;
 }
 
-void Machine::append_copy(Range range) {
-  for (std::uint16_t i = 0; i < range.count; ++i) actions_.push_back(actions_[range.begin + i]);
+std::uint16_t Machine::append_actions(const std::vector<ActionId>& ids) {
+  if (ids.size() > 0xFF || action_ids_.size() + ids.size() >= kUnhandled)
+    throw std::logic_error("lifecycle: too many actions to compile");
+  const auto begin = static_cast<std::uint16_t>(action_ids_.size());
+  action_ids_.insert(action_ids_.end(), ids.begin(), ids.end());
+  return begin;
+}
+
+// One row: its guard and target, and its run of actions: exit of the source, the row's `do`, entry
+// of a fixed target.
+void Machine::append_row(const TransitionDef& row, StateId from, bool last,
+                         const Registry& registry) {
+  Row out{};
+  if (!row.guard.empty()) {
+    out.guard = registry.guard(row.guard);
+    if (!out.guard)
+      throw std::logic_error("lifecycle: unknown guard '" + row.guard + "' reached compile");
+  }
+  if (!row.to) {
+    out.target = kStay;
+  } else if (*row.to == kTargetPrevious) {
+    out.target = kPrevious;
+  } else {
+    out.target = *state_id(*row.to);
+  }
+  out.last = last;
+  std::vector<ActionId> ids;
+  if (out.target != kStay) ids = exit_actions_[from];
+  const std::vector<ActionId> own = resolve_actions(row.actions, registry);
+  ids.insert(ids.end(), own.begin(), own.end());
+  if (out.target != kStay && out.target != kPrevious)
+    ids.insert(ids.end(), entry_actions_[out.target].begin(), entry_actions_[out.target].end());
+  out.actions = append_actions(ids);
+  out.action_count = static_cast<std::uint8_t>(ids.size());
+  rows_.push_back(out);
 }
 
 Machine Machine::compile(const Definition& definition, const Registry& registry) {
   Machine m;
   m.name_ = definition.name;
+  m.run_actions_ = registry.run_actions();
   if (definition.states.size() >= kStay || definition.events.size() >= 0xFF)
     throw std::logic_error("lifecycle: too many states or events to compile");
 
   for (const auto& state : definition.states) m.state_names_.push_back(state.name);
   for (const auto& event : definition.events) m.event_names_.push_back(event.name);
   m.initial_ = *m.state_id(definition.initial);
-  m.columns_ = m.event_names_.size() + 1;
+  m.columns_ = static_cast<std::uint8_t>(m.event_names_.size() + 1);
 
   for (const auto& state : definition.states) {
-    StateInfo info;
-    info.entry = m.append_actions(state.entry, registry);
-    info.exit = m.append_actions(state.exit, registry);
-    m.states_.push_back(info);
+    m.entry_actions_.push_back(m.resolve_actions(state.entry, registry));
+    m.exit_actions_.push_back(m.resolve_actions(state.exit, registry));
+    m.timeouts_.emplace_back();
     m.meanings_.push_back(state.means);
     m.cards_.push_back(state.card.value_or(CardLook{state.name, Dot::grey, std::nullopt}));
   }
@@ -50,71 +95,31 @@ Machine Machine::compile(const Definition& definition, const Registry& registry)
     const StateId from = *m.state_id(row.from);
     EventId event = m.timeout_event();
     if (row.after) {
-      m.states_[from].timeout = *row.after;
+      m.timeouts_[from] = *row.after;
     } else {
       event = *m.event_id(row.event);
     }
     grouped[from * m.columns_ + event].push_back(&row);
   }
 
-  m.slots_.resize(grouped.size());
-  for (std::size_t slot = 0; slot < grouped.size(); ++slot) {
-    m.slots_[slot].begin = static_cast<std::uint16_t>(m.candidates_.size());
-    m.slots_[slot].count = static_cast<std::uint16_t>(grouped[slot].size());
-    for (const TransitionDef* row : grouped[slot]) {
-      Candidate c;
-      c.guard = row->guard.empty() ? nullptr : registry.guard(row->guard);
-      if (!row->guard.empty() && !c.guard)
-        throw std::logic_error("lifecycle: unknown guard '" + row->guard + "' reached compile");
-      if (!row->to) {
-        c.target = kStay;
-      } else if (*row->to == kTargetPrevious) {
-        c.target = kPrevious;
-      } else {
-        c.target = *m.state_id(*row->to);
-      }
-      // One run per row: exit of the source, the row's `do`, entry of a fixed target.
-      const StateId from = static_cast<StateId>(slot / m.columns_);
-      const std::size_t begin = m.actions_.size();
-      if (c.target != kStay) m.append_copy(m.states_[from].exit);
-      m.append_actions(row->actions, registry);
-      if (c.target != kStay && c.target != kPrevious) m.append_copy(m.states_[c.target].entry);
-      c.actions = {static_cast<std::uint16_t>(begin),
-                   static_cast<std::uint16_t>(m.actions_.size() - begin)};
-      m.candidates_.push_back(c);
-    }
+  m.cells_.assign(grouped.size(), kUnhandled);
+  for (std::size_t cell = 0; cell < grouped.size(); ++cell) {
+    if (grouped[cell].empty()) continue;
+    if (m.rows_.size() + grouped[cell].size() >= kUnhandled)
+      throw std::logic_error("lifecycle: too many transitions to compile");
+    m.cells_[cell] = static_cast<std::uint16_t>(m.rows_.size());
+    const auto from = static_cast<StateId>(cell / m.columns_);
+    for (const TransitionDef* row : grouped[cell])
+      m.append_row(*row, from, row == grouped[cell].back(), registry);
   }
+  // The entry actions `to: previous` runs once it knows where it returned to.
+  for (const auto& entry : m.entry_actions_)
+    m.entries_.push_back({m.append_actions(entry), static_cast<std::uint8_t>(entry.size())});
   return m;
 }
 
-FireResult Machine::fire(Instance& instance, EventId event, void* context) const {
-  const StateId from = instance.state;
-  const Range slot = slots_[from * columns_ + event];
-  const Candidate* c = candidates_.data() + slot.begin;
-  for (const Candidate* end = c + slot.count; c != end; ++c) {
-    const StateId to = c->target == kStay       ? from
-                       : c->target == kPrevious ? instance.previous
-                                                : c->target;
-    const Firing firing{event, from, to, context};
-    if (c->guard && !c->guard(firing)) continue;
-    run(c->actions, firing);
-    if (c->target == kStay) return {true, from, to, false};
-    if (c->target == kPrevious) {
-      instance.previous = instance.before_previous;  // returning: that state's own way back
-    } else if (to != from) {
-      // Re-entering the same state keeps the way back; moving on pushes it one level.
-      instance.before_previous = instance.previous;
-      instance.previous = from;
-    }
-    instance.state = to;
-    if (c->target == kPrevious) run(states_[to].entry, firing);
-    return {true, from, to, true};
-  }
-  return {false, from, from, false};
-}
-
 std::optional<std::chrono::milliseconds> Machine::timeout_of(StateId state) const {
-  return states_.at(state).timeout;
+  return timeouts_.at(state);
 }
 
 std::optional<StateId> Machine::state_id(std::string_view name) const {

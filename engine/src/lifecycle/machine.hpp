@@ -4,6 +4,8 @@
 // The compiled Machine is immutable and shared; each integration owns only an Instance (3 bytes).
 // Beside the tables, each state keeps what it means to the engine and how the card shows it.
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,7 +44,8 @@ class Machine {
 
   // Runs the first row whose guard holds: exit actions of the source, the row's `do`, entry actions
   // of the target (exit and entry are skipped for a row without `to`). Not thread-safe per
-  // Instance; the engine calls it on the integration's workspace strand.
+  // Instance; the engine calls it on the integration's workspace strand. Defined below, inline:
+  // it is the hot path, and a caller that ignores the result does not pay for building it.
   FireResult fire(Instance& instance, EventId event, void* context) const;
 
   // Time-outs (`after:`) arrive as this event, fired by the engine's timers.
@@ -67,44 +70,90 @@ class Machine {
   // Targets that are not states.
   static constexpr StateId kPrevious = 0xFF;
   static constexpr StateId kStay = 0xFE;
+  static constexpr std::uint16_t kUnhandled = 0xFFFF;  // a cell without rows
 
-  struct Range {
-    std::uint16_t begin = 0;
-    std::uint16_t count = 0;
-  };
-  struct Candidate {
+  // One transition row, 16 bytes; a (state, event) cell is its rows back to back in rows_, tried
+  // in the order of the file.
+  struct Row {
     GuardFn guard;  // nullptr: unguarded
     StateId target;
-    // Everything the row runs, flattened at compile time into one run of actions_: for a row that
-    // stays, its `do`; for a fixed target, exit(from) + do + entry(target); for `previous`,
-    // exit(from) + do (the entry depends on where it returns to and runs separately).
-    Range actions;
+    bool last;  // no alternative follows: this guard failing leaves the event unhandled
+    // Everything the row runs, flattened at compile time into one run of action_ids_: for a row
+    // that stays, its `do`; for a fixed target, exit(from) + do + entry(target); for `previous`,
+    // exit(from) + do (the entry depends on where it returns to and runs from entries_).
+    std::uint8_t action_count;
+    std::uint16_t actions;
   };
-  struct StateInfo {
-    Range entry;  // into actions_
-    Range exit;
-    std::optional<std::chrono::milliseconds> timeout;
+  struct Entry {
+    std::uint16_t actions = 0;  // into action_ids_
+    std::uint8_t action_count = 0;
   };
 
-  void run(Range range, const Firing& firing) const {
-    const ActionFn* action = actions_.data() + range.begin;
-    for (const ActionFn* end = action + range.count; action != end; ++action) (*action)(firing);
+  // One call into the host for all of a transition's actions when it runs them itself
+  // (Registry::add_actions), else one call per action.
+  void run(std::uint16_t begin, std::uint8_t count, const Firing& firing) const {
+    if (count == 0) return;
+    const ActionId* id = action_ids_.data() + begin;
+    if (run_actions_) [[likely]] {
+      run_actions_({id, count}, firing);
+      return;
+    }
+    for (const ActionId* end = id + count; id != end; ++id) action_fns_[*id](firing);
   }
-  Range append_actions(const std::vector<std::string>& names, const Registry& registry);
-  void append_copy(Range range);  // appends a copy of actions already in actions_
+  std::vector<ActionId> resolve_actions(const std::vector<std::string>& names,
+                                        const Registry& registry);
+  std::uint16_t append_actions(const std::vector<ActionId>& ids);
+  void append_row(const TransitionDef& row, StateId from, bool last, const Registry& registry);
 
   std::string name_;
   StateId initial_ = 0;
-  std::size_t columns_ = 0;   // events + 1 (the time-out event)
-  std::vector<Range> slots_;  // [state * columns_ + event] → candidates_
-  std::vector<Candidate> candidates_;
-  std::vector<ActionFn> actions_;
-  std::vector<StateInfo> states_;
-  // Apart from states_, which `fire` reads: these are for the engine's questions only.
+  std::uint8_t columns_ = 0;          // events + 1 (the time-out event)
+  std::vector<std::uint16_t> cells_;  // [state * columns_ + event] → rows_, or kUnhandled
+  std::vector<Row> rows_;
+  std::vector<ActionId> action_ids_;
+  std::vector<Entry> entries_;          // each state's entry actions, for `to: previous`
+  RunActionsFn run_actions_ = nullptr;  // the host's, when it runs its actions itself
+  std::vector<ActionFn> action_fns_;    // else: ActionId → the action, numbered at compile
+  // Per state, for compiling rows and for the engine's questions; `fire` does not read these.
+  std::vector<std::vector<ActionId>> entry_actions_;
+  std::vector<std::vector<ActionId>> exit_actions_;
+  std::vector<std::optional<std::chrono::milliseconds>> timeouts_;
   std::vector<Meanings> meanings_;
   std::vector<CardLook> cards_;
   std::vector<std::string> state_names_;
   std::vector<std::string> event_names_;
 };
+
+inline FireResult Machine::fire(Instance& instance, EventId event, void* context) const {
+  const StateId from = instance.state;
+  const std::uint16_t cell = cells_[std::size_t(from) * columns_ + event];
+  if (cell == kUnhandled) return {false, from, from, false};
+  for (const Row* row = rows_.data() + cell;; ++row) {
+    const StateId to = row->target == kStay       ? from
+                       : row->target == kPrevious ? instance.previous
+                                                  : row->target;
+    const Firing firing{event, from, to, context};
+    if (row->guard && !row->guard(firing)) {
+      if (row->last) return {false, from, from, false};
+      continue;
+    }
+    run(row->actions, row->action_count, firing);
+    if (row->target == kStay) return {true, from, to, false};
+    if (row->target == kPrevious) {
+      instance.previous = instance.before_previous;  // returning: that state's own way back
+      instance.state = to;
+      const Entry entry = entries_[to];
+      run(entry.actions, entry.action_count, firing);
+      return {true, from, to, true};
+    }
+    if (to != from) {
+      // Re-entering the same state keeps the way back; moving on pushes it one level.
+      instance.before_previous = instance.previous;
+      instance.previous = from;
+    }
+    instance.state = to;
+    return {true, from, to, true};
+  }
+}
 
 }  // namespace sparks::lifecycle

@@ -4,6 +4,9 @@
 // refuses a file that names one the registry does not know, or lacks what it requires.
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,17 +32,46 @@ struct Firing {
 using GuardFn = bool (*)(const Firing&);
 using ActionFn = void (*)(const Firing&);
 
+// A host may instead run its actions itself, a transition at a time: it numbers them (ActionId)
+// and receives every action one transition runs, in order, in one call. The machine then makes one
+// indirect call per transition rather than one per action, and the host can dispatch on the
+// numbers with a switch whose cases the compiler inlines (integrations/lifecycle_bindings.cpp).
+using ActionId = std::uint8_t;
+using RunActionsFn = void (*)(std::span<const ActionId> actions, const Firing&);
+
 class Registry {
  public:
   void add_guard(std::string name, GuardFn fn) { guards_[std::move(name)] = fn; }
-  void add_action(std::string name, ActionFn fn) { actions_[std::move(name)] = fn; }
+  void add_action(std::string name, ActionFn fn) {
+    if (run_actions_) throw std::logic_error("lifecycle: a registry's actions are of one kind");
+    actions_[std::move(name)] = fn;
+  }
+  // Every action at once, run by `run`: names[i] is ActionId i. Replaces add_action.
+  void add_actions(std::span<const std::string_view> names, RunActionsFn run) {
+    if (!actions_.empty() || run_actions_ || names.size() > 0xFF)
+      throw std::logic_error("lifecycle: a registry's actions are of one kind, added once");
+    for (std::size_t i = 0; i < names.size(); ++i)
+      action_ids_[std::string(names[i])] = static_cast<ActionId>(i);
+    run_actions_ = run;
+  }
 
   // nullptr when the name is unknown.
   GuardFn guard(std::string_view name) const { return find(guards_, name); }
   ActionFn action(std::string_view name) const { return find(actions_, name); }
+  bool knows_action(std::string_view name) const {
+    return run_actions_ ? action_ids_.contains(name) : actions_.contains(name);
+  }
+  // Set only for actions added with add_actions.
+  RunActionsFn run_actions() const { return run_actions_; }
+  std::optional<ActionId> action_id(std::string_view name) const {
+    auto it = action_ids_.find(name);
+    return it == action_ids_.end() ? std::nullopt : std::optional<ActionId>(it->second);
+  }
 
   std::vector<std::string> guard_names() const { return names(guards_); }
-  std::vector<std::string> action_names() const { return names(actions_); }
+  std::vector<std::string> action_names() const {
+    return run_actions_ ? names(action_ids_) : names(actions_);
+  }
 
   // Some state must mean `meaning` (the host cannot work without one), and, with require_cards,
   // every state must say how the integration card shows it.
@@ -63,6 +95,8 @@ class Registry {
 
   std::map<std::string, GuardFn, std::less<>> guards_;
   std::map<std::string, ActionFn, std::less<>> actions_;
+  std::map<std::string, ActionId, std::less<>> action_ids_;
+  RunActionsFn run_actions_ = nullptr;
   std::vector<Meaning> required_meanings_;
   bool cards_required_ = false;
 };
