@@ -1,6 +1,8 @@
 #pragma once
 // A lifecycle definition compiled into flat tables: firing an event is an index lookup
-// (state × event → a short run of candidate rows), guards and actions are function pointers.
+// (state × event → a short run of candidate rows), guards are function pointers, and a row's
+// actions a run of action numbers handed to the host in one call (Registry::add_actions) or, for a
+// registry of per-action functions, called one by one.
 // The compiled Machine is immutable and shared; each integration owns only an Instance (3 bytes).
 // Beside the tables, each state keeps what it means to the engine and how the card shows it.
 #include <chrono>
