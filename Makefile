@@ -33,10 +33,12 @@ bench: build
 
 # Webhook ingestion over HTTP: wrk against `sparks serve` and against nginx answering 200, round
 # after round (bench/bench_http.cpp); JSON on stdout. Needs Debian's wrk and nginx-light.
+# The build's output goes to stderr, so that stdout is the JSON alone.
 BENCH_HTTP_ARGS ?=
-bench-http: build
-	@./scripts/install-deps --bench
-	@cmake --build $(BUILD_DIR) -j$(JOBS) --target sparks_bench_http
+bench-http:
+	@$(MAKE) --no-print-directory build >&2
+	@./scripts/install-deps --bench >&2
+	@cmake --build $(BUILD_DIR) -j$(JOBS) --target sparks_bench_http >&2
 	@./$(BUILD_DIR)/bench/sparks_bench_http $(BENCH_HTTP_ARGS)
 
 # The kill loop (tests/soak/kill_loop.hpp), round after round for SOAK_SECONDS; prints JSON.
