@@ -3,11 +3,12 @@
 // (state × event → a short run of candidate rows), guards are function pointers, and a row's
 // actions a run of action numbers handed to the host in one call (Registry::add_actions) or, for a
 // registry of per-action functions, called one by one.
-// The compiled Machine is immutable and shared; each integration owns only an Instance (3 bytes).
+// The compiled Machine is immutable and shared; each integration owns only an Instance (4 bytes).
 // Beside the tables, each state keeps what it means to the engine and how the card shows it.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,7 +24,10 @@ namespace sparks::lifecycle {
 // `previous` is the state the current one was entered from; `before_previous` is the one *that*
 // was entered from, so that returning restores the way back of the state returned to
 // (paused → authorizing → refused → paused still returns to connected on recovery).
-struct Instance {
+// Four bytes, aligned as one word, and written as one: a reader of the whole Instance right after
+// an event (the next event, a copy) loads what one store left, never three stores' bytes stitched
+// together, which stalls the load for as long as the rest of the event takes.
+struct alignas(4) Instance {
   StateId state;
   StateId previous;
   StateId before_previous;
@@ -48,7 +52,7 @@ class Machine {
   // of the target (exit and entry are skipped for a row without `to`). Not thread-safe per
   // Instance; the engine calls it on the integration's workspace strand. Defined below, inline:
   // it is the hot path, and a caller that ignores the result does not pay for building it.
-  FireResult fire(Instance& instance, EventId event, void* context) const;
+  [[gnu::always_inline]] FireResult fire(Instance& instance, EventId event, void* context) const;
 
   // Time-outs (`after:`) arrive as this event, fired by the engine's timers.
   EventId timeout_event() const { return static_cast<EventId>(event_names_.size()); }
@@ -91,6 +95,10 @@ class Machine {
     std::uint8_t action_count = 0;
   };
 
+  // The whole word at once, padding included: one store (see Instance).
+  static void store(Instance& instance, const Instance& value) {
+    std::memcpy(&instance, &value, sizeof instance);
+  }
   // One call into the host for all of a transition's actions when it runs them itself
   // (Registry::add_actions), else one call per action.
   void run(std::uint16_t begin, std::uint8_t count, const Firing& firing) const {
@@ -126,7 +134,8 @@ class Machine {
   std::vector<std::string> event_names_;
 };
 
-inline FireResult Machine::fire(Instance& instance, EventId event, void* context) const {
+[[gnu::always_inline]] inline FireResult Machine::fire(Instance& instance, EventId event,
+                                                       void* context) const {
   const StateId from = instance.state;
   const std::uint16_t cell = cells_[std::size_t(from) * columns_ + event];
   if (cell == kUnhandled) return {false, from, from, false};
@@ -142,18 +151,15 @@ inline FireResult Machine::fire(Instance& instance, EventId event, void* context
     run(row->actions, row->action_count, firing);
     if (row->target == kStay) return {true, from, to, false};
     if (row->target == kPrevious) {
-      instance.previous = instance.before_previous;  // returning: that state's own way back
-      instance.state = to;
+      // Returning: that state's own way back.
+      store(instance, {to, instance.before_previous, instance.before_previous});
       const Entry entry = entries_[to];
       run(entry.actions, entry.action_count, firing);
       return {true, from, to, true};
     }
-    if (to != from) {
-      // Re-entering the same state keeps the way back; moving on pushes it one level.
-      instance.before_previous = instance.previous;
-      instance.previous = from;
-    }
-    instance.state = to;
+    // Re-entering the same state keeps the way back; moving on pushes it one level.
+    store(instance, to != from ? Instance{to, from, instance.previous}
+                               : Instance{to, instance.previous, instance.before_previous});
     return {true, from, to, true};
   }
 }
