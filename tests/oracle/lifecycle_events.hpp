@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "lifecycle/registry.hpp"
@@ -206,6 +207,21 @@ inline void add_flag_guards(lifecycle::Registry& registry) {
   registry.add_guard("all_scopes_granted", [](const Firing& f) {
     return static_cast<const FiringContext*>(f.context)->flags.all_scopes;
   });
+}
+
+// One function per action name, appending it to FiringContext::actions: a registry takes plain
+// function pointers, which cannot carry the name.
+template <std::size_t I>
+void record_action(const lifecycle::Firing& firing) {
+  static_cast<const FiringContext*>(firing.context)->actions->push_back(kActionNames[I]);
+}
+template <std::size_t... I>
+void add_recording_actions(lifecycle::Registry& registry, std::index_sequence<I...>) {
+  (registry.add_action(std::string(kActionNames[I]), &record_action<I>), ...);
+}
+// Every action of kActionNames, recording.
+inline void add_recording_actions(lifecycle::Registry& registry) {
+  add_recording_actions(registry, std::make_index_sequence<kActionNames.size()>());
 }
 
 }  // namespace sparks::oracle

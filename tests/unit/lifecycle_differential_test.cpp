@@ -35,17 +35,6 @@ using Actions = std::vector<std::string_view>;
 
 // ---- The YAML machine, with guards reading the event's flags and actions recording their names.
 
-// One function per action name: a registry takes plain function pointers, which cannot carry the
-// name.
-template <std::size_t I>
-void record_action(const Firing& firing) {
-  static_cast<const FiringContext*>(firing.context)->actions->push_back(oracle::kActionNames[I]);
-}
-template <std::size_t... I>
-void add_recording_actions(Registry& registry, std::index_sequence<I...>) {
-  (registry.add_action(std::string(oracle::kActionNames[I]), &record_action<I>), ...);
-}
-
 struct ShippedLifecycle {
   std::optional<Machine> machine;
   std::string problems;  // the loader's diagnostics, when it refused
@@ -57,7 +46,7 @@ const ShippedLifecycle& shipped() {
   static const ShippedLifecycle loaded = [] {
     Registry registry;
     oracle::add_flag_guards(registry);
-    add_recording_actions(registry, std::make_index_sequence<oracle::kActionNames.size()>());
+    oracle::add_recording_actions(registry);
 
     ShippedLifecycle out;
     LoadResult result =
