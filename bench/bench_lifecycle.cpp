@@ -109,7 +109,7 @@ lifecycle::EventId yaml_event_id(Event e) {
 //   predictor cannot learn it, as it cannot learn the events of many live integrations;
 // - tour: one fixed walk through the lifecycle, repeated. Every branch is predicted, which shows
 //   the least each machine can cost per event, the case in which MSM's inlining counts most.
-// The YAML machine does the steering: an event is tried on a copy of its 2-byte Instance (a copy of
+// The YAML machine does the steering: an event is tried on a copy of its 4-byte Instance (a copy of
 // the MSM back-end here did not carry its active state over). The three machines agree on every
 // event (tests/unit/lifecycle_differential_test.cpp).
 enum class Workload { realistic, tour };
