@@ -20,6 +20,5 @@ struct ConsentPage {
 
 std::string render_consent_page(const ConsentPage& page);
 std::string render_error_page(const std::string& title, const std::string& message);
-std::string html_escape(const std::string& text);
 
 }  // namespace sparks::sandbox
