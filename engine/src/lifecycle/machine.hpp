@@ -157,9 +157,8 @@ class Machine {
       run(entry.actions, entry.action_count, firing);
       return {true, from, to, true};
     }
-    // Re-entering the same state keeps the way back; moving on pushes it one level.
-    store(instance, to != from ? Instance{to, from, instance.previous}
-                               : Instance{to, instance.previous, instance.before_previous});
+    // Moving on pushes the way back one level; re-entering the same state leaves it as it is.
+    if (to != from) store(instance, {to, from, instance.previous});
     return {true, from, to, true};
   }
 }
