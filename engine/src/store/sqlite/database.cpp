@@ -144,7 +144,11 @@ SQLite::Database open_connection(const fs::path& path, const OpenOptions& option
   }
 
   try {
-    SQLite::Database connection(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+    // No mutex of its own: a connection is only ever used by the thread of the one writer or
+    // reader that owns it (store/writer.hpp), and SQLite's serialized mode would lock and unlock
+    // one around every call, several per statement.
+    SQLite::Database connection(path.string(),
+                                SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
                                 static_cast<int>(options.busy_timeout.count()));
     // Check again through SQLite, which also sees commits still in a WAL, before the first write.
     // Refusing must not write either: closing the last connection would checkpoint the WAL.
