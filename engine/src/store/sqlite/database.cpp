@@ -144,9 +144,10 @@ SQLite::Database open_connection(const fs::path& path, const OpenOptions& option
   }
 
   try {
-    // No mutex of its own: a connection is only ever used by the thread of the one writer or
-    // reader that owns it (store/writer.hpp), and SQLite's serialized mode would lock and unlock
-    // one around every call, several per statement.
+    // No mutex of its own: no connection is used by two threads at once (the writer's and the
+    // reader's each by its own thread, store/writer.hpp; the plugins' key-value reads under their
+    // bridge's lock, runtime/plugin_bridge.cpp; the rest by the thread that opened them), and
+    // SQLite's serialized mode would lock and unlock one around every call, several per statement.
     SQLite::Database connection(path.string(),
                                 SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
                                 static_cast<int>(options.busy_timeout.count()));
