@@ -623,6 +623,99 @@ TEST_F(EngineConnectTest, ACommentThatProducesADmPassesTheWriterThreeTimes) {
   EXPECT_EQ(batches() - before, 3u);
 }
 
+// A comment no flow takes is planned as it arrives, against what the workspace's last full run
+// read, and its runs are written in the batch that stores it: one trip through the writer, and
+// the same records the full path writes. A changed flow or a transition sends the next event down
+// the full path again.
+TEST_F(EngineConnectTest, ACommentNoFlowTakesIsHandledInTheBatchThatStoresIt) {
+  stop_engine();
+  // Every event within a second of one that took the full path: the engine's clock stands still.
+  options_.now = [at = sparks::Clock::now()] { return at; };
+  options_.outbox_poll = std::chrono::hours(1);  // nothing but the events' own paths writes
+  start_engine();
+  ASSERT_EQ(connect("tiktok", "creator", kAllTikTok).value.at("state").as_string(), "connected");
+  const auto keyword_flow = [](const std::string& keyword) {
+    return "flow:\n  id: ask\n  name: ask\n  trigger: { on: tiktok.comment, keywords: [" + keyword +
+           "] }\n  actions:\n    - contact.tag: { add: asked }\n";
+  };
+  ASSERT_FALSE(wait_reply([&](auto d) {
+                 engine_->create_flow("w1", kAna, keyword_flow("price"), d);
+               }).error);
+  ASSERT_FALSE(wait_reply([&](auto d) { engine_->publish_flow("w1", "ask", kAna, d); }).error);
+  run_until_seen("the first sync stored", [&] {
+    sparks::store::sqlite::Connection db(options_.database);
+    SQLite::Statement synced(
+        db.database(), "SELECT count(*) FROM integration_facts WHERE last_sync_ms IS NOT NULL");
+    synced.executeStep();
+    return synced.getColumn(0).getInt() > 0;
+  });
+  const auto counter = [&](const std::string& name) {
+    const std::string text = engine_->metrics();
+    const auto at = text.find("\n" + name);
+    if (at == std::string::npos) return 0ull;
+    return std::stoull(text.substr(text.find(' ', at + 1) + 1));
+  };
+  const std::string planned = "sparks_events_planned_on_arrival_total";
+  std::size_t delivered = 0;
+  // Comments, delivered; each answers its comment id.
+  const auto comment = [&](const std::string& text) {
+    const auto made = control(
+        "/sandbox/v1/comments",
+        {{"account", "creator"}, {"video_id", "video-1"}, {"user", "fan-9"}, {"text", text}});
+    EXPECT_FALSE(deliver_webhook(delivered++).error);
+    return std::string(made.at("comment").at("comment_id").as_string());
+  };
+  // What the event's runs recorded, once it is handled; empty before.
+  const auto runs = [&](const std::string& comment_id) {
+    sparks::store::sqlite::Connection db(options_.database);
+    SQLite::Statement select(db.database(),
+                             "SELECT r.flow_id, r.flow_version, r.outcome, r.reason"
+                             " FROM event_log e JOIN flow_runs r ON r.event_id = e.id"
+                             " WHERE e.dedupe_key = ? AND e.handled_at_ms IS NOT NULL");
+    select.bind(1, "comment:" + comment_id);
+    std::string out;
+    while (select.executeStep())
+      out += select.getColumn(0).getString() + " v" + select.getColumn(1).getString() + " " +
+             select.getColumn(2).getString() + ": " + select.getColumn(3).getString() + ";";
+    return out;
+  };
+
+  // The first event takes the full path, and leaves what its flows read for the next.
+  const auto first = comment("hello");
+  run_until_seen("the first comment handled", [&] { return !runs(first).empty(); });
+  EXPECT_EQ(runs(first), "ask v1 skipped: no keyword;");
+  EXPECT_EQ(counter(planned), 0u);
+
+  const auto batches_before = counter("sparks_store_batches_total");
+  const auto second = comment("nice video");
+  // Handled when answered: the batch that stored it wrote its runs.
+  EXPECT_EQ(runs(second), runs(first));
+  EXPECT_EQ(counter(planned), 1u);
+  EXPECT_EQ(counter("sparks_store_batches_total") - batches_before, 1u);
+
+  // The flow now listens for "nice": the next such comment runs it, down the full path.
+  ASSERT_FALSE(wait_reply([&](auto d) {
+                 engine_->update_flow("w1", "ask", kAna, keyword_flow("nice"), d);
+               }).error);
+  const auto third = comment("nice one");
+  run_until_seen("the edited flow run", [&] { return !runs(third).empty(); });
+  EXPECT_EQ(runs(third), "ask v2 ran: ;");
+  EXPECT_EQ(counter(planned), 1u);
+  // And what that run read serves the next comment it does not take.
+  const auto fourth = comment("hello again");
+  EXPECT_EQ(runs(fourth), "ask v2 skipped: no keyword;");
+  EXPECT_EQ(counter(planned), 2u);
+
+  // A transition drops it: TikTok is down, the integration paused, its events held.
+  std::optional<sparks::FireOutcome> paused;
+  engine_->fire({"w1", "tiktok"}, "platform_unavailable", Actor::system("test"), {},
+                [&](sparks::FireOutcome o) { paused = std::move(o); });
+  run_until("the pause stored", [&] { return paused.has_value(); });
+  ASSERT_EQ(paused->to, "paused");
+  comment("hello, anyone?");
+  EXPECT_EQ(counter(planned), 2u);
+}
+
 TEST_F(EngineConnectTest, AWaitingStepSurvivesARestart) {
   stop_engine();
   options_.outbox_poll = 50ms;

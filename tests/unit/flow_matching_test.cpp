@@ -43,6 +43,34 @@ TEST(FlowMatching, KeywordsMatchWholeWordsInAnyCase) {
             "listens to tiktok.comment");
 }
 
+TEST(FlowMatching, OnThePayloadAloneARuleThatReadsFactsIsLeftUndecided) {
+  const auto keywords = flow("{ on: tiktok.comment, keywords: [price] }");
+  const auto refused = runtime::match_on_payload(keywords, "tiktok.comment", comment("nice"));
+  EXPECT_FALSE(refused.matched);
+  EXPECT_FALSE(refused.needs_facts);
+  EXPECT_EQ(refused.why_not,
+            runtime::match_flow(keywords, "tiktok.comment", comment("nice"), facts()).why_not);
+  EXPECT_EQ(runtime::match_on_payload(keywords, "tiktok.dm", comment("price")).why_not,
+            "listens to tiktok.comment");
+  // It would match: the conditions, and the steps, read the facts.
+  EXPECT_TRUE(runtime::match_on_payload(keywords, "tiktok.comment", comment("price")).needs_facts);
+  // Rules that read facts come before the keywords: undecided, whatever the keywords say.
+  EXPECT_TRUE(runtime::match_on_payload(
+                  flow("{ on: tiktok.comment, first_comment: true, keywords: [price] }"),
+                  "tiktok.comment", comment("nice"))
+                  .needs_facts);
+  EXPECT_TRUE(runtime::match_on_payload(
+                  flow("{ on: tiktok.comment, sku_mention: true, keywords: [price] }"),
+                  "tiktok.comment", comment("nice"))
+                  .needs_facts);
+  // A rule the payload decides, before them, refuses.
+  EXPECT_EQ(runtime::match_on_payload(
+                flow("{ on: tiktok.comment, videos: [video-2], first_comment: true }"),
+                "tiktok.comment", comment("nice"))
+                .why_not,
+            "another video");
+}
+
 TEST(FlowMatching, CommentOptions) {
   EXPECT_FALSE(runtime::match_flow(flow("{ on: tiktok.comment }"), "tiktok.comment",
                                    comment("hi", "v", true), facts())

@@ -98,6 +98,48 @@ TEST_F(PlannerTest, AnEventNoFlowListensToIsRecordedAsSuch) {
   EXPECT_TRUE(p.steps.empty());
 }
 
+// The short path of an event no flow takes (runtime/planning_snapshot.hpp) writes this plan with
+// the event: it has to be the one plan_run makes, and it has to refuse whatever needs reads.
+TEST_F(PlannerTest, AnEventNoFlowTakesIsPlannedWithoutReadsAsWithThem) {
+  const auto without_reads = [&](std::vector<LiveFlow> flows) {
+    return plan_without_reads(
+        {event_, payload_, flows, {}, false, {}, platforms_, capabilities_, kNow});
+  };
+  const std::string kOtherVideo = R"(flow:
+  id: other-video
+  name: Other video
+  trigger: { on: tiktok.comment, videos: [v-2], first_comment: true }
+  actions:
+    - contact.tag: { add: [seen] }
+)";
+  payload_["text"] = "nice video";
+  const std::vector<LiveFlow> refused{flow(kPriceDm), flow(kOtherVideo)};
+  const auto p = without_reads(refused);
+  ASSERT_TRUE(p);
+  EXPECT_THAT(runs(*p),
+              ElementsAre("price-dm:skipped:no keyword", "other-video:skipped:another video"));
+  EXPECT_EQ(runs(*p), runs(plan(refused)));
+  EXPECT_EQ(p->event_id, 42);
+  EXPECT_TRUE(p->steps.empty());
+  EXPECT_TRUE(p->stats.empty());
+
+  event_.kind = "tiktok.dm";
+  ASSERT_TRUE(without_reads({flow(kPriceDm)}));
+  EXPECT_EQ(runs(*without_reads({flow(kPriceDm)})), runs(plan({flow(kPriceDm)})));
+  event_.kind = "tiktok.comment";
+
+  platforms_["tiktok"].granted_scopes = {"message.list.send"};
+  ASSERT_TRUE(without_reads({flow(kAnyComment)}));
+  EXPECT_THAT(runs(*without_reads({flow(kAnyComment)})),
+              ElementsAre("any-comment:skipped:missing scope comment.list"));
+  platforms_["tiktok"].granted_scopes = {"comment.list", "message.list.send"};
+
+  EXPECT_FALSE(without_reads({flow(kAnyComment)})) << "a flow that matches reads to plan its steps";
+  payload_["video_id"] = "v-2";
+  EXPECT_FALSE(without_reads({flow(kPriceDm), flow(kOtherVideo)}))
+      << "whether it is the user's first comment on the video is read";
+}
+
 TEST_F(PlannerTest, TheFirstMatchingFlowByPriorityRunsAndTheOthersSayWhy) {
   const auto p = plan({flow(kAnyComment), flow(kPriceDm, 3)});
   EXPECT_THAT(runs(p), ElementsAre("price-dm:ran",

@@ -111,11 +111,19 @@ std::optional<CatalogItem> mentioned_sku(std::string_view text,
   return std::nullopt;
 }
 
-Match match_flow(const flows::FlowDefinition& flow, std::string_view trigger,
-                 const boost::json::object& payload, const MatchFacts& facts) {
+namespace {
+
+// match_flow's rules in order; `facts` null: stop with `needs_facts` at the first rule that reads
+// them.
+Match match(const flows::FlowDefinition& flow, std::string_view trigger,
+            const boost::json::object& payload, const MatchFacts* facts) {
   Match m;
   auto fail = [&](std::string why) {
     m.why_not = std::move(why);
+    return m;
+  };
+  auto needs_facts = [&] {
+    m.needs_facts = true;
     return m;
   };
   if (flow.trigger.on != trigger) return fail("listens to " + flow.trigger.on);
@@ -131,10 +139,15 @@ Match match_flow(const flows::FlowDefinition& flow, std::string_view trigger,
         std::find(videos.begin(), videos.end(), text(payload, "video_id")) == videos.end())
       return fail("another video");
     if (flag(options, "question") && !is_question(body)) return fail("not a question");
-    if (flag(options, "first_comment") && !facts.first_comment_on_video)
-      return fail("not the user's first comment");
-    m.mentioned = mentioned_sku(body, facts.catalog);
-    if (flag(options, "sku_mention") && !m.mentioned) return fail("names no SKU from the catalog");
+    if (flag(options, "first_comment")) {
+      if (!facts) return needs_facts();
+      if (!facts->first_comment_on_video) return fail("not the user's first comment");
+    }
+    if (facts) m.mentioned = mentioned_sku(body, facts->catalog);
+    if (flag(options, "sku_mention")) {
+      if (!facts) return needs_facts();
+      if (!m.mentioned) return fail("names no SKU from the catalog");
+    }
   }
   if (kind == TriggerKind::comment || kind == TriggerKind::message) {
     if (auto keywords = strings(options, "keywords"); !keywords.empty()) {
@@ -150,11 +163,26 @@ Match match_flow(const flows::FlowDefinition& flow, std::string_view trigger,
                                        text(payload, "order_status")) == statuses.end())
       return fail("order status " + text(payload, "order_status"));
   }
+  // The conditions read the facts, and a flow that matches reads them to plan its steps.
+  if (!facts) return needs_facts();
   for (const auto& condition : flow.conditions)
     if (condition.is_object())
-      if (auto why = check_condition(condition.get_object(), facts); !why.empty()) return fail(why);
+      if (auto why = check_condition(condition.get_object(), *facts); !why.empty())
+        return fail(why);
   m.matched = true;
   return m;
+}
+
+}  // namespace
+
+Match match_flow(const flows::FlowDefinition& flow, std::string_view trigger,
+                 const boost::json::object& payload, const MatchFacts& facts) {
+  return match(flow, trigger, payload, &facts);
+}
+
+Match match_on_payload(const flows::FlowDefinition& flow, std::string_view trigger,
+                       const boost::json::object& payload) {
+  return match(flow, trigger, payload, nullptr);
 }
 
 }  // namespace sparks::runtime

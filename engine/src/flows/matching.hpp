@@ -29,6 +29,9 @@ struct MatchFacts {
 
 struct Match {
   bool matched = false;
+  // Only from match_on_payload: the event passed every rule its payload decides, and the next
+  // needs the facts (or it would match): the flow has to be matched with them.
+  bool needs_facts = false;
   std::string why_not;                   // when not matched: the first rule that failed
   std::optional<CatalogItem> mentioned;  // a catalog SKU the comment names
 };
@@ -37,6 +40,12 @@ struct Match {
 // normalized payload of that kind (sparks/plugin.h).
 Match match_flow(const flows::FlowDefinition& flow, std::string_view trigger,
                  const boost::json::object& payload, const MatchFacts& facts);
+
+// The same rules in the same order, as far as the payload alone decides: a refusal (with the same
+// `why_not` match_flow gives) when a rule the payload decides fails before any that needs the
+// facts; otherwise `needs_facts`. What lets an event that no flow takes be planned without reads.
+Match match_on_payload(const flows::FlowDefinition& flow, std::string_view trigger,
+                       const boost::json::object& payload);
 
 // The SKU named in `text`, case-insensitively, if any.
 std::optional<CatalogItem> mentioned_sku(std::string_view text,

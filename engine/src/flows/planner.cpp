@@ -56,10 +56,12 @@ bool granted(const PlanInputs& in, const std::string& platform, const std::strin
 struct Winner {
   const LiveFlow* flow = nullptr;
   runtime::Match match;
+  bool needs_facts = false;  // `facts` was null and a flow needs them to decide
 };
 
-// Tries the flows that listen to the event, by priority; the first that matches wins.
-Winner try_flows(const PlanInputs& in, const runtime::MatchFacts& facts, Plan& plan) {
+// Tries the flows that listen to the event, by priority; the first that matches wins. With no
+// `facts`, as far as the payload decides (plan_without_reads).
+Winner try_flows(const PlanInputs& in, const runtime::MatchFacts* facts, Plan& plan) {
   const auto& event = in.event;
   const auto now_ms = to_ms(in.now);
   std::vector<const LiveFlow*> candidates;
@@ -96,7 +98,13 @@ Winner try_flows(const PlanInputs& in, const runtime::MatchFacts& facts, Plan& p
       run("skipped", "missing scope " + trigger_scope);
       continue;
     }
-    auto match = runtime::match_flow(flow, event.kind, in.payload, facts);
+    auto match = facts ? runtime::match_flow(flow, event.kind, in.payload, *facts)
+                       : runtime::match_on_payload(flow, event.kind, in.payload);
+    if (match.needs_facts) {
+      Winner undecided;
+      undecided.needs_facts = true;
+      return undecided;
+    }
     if (!match.matched) {
       run("skipped", match.why_not);
       continue;
@@ -242,7 +250,7 @@ Plan plan_run(const PlanInputs& in) {
   Plan plan;
   plan.event_id = in.event.id;
   const auto facts = match_facts(in);
-  const Winner winner = try_flows(in, facts, plan);
+  const Winner winner = try_flows(in, &facts, plan);
   if (!winner.flow) return plan;
 
   const std::string user = text(in.payload, "user");
@@ -279,6 +287,13 @@ Plan plan_run(const PlanInputs& in) {
     }
     plan_action(action, std::to_string(i), plan_action);
   }
+  return plan;
+}
+
+std::optional<Plan> plan_without_reads(const PlanInputs& in) {
+  Plan plan;
+  plan.event_id = in.event.id;
+  if (try_flows(in, nullptr, plan).needs_facts) return std::nullopt;
   return plan;
 }
 

@@ -9,6 +9,7 @@
 #include <boost/json/object.hpp>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,11 +41,11 @@ struct PlatformFacts {
 struct PlanInputs {
   const store::EventRow& event;
   const boost::json::object& payload;
-  std::vector<LiveFlow> flows;  // every live flow of the workspace, in any order
+  const std::vector<LiveFlow>& flows;  // every live flow of the workspace, in any order
   store::ContactFacts contact;
   bool commented_before = false;  // the event's user commented on its video before
   std::vector<runtime::CatalogItem> catalog;
-  std::map<std::string, PlatformFacts, std::less<>> platforms;  // by platform id
+  const std::map<std::string, PlatformFacts, std::less<>>& platforms;  // by platform id
   const Capabilities& capabilities;
   Clock::time_point now;
 };
@@ -58,5 +59,11 @@ struct Plan {
 };
 
 Plan plan_run(const PlanInputs& inputs);
+
+// The plan of an event no flow takes, when that needs nothing read: no live flow listens to it, or
+// each that does refuses it on what its payload says (another video, no keyword) or for a scope
+// not granted. nullopt when any flow needs the contact, its history or the catalog to decide (the
+// inputs' contact, commented_before and catalog are not looked at). The same plan plan_run makes.
+std::optional<Plan> plan_without_reads(const PlanInputs& inputs);
 
 }  // namespace sparks::flows

@@ -85,13 +85,19 @@ struct FlowOps {
   using Batch = std::function<Reply(store::Transaction&)>;
 
   // Runs `batch` on the writer (its answer decides the reply; it must decide before it writes),
-  // where the workspace runs, fenced.
+  // where the workspace runs, fenced. Once it has committed, and before the reply, what the
+  // workspace's events are planned against is dropped: it may have changed a flow.
   static void write(Engine::Impl& impl, const std::string& workspace, Batch batch,
                     ReplyHandler done) {
     impl.where_it_runs(workspace, std::move(done),
                        [&impl, workspace, batch = std::move(batch)](
-                           const Engine::Impl::WorkspacePtr&, ReplyHandler done) mutable {
-                         run(impl.writer, impl, std::move(batch), std::move(done),
+                           const Engine::Impl::WorkspacePtr& ws, ReplyHandler done) mutable {
+                         run(
+                             impl.writer, impl, std::move(batch),
+                             [ws, done = std::move(done)](Reply reply) mutable {
+                               ws->planning.invalidate();
+                               if (done) done(std::move(reply));
+                             },
                              "the flow could not be stored", workspace);
                        });
   }

@@ -55,13 +55,14 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
           *fetched = flows::read_for_run(tx, row, payload, kind);
         },
         ws->strand,
-        [self = shared_from_this(), ws, row, payload, fetched,
-         facts = std::move(facts)](std::exception_ptr error) mutable {
+        [self = shared_from_this(), ws, row, payload, fetched, facts = std::move(facts),
+         generation = ws->planning.generation()](std::exception_ptr error) mutable {
           if (error) {
             if (!self->stopped)
               spdlog::error("{}: the flows for event {} could not be read", ws->id, row.id);
             return;
           }
+          self->publish_planning(*ws, generation, fetched->flows);
           self->run_flows(ws, std::move(row), std::move(payload), std::move(*fetched),
                           std::move(facts));
         });
@@ -89,6 +90,57 @@ std::map<std::string, flows::PlatformFacts, std::less<>> Engine::Impl::platform_
   return facts;
 }
 
+void Engine::Impl::publish_planning(runtime::Workspace& ws, std::uint64_t generation,
+                                    const std::vector<store::LiveFlowRow>& rows) {
+  if (ownership.shared()) return;  // its writes are fenced: they take the full path
+  ws.planning.publish(generation,
+                      std::make_shared<const runtime::PlanningSnapshot>(runtime::PlanningSnapshot{
+                          ws.flow_definitions.live_flows(rows), platform_facts(ws)}));
+}
+
+std::optional<flows::Plan> Engine::Impl::plan_on_arrival(const inbound::Arrival& a) {
+  const auto& row = a.row;
+  // Lifecycle events move the machine on the strand; an order is looked up before its flows run.
+  if (ownership.shared() || row.workspace_id.empty() || machine.event_id(row.kind) ||
+      trigger_kind(row.kind) == flows::TriggerKind::order)
+    return std::nullopt;
+  const auto snapshot =
+      workspace(row.workspace_id)->planning.for_event(row.platform, row.received_at_ms);
+  if (!snapshot) return std::nullopt;
+  // Paused, its events are held; disconnected, they are recorded as not run: the strand decides.
+  const auto platform = snapshot->platforms.find(row.platform);
+  if (platform == snapshot->platforms.end() || !platform->second.live) return std::nullopt;
+  return flows::plan_without_reads({row,
+                                    a.payload,
+                                    snapshot->flows,
+                                    {},
+                                    false,
+                                    {},
+                                    snapshot->platforms,
+                                    *capabilities,
+                                    options.now()});
+}
+
+std::vector<store::OutboxRow> Engine::Impl::write_plan(store::Transaction& tx,
+                                                       const flows::Plan& plan,
+                                                       std::int64_t now_ms) {
+  std::vector<store::OutboxRow> enqueued;
+  // A replayed event already has its rows: nothing is counted or enqueued twice.
+  bool fresh = false;
+  for (const auto& r : plan.runs) fresh |= tx.record_flow_run(r);
+  tx.mark_event_handled(plan.event_id, now_ms);
+  if (!fresh) return enqueued;
+  for (const auto& [flow, counter] : plan.stats)
+    tx.add_flow_stat(plan.runs.front().workspace_id, flow, counter, 1);
+  for (auto step : plan.steps) {
+    // Due now: executed as soon as this commits, so in flight from then on.
+    if (step.status == "pending" && step.due_at_ms <= now_ms) step.status = "in_flight";
+    if (tx.enqueue(step)) enqueued.push_back(std::move(step));
+  }
+  for (const auto& m : plan.skipped_dms) tx.append_inbox_message(m);
+  return enqueued;
+}
+
 // The plan's one trip through the writer; then the steps due now go straight to the outbox's
 // executor (later ones, retries and anything left by a restart are found by its poll).
 void Engine::Impl::record_plan(const WorkspacePtr& ws, flows::Plan plan, std::int64_t arrived_at_ms,
@@ -99,21 +151,7 @@ void Engine::Impl::record_plan(const WorkspacePtr& ws, flows::Plan plan, std::in
                        [recorded, enqueued, facts = std::move(facts),
                         now_ms = to_ms(options.now())](store::Transaction& tx) {
                          if (facts) tx.save_facts(*facts);
-                         // A replayed event already has its rows: nothing is counted or enqueued
-                         // twice.
-                         bool fresh = false;
-                         for (const auto& r : recorded->runs) fresh |= tx.record_flow_run(r);
-                         tx.mark_event_handled(recorded->event_id, now_ms);
-                         if (!fresh) return;
-                         for (const auto& [flow, counter] : recorded->stats)
-                           tx.add_flow_stat(recorded->runs.front().workspace_id, flow, counter, 1);
-                         for (auto step : recorded->steps) {
-                           // Due now: executed as soon as this commits, so in flight from then on.
-                           if (step.status == "pending" && step.due_at_ms <= now_ms)
-                             step.status = "in_flight";
-                           if (tx.enqueue(step)) enqueued->push_back(std::move(step));
-                         }
-                         for (const auto& m : recorded->skipped_dms) tx.append_inbox_message(m);
+                         *enqueued = write_plan(tx, *recorded, now_ms);
                        }),
                 ws->strand,
                 [self = shared_from_this(), ws, enqueued, arrived_at_ms](std::exception_ptr error) {

@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 #include <optional>
 
+#include "flows/planner.hpp"
 #include "store/event_log_store.hpp"
 
 namespace sparks::inbound {
@@ -18,6 +19,9 @@ struct Arrival {
   // Where several instances share the store, an event whose account this instance has not routed
   // arrives with no workspace yet: the store says which workspace holds `account`.
   std::string account;
+  // What it does, planned as it arrived (Engine::Impl::plan_on_arrival): written with the event,
+  // which is then handled.
+  std::optional<flows::Plan> plan;
 };
 
 }  // namespace sparks::inbound

@@ -157,14 +157,16 @@ void Engine::Impl::ingest_events(std::vector<inbound::Arrival> rows,
   }
   auto arrivals = std::make_shared<std::vector<inbound::Arrival>>(std::move(rows));
   for (auto& a : *arrivals) {
-    if (!a.payload.empty()) continue;  // a webhook's, read off its plugin's answer
-    boost::system::error_code ec;
-    auto parsed = boost::json::parse(a.row.payload, ec);
-    if (parsed.is_object()) a.payload = std::move(parsed.get_object());
+    if (a.payload.empty()) {  // a webhook's was parsed off its plugin's answer; others' here
+      boost::system::error_code ec;
+      auto parsed = boost::json::parse(a.row.payload, ec);
+      if (parsed.is_object()) a.payload = std::move(parsed.get_object());
+    }
+    a.plan = plan_on_arrival(a);
   }
   writer.submit(
-      [arrivals, &machine = machine, capabilities = capabilities,
-       &ownership = ownership](store::Transaction& tx) {
+      [arrivals, &machine = machine, capabilities = capabilities, &ownership = ownership,
+       now_ms = to_ms(options.now())](store::Transaction& tx) {
         std::set<std::string, std::less<>> woken;
         for (auto& a : *arrivals) {
           if (a.row.workspace_id.empty())
@@ -192,7 +194,15 @@ void Engine::Impl::ingest_events(std::vector<inbound::Arrival> rows,
           // Lifecycle events move the machine; an order is looked up before its flows run.
           const auto kind = flows::trigger_kind_of(*capabilities, a.row.kind);
           if (machine.event_id(a.row.kind) || kind == flows::TriggerKind::order) continue;
-          if (a.stored) record_arrival(tx, a.row, a.payload, kind);
+          if (!a.stored) continue;
+          record_arrival(tx, a.row, a.payload, kind);
+          if (!a.plan) continue;
+          // Planned as it arrived (no flow takes it): its runs are written with it, and it is
+          // handled.
+          a.plan->event_id = a.row.id;
+          for (auto& run : a.plan->runs) run.event_id = a.row.id;
+          write_plan(tx, *a.plan, now_ms);
+          a.act = false;
         }
       },
       executor,
@@ -211,6 +221,8 @@ void Engine::Impl::ingest_events(std::vector<inbound::Arrival> rows,
           } else if (a.stored) {
             ++counts.stored;
             if (self) self->metrics.events_stored.add(a.row.platform);
+            if (self && a.plan && !a.act)
+              self->metrics.events_planned_on_arrival.add(a.row.platform);
           } else if (self) {
             self->metrics.events_duplicate.add(a.row.platform);
           }

@@ -97,6 +97,9 @@ void Engine::Impl::fire_on_strand(const WorkspacePtr& ws, IntegrationKey key, st
                       .refusal = context.effects.refusal};
   if (outcome.refusal) metrics.refusals.add(key.platform);
   if (!result.handled) return complete(std::move(done), std::move(outcome));
+  // Its events are no longer planned against what the integration was (and again once the
+  // transition, which may pause or resume flows, has committed: on_committed).
+  ws->planning.invalidate();
 
   const auto now = options.now();
   std::optional<Clock::time_point> deadline = in.lifecycle_timer.deadline();
@@ -161,6 +164,7 @@ void Engine::Impl::on_committed(const WorkspacePtr& ws, const IntegrationKey& ke
                                 std::optional<runtime::Grant> grant, FireOutcome outcome,
                                 FireDone done, std::exception_ptr error) {
   auto& in = integration(*ws, key.platform);
+  ws->planning.invalidate();
   if (error) {
     // Nothing was written: put the machine back where the store says it is.
     in.machine = before;

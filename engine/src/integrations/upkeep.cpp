@@ -153,6 +153,7 @@ runtime::Awaitable<std::string> refresh_once(std::shared_ptr<Engine::Impl> self,
   auto grant = self->seal_grant(in.key, std::move(fresh.get_object()), in.facts);
   in.credentials = std::move(grant.credentials);
   in.facts = grant.facts;
+  ws->planning.invalidate();  // what the planner reads of the integration is in its facts
   self->writer.submit(
       self->fenced(in.key.workspace,
                    [grant = std::move(grant), at = to_ms(self->options.now())](

@@ -90,7 +90,7 @@ StoredIntegrations read_stored(store::Transaction& tx, const store::Scope& scope
 struct Metrics {
   util::CountsByLabel transitions, refusals;
   util::CountsByLabel webhooks_accepted, webhooks_rejected, events_stored, events_duplicate,
-      events_unrouted;
+      events_unrouted, events_planned_on_arrival;
   util::CountsByLabel refreshes_ok, refreshes_failed, syncs_ok, syncs_failed;
   util::CountsByLabel connects_started, authorizations_completed;
   util::HistogramFamily webhook_to_dm{
@@ -271,6 +271,17 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   // `arrived_at_ms`: when the event arrived, for the DMs' sparks_webhook_to_dm_seconds.
   void record_plan(const WorkspacePtr& ws, flows::Plan plan, std::int64_t arrived_at_ms,
                    std::optional<store::IntegrationFactsRow> facts);
+  // Writes `plan` and marks its event handled; the steps it enqueued (a replayed event's were
+  // enqueued before: none), those due now as in flight.
+  static std::vector<store::OutboxRow> write_plan(store::Transaction& tx, const flows::Plan& plan,
+                                                  std::int64_t now_ms);
+  // The short path (runtime/planning_snapshot.hpp): the plan of an arriving event that no flow
+  // takes, made on the thread it arrived on, when its workspace's snapshot decides it; else
+  // nullopt and the event takes the full path.
+  std::optional<flows::Plan> plan_on_arrival(const inbound::Arrival& arrival);
+  // Publishes what the strand's run of the flows just read (`rows`, read after `generation`).
+  void publish_planning(runtime::Workspace& ws, std::uint64_t generation,
+                        const std::vector<store::LiveFlowRow>& rows);
   void start_outbox();
   void dispatch_outbox();
   // Executes the row on its workspace's strand unless it is already being executed.

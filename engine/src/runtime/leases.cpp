@@ -215,6 +215,7 @@ void Engine::Impl::clear_workspace(runtime::Workspace& ws) {
     stop_upkeep(in);
   }
   ws.integrations.clear();
+  ws.planning.invalidate();
 }
 
 // Another instance stored something for `workspace_id` (empty: maybe for any workspace).

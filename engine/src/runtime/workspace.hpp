@@ -1,6 +1,6 @@
 #pragma once
 // One workspace's live state. Touched only on the workspace's strand: that ordering is the whole
-// concurrency story of the domain code, so there are no locks here.
+// concurrency story of the domain code, so there are no locks here (but for `planning`'s own).
 #include <algorithm>
 #include <boost/asio/strand.hpp>
 #include <boost/json/object.hpp>
@@ -16,6 +16,7 @@
 #include <sparks/json_fields.hpp>
 #include "flows/definition_cache.hpp"
 #include "lifecycle/machine.hpp"
+#include "runtime/planning_snapshot.hpp"
 #include "runtime/strand_timer.hpp"
 #include "sparks/engine.hpp"
 #include "store/integration_facts_store.hpp"
@@ -92,6 +93,9 @@ struct Workspace {
   std::set<std::int64_t> events_handed_out;
   // Its live flows, parsed once per version.
   flows::DefinitionCache flow_definitions;
+  // What its flows are planned against, for the threads events arrive on: the one member read
+  // off the strand, under its own lock.
+  PlanningSnapshotSlot planning;
 };
 
 // Every workspace the engine has seen, created on first use. The registry's lock guards the map
