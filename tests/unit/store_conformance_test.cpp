@@ -305,6 +305,14 @@ TEST_P(StoreConformanceTest, AnEventIsUnhandledUntilMarkedAndItsCopyFindsItThen)
   std::vector<std::string> held;
   for (const auto& e : db.unhandled_events("ws-1", "tiktok", 0)) held.push_back(e.dedupe_key);
   EXPECT_THAT(held, ElementsAre("c2"));
+
+  // One appended handled (what it does written with it) is never unhandled, nor is its copy.
+  EventRow planned{0, "ws-1", "tiktok", "webhook", "c3", "tiktok.comment", "{}", 40, 40};
+  ASSERT_TRUE(db.append_event(planned));
+  EXPECT_EQ(db.unhandled_copy("tiktok", "c3"), std::nullopt);
+  held.clear();
+  for (const auto& e : db.unhandled_events("ws-1", "tiktok", 0)) held.push_back(e.dedupe_key);
+  EXPECT_THAT(held, ElementsAre("c2"));
 }
 
 TEST_P(StoreConformanceTest, KeyValuesAreKeptPerPlatformAndIntegration) {

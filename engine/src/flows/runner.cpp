@@ -128,7 +128,6 @@ std::vector<store::OutboxRow> Engine::Impl::write_plan(store::Transaction& tx,
   // A replayed event already has its rows: nothing is counted or enqueued twice.
   bool fresh = false;
   for (const auto& r : plan.runs) fresh |= tx.record_flow_run(r);
-  tx.mark_event_handled(plan.event_id, now_ms);
   if (!fresh) return enqueued;
   for (const auto& [flow, counter] : plan.stats)
     tx.add_flow_stat(plan.runs.front().workspace_id, flow, counter, 1);
@@ -151,6 +150,7 @@ void Engine::Impl::record_plan(const WorkspacePtr& ws, flows::Plan plan, std::in
                        [recorded, enqueued, facts = std::move(facts),
                         now_ms = to_ms(options.now())](store::Transaction& tx) {
                          if (facts) tx.save_facts(*facts);
+                         tx.mark_event_handled(recorded->event_id, now_ms);
                          *enqueued = write_plan(tx, *recorded, now_ms);
                        }),
                 ws->strand,

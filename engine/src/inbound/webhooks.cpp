@@ -172,6 +172,9 @@ void Engine::Impl::ingest_events(std::vector<inbound::Arrival> rows,
           if (a.row.workspace_id.empty())
             a.row.workspace_id = holder_of(tx, machine, a.row.platform, a.account);
           if (a.row.workspace_id.empty()) continue;  // no workspace connected it: unrouted
+          // Planned as it arrived (plan_on_arrival: a flow trigger of a workspace run here), it is
+          // stored handled, and its runs written below.
+          if (a.plan) a.row.handled_at_ms = now_ms;
           a.stored = tx.append_event(a.row);
           if (!a.stored) {
             // What it recorded on arrival was stored with its first copy; it acts now if that
@@ -197,8 +200,6 @@ void Engine::Impl::ingest_events(std::vector<inbound::Arrival> rows,
           if (!a.stored) continue;
           record_arrival(tx, a.row, a.payload, kind);
           if (!a.plan) continue;
-          // Planned as it arrived (no flow takes it): its runs are written with it, and it is
-          // handled.
           a.plan->event_id = a.row.id;
           for (auto& run : a.plan->runs) run.event_id = a.row.id;
           write_plan(tx, *a.plan, now_ms);

@@ -271,8 +271,8 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   // `arrived_at_ms`: when the event arrived, for the DMs' sparks_webhook_to_dm_seconds.
   void record_plan(const WorkspacePtr& ws, flows::Plan plan, std::int64_t arrived_at_ms,
                    std::optional<store::IntegrationFactsRow> facts);
-  // Writes `plan` and marks its event handled; the steps it enqueued (a replayed event's were
-  // enqueued before: none), those due now as in flight.
+  // Writes `plan` (its event is marked handled by the caller); the steps it enqueued (a replayed
+  // event's were enqueued before: none), those due now as in flight.
   static std::vector<store::OutboxRow> write_plan(store::Transaction& tx, const flows::Plan& plan,
                                                   std::int64_t now_ms);
   // The short path (runtime/planning_snapshot.hpp): the plan of an arriving event that no flow

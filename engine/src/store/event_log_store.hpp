@@ -20,6 +20,8 @@ struct EventRow {
   std::string kind;        // the trigger, e.g. "tiktok.comment" or "authorization_removed"
   std::string payload;     // JSON
   std::int64_t received_at_ms = 0;
+  // Set when it is appended handled: what it does is written in the same transaction.
+  std::optional<std::int64_t> handled_at_ms = std::nullopt;
 };
 
 // What the store does with these rows, whichever backend holds them (one Transaction has them all).

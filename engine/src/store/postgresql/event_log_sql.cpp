@@ -6,9 +6,10 @@ namespace sparks::store::postgresql {
 bool Records::append_event(EventRow& e) {
   const Result inserted = db_.run(
       "INSERT INTO event_log (workspace_id, platform, source, dedupe_key, kind, payload,"
-      " received_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id",
+      " received_at_ms, handled_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+      " ON CONFLICT DO NOTHING RETURNING id",
       params(e.workspace_id, e.platform, e.source, e.dedupe_key, e.kind, e.payload,
-             e.received_at_ms));
+             e.received_at_ms, e.handled_at_ms));
   if (inserted.rows() != 1) return false;
   e.id = inserted.int64(0, 0);
   return true;

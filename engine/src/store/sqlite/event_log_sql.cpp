@@ -10,10 +10,10 @@ namespace sparks::store::sqlite {
 
 bool Records::append_event(EventRow& e) {
   Prepared insert(db_,
-                  "INSERT OR IGNORE INTO event_log (workspace_id, platform, source,"
-                  " dedupe_key, kind, payload, received_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                  "INSERT OR IGNORE INTO event_log (workspace_id, platform, source, dedupe_key,"
+                  " kind, payload, received_at_ms, handled_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   bind_all(insert, e.workspace_id, e.platform, e.source, e.dedupe_key, e.kind, e.payload,
-           e.received_at_ms);
+           e.received_at_ms, e.handled_at_ms);
   if (insert.exec() != 1) return false;
   e.id = db_.getLastInsertRowid();
   return true;
