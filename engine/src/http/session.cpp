@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <string_view>
@@ -66,22 +65,52 @@ Response too_many_connections() {
 
 Session::Session(tcp::socket&& socket, std::shared_ptr<const Router> router,
                  const ServerOptions& options, ConnectionSlot slot, SessionRole role)
-    : stream_(std::move(socket)),
+    : socket_(std::move(socket)),
+      watchdog_(socket_.get_executor()),
       router_(std::move(router)),
       options_(options),
       slot_(std::move(slot)),
       role_(role) {}
 
 void Session::start() {
-  net::dispatch(stream_.get_executor(),
-                beast::bind_front_handler(&Session::read_next, shared_from_this()));
+  net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    self->read_next();
+    self->watch_deadline();
+  });
 }
 
 void Session::close() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] {
+  net::post(socket_.get_executor(), [self = shared_from_this()] {
     beast::error_code ignored;
-    self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    self->stream_.close();
+    self->socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    self->socket_.close(ignored);
+  });
+}
+
+void Session::set_deadline(std::chrono::steady_clock::duration from_now) {
+  deadline_ = std::chrono::steady_clock::now() + from_now;
+}
+
+void Session::clear_deadline() {
+  deadline_ = std::chrono::steady_clock::time_point::max();
+}
+
+// The timer wakes at the deadline it last saw, or once per idle_timeout while there is none. A
+// deadline met closes the socket, which ends the read or write under way. The timer holds the
+// session weakly: a session ends when its I/O does, and its destruction cancels the wait.
+void Session::watch_deadline() {
+  const auto now = std::chrono::steady_clock::now();
+  if (deadline_ <= now) {
+    beast::error_code ignored;
+    socket_.close(ignored);
+    return;
+  }
+  watchdog_.expires_at(deadline_ == std::chrono::steady_clock::time_point::max()
+                           ? now + options_.idle_timeout
+                           : deadline_);
+  watchdog_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) self->watch_deadline();
   });
 }
 
@@ -90,11 +119,10 @@ void Session::read_next() {
   apply_limits(*parser_, options_);
   // A keep-alive connection waiting for its next request is bounded by the same deadline: an idle
   // client cannot hold one of the max_connections for longer than idle_timeout.
-  stream_.expires_after(role_ == SessionRole::refuse
-                            ? std::min(options_.idle_timeout, kRefusalReadTimeout)
-                            : options_.idle_timeout);
+  set_deadline(role_ == SessionRole::refuse ? std::min(options_.idle_timeout, kRefusalReadTimeout)
+                                            : options_.idle_timeout);
   bhttp::async_read(
-      stream_, buffer_, *parser_,
+      socket_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 
@@ -126,8 +154,8 @@ void Session::on_read(beast::error_code ec) {
   if (malformed)
     return write(error_response(400, "bad_request", "malformed request: " + ec.message()), 11,
                  false);
-  if (ec) return;           // timeout or reset: nobody to answer
-  stream_.expires_never();  // the handler may take its time; the write sets a new deadline
+  if (ec) return;    // timeout or reset: nobody to answer
+  clear_deadline();  // the handler may take its time; the write sets a new deadline
   dispatch(parser_->release());
 }
 
@@ -148,7 +176,7 @@ void Session::dispatch(bhttp::request<bhttp::string_body>&& beast_request) {
                      method = request.method, path = request.path,
                      started = std::chrono::steady_clock::now()](Response response) {
     log_answer(id, method, path, response.status, std::chrono::steady_clock::now() - started);
-    net::post(self->stream_.get_executor(),
+    net::post(self->socket_.get_executor(),
               [self, version, keep_alive, response = std::move(response)]() mutable {
                 self->write(std::move(response), version, keep_alive);
               });
@@ -167,8 +195,8 @@ void Session::write(Response&& response, unsigned version, bool keep_alive) {
       request_id_.empty() ? new_request_id() : request_id_;
   request_id_.clear();
   response_ = to_beast(std::move(response), version, keep_alive);
-  stream_.expires_after(options_.idle_timeout);
-  bhttp::async_write(stream_, response_,
+  set_deadline(options_.idle_timeout);
+  bhttp::async_write(socket_, response_,
                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
                        if (ec) return;
                        if (!keep_alive) return self->shut_down();
@@ -185,7 +213,7 @@ bool Session::request_line_ended() const {
 
 void Session::shut_down() {
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 }  // namespace sparks::http

@@ -4,8 +4,9 @@
 // closes it after `idle_timeout` of silence. Everything a session does runs on its strand (the
 // socket's executor). A session that refuses answers its one request 503 too_many_connections.
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -59,8 +60,16 @@ class Session : public std::enable_shared_from_this<Session> {
   void write(Response&& response, unsigned version, bool keep_alive);
   bool request_line_ended() const;
   void shut_down();
+  // The connection's deadline: reading a request and writing an answer must each end before it.
+  // One timer per session watches it, instead of one armed and cancelled per read and per write
+  // (as Beast's tcp_stream does): moving the deadline is a store, not a timer operation.
+  void set_deadline(std::chrono::steady_clock::duration from_now);
+  void clear_deadline();
+  void watch_deadline();
 
-  boost::beast::tcp_stream stream_;
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer watchdog_;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   boost::beast::http::response<boost::beast::http::string_body> response_;
