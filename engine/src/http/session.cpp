@@ -92,7 +92,7 @@ void Session::set_deadline(std::chrono::steady_clock::duration from_now) {
 }
 
 void Session::clear_deadline() {
-  deadline_ = std::chrono::steady_clock::time_point::max();
+  deadline_ = kNoDeadline;
 }
 
 // The timer wakes at the deadline it last saw, or once per idle_timeout while there is none. A
@@ -105,9 +105,7 @@ void Session::watch_deadline() {
     socket_.close(ignored);
     return;
   }
-  watchdog_.expires_at(deadline_ == std::chrono::steady_clock::time_point::max()
-                           ? now + options_.idle_timeout
-                           : deadline_);
+  watchdog_.expires_at(deadline_ == kNoDeadline ? now + options_.idle_timeout : deadline_);
   watchdog_.async_wait([weak = weak_from_this()](beast::error_code ec) {
     if (ec) return;
     if (auto self = weak.lock()) self->watch_deadline();
