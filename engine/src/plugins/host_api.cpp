@@ -1,9 +1,10 @@
 // The sparks_host_api_t table: C-callable shims that forward to the plugin's PluginServices.
 // No exception may unwind into plugin code, so each shim catches everything.
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "crypto/hmac.hpp"
 #include "plugins/abi_text.hpp"
 #include "plugins/plugin_services.hpp"
 
@@ -81,14 +82,13 @@ sparks_status_t hmac_sha256(sparks_host_t*, sparks_str_t key, sparks_str_t messa
   CheckedText k = check_bytes(key, kMaxTextSize);
   CheckedText m = check_bytes(message, kMaxDocumentSize);
   if (!k.ok() || !m.ok() || out == nullptr) return SPARKS_ERR_INVALID_ARGUMENT;
-  static const char kEmpty[1] = {0};  // OpenSSL reads a NULL key as "reuse the last key"
-  const char* key_bytes = k.text.empty() ? kEmpty : k.text.data();
-  const char* message_bytes = m.text.empty() ? kEmpty : m.text.data();
-  unsigned int size = 32;
-  const unsigned char* mac =
-      HMAC(EVP_sha256(), key_bytes, static_cast<int>(k.text.size()),
-           reinterpret_cast<const unsigned char*>(message_bytes), m.text.size(), out, &size);
-  return mac != nullptr && size == 32 ? SPARKS_OK : SPARKS_ERR_INTERNAL;
+  try {
+    const crypto::Sha256Mac mac = crypto::hmac_sha256(k.text, m.text);
+    std::copy(mac.begin(), mac.end(), out);
+    return SPARKS_OK;
+  } catch (const std::exception&) {
+    return SPARKS_ERR_INTERNAL;
+  }
 }
 
 const sparks_host_api_t kHostApi = {
