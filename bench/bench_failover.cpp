@@ -48,6 +48,7 @@ json::object summary(std::vector<std::int64_t> values) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  sparks::testing::ChildProcess::stop_children_on_signal();
   const int rounds = argc > 1 ? std::stoi(argv[1]) : 5;
   // fsync on: a commit costs here what it costs in production.
   sparks::testing::PostgresServer postgres({.fsync = true});

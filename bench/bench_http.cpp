@@ -358,6 +358,7 @@ json::object spread(std::vector<double> values) {
 }  // namespace
 
 int main(int argc, char** argv) try {
+  ChildProcess::stop_children_on_signal();
   const Settings settings = parse_arguments(argc, argv);
   // The request files live in memory when the machine has /dev/shm: a file of a few hundred MB
   // still being written back to disk makes the store's fsyncs wait for it (ext4 commits other

@@ -6,12 +6,49 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
+#include <atomic>
 #include <stdexcept>
 #include <thread>
 
 extern char** environ;
 
 namespace sparks::testing {
+
+namespace {
+
+// The children still running, for a signal handler to stop: a fixed array of atomics, as nothing
+// else (no lock, no allocation) may be touched from one. 0 is a free slot.
+std::array<std::atomic<pid_t>, 64> running_children{};
+
+void note_running(pid_t pid) {
+  for (auto& slot : running_children) {
+    pid_t free = 0;
+    if (slot.compare_exchange_strong(free, pid)) return;
+  }
+  // More children than slots: the rest are only reaped by their owners, as before.
+}
+
+void note_reaped(pid_t pid) {
+  for (auto& slot : running_children) {
+    pid_t running = pid;
+    if (slot.compare_exchange_strong(running, 0)) return;
+  }
+}
+
+extern "C" void stop_children_and_end(int signal_number) {
+  for (auto& slot : running_children)
+    if (const pid_t pid = slot.load(); pid > 0) ::kill(pid, SIGTERM);
+  ::signal(signal_number, SIG_DFL);
+  ::raise(signal_number);
+}
+
+}  // namespace
+
+void ChildProcess::stop_children_on_signal() {
+  for (const int signal_number : {SIGINT, SIGTERM, SIGHUP})
+    ::signal(signal_number, stop_children_and_end);
+}
 
 ChildProcess::ChildProcess(const std::string& program, const std::vector<std::string>& args) {
   int pipe_fds[2];
@@ -35,6 +72,7 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
     throw std::runtime_error("cannot start " + program);
   }
   stdout_fd_ = pipe_fds[0];
+  note_running(pid_);
 }
 
 ChildProcess::~ChildProcess() {
@@ -78,8 +116,15 @@ std::optional<std::string> ChildProcess::wait_for_line(const std::string& needle
 void ChildProcess::kill_hard() {
   if (reaped_) return;
   ::kill(pid_, SIGKILL);
-  waitpid(pid_, &status_, 0);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  reaped(status);
+}
+
+void ChildProcess::reaped(int status) {
+  status_ = status;
   reaped_ = true;
+  note_reaped(pid_);
 }
 
 int ChildProcess::stop(std::chrono::milliseconds grace) {
@@ -87,8 +132,8 @@ int ChildProcess::stop(std::chrono::milliseconds grace) {
   ::kill(pid_, SIGTERM);
   const auto deadline = std::chrono::steady_clock::now() + grace;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (waitpid(pid_, &status_, WNOHANG) == pid_) {
-      reaped_ = true;
+    if (int status = 0; waitpid(pid_, &status, WNOHANG) == pid_) {
+      reaped(status);
       return status_;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -27,7 +27,14 @@ class ChildProcess {
                std::chrono::seconds(5));  // SIGTERM, then SIGKILL; exit status
   int pid() const { return pid_; }
 
+  // From now on SIGINT, SIGTERM and SIGHUP stop every child still running (SIGTERM) before they
+  // end this process: a driver killed mid-run leaves no server holding its port. For programs that
+  // run children outside a test (the load drivers); call it once, early in main.
+  static void stop_children_on_signal();
+
  private:
+  void reaped(int status);
+
   int pid_ = -1;
   int stdout_fd_ = -1;
   std::string buffer_;
