@@ -36,8 +36,9 @@ class KeyedContext {
         CRYPTO_memcmp(key.data(), key_.data(), key.size()) == 0)
       return EVP_MAC_init(context_, nullptr, 0, nullptr) == 1 ? context_ : nullptr;
     forget();
-    if (hmac_algorithm() == nullptr) return nullptr;
-    context_ = EVP_MAC_CTX_new(hmac_algorithm());
+    EVP_MAC* const algorithm = hmac_algorithm();
+    if (algorithm == nullptr) return nullptr;
+    context_ = EVP_MAC_CTX_new(algorithm);
     if (context_ == nullptr) return nullptr;
     char digest[] = "SHA256";
     const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),

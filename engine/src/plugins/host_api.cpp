@@ -82,13 +82,11 @@ sparks_status_t hmac_sha256(sparks_host_t*, sparks_str_t key, sparks_str_t messa
   CheckedText k = check_bytes(key, kMaxTextSize);
   CheckedText m = check_bytes(message, kMaxDocumentSize);
   if (!k.ok() || !m.ok() || out == nullptr) return SPARKS_ERR_INVALID_ARGUMENT;
-  try {
+  return guarded("hmac_sha256", [&] {
     const crypto::Sha256Mac mac = crypto::hmac_sha256(k.text, m.text);
     std::copy(mac.begin(), mac.end(), out);
     return SPARKS_OK;
-  } catch (const std::exception&) {
-    return SPARKS_ERR_INTERNAL;
-  }
+  });
 }
 
 const sparks_host_api_t kHostApi = {
