@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <thread>
+#include <vector>
 
 #include "crypto/hmac.hpp"
 
@@ -14,19 +15,39 @@ std::string bytes(std::size_t count, char value) {
   return std::string(count, value);
 }
 
+struct Vector {
+  std::string key, message, mac;
+};
+
+const Vector kCase1{bytes(20, '\x0b'), "Hi There",
+                    "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"};
+const Vector kCase2{"Jefe", "what do ya want for nothing?",
+                    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"};
+const Vector kCase3{bytes(20, '\xaa'), bytes(50, '\xdd'),
+                    "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"};
+const Vector kCase6{bytes(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First",
+                    "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"};
+const Vector kEmpty{"", "", "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad"};
+// Not in the RFC: `printf '<message>' | openssl dgst -sha256 -hmac <key>`.
+const Vector kJefeOtherMessage{"Jefe", "Hi There",
+                               "6bfb115ca30df3be0dfdffe79a51cbee88186db55acc287af148d7ff6220f92e"};
+const Vector kShorterKey{"Jef", "what do ya want for nothing?",
+                         "89630a7f7bb95aced9efa60255f18a10e7d378665751be11dd40bb9594158c29"};
+
+std::string mac_of(const Vector& v) {
+  return hmac_sha256_hex(v.key, v.message);
+}
+
 TEST(HmacSha256, Rfc4231Case1) {
-  EXPECT_EQ(hmac_sha256_hex(bytes(20, '\x0b'), "Hi There"),
-            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(mac_of(kCase1), kCase1.mac);
 }
 
 TEST(HmacSha256, Rfc4231Case2KeyShorterThanOutput) {
-  EXPECT_EQ(hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(mac_of(kCase2), kCase2.mac);
 }
 
 TEST(HmacSha256, Rfc4231Case3) {
-  EXPECT_EQ(hmac_sha256_hex(bytes(20, '\xaa'), bytes(50, '\xdd')),
-            "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe");
+  EXPECT_EQ(mac_of(kCase3), kCase3.mac);
 }
 
 TEST(HmacSha256, Rfc4231Case4) {
@@ -37,9 +58,7 @@ TEST(HmacSha256, Rfc4231Case4) {
 }
 
 TEST(HmacSha256, Rfc4231Case6KeyLargerThanBlock) {
-  EXPECT_EQ(
-      hmac_sha256_hex(bytes(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First"),
-      "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  EXPECT_EQ(mac_of(kCase6), kCase6.mac);
 }
 
 TEST(HmacSha256, Rfc4231Case7KeyAndDataLargerThanBlock) {
@@ -51,35 +70,19 @@ TEST(HmacSha256, Rfc4231Case7KeyAndDataLargerThanBlock) {
 }
 
 TEST(HmacSha256, EmptyKeyAndMessage) {
-  EXPECT_EQ(hmac_sha256_hex("", ""),
-            "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+  EXPECT_EQ(mac_of(kEmpty), kEmpty.mac);
 }
 
 // Each thread keeps its last key's context (crypto/hmac.cpp): a key used again, another key, a
 // key that only differs in length, and another thread must each give the MAC a fresh one would.
 TEST(HmacSha256, KeysUsedAgainAndInTurnGiveTheSameMacs) {
-  const std::string jefe = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
-  for (int turn = 0; turn < 3; ++turn) {
-    EXPECT_EQ(hmac_sha256_hex("Jefe", "what do ya want for nothing?"), jefe);
-    EXPECT_EQ(hmac_sha256_hex("Jefe", "Hi There"),  // openssl dgst -sha256 -hmac Jefe
-              "6bfb115ca30df3be0dfdffe79a51cbee88186db55acc287af148d7ff6220f92e");
-    EXPECT_EQ(hmac_sha256_hex("Jef", "what do ya want for nothing?"),
-              "89630a7f7bb95aced9efa60255f18a10e7d378665751be11dd40bb9594158c29");
-    EXPECT_EQ(hmac_sha256_hex(bytes(20, '\x0b'), "Hi There"),
-              "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
-    EXPECT_EQ(hmac_sha256_hex(bytes(20, '\xaa'), bytes(50, '\xdd')),
-              "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe");
-    EXPECT_EQ(hmac_sha256_hex(bytes(131, '\xaa'),
-                              "Test Using Larger Than Block-Size Key - Hash Key First"),
-              "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
-    EXPECT_EQ(hmac_sha256_hex("", ""),
-              "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
-  }
+  const std::vector<Vector> in_turn{kCase2, kJefeOtherMessage, kShorterKey, kCase1, kCase3, kCase6,
+                                    kEmpty};
+  for (int turn = 0; turn < 3; ++turn)
+    for (const Vector& v : in_turn) EXPECT_EQ(mac_of(v), v.mac) << "key of " << v.key.size();
   std::string other_thread;
-  std::thread([&] {
-    other_thread = hmac_sha256_hex("Jefe", "what do ya want for nothing?");
-  }).join();
-  EXPECT_EQ(other_thread, jefe);
+  std::thread([&] { other_thread = mac_of(kCase2); }).join();
+  EXPECT_EQ(other_thread, kCase2.mac);
 }
 
 TEST(ConstantTimeEqual, ComparesContentAndLength) {
