@@ -12,6 +12,8 @@
 // limit). Prints one JSON document on stdout; progress on stderr.
 //
 // Usage: sparks_bench_http [options] (--help lists them; make bench-http BENCH_HTTP_ARGS="…")
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <algorithm>
 #include <boost/json.hpp>
@@ -19,14 +21,17 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "allocations/allocation_counters.hpp"
 #include "support/child_process.hpp"
 #include "support/free_port.hpp"
 #include "support/sample_flows.hpp"
@@ -60,8 +65,9 @@ struct Settings {
   int burst = 200;
   int connections = 32;
   int many_connections = 512;
-  std::string perf_file;  // where `perf record` writes the profile of the first sparks round
-  int serve_threads = 0;  // --threads of `sparks serve`; 0: its default
+  int allocations = 20'000;  // webhooks of the allocation round
+  std::string perf_file;     // where `perf record` writes the profile of the first sparks round
+  int serve_threads = 0;     // --threads of `sparks serve`; 0: its default
   // The `sparks` binary to serve with (its plugins beside it): another build, to compare.
   std::string sparks = SPARKS_BINARY;
 };
@@ -79,6 +85,7 @@ Webhook ingestion over HTTP: wrk against `sparks serve` and nginx, alternately; 
   --many-connections N   one more round at N connections (512; 0: none)
   --memory-seconds S     a round of S seconds sampling the server's memory (60; 0: none)
   --burst N              N fans' comments that all match a DM flow (200; 0: none)
+  --allocations N        N webhooks to a server that counts its heap allocations (20000; 0: none)
   --serve-threads N      --threads of sparks serve (its default)
   --sparks PATH          the sparks binary to serve with, its plugins beside it (this build's)
   --perf FILE            perf record the server during the first round into FILE
@@ -106,6 +113,8 @@ Webhook ingestion over HTTP: wrk against `sparks serve` and nginx, alternately; 
       settings.connections = std::max(1, value);
     else if (flag == "--many-connections")
       settings.many_connections = value;
+    else if (flag == "--allocations")
+      settings.allocations = value;
     else
       throw std::invalid_argument("unknown option " + flag + " (see --help)");
   }
@@ -344,6 +353,61 @@ json::object paired_round(int round, ServeRig& rig, const Nginx& nginx, const Re
           {"nginx", nginx_figures}, {"ratio_to_ceiling", std::round(ratio * 1000) / 1000}};
 }
 
+// How many heap allocations a webhook costs the server, and how many bytes they ask for: `sparks
+// serve` is restarted with bench/allocations/count_allocations.cpp preloaded, warmed up, sent
+// `count` webhooks, and restarted as it was. Not timed: counting slows every allocation a little.
+json::object allocation_round(ServeRig& rig, const fs::path& folder, int count, int connections,
+                              const std::function<RequestFile(std::size_t)>& comments) {
+  using sparks::bench::AllocationCounters;
+  const fs::path counters_file = folder / "allocation-counters";
+  const int fd = ::open(counters_file.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0 || ::ftruncate(fd, sizeof(AllocationCounters)) != 0)
+    throw std::runtime_error("could not make " + counters_file.string());
+  void* mapped =
+      ::mmap(nullptr, sizeof(AllocationCounters), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  ::close(fd);
+  if (mapped == MAP_FAILED) throw std::runtime_error("could not map " + counters_file.string());
+  const auto* counters = static_cast<const AllocationCounters*>(mapped);
+
+  std::cerr << "allocations: restarting sparks serve with " << SPARKS_COUNT_ALLOCATIONS << "\n";
+  rig.stop_serve();
+  ::setenv("LD_PRELOAD", SPARKS_COUNT_ALLOCATIONS, 1);
+  ::setenv("SPARKS_ALLOCATION_COUNTERS", counters_file.c_str(), 1);
+  rig.start_serve();
+  ::unsetenv("LD_PRELOAD");
+  ::unsetenv("SPARKS_ALLOCATION_COUNTERS");
+
+  const std::string url = rig.serve_url() + "/webhooks/tiktok";
+  const auto warm_up = static_cast<std::size_t>(std::max(1'000, count / 10));
+  figures(run_wrk(url, comments(warm_up), connections, 60, warm_up));
+  const auto file = comments(static_cast<std::size_t>(count));
+  const double stored_before = events_stored(rig);
+  const auto allocations_before = counters->allocations.load();
+  const auto bytes_before = counters->bytes.load();
+  auto result = figures(run_wrk(url, file, connections, 60, file.count));
+  // Read before the store is asked how much it holds: the /metrics answers allocate too.
+  const auto allocations = counters->allocations.load() - allocations_before;
+  const auto bytes = counters->bytes.load() - bytes_before;
+  const auto answered = result.at("answered").to_number<std::int64_t>();
+  result["stored"] = await_stored(rig, stored_before, answered);
+  const auto per_webhook = [&](std::uint64_t total) {
+    return std::round(static_cast<double>(total) /
+                      static_cast<double>(std::max<std::int64_t>(1, answered)) * 10) /
+           10;
+  };
+  result["allocations_per_webhook"] = per_webhook(allocations);
+  result["bytes_per_webhook"] = per_webhook(bytes);
+  result.erase("requests_per_s");  // slowed by the counting: not a figure of the server
+  ::munmap(mapped, sizeof(AllocationCounters));
+
+  rig.stop_serve();
+  rig.start_serve();
+  std::cerr << "allocations: " << result.at("allocations_per_webhook").to_number<double>()
+            << " per webhook, " << result.at("bytes_per_webhook").to_number<double>()
+            << " bytes asked for\n";
+  return result;
+}
+
 // How many requests a round of `seconds` needs to stay distinct at `rate` per second, with room.
 std::size_t requests_for(int seconds, double rate) {
   return static_cast<std::size_t>(seconds * std::max(rate, 40'000.0) * 1.5) + 10'000;
@@ -450,6 +514,13 @@ int main(int argc, char** argv) try {
     std::cerr << "memory: " << result.at("requests_per_s") << " req/s; RSS " << settled << " → "
               << samples.back() << " MiB\n";
     report["memory"] = std::move(result);
+  }
+
+  if (settings.allocations > 0 && std::string_view(SPARKS_COUNT_ALLOCATIONS).empty()) {
+    std::cerr << "allocations: not counted, this build has no counter (it links no jemalloc)\n";
+  } else if (settings.allocations > 0) {
+    report["allocations"] =
+        allocation_round(rig, folder, settings.allocations, settings.connections, comments);
   }
 
   if (settings.burst > 0) {
