@@ -1,5 +1,6 @@
 #include "store/sqlite/prepared.hpp"
 
+
 namespace sparks::store::sqlite {
 
 namespace {
@@ -41,10 +42,30 @@ Prepared::Prepared(SQLite::Database& db, std::string_view sql) {
     cached_ = current_cache->take(sql);
     if (cached_) statement_ = cached_->statement.get();
   }
-  if (!statement_) {
+  if (cached_) {
+    texts_ = &cached_->texts;
+  } else {
     owned_ = std::make_unique<SQLite::Statement>(db, std::string(sql));
     statement_ = owned_.get();
   }
+}
+
+void Prepared::bind_value(int index, std::string_view text) {
+  auto& texts = *texts_;
+  // Sized once, for every parameter: growing the vector later would move the short strings bound
+  // already, whose characters live inside them.
+  if (texts.empty()) texts.resize(static_cast<std::size_t>(statement_->getBindParameterCount()));
+  auto& slot = texts.at(static_cast<std::size_t>(index - 1));
+  slot.assign(text);
+  // Bound without a copy (SQLITE_STATIC): the buffer outlives the binding. It is only rewritten by
+  // the next bind of this parameter, and the statement is reset (give_back) before its entry is
+  // used again.
+  statement_->bindNoCopy(index, slot);
+}
+
+void Prepared::bind_value(int index, const std::optional<std::string>& text) {
+  if (text) return bind_value(index, std::string_view(*text));
+  statement_->bind(index);  // NULL
 }
 
 Prepared::~Prepared() {

@@ -7,14 +7,22 @@
 //   Prepared insert(db, "INSERT INTO t VALUES (?, ?)");
 //   bind_all(insert, name, at_ms);
 //   insert.exec();
+//
+// Text bound through a Prepared is copied into buffers the statement keeps for its next uses, and
+// SQLite reads it from there: bound as SQLite would (SQLITE_TRANSIENT), each text would cost an
+// allocation for SQLite's copy, and a string_view another for its terminated std::string.
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
+
+#include "store/sqlite/sql_binding.hpp"
 
 namespace sparks::store::sqlite {
 
@@ -24,6 +32,7 @@ class StatementCache {
   struct Entry {
     std::unique_ptr<SQLite::Statement> statement;
     bool in_use = false;
+    std::vector<std::string> texts;  // what its text parameters are bound to, by index - 1
   };
 
   explicit StatementCache(SQLite::Database& db) : db_(db) {}
@@ -69,15 +78,34 @@ class Prepared {
   void bind(Args&&... args) {
     statement_->bind(std::forward<Args>(args)...);
   }
+  // Parameter `index` (from 1): text in the statement's buffers, the rest as sql_binding.hpp binds
+  // it.
+  void bind_value(int index, std::string_view text);
+  void bind_value(int index, const std::string& text) { bind_value(index, std::string_view(text)); }
+  void bind_value(int index, const std::optional<std::string>& text);
+  template <typename Value>
+  void bind_value(int index, const Value& value) {
+    sqlite::bind_value(*statement_, index, value);
+  }
   int exec() { return statement_->exec(); }
   bool executeStep() { return statement_->executeStep(); }
   SQLite::Column getColumn(int index) { return statement_->getColumn(index); }
   void reset() { statement_->reset(); }
 
  private:
+  std::vector<std::string> owned_texts_;  // declared first: SQLite may read them until owned_ ends
   std::unique_ptr<SQLite::Statement> owned_;
   SQLite::Statement* statement_ = nullptr;
   StatementCache::Entry* cached_ = nullptr;  // set when statement_ is the cache's
+  std::vector<std::string>* texts_ = &owned_texts_;
 };
+
+// Binds `values` to the `?` parameters in order, as bind_all on a SQLite::Statement does, with
+// text in the statement's buffers.
+template <typename... Values>
+void bind_all(Prepared& statement, const Values&... values) {
+  int index = 0;
+  (statement.bind_value(++index, values), ...);
+}
 
 }  // namespace sparks::store::sqlite
