@@ -4,7 +4,8 @@
 
 namespace sparks::flows {
 
-std::vector<LiveFlow> DefinitionCache::live_flows(const std::vector<store::LiveFlowRow>& rows) {
+std::vector<LiveFlow> DefinitionCache::live_flows(const std::vector<store::LiveFlowRow>& rows,
+                                                  const Capabilities& capabilities) {
   // Flows that stopped being live are forgotten once they outnumber the live ones.
   if (by_flow_.size() > 2 * rows.size() + 8) by_flow_.clear();
   std::vector<LiveFlow> live;
@@ -15,10 +16,13 @@ std::vector<LiveFlow> DefinitionCache::live_flows(const std::vector<store::LiveF
     if (fresh || parsed.version != row.version) {
       const auto definition = json_fields::parse_or_null(row.definition);
       parsed.version = row.version;
-      parsed.definition = definition.is_object()
-                              ? std::make_shared<const FlowDefinition>(
-                                    FlowDefinition::from_json(definition.get_object()))
-                              : nullptr;
+      parsed.definition = nullptr;
+      if (definition.is_object()) {
+        auto flow = FlowDefinition::from_json(definition.get_object());
+        if (const auto* trigger = capabilities.trigger(flow.trigger.on))
+          flow.trigger.kind = trigger->kind;
+        parsed.definition = std::make_shared<const FlowDefinition>(std::move(flow));
+      }
     }
     if (parsed.definition) live.push_back({parsed.definition, row.version});
   }

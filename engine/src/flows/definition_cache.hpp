@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "flows/capabilities.hpp"
 #include "flows/planner.hpp"
 #include "store/flow_run_store.hpp"
 
@@ -16,8 +17,11 @@ namespace sparks::flows {
 class DefinitionCache {
  public:
   // The live flows of `rows` (as the store read them), parsed; a row whose definition is not a
-  // JSON object is left out, as the planner would not run it.
-  std::vector<LiveFlow> live_flows(const std::vector<store::LiveFlowRow>& rows);
+  // JSON object is left out, as the planner would not run it. Each trigger's kind is the one its
+  // loaded descriptor in `capabilities` gives (the stored definition may not say it), so that the
+  // planner need not adjust a copy of the definition per event.
+  std::vector<LiveFlow> live_flows(const std::vector<store::LiveFlowRow>& rows,
+                                   const Capabilities& capabilities);
 
  private:
   struct Parsed {

@@ -69,7 +69,7 @@ void Engine::Impl::run_flows(const WorkspacePtr& ws, store::EventRow row, json::
     return;
   }
   std::vector<flows::LiveFlow> live;
-  if (reads->anyone_listens) live = ws->flow_definitions.live_flows(reads->flows);
+  if (reads->anyone_listens) live = ws->flow_definitions.live_flows(reads->flows, *capabilities);
   std::vector<runtime::CatalogItem> catalog;
   for (const auto& sku : reads->catalog)
     catalog.push_back(
@@ -95,7 +95,7 @@ void Engine::Impl::publish_planning(runtime::Workspace& ws, std::uint64_t genera
   if (ownership.shared()) return;  // its writes are fenced: they take the full path
   ws.planning.publish(generation,
                       std::make_shared<const runtime::PlanningSnapshot>(runtime::PlanningSnapshot{
-                          ws.flow_definitions.live_flows(rows), platform_facts(ws)}));
+                          ws.flow_definitions.live_flows(rows, *capabilities), platform_facts(ws)}));
 }
 
 std::optional<flows::Plan> Engine::Impl::plan_on_arrival(const inbound::Arrival& a) {
