@@ -45,39 +45,44 @@ std::string person_of(const json::object& content) {
 }
 
 // comment.update with comment_action "insert". It carries no handle: username stays empty.
-json::object comment_event(const json::object& content) {
+json::object comment_event(const json::object& content, const json::storage_ptr& storage) {
   const std::string comment_id = id_text(content, "comment_id");
-  return {{"id", "comment:" + comment_id},
-          {"trigger", "tiktok.comment"},
-          {"payload",
-           {{"comment_id", comment_id},
-            {"video_id", id_text(content, "video_id")},
-            {"parent_comment_id", id_text(content, "parent_comment_id")},
-            {"text", connectors::text(content, "text")},
-            {"user", person_of(content)},
-            {"username", ""},
-            {"is_live", false},
-            {"created_at", unix_seconds(connectors::integer(content, "timestamp").value_or(0))}}}};
+  return json::object(
+      {{"id", "comment:" + comment_id},
+       {"trigger", "tiktok.comment"},
+       {"payload",
+        {{"comment_id", comment_id},
+         {"video_id", id_text(content, "video_id")},
+         {"parent_comment_id", id_text(content, "parent_comment_id")},
+         {"text", connectors::text(content, "text")},
+         {"user", person_of(content)},
+         {"username", ""},
+         {"is_live", false},
+         {"created_at", unix_seconds(connectors::integer(content, "timestamp").value_or(0))}}}},
+      storage);
 }
 
 // im_receive_high_intent_comment: TikTok judged the comment high-intent (Comment-to-Message); it
 // may be answered by one DM through direct_reply. The text is comment_text; the event names no
 // video.
-json::object high_intent_comment_event(const json::object& content) {
+json::object high_intent_comment_event(const json::object& content,
+                                       const json::storage_ptr& storage) {
   const std::string comment_id = id_text(content, "comment_id");
   std::string text = connectors::text(content, "comment_text");
   if (text.empty()) text = connectors::text(content, "text");
-  return {{"id", "high_intent_comment:" + comment_id},
-          {"trigger", "tiktok.high_intent_comment"},
-          {"payload",
-           {{"comment_id", comment_id},
-            {"video_id", id_text(content, "video_id")},
-            {"parent_comment_id", ""},
-            {"text", text},
-            {"user", person_of(content)},
-            {"username", ""},
-            {"is_live", false},
-            {"created_at", unix_seconds(connectors::integer(content, "timestamp").value_or(0))}}}};
+  return json::object(
+      {{"id", "high_intent_comment:" + comment_id},
+       {"trigger", "tiktok.high_intent_comment"},
+       {"payload",
+        {{"comment_id", comment_id},
+         {"video_id", id_text(content, "video_id")},
+         {"parent_comment_id", ""},
+         {"text", text},
+         {"user", person_of(content)},
+         {"username", ""},
+         {"is_live", false},
+         {"created_at", unix_seconds(connectors::integer(content, "timestamp").value_or(0))}}}},
+      storage);
 }
 
 // im_receive_msg is delivered both ways; a message is inbound when it is addressed to the business
@@ -89,16 +94,18 @@ bool is_inbound(const json::object& content, const std::string& business) {
          "business_account";
 }
 
-json::object message_event(const json::object& content) {
+json::object message_event(const json::object& content, const json::storage_ptr& storage) {
   const std::string message_id = id_text(content, "message_id");
-  return {{"id", "message:" + message_id},
-          {"trigger", "tiktok.dm"},
-          {"payload",
-           {{"conversation_id", connectors::text(content, "conversation_id")},
-            {"message_id", message_id},
-            {"user", person_of(content)},
-            {"text", connectors::text(connectors::object_at(content, "text"), "body")},
-            {"sent_at", unix_seconds(connectors::integer(content, "timestamp").value_or(0))}}}};
+  return json::object(
+      {{"id", "message:" + message_id},
+       {"trigger", "tiktok.dm"},
+       {"payload",
+        {{"conversation_id", connectors::text(content, "conversation_id")},
+         {"message_id", message_id},
+         {"user", person_of(content)},
+         {"text", connectors::text(connectors::object_at(content, "text"), "body")},
+         {"sent_at", unix_seconds(connectors::integer(content, "timestamp").value_or(0))}}}},
+      storage);
 }
 
 }  // namespace
@@ -122,7 +129,13 @@ WebhookOutcome verify_webhook(const sparks::plugin::Host& host, const Config& co
   if (ec != std::errc{} || parsed_end != t_end || std::llabs(sent_at - now) > kWebhookTolerance)
     return {bad_signature("TikTok-Signature timestamp is more than 5 minutes from now"), {}};
 
-  const std::optional<json::object> parsed = connectors::try_parse_object(webhook.body);
+  // The envelope, its content and the events made of them are scratch, freed on return: one buffer
+  // on the stack holds them all (a webhook is a few hundred bytes of JSON) instead of an allocation
+  // for every key and string.
+  unsigned char scratch_buffer[8192];
+  json::monotonic_resource scratch(scratch_buffer, sizeof scratch_buffer);
+  const json::storage_ptr storage(&scratch);
+  const std::optional<json::object> parsed = connectors::try_parse_object(webhook.body, storage);
   if (!parsed) return {Failure{SPARKS_ERR_PROTOCOL, "the webhook body is not a JSON object"}, {}};
   const json::object& envelope = *parsed;
   const std::string client_key = connectors::text(envelope, "client_key");
@@ -131,25 +144,26 @@ WebhookOutcome verify_webhook(const sparks::plugin::Host& host, const Config& co
   const std::string event = connectors::text(envelope, "event");
   const std::string account = connectors::text(envelope, "user_openid");
   const json::object content =
-      connectors::try_parse_object(connectors::text(envelope, "content")).value_or(json::object{});
+      connectors::try_parse_object(connectors::text(envelope, "content"), storage)
+          .value_or(json::object(storage));
 
   // An event is known by its id (redeliveries are dropped by it): one that names none is refused,
   // rather than stored under an id every other such event would share.
   auto without = [&](const char* field) -> WebhookOutcome {
     return {Failure{SPARKS_ERR_INVALID_ARGUMENT, event + " carries no " + field}, {}};
   };
-  json::array events;
+  json::array events(storage);
   if (event == "comment.update") {
     if (id_text(content, "comment_id").empty()) return without("comment_id");
     // Only new comments start flows; deletions and visibility changes are acknowledged.
     if (connectors::text(content, "comment_action") == "insert")
-      events.push_back(comment_event(content));
+      events.push_back(comment_event(content, storage));
   } else if (event == "im_receive_high_intent_comment") {
     if (id_text(content, "comment_id").empty()) return without("comment_id");
-    events.push_back(high_intent_comment_event(content));
+    events.push_back(high_intent_comment_event(content, storage));
   } else if (event == "im_receive_msg") {
     if (id_text(content, "message_id").empty()) return without("message_id");
-    if (is_inbound(content, account)) events.push_back(message_event(content));
+    if (is_inbound(content, account)) events.push_back(message_event(content, storage));
   } else if (event == "authorization.removed") {
     // No id in the event itself: the body's digest identifies it, so a redelivery (same body,
     // newly signed) has the same id and is dropped as a duplicate.
@@ -163,7 +177,7 @@ WebhookOutcome verify_webhook(const sparks::plugin::Host& host, const Config& co
   // Other events (im_mark_read_msg, video.publish.completed, …) are acknowledged and produce
   // nothing.
   for (json::value& e : events) e.as_object()["account"] = account;
-  return {std::nullopt, json::serialize(json::object{{"events", std::move(events)}})};
+  return {std::nullopt, json::serialize(json::object({{"events", std::move(events)}}, storage))};
 }
 
 }  // namespace sparks::tiktok

@@ -4,6 +4,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
@@ -20,26 +21,33 @@ sparks_str_t abi(std::string_view text) {
   return {text.data(), text.size()};
 }
 
-// A plugin's answer, copied and checked while the plugin's bytes are still valid.
+// A plugin's answer, checked while the plugin's bytes are still valid (a completion's lifetime).
 struct CheckedAnswer {
   sparks_status_t status;
-  std::string text;              // the result document, or the message
-  boost::json::object document;  // parsed, when status is SPARKS_OK
+  std::string message;           // why it failed, when status is not SPARKS_OK
+  std::string_view result;       // the result document, when SPARKS_OK: the plugin's bytes
+  boost::json::object document;  // `result` parsed, its keys and strings from the given storage
 };
 
-CheckedAnswer check_answer(sparks_status_t status, sparks_str_t result) {
+CheckedAnswer check_answer(sparks_status_t status, sparks_str_t result,
+                           boost::json::storage_ptr storage = {}) {
   if (status != SPARKS_OK) {
     if (status < 0 || status > SPARKS_ERR_INTERNAL) status = SPARKS_ERR_INTERNAL;
-    return {status, sanitize_message(result), {}};
+    return {status, sanitize_message(result), {}, {}};
   }
   CheckedText text = check_text(result, kMaxDocumentSize);
-  if (!text.ok()) return {SPARKS_ERR_INTERNAL, "the plugin's result " + text.error, {}};
-  if (text.text.empty()) return {SPARKS_OK, "{}", {}};
+  if (!text.ok()) return {SPARKS_ERR_INTERNAL, "the plugin's result " + text.error, {}, {}};
+  if (text.text.empty()) return {SPARKS_OK, {}, "{}", {}};
   boost::system::error_code ec;
-  boost::json::value parsed = boost::json::parse(text.text, ec);
+  boost::json::value parsed = boost::json::parse(text.text, ec, std::move(storage));
   if (ec || !parsed.is_object())
-    return {SPARKS_ERR_INTERNAL, "the plugin's result is not a JSON object", {}};
-  return {SPARKS_OK, std::string(text.text), std::move(parsed.as_object())};
+    return {SPARKS_ERR_INTERNAL, "the plugin's result is not a JSON object", {}, {}};
+  return {SPARKS_OK, {}, text.text, std::move(parsed.as_object())};
+}
+
+// What a completion hands on: the result document, or why the operation failed.
+std::string answer_text(CheckedAnswer& answer) {
+  return answer.status == SPARKS_OK ? std::string(answer.result) : std::move(answer.message);
 }
 
 // {"events": [{"id", "account", "trigger", "payload"}]} with declared triggers only.
@@ -128,9 +136,8 @@ void* LoadedPlugin::expect(asio::any_io_executor executor, Completion done) {
   return operation_completions::add(this, [executor, done = std::move(done)](
                                               sparks_status_t status, sparks_str_t result) mutable {
     CheckedAnswer answer = check_answer(status, result);
-    asio::post(executor,
-               [done = std::move(done), status = answer.status,
-                text = std::move(answer.text)]() mutable { done(status, std::move(text)); });
+    asio::post(executor, [done = std::move(done), status = answer.status,
+                          text = answer_text(answer)]() mutable { done(status, std::move(text)); });
   });
 }
 
@@ -204,29 +211,34 @@ void LoadedPlugin::verify_webhook(const WebhookRequest& webhook, WebhookCompleti
     return;
   }
   // The events are read while the plugin is loaded (its completion can only run until unload).
-  void* ticket = operation_completions::add(this, [this, executor, done = std::move(done)](
-                                                      sparks_status_t status,
-                                                      sparks_str_t result) mutable {
-    CheckedAnswer answer = check_answer(status, result);
-    std::vector<WebhookEvent> events;
-    if (answer.status == SPARKS_OK) {
-      std::string problem = read_events(answer.document, descriptor_, events);
-      if (!problem.empty()) {
-        answer.status = SPARKS_ERR_INTERNAL;
-        answer.text = "the plugin's webhook result is malformed: " + problem;
-        events.clear();
-      } else {
-        answer.text.clear();
-      }
-    }
-    // Dispatched: a plugin that verifies at once (they all can: it is a signature check)
-    // answers on the I/O thread that asked, which goes on with the events there instead of
-    // queueing them for another turn. `done` never calls back into the plugin.
-    asio::dispatch(executor, [done = std::move(done), status = answer.status,
-                              text = std::move(answer.text), events = std::move(events)]() mutable {
-      done(status, std::move(text), std::move(events));
-    });
-  });
+  void* ticket =
+      operation_completions::add(this, [this, executor, done = std::move(done)](
+                                           sparks_status_t status, sparks_str_t result) mutable {
+        // The events' payloads live on past this answer (into the store, and the flows), each
+        // keeping the storage it was parsed into: one block for the document's keys and strings
+        // instead of an allocation for each, freed with the last payload.
+        CheckedAnswer answer =
+            check_answer(status, result,
+                         boost::json::make_shared_resource<boost::json::monotonic_resource>(
+                             std::min(result.size, kMaxDocumentSize) * 3));
+        std::vector<WebhookEvent> events;
+        if (answer.status == SPARKS_OK) {
+          std::string problem = read_events(answer.document, descriptor_, events);
+          if (!problem.empty()) {
+            answer.status = SPARKS_ERR_INTERNAL;
+            answer.message = "the plugin's webhook result is malformed: " + problem;
+            events.clear();
+          }
+        }
+        // Dispatched: a plugin that verifies at once (they all can: it is a signature check)
+        // answers on the I/O thread that asked, which goes on with the events there instead of
+        // queueing them for another turn. `done` never calls back into the plugin.
+        asio::dispatch(executor,
+                       [done = std::move(done), status = answer.status,
+                        text = std::move(answer.message), events = std::move(events)]() mutable {
+                         done(status, std::move(text), std::move(events));
+                       });
+      });
 
   std::vector<sparks_header_t> headers;
   for (const auto& [name, value] : webhook.headers) headers.push_back({abi(name), abi(value)});

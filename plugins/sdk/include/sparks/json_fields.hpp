@@ -26,10 +26,12 @@ inline json::object parse_object(std::string_view text, std::string_view what = 
   return std::move(value.as_object());
 }
 
-// The same, without throwing: nullopt when `text` is not a JSON object.
-inline std::optional<json::object> try_parse_object(std::string_view text) {
+// The same, without throwing: nullopt when `text` is not a JSON object. Its keys and strings are
+// allocated from `storage` (the default resource unless given).
+inline std::optional<json::object> try_parse_object(std::string_view text,
+                                                    json::storage_ptr storage = {}) {
   boost::system::error_code ec;
-  json::value value = json::parse(text, ec);
+  json::value value = json::parse(text, ec, std::move(storage));
   if (ec || !value.is_object()) return std::nullopt;
   return std::move(value.as_object());
 }
