@@ -462,6 +462,25 @@ TEST_P(StoreConformanceTest, ContactsKeepTheirTagsAndTheLastDm) {
   EXPECT_TRUE(db.list_contacts("ws-2").empty());
 }
 
+// The last-seen time moves by whole minutes; a new username is written whenever it comes.
+TEST_P(StoreConformanceTest, AContactsLastSeenTimeMovesByTheMinute) {
+  auto connection = open_store();
+  Transaction& db = connection->records();
+  const auto last_seen = [&] { return db.list_contacts("ws-1").at(0).last_seen_ms; };
+  db.upsert_contact("ws-1", "u1", "ana", 1'000);
+  db.upsert_contact("ws-1", "u1", "ana", 1'000 + kLastSeenGrainMs - 1);
+  EXPECT_EQ(last_seen(), 1'000);
+  db.upsert_contact("ws-1", "u1", "", 1'000 + kLastSeenGrainMs);
+  EXPECT_EQ(last_seen(), 1'000 + kLastSeenGrainMs);
+  db.upsert_contact("ws-1", "u1", "ana_2", 2'000 + kLastSeenGrainMs);
+  EXPECT_EQ(db.contact_facts("ws-1", "u1").username, "ana_2");
+  EXPECT_EQ(last_seen(), 2'000 + kLastSeenGrainMs);
+  db.upsert_contact("ws-1", "u1", "ana_3", 5);  // a late delivery renames, and keeps the time
+  EXPECT_EQ(db.contact_facts("ws-1", "u1").username, "ana_3");
+  EXPECT_EQ(last_seen(), 2'000 + kLastSeenGrainMs);
+  EXPECT_EQ(db.list_contacts("ws-1").at(0).first_seen_ms, 1'000);
+}
+
 TEST_P(StoreConformanceTest, ACommenterIsRememberedPerVideo) {
   auto connection = open_store();
   Transaction& db = connection->records();

@@ -18,8 +18,10 @@ void Records::upsert_contact(std::string_view workspace_id, std::string_view use
       "INSERT INTO contacts AS c (workspace_id, user_id, username, first_seen_ms, last_seen_ms)"
       " VALUES ($1, $2, $3, $4, $4) ON CONFLICT (workspace_id, user_id) DO UPDATE SET"
       " username = CASE WHEN excluded.username = '' THEN c.username ELSE excluded.username END,"
-      " last_seen_ms = GREATEST(c.last_seen_ms, excluded.last_seen_ms)",
-      params(workspace_id, user_id, username, at_ms));
+      " last_seen_ms = GREATEST(c.last_seen_ms, excluded.last_seen_ms)"
+      " WHERE (excluded.username <> '' AND excluded.username <> c.username)"
+      " OR excluded.last_seen_ms >= c.last_seen_ms + $5",
+      params(workspace_id, user_id, username, at_ms, kLastSeenGrainMs));
 }
 
 void Records::append_inbox_message(const InboxMessageRow& m) {

@@ -28,8 +28,9 @@ void Records::upsert_contact(std::string_view workspace_id, std::string_view use
                   " last_seen_ms) VALUES (?1, ?2, ?3, ?4, ?4)"
                   " ON CONFLICT (workspace_id, user_id) DO UPDATE SET"
                   " username = CASE WHEN ?3 = '' THEN username ELSE ?3 END,"
-                  " last_seen_ms = max(last_seen_ms, ?4)");
-  bind_all(upsert, workspace_id, user_id, username, at_ms);
+                  " last_seen_ms = max(last_seen_ms, ?4)"
+                  " WHERE (?3 <> '' AND ?3 <> username) OR ?4 >= last_seen_ms + ?5");
+  bind_all(upsert, workspace_id, user_id, username, at_ms, kLastSeenGrainMs);
   upsert.exec();
 }
 
